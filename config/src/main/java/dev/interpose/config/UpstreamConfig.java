@@ -1,0 +1,60 @@
+package dev.interpose.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One upstream API the proxy forwards to.
+ *
+ * @param name            the name routes refer to ({@code anthropic}, {@code openai}, {@code chatgpt})
+ * @param url             base URL; the client's path and query are appended to its path
+ * @param dialect         the dialect of the clients routed here, for errors the proxy writes itself
+ * @param connectTimeout  TCP (and CONNECT proxy) connect timeout
+ * @param headTimeout     from the request written to the response head; generous, models think for minutes
+ * @param idleTimeout     longest silence between two chunks of a response body
+ * @param maxIdleConnections idle keep-alive connections kept per event loop
+ */
+public record UpstreamConfig(
+        String name,
+        URI url,
+        Dialect dialect,
+        Duration connectTimeout,
+        Duration headTimeout,
+        Duration idleTimeout,
+        int maxIdleConnections) {
+
+    public UpstreamConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(dialect, "dialect");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(headTimeout, "headTimeout");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+    }
+
+    /** True when the upstream is reached over TLS. */
+    public boolean secure() {
+        return "https".equalsIgnoreCase(url.getScheme());
+    }
+
+    /** The port to connect to, the scheme's default when the URL names none. */
+    public int port() {
+        return url.getPort() != -1 ? url.getPort() : secure() ? 443 : 80;
+    }
+
+    /** The URL's path without a trailing slash, prefixed to every forwarded path ("" for none). */
+    public String basePath() {
+        String path = url.getRawPath();
+        if (path == null || path.equals("/")) {
+            return "";
+        }
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    /** The value of the {@code Host} header sent upstream. */
+    public String hostHeader() {
+        int port = url.getPort();
+        return port == -1 ? url.getHost() : url.getHost() + ":" + port;
+    }
+}

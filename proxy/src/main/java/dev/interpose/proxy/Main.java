@@ -1,0 +1,165 @@
+package dev.interpose.proxy;
+
+import dev.interpose.config.ConfigException;
+import dev.interpose.config.ConfigLoader;
+import dev.interpose.config.InterposeConfig;
+import dev.interpose.config.LogFormat;
+import dev.interpose.config.Overrides;
+import dev.interpose.proxy.server.InterposeServer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code interpose}: the command line. {@code interpose} alone (or {@code interpose serve}) runs the proxy.
+ *
+ * <p>Exit codes: 0 after a clean stop (SIGTERM/SIGINT), 1 when the server cannot start (port in use),
+ * 2 for a bad command line or configuration.
+ */
+@Command(name = "interpose", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "A local HTTP proxy for LLM traffic: Claude Code, Codex and any other client.",
+        subcommands = {Main.Serve.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped cleanly", "1:could not start (for example, the port is in use)",
+                "2:bad command line or configuration"})
+public final class Main implements Callable<Integer> {
+    static final int EXIT_START_FAILED = 1;
+    static final int EXIT_BAD_CONFIG = 2;
+
+    @Mixin
+    private ServeOptions options;
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExitCodeExceptionMapper(e -> EXIT_BAD_CONFIG);
+        int code = cli.execute(args);
+        System.exit(code);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        return serve(options);
+    }
+
+    /** {@code interpose serve}: run the proxy (the default command). */
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the proxy (the default).")
+    static final class Serve implements Callable<Integer> {
+        @Mixin
+        private ServeOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            return serve(options);
+        }
+    }
+
+    /** The options of {@code serve}, shared by the top-level command. */
+    static final class ServeOptions {
+        @Option(names = "--host", description = "Interface to listen on (default 127.0.0.1).")
+        String host;
+
+        @Option(names = "--port", description = "Port to listen on; 0 picks a free one (default 10000).")
+        Integer port;
+
+        @Option(names = "--upstream", paramLabel = "NAME=URL",
+                description = "Base URL of an upstream: anthropic, openai or chatgpt. Repeatable. "
+                        + "Also INTERPOSE_UPSTREAM_<NAME>.")
+        Map<String, String> upstreams = new LinkedHashMap<>();
+
+        @Option(names = "--upstream-proxy", paramLabel = "URL",
+                description = "HTTP CONNECT proxy for the upstream leg. Also INTERPOSE_UPSTREAM_PROXY.")
+        String upstreamProxy;
+
+        @Option(names = "--connect-timeout", paramLabel = "DURATION", description = "Upstream connect timeout (10s).")
+        String connectTimeout;
+
+        @Option(names = "--head-timeout", paramLabel = "DURATION",
+                description = "Longest wait for an upstream's response head (10m).")
+        String headTimeout;
+
+        @Option(names = "--idle-timeout", paramLabel = "DURATION",
+                description = "Longest silence between two chunks of a response (5m).")
+        String idleTimeout;
+
+        @Option(names = "--drain-timeout", paramLabel = "DURATION",
+                description = "How long exchanges in flight may finish on SIGTERM (30s).")
+        String drainTimeout;
+
+        @Option(names = "--log-format", paramLabel = "json|text",
+                description = "Log lines as JSON (default) or text. Also INTERPOSE_LOG_FORMAT.")
+        String logFormat;
+
+        Overrides overrides() {
+            return new Overrides(Optional.ofNullable(host), Optional.ofNullable(port), upstreams,
+                    Optional.ofNullable(upstreamProxy), Optional.ofNullable(connectTimeout),
+                    Optional.ofNullable(headTimeout), Optional.ofNullable(idleTimeout),
+                    Optional.ofNullable(drainTimeout), Optional.ofNullable(logFormat));
+        }
+    }
+
+    private static int serve(ServeOptions options) throws Exception {
+        InterposeConfig config;
+        try {
+            config = ConfigLoader.load(System.getenv(), options.overrides());
+        } catch (ConfigException e) {
+            PrintWriter err = new PrintWriter(System.err, true);
+            err.println("interpose: invalid configuration:");
+            e.problems().forEach(p -> err.println("  " + p));
+            return EXIT_BAD_CONFIG;
+        }
+        if (config.logFormat() == LogFormat.TEXT && System.getProperty("logback.configurationFile") == null) {
+            // Before the first logger is created: Logback reads this once, at initialisation.
+            System.setProperty("logback.configurationFile", "logback-text.xml");
+        }
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        List.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(), new ProcessorMetrics())
+                .forEach(binder -> binder.bindTo(registry));
+
+        InterposeServer server = new InterposeServer(config, registry);
+        InetSocketAddress bound;
+        try {
+            bound = server.start();
+        } catch (Exception e) {
+            System.err.println("interpose: cannot listen on " + config.listener().host() + ":"
+                    + config.listener().port() + ": " + e.getMessage());
+            server.stop(java.time.Duration.ZERO);
+            return EXIT_START_FAILED;
+        }
+        System.out.println("listening on http://" + bound.getHostString() + ":" + bound.getPort());
+        System.out.flush();
+
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.onTerminate(stop::countDown);
+        stop.await();
+        boolean drained = server.stop(config.drainTimeout());
+        org.slf4j.LoggerFactory.getLogger(Main.class).info("stopped; in-flight exchanges {}",
+                drained ? "all finished" : "cut off after the drain timeout");
+        // Flush the async appender: System.exit does not wait for queued log lines.
+        ((ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory()).stop();
+        return 0;
+    }
+
+    /** Reads the version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"interpose " + (v == null ? "dev" : v)};
+        }
+    }
+}

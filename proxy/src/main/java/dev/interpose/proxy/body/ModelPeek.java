@@ -1,0 +1,59 @@
+package dev.interpose.proxy.body;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Finds the top-level {@code "model"} string of a JSON request body with a streaming parse that stops as
+ * soon as it has it: both CLIs put {@code model} first, so this costs a few hundred nanoseconds whatever
+ * the body's size. Never throws on bad input; a body that is not a JSON object has no model.
+ */
+public final class ModelPeek {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private ModelPeek() {
+    }
+
+    /** The model named by this body, or null. The buffer's indices are left as they are. */
+    public static String of(ByteBuf body) {
+        if (!body.isReadable()) {
+            return null;
+        }
+        try (InputStream in = new ByteBufInputStream(body.duplicate())) {
+            return find(JSON.createParser(in));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The model named by this body, or null. */
+    public static String of(byte[] body) {
+        try {
+            return find(JSON.createParser(body));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String find(JsonParser parser) throws IOException {
+        try (parser) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("model".equals(field)) {
+                    return value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                }
+                parser.skipChildren();
+            }
+            return null;
+        }
+    }
+}

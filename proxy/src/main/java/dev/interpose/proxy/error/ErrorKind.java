@@ -1,0 +1,49 @@
+package dev.interpose.proxy.error;
+
+/**
+ * Every way an exchange can fail on the proxy's side, with the status sent when the response head has
+ * not gone out yet, the machine-readable code, and whether a client may retry.
+ */
+public enum ErrorKind {
+    BAD_REQUEST(400, "bad_request", false),
+    NOT_FOUND(404, "not_found", false),
+    BODY_TOO_LARGE(413, "request_too_large", false),
+    URI_TOO_LONG(414, "uri_too_long", false),
+    UPGRADE_REQUIRED(426, "upgrade_required", false),
+    HEADERS_TOO_LARGE(431, "request_header_fields_too_large", false),
+    UPSTREAM_UNREACHABLE(502, "upstream_unreachable", true),
+    UPSTREAM_RESET(502, "upstream_reset", true),
+    UPSTREAM_BAD_RESPONSE(502, "upstream_bad_response", true),
+    UPSTREAM_TIMEOUT(504, "upstream_timeout", true),
+    /** After the head: the upstream went silent for longer than the idle timeout. */
+    UPSTREAM_IDLE_TIMEOUT(504, "upstream_idle_timeout", true),
+    /** After the head: the upstream closed or failed before the end of the body. */
+    UPSTREAM_TRUNCATED(502, "upstream_truncated", true),
+    SHUTTING_DOWN(503, "shutting_down", true),
+    INTERNAL(500, "internal_error", true);
+
+    private final int status;
+    private final String code;
+    private final boolean retryable;
+
+    ErrorKind(int status, String code, boolean retryable) {
+        this.status = status;
+        this.code = code;
+        this.retryable = retryable;
+    }
+
+    /** HTTP status when the error is answered before the response head. */
+    public int status() {
+        return status;
+    }
+
+    /** Machine-readable code, stable, used in logs, metrics and error bodies. */
+    public String code() {
+        return code;
+    }
+
+    /** Whether the same request may succeed if sent again. */
+    public boolean retryable() {
+        return retryable;
+    }
+}

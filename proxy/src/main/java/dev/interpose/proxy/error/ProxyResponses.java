@@ -1,0 +1,41 @@
+package dev.interpose.proxy.error;
+
+import dev.interpose.config.Dialect;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+
+/** Builds the proxy's own complete responses: dialect error bodies and small local answers. */
+public final class ProxyResponses {
+    private ProxyResponses() {
+    }
+
+    /** An error response in the client's dialect; the caller writes it and owns it until then. */
+    public static FullHttpResponse error(Dialect dialect, ErrorKind kind, String message, String requestId,
+            boolean keepAlive) {
+        FullHttpResponse response = complete(HttpResponseStatus.valueOf(kind.status()),
+                ErrorBodies.render(dialect, kind, message), HttpHeaderValues.APPLICATION_JSON, requestId, keepAlive);
+        if (kind == ErrorKind.SHUTTING_DOWN) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+        }
+        return response;
+    }
+
+    /** A complete response with this body and content type. */
+    public static FullHttpResponse complete(HttpResponseStatus status, byte[] body, CharSequence contentType,
+            String requestId, boolean keepAlive) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.wrappedBuffer(body));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set("x-request-id", requestId);
+        HttpUtil.setKeepAlive(response, keepAlive);
+        return response;
+    }
+}

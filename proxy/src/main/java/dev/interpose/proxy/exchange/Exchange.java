@@ -1,0 +1,352 @@
+package dev.interpose.proxy.exchange;
+
+import dev.interpose.config.UpstreamConfig;
+import dev.interpose.proxy.error.ErrorKind;
+import dev.interpose.proxy.error.ProxyResponses;
+import dev.interpose.proxy.stream.ResponseObserver;
+import dev.interpose.proxy.stream.Usage;
+import dev.interpose.proxy.upstream.UpstreamClient;
+import dev.interpose.proxy.upstream.UpstreamListener;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.Future;
+
+/**
+ * One request forwarded upstream and its response relayed back, as a state machine:
+ * {@code CONNECTING → AWAITING_HEAD → STREAMING → DONE}, or {@code FAILED} / {@code CANCELLED} from any
+ * live state. Confined to the client channel's event loop.
+ *
+ * <p>Buffers: the exchange owns the aggregated request until the response head arrives (a stale pooled
+ * connection may need it a second time) or the exchange ends; each response chunk is handed to the client
+ * channel as it arrives. Errors before the head are JSON in the client's dialect; after it, the client
+ * connection is closed without a clean end, so the client sees the truncation.
+ */
+public final class Exchange implements UpstreamListener {
+
+    /** Where the exchange is in its life. */
+    public enum State { CONNECTING, AWAITING_HEAD, STREAMING, DONE, FAILED, CANCELLED }
+
+    private final ExchangeContext context;
+    private final Channel client;
+    private final RequestInfo info;
+    private final UpstreamClient upstreamClient;
+    private final Runnable onEnd;
+    private final ExchangeTimer timer;
+    private FullHttpRequest request;
+    private State state;
+    private Channel upstream;
+    private boolean reusedConnection;
+    private boolean retried;
+    private boolean requestWritten;
+    private Throwable writeFailure;
+    private long sentNanos;
+    private long headNanos = -1;
+    private int status;
+    private boolean keepAlive;
+    private boolean upstreamKeepAlive;
+    private boolean paused;
+    private String upstreamRequestId;
+    private long bytesOut;
+    private ResponseObserver observer;
+
+    /**
+     * @param request the aggregated request; ownership passes to the exchange
+     * @param onEnd   run on the event loop once the exchange has ended and the client connection is usable
+     */
+    public Exchange(ExchangeContext context, Channel client, FullHttpRequest request, RequestInfo info, Runnable onEnd) {
+        this.context = context;
+        this.client = client;
+        this.request = request;
+        this.info = info;
+        this.upstreamClient = context.upstreams().get(info.route().upstream().name());
+        this.onEnd = onEnd;
+        this.keepAlive = info.keepAlive();
+        this.timer = new ExchangeTimer(client.eventLoop(), this::onTimeout);
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Starts forwarding. */
+    public void start() {
+        context.metrics().exchangeStarted();
+        state = State.CONNECTING;
+        upstreamClient.acquire(client.eventLoop()).addListener(this::onAcquired);
+    }
+
+    private void onAcquired(Future<? super Channel> future) {
+        if (!future.isSuccess()) {
+            if (state == State.CONNECTING) {
+                Throwable cause = future.cause();
+                ErrorKind kind = cause instanceof ConnectTimeoutException ? ErrorKind.UPSTREAM_TIMEOUT
+                        : ErrorKind.UPSTREAM_UNREACHABLE;
+                fail(kind, "cannot connect to upstream " + upstreamName() + ": " + describe(cause));
+            }
+            return;
+        }
+        Channel channel = (Channel) future.getNow();
+        if (state != State.CONNECTING) {
+            upstreamClient.discard(channel); // cancelled while connecting
+            return;
+        }
+        upstream = channel;
+        reusedConnection = UpstreamClient.attach(channel, this) > 0;
+        requestWritten = false;
+        writeFailure = null;
+        state = State.AWAITING_HEAD;
+        sentNanos = System.nanoTime();
+        timer.arm(config().headTimeout());
+        channel.writeAndFlush(upstreamRequest()).addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                requestWritten = true;
+            } else {
+                writeFailure = f.cause();
+                f.channel().close();
+            }
+        });
+        channel.read();
+    }
+
+    private DefaultFullHttpRequest upstreamRequest() {
+        UpstreamConfig upstreamConfig = config();
+        int length = request.content().readableBytes();
+        HttpHeaders headers = HeaderRewrite.toUpstream(request.headers(), upstreamConfig.hostHeader(), length);
+        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(),
+                upstreamConfig.basePath() + info.uri(), request.content().retainedDuplicate(), headers,
+                EmptyHttpHeaders.INSTANCE);
+    }
+
+    @Override
+    public void onUpstreamHead(HttpResponse head) {
+        if (state != State.AWAITING_HEAD) {
+            return;
+        }
+        if (head.decoderResult().isFailure()) {
+            fail(ErrorKind.UPSTREAM_BAD_RESPONSE, "upstream " + upstreamName() + " sent a malformed response: "
+                    + describe(head.decoderResult().cause()));
+            return;
+        }
+        int code = head.status().code();
+        if (code >= 100 && code < 200) {
+            return; // an interim answer; the real head follows
+        }
+        headNanos = System.nanoTime();
+        status = code;
+        releaseRequest();
+        upstreamKeepAlive = HttpUtil.isKeepAlive(head);
+        upstreamRequestId = head.headers().get("x-request-id");
+        observer = ResponseObserver.forResponse(head.headers());
+        if (observer.streaming()) {
+            context.metrics().streamStarted();
+        }
+        state = State.STREAMING;
+        timer.arm(config().idleTimeout());
+        client.write(clientHead(head));
+    }
+
+    private HttpResponse clientHead(HttpResponse head) {
+        HttpHeaders headers = HeaderRewrite.toClient(head.headers());
+        boolean bodyless = HttpMethod.HEAD.name().equals(info.method()) || status == 204 || status == 304;
+        if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH) && !bodyless) {
+            if (info.http11()) {
+                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            } else {
+                keepAlive = false; // an HTTP/1.0 client reads to the close
+            }
+        }
+        if (upstreamRequestId != null) {
+            headers.set("x-upstream-request-id", upstreamRequestId);
+        }
+        headers.set("x-request-id", info.requestId());
+        HttpResponse out = new DefaultHttpResponse(info.http11() ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0,
+                head.status(), headers);
+        HttpUtil.setKeepAlive(out, keepAlive);
+        return out;
+    }
+
+    @Override
+    public void onUpstreamContent(HttpContent content) {
+        if (state != State.STREAMING) {
+            content.release();
+            return;
+        }
+        timer.touch();
+        bytesOut += content.content().readableBytes();
+        observer.observe(content.content());
+        if (content instanceof LastHttpContent) {
+            finish((LastHttpContent) content);
+        } else {
+            client.write(content);
+        }
+    }
+
+    @Override
+    public void onUpstreamReadComplete() {
+        if (state == State.STREAMING) {
+            client.flush();
+            if (client.isWritable()) {
+                upstream.read();
+            } else {
+                paused = true;
+                timer.pause();
+            }
+        } else if (state == State.AWAITING_HEAD) {
+            upstream.read();
+        }
+    }
+
+    /** The client channel's writability changed: resume reading the upstream once it drained. */
+    public void onClientWritable() {
+        if (state == State.STREAMING && paused && client.isWritable()) {
+            paused = false;
+            timer.resume();
+            upstream.read();
+        }
+    }
+
+    private void finish(LastHttpContent last) {
+        state = State.DONE;
+        timer.cancel();
+        if (upstreamKeepAlive && requestWritten) {
+            upstreamClient.release(upstream);
+        } else {
+            upstreamClient.discard(upstream);
+        }
+        upstream = null;
+        observer.finish();
+        client.writeAndFlush(last).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE
+                : ChannelFutureListener.CLOSE);
+        end(Outcome.OK, null, null);
+    }
+
+    @Override
+    public void onUpstreamClosed(Throwable cause) {
+        Throwable why = cause != null ? cause : writeFailure;
+        if (state == State.AWAITING_HEAD) {
+            upstream = null;
+            if (reusedConnection && !retried) {
+                // A pooled connection the upstream had already closed: nothing was answered, send once more.
+                retried = true;
+                state = State.CONNECTING;
+                timer.cancel();
+                upstreamClient.acquire(client.eventLoop()).addListener(this::onAcquired);
+                return;
+            }
+            ErrorKind kind = why instanceof DecoderException ? ErrorKind.UPSTREAM_BAD_RESPONSE : ErrorKind.UPSTREAM_RESET;
+            fail(kind, "upstream " + upstreamName() + " closed the connection before answering"
+                    + (why == null ? "" : ": " + describe(why)));
+        } else if (state == State.STREAMING) {
+            upstream = null;
+            abort(ErrorKind.UPSTREAM_TRUNCATED, "upstream " + upstreamName() + " closed the connection mid-response"
+                    + (why == null ? "" : ": " + describe(why)));
+        }
+    }
+
+    private void onTimeout() {
+        if (state == State.AWAITING_HEAD) {
+            fail(ErrorKind.UPSTREAM_TIMEOUT, "upstream " + upstreamName() + " sent no response head within "
+                    + config().headTimeout().toMillis() + " ms");
+        } else if (state == State.STREAMING) {
+            abort(ErrorKind.UPSTREAM_IDLE_TIMEOUT, "upstream " + upstreamName() + " sent nothing for "
+                    + config().idleTimeout().toMillis() + " ms mid-response");
+        }
+    }
+
+    /** The client went away: stop the upstream (that stops generation and billing). */
+    public void cancel() {
+        if (isLive()) {
+            state = State.CANCELLED;
+            timer.cancel();
+            dropUpstream();
+            end(Outcome.CANCELLED, null, null);
+        }
+    }
+
+    /** Before the head: answer with an error in the client's dialect. */
+    private void fail(ErrorKind kind, String message) {
+        state = State.FAILED;
+        timer.cancel();
+        dropUpstream();
+        status = kind.status();
+        client.writeAndFlush(ProxyResponses.error(info.route().dialect(), kind, message, info.requestId(), keepAlive))
+                .addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+        end(Outcome.FAILED, kind, message);
+    }
+
+    /** After the head: the status cannot change, so close the client without a clean end. */
+    private void abort(ErrorKind kind, String message) {
+        state = State.FAILED;
+        timer.cancel();
+        dropUpstream();
+        client.flush();
+        client.close();
+        end(Outcome.FAILED, kind, message);
+    }
+
+    private void dropUpstream() {
+        if (upstream != null) {
+            upstreamClient.discard(upstream);
+            upstream = null;
+        }
+    }
+
+    private void end(Outcome outcome, ErrorKind kind, String message) {
+        releaseRequest();
+        long now = System.nanoTime();
+        Usage usage = observer == null ? Usage.NONE : observer.usage();
+        if (observer != null && observer.streaming()) {
+            context.metrics().streamFinished();
+        }
+        ExchangeRecord record = new ExchangeRecord(info.requestId(), info.client().label(), info.route().name(),
+                upstreamName(), info.method(), info.path(), info.model() != null ? info.model() : usage.model(),
+                observer != null && observer.streaming(), status, outcome, kind, message,
+                headNanos < 0 ? -1 : (headNanos - sentNanos) / 1e6, (now - info.startNanos()) / 1e6,
+                info.bytesIn(), bytesOut, usage, upstreamRequestId);
+        context.metrics().exchangeFinished(record, true);
+        context.accessLog().write(record);
+        if (outcome != Outcome.CANCELLED && keepAlive && client.isActive()) {
+            onEnd.run();
+        }
+    }
+
+    private void releaseRequest() {
+        if (request != null) {
+            request.release();
+            request = null;
+        }
+    }
+
+    /** Whether the exchange has not ended yet. */
+    public boolean isLive() {
+        return state == State.CONNECTING || state == State.AWAITING_HEAD || state == State.STREAMING;
+    }
+
+    private UpstreamConfig config() {
+        return info.route().upstream();
+    }
+
+    private String upstreamName() {
+        return info.route().upstream().name();
+    }
+
+    private static String describe(Throwable t) {
+        String message = t.getMessage();
+        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.interpose.proxy.exchange;
+
+import dev.interpose.proxy.log.AccessLog;
+import dev.interpose.proxy.metrics.ProxyMetrics;
+import dev.interpose.proxy.upstream.UpstreamClient;
+import java.util.Map;
+
+/**
+ * The services every exchange uses, built once at start-up and shared by all event loops.
+ *
+ * @param upstreams   the client of each upstream, by name
+ */
+public record ExchangeContext(Map<String, UpstreamClient> upstreams, ProxyMetrics metrics, AccessLog accessLog) {
+    public ExchangeContext {
+        upstreams = Map.copyOf(upstreams);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.interpose.proxy.exchange;
+
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Copies headers from one side to the other: every end-to-end header as it came (credentials,
+ * {@code anthropic-beta}, session ids, {@code x-stainless-*}, {@code x-codex-*}), without the hop-by-hop
+ * ones (RFC 9110 section 7.6.1) and those the proxy sets itself. Stateless.
+ */
+final class HeaderRewrite {
+    private static final Set<AsciiString> HOP_BY_HOP = Set.of(
+            HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, AsciiString.cached("proxy-connection"),
+            HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.TE,
+            HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE);
+
+    private HeaderRewrite() {
+    }
+
+    /** The request headers sent upstream: end-to-end ones, {@code Host} rewritten, a fresh length. */
+    static HttpHeaders toUpstream(HttpHeaders in, String host, int contentLength) {
+        HttpHeaders out = copy(in, HttpHeaderNames.HOST, HttpHeaderNames.EXPECT, HttpHeaderNames.CONTENT_LENGTH);
+        out.set(HttpHeaderNames.HOST, host);
+        if (contentLength > 0 || in.contains(HttpHeaderNames.CONTENT_LENGTH)
+                || in.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            out.setInt(HttpHeaderNames.CONTENT_LENGTH, contentLength);
+        }
+        return out;
+    }
+
+    /** The response headers sent to the client; framing and keep-alive are the caller's to set. */
+    static HttpHeaders toClient(HttpHeaders in) {
+        return copy(in, AsciiString.cached("x-request-id"), null, null);
+    }
+
+    private static HttpHeaders copy(HttpHeaders in, AsciiString skip1, AsciiString skip2, AsciiString skip3) {
+        String connection = in.get(HttpHeaderNames.CONNECTION);
+        HttpHeaders out = new DefaultHttpHeaders(false);
+        Iterator<Map.Entry<CharSequence, CharSequence>> it = in.iteratorCharSequence();
+        while (it.hasNext()) {
+            Map.Entry<CharSequence, CharSequence> e = it.next();
+            AsciiString name = AsciiString.of(e.getKey()).toLowerCase();
+            if (HOP_BY_HOP.contains(name) || name.contentEquals(skip1)
+                    || (skip2 != null && name.contentEquals(skip2)) || (skip3 != null && name.contentEquals(skip3))
+                    || (connection != null && listedIn(connection, name))) {
+                continue;
+            }
+            out.add(e.getKey(), e.getValue());
+        }
+        return out;
+    }
+
+    /** Whether {@code name} is one of the comma-separated tokens of a {@code Connection} header. */
+    private static boolean listedIn(String connection, AsciiString name) {
+        for (String token : connection.split(",")) {
+            if (name.contentEqualsIgnoreCase(token.trim())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,14 @@
+package dev.interpose.proxy.route;
+
+import dev.interpose.config.Dialect;
+import dev.interpose.config.UpstreamConfig;
+
+/**
+ * Where a request goes.
+ *
+ * @param name     low-cardinality route name for logs and metrics, such as {@code anthropic.messages}
+ * @param upstream the upstream it is forwarded to
+ * @param dialect  the dialect of the client, for errors the proxy writes itself
+ */
+public record Route(String name, UpstreamConfig upstream, Dialect dialect) {
+}

@@ -1,0 +1,88 @@
+package dev.interpose.proxy.route;
+
+import dev.interpose.config.Dialect;
+import dev.interpose.config.InterposeConfig;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.List;
+
+/**
+ * Maps a request to a {@link Route}. The rule, documented in the README:
+ * <ol>
+ *   <li>{@code /v1/messages} and {@code /v1/complete} (and below) are Anthropic's;</li>
+ *   <li>{@code /v1/responses}, {@code /v1/chat/...} and the other OpenAI-only families are OpenAI's;</li>
+ *   <li>{@code /backend-api/codex/...} goes to the ChatGPT upstream (Codex logged in with ChatGPT);</li>
+ *   <li>any other {@code /v1/...} path that both vendors serve ({@code /v1/models}, {@code /v1/files},
+ *       {@code /v1/batches}) is Anthropic's when the request carries {@code anthropic-version} or
+ *       {@code x-api-key}, OpenAI's otherwise;</li>
+ *   <li>anything else is not routed (404 in the dialect the headers suggest).</li>
+ * </ol>
+ * Immutable and thread-safe.
+ */
+public final class Router {
+    private static final List<String> OPENAI_ONLY = List.of(
+            "/v1/responses", "/v1/chat/", "/v1/completions", "/v1/embeddings", "/v1/audio/", "/v1/images/",
+            "/v1/moderations", "/v1/realtime", "/v1/assistants", "/v1/threads", "/v1/vector_stores",
+            "/v1/fine_tuning/", "/v1/uploads", "/v1/conversations", "/v1/containers", "/v1/evals");
+
+    private final Route messages;
+    private final Route countTokens;
+    private final Route anthropicOther;
+    private final Route responses;
+    private final Route chat;
+    private final Route openaiOther;
+    private final Route codex;
+
+    public Router(InterposeConfig config) {
+        var anthropic = config.upstream("anthropic");
+        var openai = config.upstream("openai");
+        messages = new Route("anthropic.messages", anthropic, Dialect.ANTHROPIC);
+        countTokens = new Route("anthropic.count_tokens", anthropic, Dialect.ANTHROPIC);
+        anthropicOther = new Route("anthropic.other", anthropic, Dialect.ANTHROPIC);
+        responses = new Route("openai.responses", openai, Dialect.OPENAI);
+        chat = new Route("openai.chat", openai, Dialect.OPENAI);
+        openaiOther = new Route("openai.other", openai, Dialect.OPENAI);
+        codex = new Route("chatgpt.codex", config.upstream("chatgpt"), Dialect.OPENAI);
+    }
+
+    /**
+     * The route for a request path (query excluded), or null when the proxy does not forward it.
+     */
+    public Route route(String path, HttpHeaders headers) {
+        if (path.startsWith("/v1/")) {
+            if (path.equals("/v1/messages")) {
+                return messages;
+            }
+            if (path.equals("/v1/messages/count_tokens")) {
+                return countTokens;
+            }
+            if (path.startsWith("/v1/messages/") || path.startsWith("/v1/complete")) {
+                return anthropicOther;
+            }
+            if (path.equals("/v1/responses") || path.startsWith("/v1/responses/")) {
+                return responses;
+            }
+            if (path.equals("/v1/chat/completions")) {
+                return chat;
+            }
+            for (String prefix : OPENAI_ONLY) {
+                if (path.startsWith(prefix)) {
+                    return openaiOther;
+                }
+            }
+            return looksAnthropic(headers) ? anthropicOther : openaiOther;
+        }
+        if (path.startsWith("/backend-api/codex/")) {
+            return codex;
+        }
+        return null;
+    }
+
+    /** The dialect to answer in when a request could not be routed: the one its headers suggest. */
+    public static Dialect guessDialect(HttpHeaders headers) {
+        return looksAnthropic(headers) ? Dialect.ANTHROPIC : Dialect.OPENAI;
+    }
+
+    private static boolean looksAnthropic(HttpHeaders headers) {
+        return headers.contains("anthropic-version") || headers.contains("x-api-key");
+    }
+}

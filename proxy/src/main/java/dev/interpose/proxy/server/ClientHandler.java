@@ -1,0 +1,218 @@
+package dev.interpose.proxy.server;
+
+import dev.interpose.config.Dialect;
+import dev.interpose.proxy.body.ContentCodings;
+import dev.interpose.proxy.body.ModelPeek;
+import dev.interpose.proxy.error.ErrorKind;
+import dev.interpose.proxy.error.ProxyException;
+import dev.interpose.proxy.error.ProxyResponses;
+import dev.interpose.proxy.exchange.Exchange;
+import dev.interpose.proxy.exchange.ExchangeRecord;
+import dev.interpose.proxy.exchange.Outcome;
+import dev.interpose.proxy.exchange.RequestInfo;
+import dev.interpose.proxy.route.ClientKind;
+import dev.interpose.proxy.route.Route;
+import dev.interpose.proxy.route.Router;
+import dev.interpose.proxy.stream.Usage;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One per client connection: turns each aggregated request into an {@link Exchange}, or answers it itself
+ * (local endpoints, malformed or oversized requests, unknown paths, WebSocket upgrades). One exchange at a
+ * time per connection; a pipelined request waits, with reading paused, until the current one ends.
+ * Confined to the channel's event loop.
+ */
+final class ClientHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientHandler.class);
+
+    private final ServerContext server;
+    private ChannelHandlerContext ctx;
+    private Exchange current;
+    private FullHttpRequest waiting;
+
+    ClientHandler(ServerContext server) {
+        this.server = server;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        FullHttpRequest request = (FullHttpRequest) msg;
+        if (current != null && current.isLive()) {
+            if (waiting != null) {
+                request.release();
+                ctx.close(); // more than one request ahead: not a client we can serve in order
+                return;
+            }
+            waiting = request;
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        handle(request);
+    }
+
+    private void handle(FullHttpRequest request) {
+        long start = System.nanoTime();
+        String requestId = RequestIds.next();
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && !server.draining();
+        Dialect guess = Router.guessDialect(request.headers());
+        if (request.decoderResult().isFailure()) {
+            Throwable cause = request.decoderResult().cause();
+            ErrorKind kind = cause instanceof TooLongHttpHeaderException ? ErrorKind.HEADERS_TOO_LARGE
+                    : cause instanceof TooLongHttpLineException ? ErrorKind.URI_TOO_LONG : ErrorKind.BAD_REQUEST;
+            String message = kind == ErrorKind.HEADERS_TOO_LARGE
+                    ? "request headers exceed " + server.config().listener().maxHeaderBytes() + " bytes"
+                    : "malformed HTTP request: " + cause.getMessage();
+            answerLocally(request, guess, kind, message, requestId, start, false);
+            return;
+        }
+        String uri = originForm(request.uri());
+        int query = uri.indexOf('?');
+        String path = query < 0 ? uri : uri.substring(0, query);
+        if (LocalEndpoints.handles(path)) {
+            FullHttpResponse answer = LocalEndpoints.answer(path, server, requestId, keepAlive);
+            request.release();
+            write(answer, keepAlive);
+            return;
+        }
+        if ("websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
+            // Codex's built-in provider tries a WebSocket first; 426 makes it fall back to HTTP at once.
+            answerLocally(request, Dialect.OPENAI, ErrorKind.UPGRADE_REQUIRED,
+                    "WebSocket is not supported by this proxy; use HTTP with server-sent events", requestId, start,
+                    keepAlive);
+            return;
+        }
+        Route route = server.router().route(path, request.headers());
+        if (route == null) {
+            answerLocally(request, guess, ErrorKind.NOT_FOUND, "no upstream serves " + path, requestId, start,
+                    keepAlive);
+            return;
+        }
+        String model;
+        try {
+            model = peekModel(request);
+        } catch (ProxyException e) {
+            answerLocally(request, route.dialect(), e.kind(), e.getMessage(), requestId, start, keepAlive);
+            return;
+        }
+        RequestInfo info = new RequestInfo(requestId, ClientKind.of(request.headers()), route,
+                request.method().name(), path, uri, model, request.content().readableBytes(), keepAlive,
+                request.protocolVersion().equals(HttpVersion.HTTP_1_1), start);
+        current = new Exchange(server.exchanges(), ctx.channel(), request, info, this::exchangeEnded);
+        current.start();
+    }
+
+    private String peekModel(FullHttpRequest request) {
+        String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+        if (encoding == null || encoding.equalsIgnoreCase("identity")) {
+            return ModelPeek.of(request.content());
+        }
+        if (!ContentCodings.supported(encoding)) {
+            return null; // forwarded as sent; only its model stays unknown
+        }
+        return ModelPeek.of(ContentCodings.decode(request.content(), encoding,
+                server.config().listener().maxBodyBytes()));
+    }
+
+    /** The 413 answer for an oversized request, in its dialect; logged and counted here. */
+    FullHttpResponse tooLarge(HttpRequest request, int maxBytes, boolean keepAlive) {
+        String requestId = RequestIds.next();
+        String message = "request body exceeds " + maxBytes + " bytes";
+        Dialect dialect = Router.guessDialect(request.headers());
+        record(request.method().name(), originForm(request.uri()), requestId, ErrorKind.BODY_TOO_LARGE, message,
+                System.nanoTime(), request.headers().get(HttpHeaderNames.USER_AGENT));
+        return ProxyResponses.error(dialect, ErrorKind.BODY_TOO_LARGE, message, requestId, keepAlive);
+    }
+
+    private void answerLocally(FullHttpRequest request, Dialect dialect, ErrorKind kind, String message,
+            String requestId, long start, boolean keepAlive) {
+        String uri = originForm(request.uri());
+        int query = uri.indexOf('?');
+        record(request.method().name(), query < 0 ? uri : uri.substring(0, query), requestId, kind, message, start,
+                request.headers().get(HttpHeaderNames.USER_AGENT));
+        request.release();
+        write(ProxyResponses.error(dialect, kind, message, requestId, keepAlive), keepAlive);
+    }
+
+    private void record(String method, String path, String requestId, ErrorKind kind, String message, long start,
+            String userAgent) {
+        ExchangeRecord record = new ExchangeRecord(requestId,
+                ClientKind.of(userAgent, null).label(),
+                "none", "none", method, path, null, false, kind.status(), Outcome.FAILED, kind, message, -1,
+                (System.nanoTime() - start) / 1e6, 0, 0, Usage.NONE, null);
+        server.exchanges().metrics().exchangeFinished(record, false);
+        server.exchanges().accessLog().write(record);
+    }
+
+    private void write(FullHttpResponse response, boolean keepAlive) {
+        ctx.writeAndFlush(response).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE
+                : ChannelFutureListener.CLOSE);
+    }
+
+    private void exchangeEnded() {
+        FullHttpRequest next = waiting;
+        if (next != null) {
+            waiting = null;
+            ctx.channel().config().setAutoRead(true);
+            handle(next);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.onClientWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.cancel();
+        }
+        if (waiting != null) {
+            waiting.release();
+            waiting = null;
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof java.io.IOException) && !(cause instanceof TooLongFrameException)) {
+            LOG.warn("closing client connection after unexpected error", cause);
+        }
+        ctx.close();
+    }
+
+    /** The path and query of a request line, also when a client sent the absolute form. */
+    private static String originForm(String uri) {
+        if (uri.startsWith("http://") || uri.startsWith("https://")) {
+            int slash = uri.indexOf('/', uri.indexOf("//") + 2);
+            return slash < 0 ? "/" : uri.substring(slash);
+        }
+        return uri;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.interpose.proxy.server;
+
+import dev.interpose.config.InterposeConfig;
+import dev.interpose.config.UpstreamConfig;
+import dev.interpose.proxy.exchange.ExchangeContext;
+import dev.interpose.proxy.log.AccessLog;
+import dev.interpose.proxy.metrics.ProxyMetrics;
+import dev.interpose.proxy.upstream.UpstreamClient;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+
+/**
+ * The running proxy: binds the listener, owns the event loops (epoll where available, else NIO), the
+ * upstream clients and the shared services, and drains gracefully on {@link #stop}. Start and stop are
+ * called from the main thread, never from an event loop.
+ */
+public final class InterposeServer {
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 128 * 1024);
+
+    private final InterposeConfig config;
+    private final ServerContext server;
+    private final EventLoopGroup acceptor;
+    private final EventLoopGroup workers;
+    private final Class<? extends ServerSocketChannel> serverChannel;
+    private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+    private final DnsAddressResolverGroup resolver;
+    private Channel listening;
+
+    /** Builds the server; nothing is bound until {@link #start}. */
+    public InterposeServer(InterposeConfig config, PrometheusMeterRegistry registry) throws SSLException {
+        this.config = config;
+        boolean epoll = Epoll.isAvailable();
+        acceptor = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
+        workers = epoll ? new EpollEventLoopGroup() : new NioEventLoopGroup();
+        serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        Class<? extends SocketChannel> socketChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        Class<? extends DatagramChannel> datagram = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
+        resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder().channelType(datagram));
+
+        SslContext tls = SslContextBuilder.forClient().build();
+        Bootstrap template = new Bootstrap()
+                .channel(socketChannel)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+        Map<String, UpstreamClient> upstreams = new LinkedHashMap<>();
+        for (UpstreamConfig upstream : config.upstreams().values()) {
+            upstreams.put(upstream.name(), new UpstreamClient(upstream, template, resolver, tls, config.upstreamProxy()));
+        }
+        ExchangeContext exchanges = new ExchangeContext(upstreams, new ProxyMetrics(registry), new AccessLog());
+        server = new ServerContext(config, exchanges, registry);
+    }
+
+    /** Binds the listener and returns the address actually bound (the port is chosen when 0 was asked). */
+    public InetSocketAddress start() throws InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptor, workers)
+                .channel(serverChannel)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(new ClientInitializer(server, clients));
+        listening = bootstrap.bind(config.listener().host(), config.listener().port()).sync().channel();
+        return (InetSocketAddress) listening.localAddress();
+    }
+
+    /**
+     * Stops accepting, lets exchanges in flight finish for up to {@code drain}, then closes every connection
+     * and the event loops.
+     *
+     * @return true when every exchange finished within the drain time
+     */
+    public boolean stop(Duration drain) throws InterruptedException {
+        server.startDraining();
+        if (listening != null) {
+            listening.close().sync();
+        }
+        long deadline = System.nanoTime() + drain.toNanos();
+        ProxyMetrics metrics = server.exchanges().metrics();
+        while (metrics.activeExchanges() > 0 && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(20); // main thread only: the event loops keep streaming meanwhile
+        }
+        boolean drained = metrics.activeExchanges() == 0;
+        clients.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        resolver.close();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+        acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+        return drained;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.interpose.proxy.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.interpose.config.UpstreamConfig;
+import dev.interpose.proxy.error.ProxyResponses;
+import dev.interpose.proxy.metrics.ProxyMetrics;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The two paths the proxy answers itself and never forwards: {@code GET /health} (JSON status) and
+ * {@code GET /metrics} (Prometheus text). Called on the event loop; both answers are built in memory.
+ */
+final class LocalEndpoints {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private LocalEndpoints() {
+    }
+
+    static boolean handles(String path) {
+        return path.equals("/health") || path.equals("/metrics");
+    }
+
+    static FullHttpResponse answer(String path, ServerContext server, String requestId, boolean keepAlive) {
+        if (path.equals("/metrics")) {
+            byte[] text = server.registry().scrape().getBytes(StandardCharsets.UTF_8);
+            return ProxyResponses.complete(HttpResponseStatus.OK, text, PROMETHEUS_TYPE, requestId, keepAlive);
+        }
+        ProxyMetrics metrics = server.exchanges().metrics();
+        ObjectNode body = JSON.createObjectNode()
+                .put("status", server.draining() ? "draining" : "ok")
+                .put("active_exchanges", metrics.activeExchanges())
+                .put("active_streams", metrics.activeStreams());
+        ObjectNode upstreams = body.putObject("upstreams");
+        for (UpstreamConfig upstream : server.config().upstreams().values()) {
+            upstreams.putObject(upstream.name()).put("url", upstream.url().toString());
+        }
+        HttpResponseStatus status = server.draining() ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK;
+        try {
+            return ProxyResponses.complete(status, JSON.writeValueAsBytes(body), "application/json", requestId,
+                    keepAlive);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.interpose.proxy.server;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Holds each request body whole (hooks, commands and retries need it; responses are never aggregated),
+ * answers {@code Expect: 100-continue}, and turns an oversized body into a 413 in the client's dialect
+ * instead of Netty's empty one. Runs on the client channel's event loop.
+ */
+final class RequestAggregator extends HttpObjectAggregator {
+    private final ClientHandler handler;
+
+    RequestAggregator(int maxBodyBytes, ClientHandler handler) {
+        super(maxBodyBytes);
+        this.handler = handler;
+    }
+
+    @Override
+    protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+        Object answer = super.newContinueResponse(start, maxContentLength, pipeline);
+        if (answer instanceof FullHttpResponse && ((FullHttpResponse) answer).status().code() == 413) {
+            ReferenceCountUtil.release(answer);
+            return handler.tooLarge((HttpRequest) start, maxContentLength, true);
+        }
+        return answer;
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+        if (oversized instanceof HttpRequest) {
+            ctx.writeAndFlush(handler.tooLarge((HttpRequest) oversized, maxContentLength(), false))
+                    .addListener(f -> ctx.close());
+        } else {
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.interpose.proxy.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Accumulates {@link Usage} from the parts of a response that carry it: Anthropic's {@code message_start}
+ * and {@code message_delta} events, the Responses API's {@code response.completed} (and
+ * {@code .incomplete}/{@code .failed}), a chat completion chunk with {@code usage}, or a whole JSON body.
+ * Only those events are parsed; the data of every other event is never even copied.
+ *
+ * <p>Also records whether the stream's final event ({@code message_stop}, {@code response.completed},
+ * {@code data: [DONE]}) was seen. Not thread-safe: one per exchange, on its event loop.
+ */
+public final class UsageReader implements SseDecoder.Listener {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private String model;
+    private long input = -1;
+    private long output = -1;
+    private long cacheRead = -1;
+    private long cacheWrite = -1;
+    private boolean finished;
+
+    @Override
+    public boolean wants(String event) {
+        if (event == null) {
+            return true; // chat completions name no events; usage rides on an ordinary chunk
+        }
+        switch (event) {
+            case "message_start":
+            case "message_delta":
+            case "response.completed":
+            case "response.incomplete":
+            case "response.failed":
+                return true;
+            case "message_stop":
+                finished = true;
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    @Override
+    public void onEvent(String event, byte[] data, int length, boolean truncated) {
+        if (truncated) {
+            return;
+        }
+        if (event == null) {
+            if (length == DONE.length && contains(data, length, DONE)) {
+                finished = true;
+            } else if (contains(data, length, USAGE)) {
+                absorb(parse(data, length));
+            }
+            return;
+        }
+        JsonNode node = parse(data, length);
+        if (node == null) {
+            return;
+        }
+        switch (event) {
+            case "message_start":
+                absorb(node.path("message"));
+                break;
+            case "message_delta":
+                absorb(node);
+                break;
+            default:
+                finished = true;
+                absorb(node.path("response"));
+                break;
+        }
+    }
+
+    /** Reads usage from a complete non-streaming JSON body. */
+    public void onBody(byte[] body, int length) {
+        absorb(parse(body, length));
+    }
+
+    /** True when the stream's final event was seen. */
+    public boolean finished() {
+        return finished;
+    }
+
+    /** What was read so far. */
+    public Usage usage() {
+        return new Usage(model, input, output, cacheRead, cacheWrite);
+    }
+
+    private void absorb(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            return;
+        }
+        JsonNode m = node.get("model");
+        if (m != null && m.isTextual()) {
+            model = m.asText();
+        }
+        JsonNode usage = node.get("usage");
+        if (usage == null || !usage.isObject()) {
+            return;
+        }
+        input = first(usage, input, "input_tokens", "prompt_tokens");
+        output = first(usage, output, "output_tokens", "completion_tokens");
+        cacheWrite = first(usage, cacheWrite, "cache_creation_input_tokens");
+        cacheRead = first(usage, cacheRead, "cache_read_input_tokens");
+        JsonNode details = usage.has("input_tokens_details") ? usage.get("input_tokens_details")
+                : usage.get("prompt_tokens_details");
+        if (details != null && details.isObject()) {
+            cacheRead = first(details, cacheRead, "cached_tokens");
+        }
+    }
+
+    private static long first(JsonNode usage, long current, String... names) {
+        for (String name : names) {
+            JsonNode v = usage.get(name);
+            if (v != null && v.canConvertToLong()) {
+                return v.asLong();
+            }
+        }
+        return current;
+    }
+
+    private static JsonNode parse(byte[] data, int length) {
+        try {
+            return JSON.readTree(data, 0, length);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+
+    private static boolean contains(byte[] data, int length, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (data[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+}
