@@ -3,14 +3,14 @@ package dev.interpose.proxy.server;
 import dev.interpose.config.ListenerConfig;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
  * The pipeline of each client connection: HTTP/1.1 codec with the header limit, the request aggregator
  * with the body limit, and the client handler. No compressor or aggregator ever sits on the response path.
  */
-final class ClientInitializer extends ChannelInitializer<SocketChannel> {
+final class ClientInitializer extends ChannelInitializer<Channel> {
     private static final int MAX_INITIAL_LINE = 16 * 1024;
 
     private final ServerContext server;
@@ -23,7 +23,7 @@ final class ClientInitializer extends ChannelInitializer<SocketChannel> {
     }
 
     @Override
-    protected void initChannel(SocketChannel ch) {
+    protected void initChannel(Channel ch) {
         clients.add(ch);
         ListenerConfig listener = server.config().listener();
         ClientHandler handler = new ClientHandler(server);

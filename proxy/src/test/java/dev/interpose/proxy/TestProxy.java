@@ -1,0 +1,95 @@
+package dev.interpose.proxy;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.interpose.config.ConfigLoader;
+import dev.interpose.config.InterposeConfig;
+import dev.interpose.config.ListenerConfig;
+import dev.interpose.config.Overrides;
+import dev.interpose.proxy.server.InterposeServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import ch.qos.logback.classic.LoggerContext;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import net.logstash.logback.encoder.LogstashEncoder;
+import org.slf4j.LoggerFactory;
+
+/** The proxy in-process on a free port, with its access log captured for assertions. */
+public final class TestProxy implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final InterposeServer server;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+    private final int port;
+
+    private TestProxy(InterposeConfig config) throws Exception {
+        Logger access = (Logger) LoggerFactory.getLogger("interpose.access");
+        log.start();
+        access.addAppender(log);
+        server = new InterposeServer(config, registry);
+        port = server.start().getPort();
+    }
+
+    /** A proxy whose upstreams are the given base URLs, with these timeouts ("" for the default). */
+    public static TestProxy start(Map<String, String> upstreams, String headTimeout, String idleTimeout)
+            throws Exception {
+        return start(upstreams, headTimeout, idleTimeout, 64 * 1024, 32 * 1024 * 1024);
+    }
+
+    public static TestProxy start(Map<String, String> upstreams, String headTimeout, String idleTimeout,
+            int maxHeaderBytes, int maxBodyBytes) throws Exception {
+        Overrides flags = new Overrides(Optional.empty(), Optional.of(0), upstreams, Optional.empty(),
+                Optional.of("2s"), Optional.of(headTimeout).filter(s -> !s.isEmpty()),
+                Optional.of(idleTimeout).filter(s -> !s.isEmpty()), Optional.of("5s"), Optional.empty());
+        InterposeConfig loaded = ConfigLoader.load(Map.of(), flags);
+        InterposeConfig config = new InterposeConfig(new ListenerConfig("127.0.0.1", 0, maxHeaderBytes, maxBodyBytes),
+                loaded.upstreams(), loaded.upstreamProxy(), loaded.drainTimeout(), loaded.logFormat());
+        return new TestProxy(config);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public URI uri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + port + pathAndQuery);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Every access-log line written so far, as the JSON object an operator reads on stdout. */
+    public List<Map<String, Object>> accessLog() {
+        LogstashEncoder encoder = new LogstashEncoder();
+        encoder.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
+        encoder.start();
+        try {
+            return log.list.stream().map(e -> json(encoder.encode(e))).collect(Collectors.toList());
+        } finally {
+            encoder.stop();
+        }
+    }
+
+    private static Map<String, Object> json(byte[] line) {
+        try {
+            return JSON.readValue(line, new TypeReference<Map<String, Object>>() { });
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop(Duration.ofSeconds(2));
+        ((Logger) LoggerFactory.getLogger("interpose.access")).detachAppender(log);
+    }
+}
