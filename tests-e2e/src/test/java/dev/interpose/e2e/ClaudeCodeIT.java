@@ -1,0 +1,86 @@
+package dev.interpose.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real Claude Code CLI working through the packaged proxy against a fake Anthropic API. */
+class ClaudeCodeIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    private FakeUpstream upstream;
+    private InterposeProcess proxy;
+
+    @BeforeEach
+    void start() throws Exception {
+        upstream = new FakeUpstream();
+        proxy = InterposeProcess.start(Map.of("INTERPOSE_UPSTREAM_ANTHROPIC", upstream.baseUrl()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        try {
+            assertThat(proxy.stop()).isZero();
+        } finally {
+            proxy.close();
+            upstream.close();
+        }
+    }
+
+    private JsonNode claude(String prompt) throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Cli.Run run = Cli.claude(Files.createDirectories(dir.resolve("home")), work, proxy.baseUrl(), prompt);
+        assertThat(run.exitCode()).as("claude exit: %s", run).isZero();
+        JsonNode result = JSON.readTree(run.stdout());
+        assertThat(result.path("is_error").asBoolean()).as("claude reported an error: %s", run).isFalse();
+        return result;
+    }
+
+    @Test
+    void printsTheUpstreamsAnswer() throws Exception {
+        upstream.anthropicAnswers("Interpose relayed this answer from the fake upstream.");
+
+        JsonNode result = claude("say hi");
+
+        assertThat(result.path("result").asText()).isEqualTo("Interpose relayed this answer from the fake upstream.");
+        List<LoggedRequest> sent = upstream.requests("/v1/messages");
+        assertThat(sent).isNotEmpty();
+        LoggedRequest last = sent.get(sent.size() - 1);
+        assertThat(last.getHeader("x-api-key")).isEqualTo("sk-ant-e2e-secret");
+        assertThat(last.getHeader("anthropic-version")).isEqualTo("2023-06-01");
+        assertThat(last.getHeader("anthropic-beta")).isNotBlank();
+        assertThat(last.getHeader("x-claude-code-session-id")).isNotBlank();
+        assertThat(last.getUrl()).isEqualTo("/v1/messages?beta=true");
+        assertThat(last.getBodyAsString()).contains("say hi");
+        assertThat(String.join("\n", proxy.stdout())).contains("\"client\":\"claude\"")
+                .contains("\"route\":\"anthropic.messages\"").doesNotContain("sk-ant-e2e-secret");
+    }
+
+    @Test
+    void completesAToolCallRoundTrip() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Path marker = Files.writeString(work.resolve("marker.txt"), "PINEAPPLE-7731\n");
+        upstream.anthropicReadsThenAnswers(marker.toAbsolutePath(), "The file says PINEAPPLE-7731.");
+
+        JsonNode result = claude("read marker.txt");
+
+        assertThat(result.path("result").asText()).isEqualTo("The file says PINEAPPLE-7731.");
+        List<String> bodies = upstream.bodies("/v1/messages");
+        assertThat(bodies).hasSizeGreaterThanOrEqualTo(2);
+        String followUp = bodies.get(bodies.size() - 1);
+        assertThat(followUp).contains("tool_result").contains("toolu_fake_16445adea4914924a3e8")
+                .contains("PINEAPPLE-7731");
+    }
+}

@@ -1,0 +1,113 @@
+package dev.interpose.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the real, pinned {@code claude} and {@code codex} CLIs headless, each in a throw-away home, pointed
+ * at a base URL, as ../shared/CLIENTS.md describes. Nothing of the developer's own configuration leaks in.
+ */
+public final class Cli {
+    private Cli() {
+    }
+
+    /** What a CLI run printed. */
+    public record Run(int exitCode, String stdout, String stderr) {
+    }
+
+    private static Path bin(String name) {
+        Path bin = Path.of(System.getProperty("clis.dir", "clis"), "node_modules", ".bin", name);
+        assertThat(bin).as("the pinned CLI (installed by the build with npm)").exists();
+        return bin.toAbsolutePath();
+    }
+
+    /** {@code claude -p --output-format json} with the prompt on stdin, in {@code workDir}. */
+    public static Run claude(Path home, Path workDir, String baseUrl, String prompt) throws Exception {
+        Path tmp = Files.createDirectories(home.resolve("tmp"));
+        Map<String, String> env = Map.ofEntries(
+                Map.entry("HOME", home.toString()),
+                Map.entry("TMPDIR", tmp.toString()),
+                Map.entry("CLAUDE_CODE_TMPDIR", tmp.toString()),
+                Map.entry("XDG_RUNTIME_DIR", tmp.toString()),
+                Map.entry("ANTHROPIC_BASE_URL", baseUrl),
+                Map.entry("ANTHROPIC_API_KEY", "sk-ant-e2e-secret"),
+                Map.entry("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"),
+                Map.entry("DISABLE_AUTOUPDATER", "1"),
+                Map.entry("DISABLE_TELEMETRY", "1"),
+                Map.entry("DISABLE_ERROR_REPORTING", "1"),
+                Map.entry("CLAUDE_CODE_MAX_RETRIES", "2"));
+        return run(List.of(bin("claude").toString(), "-p", "--output-format", "json", "--no-session-persistence"),
+                env, workDir, prompt);
+    }
+
+    /** {@code codex exec} with a custom Responses-API provider at {@code baseUrl} (ending in /v1). */
+    public static Run codex(Path home, Path workDir, String baseUrl, String prompt) throws Exception {
+        Path codexHome = Files.createDirectories(home.resolve(".codex"));
+        Path tmp = Files.createDirectories(home.resolve("tmp"));
+        Files.writeString(codexHome.resolve("config.toml"), String.join("\n",
+                "model = \"gpt-5.5\"",
+                "model_provider = \"local\"",
+                "check_for_update_on_startup = false",
+                "[analytics]",
+                "enabled = false",
+                "[otel]",
+                "exporter = \"none\"",
+                "trace_exporter = \"none\"",
+                "metrics_exporter = \"none\"",
+                "[features]",
+                "plugins = false",
+                "unbounded_connection_retries = false",
+                "[model_providers.local]",
+                "name = \"local\"",
+                "base_url = \"" + baseUrl + "\"",
+                "env_key = \"LOCAL_API_KEY\"",
+                "wire_api = \"responses\"",
+                "request_max_retries = 1",
+                "stream_max_retries = 1",
+                ""));
+        Map<String, String> env = Map.of(
+                "HOME", home.toString(),
+                "CODEX_HOME", codexHome.toString(),
+                "TMPDIR", tmp.toString(),
+                "LOCAL_API_KEY", "sk-openai-e2e-secret");
+        Path last = home.resolve("last.txt");
+        return run(List.of(bin("codex").toString(), "exec", "--skip-git-repo-check", "--ephemeral", "--color", "never",
+                "--strict-config", "-o", last.toString(), "-"), env, workDir, prompt);
+    }
+
+    private static Run run(List<String> command, Map<String, String> env, Path workDir, String prompt)
+            throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).directory(workDir.toFile());
+        Map<String, String> environment = builder.environment();
+        String path = environment.get("PATH");
+        environment.keySet().removeIf(k -> k.startsWith("ANTHROPIC_") || k.startsWith("OPENAI_")
+                || k.startsWith("CLAUDE") || k.startsWith("CODEX"));
+        environment.putAll(env);
+        environment.put("PATH", path);
+        Path out = Files.createTempFile(workDir, "cli-out", ".txt");
+        Path err = Files.createTempFile(workDir, "cli-err", ".txt");
+        Path in = Files.createTempFile(workDir, "cli-in", ".txt");
+        Files.writeString(in, prompt);
+        Process process = builder.redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .start();
+        boolean done = process.waitFor(180, TimeUnit.SECONDS);
+        if (!done) {
+            process.destroyForcibly();
+        }
+        Run run = new Run(done ? process.exitValue() : -1, read(out), read(err));
+        assertThat(done).as("CLI finished within 180 s: %s", run).isTrue();
+        return run;
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.readString(file, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.interpose.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real Codex CLI working through the packaged proxy against a fake Responses API. */
+class CodexIT {
+    @TempDir
+    Path dir;
+    private FakeUpstream upstream;
+    private InterposeProcess proxy;
+
+    @BeforeEach
+    void start() throws Exception {
+        upstream = new FakeUpstream();
+        proxy = InterposeProcess.start(Map.of("INTERPOSE_UPSTREAM_OPENAI", upstream.baseUrl()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        try {
+            assertThat(proxy.stop()).isZero();
+        } finally {
+            proxy.close();
+            upstream.close();
+        }
+    }
+
+    private Cli.Run codex(Path work, String prompt) throws Exception {
+        Cli.Run run = Cli.codex(Files.createDirectories(dir.resolve("home")), work, proxy.baseUrl() + "/v1", prompt);
+        assertThat(run.exitCode()).as("codex exit: %s", run).isZero();
+        return run;
+    }
+
+    @Test
+    void printsTheUpstreamsAnswer() throws Exception {
+        upstream.responsesAnswers("Interpose relayed this answer from the fake upstream.");
+
+        Cli.Run run = codex(Files.createDirectories(dir.resolve("work")), "say hi");
+
+        assertThat(run.stdout().trim()).isEqualTo("Interpose relayed this answer from the fake upstream.");
+        assertThat(Files.readString(dir.resolve("home/last.txt")).trim())
+                .isEqualTo("Interpose relayed this answer from the fake upstream.");
+        List<LoggedRequest> sent = upstream.requests("/v1/responses");
+        assertThat(sent).isNotEmpty();
+        LoggedRequest last = sent.get(sent.size() - 1);
+        assertThat(last.getHeader("authorization")).isEqualTo("Bearer sk-openai-e2e-secret");
+        assertThat(last.getHeader("originator")).isNotBlank();
+        assertThat(last.getBodyAsString()).contains("say hi");
+        assertThat(String.join("\n", proxy.stdout())).contains("\"client\":\"codex\"")
+                .contains("\"route\":\"openai.responses\"").doesNotContain("sk-openai-e2e-secret");
+    }
+
+    @Test
+    void completesAToolCallRoundTrip() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Files.writeString(work.resolve("marker.txt"), "PINEAPPLE-7731\n");
+        upstream.responsesRunsThenAnswers("cat marker.txt", "The command printed PINEAPPLE-7731.");
+
+        Cli.Run run = codex(work, "show marker.txt");
+
+        assertThat(run.stdout().trim()).isEqualTo("The command printed PINEAPPLE-7731.");
+        List<String> bodies = upstream.bodies("/v1/responses");
+        assertThat(bodies).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(bodies.get(bodies.size() - 1)).contains("function_call_output")
+                .contains("call_fake_eb7c3bf8fa034cd88356").contains("PINEAPPLE-7731");
+    }
+}

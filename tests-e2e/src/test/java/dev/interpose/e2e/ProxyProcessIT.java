@@ -1,0 +1,151 @@
+package dev.interpose.e2e;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The packaged jar as a process: command line, health, metrics, logs, WebSocket refusal, graceful stop. */
+class ProxyProcessIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private WireMockServer upstream;
+
+    @BeforeEach
+    void start() {
+        upstream = new WireMockServer(options().dynamicPort());
+        upstream.start();
+    }
+
+    @AfterEach
+    void stop() {
+        upstream.stop();
+    }
+
+    @Test
+    void helpVersionAndBadConfigurationExitCodes() throws Exception {
+        InterposeProcess.Result help = InterposeProcess.run(Map.of(), "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.stdout()).contains("--port").contains("--upstream=NAME=URL").contains("serve");
+
+        InterposeProcess.Result version = InterposeProcess.run(Map.of(), "--version");
+        assertThat(version.exitCode()).isZero();
+        assertThat(version.stdout()).startsWith("interpose ");
+
+        InterposeProcess.Result bad = InterposeProcess.run(Map.of("INTERPOSE_UPSTREAM_OPENAI", "ftp://nowhere"),
+                "--port", "70000", "--upstream", "anthropic=htp://x");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.stderr())
+                .contains("listener.port: \"70000\" (expected: a port from 0 to 65535)")
+                .contains("upstreams.anthropic.url: \"htp://x\" (expected: an http or https URL with a host and no query)")
+                .contains("upstreams.openai.url: \"ftp://nowhere\" (expected: an http or https URL with a host and no query)");
+    }
+
+    @Test
+    void forwardsServesHealthAndMetricsAndLogsJsonWithoutSecrets() throws Exception {
+        upstream.stubFor(post(urlPathEqualTo("/v1/messages")).willReturn(aResponse().withStatus(200)
+                .withHeader("content-type", "text/event-stream").withBody(FakeUpstream.anthropicText("hello"))));
+        try (InterposeProcess proxy = InterposeProcess.start(Map.of("INTERPOSE_UPSTREAM_ANTHROPIC", upstream.baseUrl()))) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(proxy.uri("/v1/messages?beta=true"))
+                    .header("x-api-key", "sk-ant-never-logged").header("anthropic-version", "2023-06-01")
+                    .header("cookie", "session=never-logged-either")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"claude-opus-5-5\",\"stream\":true}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo(FakeUpstream.anthropicText("hello"));
+            String requestId = answer.headers().firstValue("x-request-id").orElseThrow();
+
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(proxy.uri("/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(JSON.readTree(health.body()).path("status").asText()).isEqualTo("ok");
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(proxy.uri("/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body())
+                    .contains("interpose_requests_total{outcome=\"ok\",route=\"anthropic.messages\",status=\"200\"} 1.0")
+                    .contains("interpose_tokens_total{kind=\"output\",model=\"claude-opus-5-5\"} 10.0")
+                    .contains("interpose_upstream_head_seconds_count{upstream=\"anthropic\"} 1")
+                    .contains("interpose_active_streams 0.0");
+            assertThat(upstream.getAllServeEvents()).hasSize(1); // health and metrics were never forwarded
+
+            assertThat(proxy.stop()).isZero();
+            JsonNode line = proxy.stdout().stream().filter(l -> l.contains(requestId)).map(ProxyProcessIT::json)
+                    .findFirst().orElseThrow();
+            assertThat(line.path("logger_name").asText()).isEqualTo("interpose.access");
+            assertThat(line.path("model").asText()).isEqualTo("claude-opus-5-5");
+            assertThat(line.path("output_tokens").asInt()).isEqualTo(10);
+            assertThat(line.path("head_ms").asDouble()).isPositive();
+            assertThat(String.join("\n", proxy.stdout())).doesNotContain("never-logged");
+        }
+    }
+
+    @Test
+    void aWebSocketUpgradeIsRefusedAtOnceWith426() throws Exception {
+        try (InterposeProcess proxy = InterposeProcess.start(Map.of())) {
+            long start = System.nanoTime();
+            String answer;
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", proxy.port())) {
+                socket.setSoTimeout(5000);
+                socket.getOutputStream().write(("GET /v1/responses HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nauthorization: Bearer k\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                byte[] head = new byte[12];
+                int n = socket.getInputStream().readNBytes(head, 0, head.length);
+                answer = new String(head, 0, n, java.nio.charset.StandardCharsets.US_ASCII);
+            }
+            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertThat(answer).isEqualTo("HTTP/1.1 426");
+            assertThat(tookMs).isLessThan(1000);
+            assertThat(proxy.stop()).isZero();
+        }
+    }
+
+    @Test
+    void sigtermLetsAStreamInFlightFinishThenExitsZero() throws Exception {
+        String sse = FakeUpstream.anthropicText("drained");
+        upstream.stubFor(post(urlPathEqualTo("/v1/messages")).willReturn(aResponse().withStatus(200)
+                .withHeader("content-type", "text/event-stream").withBody(sse).withChunkedDribbleDelay(8, 1500)));
+        try (InterposeProcess proxy = InterposeProcess.start(Map.of("INTERPOSE_UPSTREAM_ANTHROPIC", upstream.baseUrl()))) {
+            HttpResponse<InputStream> streaming = http.send(HttpRequest.newBuilder(proxy.uri("/v1/messages"))
+                    .header("x-api-key", "k").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(streaming.statusCode()).isEqualTo(200);
+
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return proxy.stop(); // SIGTERM while the stream is still coming
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            try (InputStream body = streaming.body()) {
+                assertThat(new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(sse);
+            }
+            assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+            assertThat(String.join("\n", proxy.stdout())).contains("in-flight exchanges all finished");
+        }
+    }
+
+    private static JsonNode json(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (Exception e) {
+            throw new IllegalStateException(line, e);
+        }
+    }
+}
