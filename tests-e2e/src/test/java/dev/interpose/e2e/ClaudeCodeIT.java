@@ -64,8 +64,9 @@ class ClaudeCodeIT {
         assertThat(last.getHeader("x-claude-code-session-id")).isNotBlank();
         assertThat(last.getUrl()).isEqualTo("/v1/messages?beta=true");
         assertThat(last.getBodyAsString()).contains("say hi");
-        assertThat(String.join("\n", proxy.stdout())).contains("\"client\":\"claude\"")
-                .contains("\"route\":\"anthropic.messages\"").doesNotContain("sk-ant-e2e-secret");
+        assertThat(proxy.awaitLine("\"client\":\"claude\"", "\"route\":\"anthropic.messages\"", "\"outcome\":\"ok\""))
+                .doesNotContain("sk-ant-e2e-secret");
+        assertThat(String.join("\n", proxy.stdout())).doesNotContain("sk-ant-e2e-secret");
     }
 
     @Test

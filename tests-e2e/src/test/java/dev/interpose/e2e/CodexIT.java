@@ -56,8 +56,9 @@ class CodexIT {
         assertThat(last.getHeader("authorization")).isEqualTo("Bearer sk-openai-e2e-secret");
         assertThat(last.getHeader("originator")).isNotBlank();
         assertThat(last.getBodyAsString()).contains("say hi");
-        assertThat(String.join("\n", proxy.stdout())).contains("\"client\":\"codex\"")
-                .contains("\"route\":\"openai.responses\"").doesNotContain("sk-openai-e2e-secret");
+        assertThat(proxy.awaitLine("\"client\":\"codex\"", "\"route\":\"openai.responses\"", "\"outcome\":\"ok\""))
+                .doesNotContain("sk-openai-e2e-secret");
+        assertThat(String.join("\n", proxy.stdout())).doesNotContain("sk-openai-e2e-secret");
     }
 
     @Test

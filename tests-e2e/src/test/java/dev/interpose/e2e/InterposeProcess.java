@@ -85,6 +85,13 @@ public final class InterposeProcess implements AutoCloseable {
         return List.copyOf(stdout);
     }
 
+    /** Waits (up to 5 s: log lines are written in batches) for a stdout line containing all of {@code parts}. */
+    public String awaitLine(String... parts) {
+        return org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> stdout.stream().filter(l -> java.util.Arrays.stream(parts).allMatch(l::contains))
+                        .findFirst(), java.util.Optional::isPresent).get();
+    }
+
     public String stderr() {
         return String.join("\n", stderr);
     }

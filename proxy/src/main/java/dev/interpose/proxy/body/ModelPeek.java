@@ -15,14 +15,26 @@ import java.io.InputStream;
  */
 public final class ModelPeek {
     private static final JsonFactory JSON = new JsonFactory();
+    private static final int PREFIX_BYTES = 2048;
 
     private ModelPeek() {
     }
 
     /** The model named by this body, or null. The buffer's indices are left as they are. */
     public static String of(ByteBuf body) {
-        if (!body.isReadable()) {
+        int length = body.readableBytes();
+        if (length == 0) {
             return null;
+        }
+        if (body.hasArray()) {
+            return of(body.array(), body.arrayOffset() + body.readerIndex(), length);
+        }
+        // Most bodies name the model within their first bytes: parse a small copy of those first.
+        byte[] prefix = new byte[Math.min(length, PREFIX_BYTES)];
+        body.getBytes(body.readerIndex(), prefix);
+        String model = of(prefix, 0, prefix.length);
+        if (model != null || prefix.length == length) {
+            return model;
         }
         try (InputStream in = new ByteBufInputStream(body.duplicate())) {
             return find(JSON.createParser(in));
@@ -33,8 +45,12 @@ public final class ModelPeek {
 
     /** The model named by this body, or null. */
     public static String of(byte[] body) {
+        return of(body, 0, body.length);
+    }
+
+    private static String of(byte[] body, int offset, int length) {
         try {
-            return find(JSON.createParser(body));
+            return find(JSON.createParser(body, offset, length));
         } catch (IOException | RuntimeException e) {
             return null;
         }

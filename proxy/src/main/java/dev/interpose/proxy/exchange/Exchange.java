@@ -111,7 +111,7 @@ public final class Exchange implements UpstreamListener {
         writeFailure = null;
         state = State.AWAITING_HEAD;
         sentNanos = System.nanoTime();
-        timer.arm(config().headTimeout());
+        timer.arm(config().headTimeout(), config().idleTimeout());
         channel.writeAndFlush(upstreamRequest()).addListener((ChannelFutureListener) f -> {
             if (f.isSuccess()) {
                 requestWritten = true;
@@ -120,7 +120,6 @@ public final class Exchange implements UpstreamListener {
                 f.channel().close();
             }
         });
-        channel.read();
     }
 
     private DefaultFullHttpRequest upstreamRequest() {
@@ -156,7 +155,7 @@ public final class Exchange implements UpstreamListener {
             context.metrics().streamStarted();
         }
         state = State.STREAMING;
-        timer.arm(config().idleTimeout());
+        timer.arm(config().idleTimeout(), config().idleTimeout());
         client.write(clientHead(head));
     }
 
@@ -200,14 +199,12 @@ public final class Exchange implements UpstreamListener {
     public void onUpstreamReadComplete() {
         if (state == State.STREAMING) {
             client.flush();
-            if (client.isWritable()) {
-                upstream.read();
-            } else {
+            if (!client.isWritable()) {
+                // The client is slower than the upstream: stop reading until it has drained.
                 paused = true;
                 timer.pause();
+                upstream.config().setAutoRead(false);
             }
-        } else if (state == State.AWAITING_HEAD) {
-            upstream.read();
         }
     }
 
@@ -216,7 +213,7 @@ public final class Exchange implements UpstreamListener {
         if (state == State.STREAMING && paused && client.isWritable()) {
             paused = false;
             timer.resume();
-            upstream.read();
+            upstream.config().setAutoRead(true);
         }
     }
 

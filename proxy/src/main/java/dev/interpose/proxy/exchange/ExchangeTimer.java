@@ -15,6 +15,7 @@ final class ExchangeTimer {
     private final EventLoop loop;
     private final Runnable onTimeout;
     private ScheduledFuture<?> check;
+    private long checkAt;
     private long timeoutNanos;
     private long lastActivity;
     private boolean paused;
@@ -24,13 +25,25 @@ final class ExchangeTimer {
         this.onTimeout = onTimeout;
     }
 
-    /** Starts timing {@code timeout} of silence from now, replacing any running timeout. */
-    void arm(Duration timeout) {
-        cancel();
+    /**
+     * Starts timing {@code timeout} of silence from now, replacing the running timeout. A pending check
+     * that fires no later than the new deadline is kept (it re-arms itself for the time left), so an
+     * exchange usually schedules one task in all: pass the later timeout as {@code firstCheckWithin}.
+     */
+    void arm(Duration timeout, Duration firstCheckWithin) {
         timeoutNanos = timeout.toNanos();
         lastActivity = System.nanoTime();
         paused = false;
-        check = loop.schedule(this::check, timeoutNanos, TimeUnit.NANOSECONDS);
+        long wait = Math.min(timeoutNanos, firstCheckWithin.toNanos());
+        if (check == null || checkAt > lastActivity + wait) {
+            cancel();
+            schedule(wait);
+        }
+    }
+
+    private void schedule(long waitNanos) {
+        checkAt = System.nanoTime() + waitNanos;
+        check = loop.schedule(this::check, waitNanos, TimeUnit.NANOSECONDS);
     }
 
     void touch() {
@@ -57,8 +70,7 @@ final class ExchangeTimer {
         check = null;
         long silent = System.nanoTime() - lastActivity;
         if (paused || silent < timeoutNanos) {
-            long wait = paused ? timeoutNanos : timeoutNanos - silent;
-            check = loop.schedule(this::check, wait, TimeUnit.NANOSECONDS);
+            schedule(paused ? timeoutNanos : timeoutNanos - silent);
             return;
         }
         onTimeout.run();

@@ -6,7 +6,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Copies headers from one side to the other: every end-to-end header as it came (credentials,
@@ -14,10 +13,11 @@ import java.util.Set;
  * ones (RFC 9110 section 7.6.1) and those the proxy sets itself. Stateless.
  */
 final class HeaderRewrite {
-    private static final Set<AsciiString> HOP_BY_HOP = Set.of(
-            HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, AsciiString.cached("proxy-connection"),
-            HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.TE,
-            HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE);
+    private static final AsciiString[] HOP_BY_HOP = {
+        HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, AsciiString.cached("proxy-connection"),
+        HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.TE,
+        HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE};
+    private static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
 
     private HeaderRewrite() {
     }
@@ -35,7 +35,7 @@ final class HeaderRewrite {
 
     /** The response headers sent to the client; framing and keep-alive are the caller's to set. */
     static HttpHeaders toClient(HttpHeaders in) {
-        return copy(in, AsciiString.cached("x-request-id"), null, null);
+        return copy(in, X_REQUEST_ID, null, null);
     }
 
     private static HttpHeaders copy(HttpHeaders in, AsciiString skip1, AsciiString skip2, AsciiString skip3) {
@@ -44,9 +44,10 @@ final class HeaderRewrite {
         Iterator<Map.Entry<CharSequence, CharSequence>> it = in.iteratorCharSequence();
         while (it.hasNext()) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
-            AsciiString name = AsciiString.of(e.getKey()).toLowerCase();
-            if (HOP_BY_HOP.contains(name) || name.contentEquals(skip1)
-                    || (skip2 != null && name.contentEquals(skip2)) || (skip3 != null && name.contentEquals(skip3))
+            CharSequence name = e.getKey();
+            if (isHopByHop(name) || AsciiString.contentEqualsIgnoreCase(name, skip1)
+                    || (skip2 != null && AsciiString.contentEqualsIgnoreCase(name, skip2))
+                    || (skip3 != null && AsciiString.contentEqualsIgnoreCase(name, skip3))
                     || (connection != null && listedIn(connection, name))) {
                 continue;
             }
@@ -55,10 +56,19 @@ final class HeaderRewrite {
         return out;
     }
 
+    private static boolean isHopByHop(CharSequence name) {
+        for (AsciiString hop : HOP_BY_HOP) {
+            if (hop.contentEqualsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether {@code name} is one of the comma-separated tokens of a {@code Connection} header. */
-    private static boolean listedIn(String connection, AsciiString name) {
+    private static boolean listedIn(String connection, CharSequence name) {
         for (String token : connection.split(",")) {
-            if (name.contentEqualsIgnoreCase(token.trim())) {
+            if (AsciiString.contentEqualsIgnoreCase(name, token.trim())) {
                 return true;
             }
         }

@@ -1,12 +1,15 @@
 package dev.interpose.proxy.metrics;
 
 import dev.interpose.proxy.exchange.ExchangeRecord;
+import dev.interpose.proxy.exchange.Outcome;
 import dev.interpose.proxy.stream.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,6 +31,19 @@ public final class ProxyMetrics {
     private final AtomicInteger activeStreams = new AtomicInteger();
     private final DistributionSummary bytesIn;
     private final DistributionSummary bytesOut;
+    private final Map<RequestKey, Meters> byRequest = new ConcurrentHashMap<>();
+    private final Map<String, Timer> headByUpstream = new ConcurrentHashMap<>();
+    private final Map<TokenKey, Counter> tokens = new ConcurrentHashMap<>();
+
+    private record RequestKey(String route, int status, Outcome outcome) {
+    }
+
+    private record TokenKey(String model, String kind) {
+    }
+
+    /** The meters of one (route, status, outcome), built once and reused: no builder on the hot path. */
+    private record Meters(Counter requests, Timer duration) {
+    }
 
     public ProxyMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -67,24 +83,32 @@ public final class ProxyMetrics {
         if (wasActive) {
             activeExchanges.decrementAndGet();
         }
-        String status = String.valueOf(r.status());
-        String outcome = r.outcome().label();
-        Counter.builder("interpose.requests").description("Requests by route, status and outcome")
-                .tags("route", r.route(), "status", status, "outcome", outcome)
-                .register(registry).increment();
-        Timer.builder("interpose.request.duration").description("From request received to response finished")
-                .tags("route", r.route(), "outcome", outcome)
-                .publishPercentileHistogram()
-                .register(registry).record((long) (r.durationMillis() * 1_000_000), TimeUnit.NANOSECONDS);
+        Meters meters = byRequest.computeIfAbsent(new RequestKey(r.route(), r.status(), r.outcome()), this::meters);
+        meters.requests().increment();
+        meters.duration().record((long) (r.durationMillis() * 1_000_000), TimeUnit.NANOSECONDS);
         if (r.headMillis() >= 0) {
-            Timer.builder("interpose.upstream.head").description("From request sent upstream to response head")
-                    .tags("upstream", r.upstream())
+            headByUpstream.computeIfAbsent(r.upstream(), upstream -> Timer.builder("interpose.upstream.head")
+                    .description("From request sent upstream to response head")
+                    .tags("upstream", upstream)
                     .publishPercentileHistogram()
-                    .register(registry).record((long) (r.headMillis() * 1_000_000), TimeUnit.NANOSECONDS);
+                    .register(registry)).record((long) (r.headMillis() * 1_000_000), TimeUnit.NANOSECONDS);
         }
         bytesIn.record(r.bytesIn());
         bytesOut.record(r.bytesOut());
         tokens(r.usage());
+    }
+
+    private Meters meters(RequestKey key) {
+        String outcome = key.outcome().label();
+        Counter requests = Counter.builder("interpose.requests").description("Requests by route, status and outcome")
+                .tags("route", key.route(), "status", String.valueOf(key.status()), "outcome", outcome)
+                .register(registry);
+        Timer duration = Timer.builder("interpose.request.duration")
+                .description("From request received to response finished")
+                .tags("route", key.route(), "outcome", outcome)
+                .publishPercentileHistogram()
+                .register(registry);
+        return new Meters(requests, duration);
     }
 
     private void tokens(Usage usage) {
@@ -100,8 +124,9 @@ public final class ProxyMetrics {
 
     private void count(String model, String kind, long n) {
         if (n > 0) {
-            Counter.builder("interpose.tokens").description("Tokens reported by upstreams")
-                    .tags("model", model, "kind", kind).register(registry).increment(n);
+            tokens.computeIfAbsent(new TokenKey(model, kind), k -> Counter.builder("interpose.tokens")
+                    .description("Tokens reported by upstreams")
+                    .tags("model", k.model(), "kind", k.kind()).register(registry)).increment(n);
         }
     }
 }

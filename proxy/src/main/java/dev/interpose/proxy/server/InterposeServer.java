@@ -61,7 +61,9 @@ public final class InterposeServer {
         this.config = config;
         boolean epoll = Epoll.isAvailable();
         acceptor = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
-        workers = epoll ? new EpollEventLoopGroup() : new NioEventLoopGroup();
+        // One loop per core: the work is all non-blocking, more threads would only add context switches.
+        int loops = Runtime.getRuntime().availableProcessors();
+        workers = epoll ? new EpollEventLoopGroup(loops) : new NioEventLoopGroup(loops);
         serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         Class<? extends SocketChannel> socketChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         Class<? extends DatagramChannel> datagram = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;

@@ -19,6 +19,8 @@ public final class ResponseObserver {
     /** Largest single SSE event whose data is kept (a Responses API {@code response.completed} is big). */
     static final int MAX_EVENT_BYTES = 8 * 1024 * 1024;
 
+    private static final byte[] EMPTY = new byte[0];
+
     private final boolean streaming;
     private final UsageReader usage = new UsageReader();
     private final SseDecoder sse;
@@ -30,7 +32,7 @@ public final class ResponseObserver {
         this.streaming = streaming;
         this.sse = decodeSse ? new SseDecoder(usage, MAX_EVENT_BYTES) : null;
         this.jsonEncoding = jsonEncoding;
-        this.json = jsonEncoding != null ? new byte[1024] : null;
+        this.json = jsonEncoding != null ? EMPTY : null;
     }
 
     /** The observer for a response with these headers. */
@@ -63,7 +65,7 @@ public final class ResponseObserver {
                 return;
             }
             if (jsonLength + n > json.length) {
-                json = Arrays.copyOf(json, Math.max(json.length * 2, jsonLength + n));
+                json = Arrays.copyOf(json, jsonLength == 0 ? n : Math.max(json.length * 2, jsonLength + n));
             }
             chunk.getBytes(chunk.readerIndex(), json, jsonLength, n);
             jsonLength += n;

@@ -1,5 +1,7 @@
 package dev.interpose.proxy.stream;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -53,31 +55,27 @@ public final class UsageReader implements SseDecoder.Listener {
             if (length == DONE.length && contains(data, length, DONE)) {
                 finished = true;
             } else if (contains(data, length, USAGE)) {
-                absorb(parse(data, length));
+                read(data, length, null);
             }
-            return;
-        }
-        JsonNode node = parse(data, length);
-        if (node == null) {
             return;
         }
         switch (event) {
             case "message_start":
-                absorb(node.path("message"));
+                read(data, length, "message");
                 break;
             case "message_delta":
-                absorb(node);
+                read(data, length, null);
                 break;
             default:
                 finished = true;
-                absorb(node.path("response"));
+                read(data, length, "response");
                 break;
         }
     }
 
     /** Reads usage from a complete non-streaming JSON body. */
     public void onBody(byte[] body, int length) {
-        absorb(parse(body, length));
+        read(body, length, null);
     }
 
     /** True when the stream's final event was seen. */
@@ -90,18 +88,38 @@ public final class UsageReader implements SseDecoder.Listener {
         return new Usage(model, input, output, cacheRead, cacheWrite);
     }
 
-    private void absorb(JsonNode node) {
-        if (node == null || !node.isObject()) {
-            return;
+    /**
+     * Streams through a JSON object taking its {@code model} and {@code usage}, or those of the object
+     * under {@code nested}; everything else is skipped without being built (a {@code response.completed}
+     * carries the whole output).
+     */
+    private void read(byte[] data, int length, String nested) {
+        try (JsonParser parser = JSON.createParser(data, 0, length)) {
+            if (parser.nextToken() == JsonToken.START_OBJECT) {
+                scan(parser, nested);
+            }
+        } catch (IOException | RuntimeException e) {
+            // not JSON, or not the shape expected: no usage from this part
         }
-        JsonNode m = node.get("model");
-        if (m != null && m.isTextual()) {
-            model = m.asText();
+    }
+
+    private void scan(JsonParser parser, String nested) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if ("model".equals(name) && value == JsonToken.VALUE_STRING) {
+                model = parser.getText();
+            } else if ("usage".equals(name) && value == JsonToken.START_OBJECT) {
+                absorbUsage(parser.readValueAsTree());
+            } else if (name.equals(nested) && value == JsonToken.START_OBJECT) {
+                scan(parser, null);
+            } else {
+                parser.skipChildren();
+            }
         }
-        JsonNode usage = node.get("usage");
-        if (usage == null || !usage.isObject()) {
-            return;
-        }
+    }
+
+    private void absorbUsage(JsonNode usage) {
         input = first(usage, input, "input_tokens", "prompt_tokens");
         output = first(usage, output, "output_tokens", "completion_tokens");
         cacheWrite = first(usage, cacheWrite, "cache_creation_input_tokens");
@@ -121,14 +139,6 @@ public final class UsageReader implements SseDecoder.Listener {
             }
         }
         return current;
-    }
-
-    private static JsonNode parse(byte[] data, int length) {
-        try {
-            return JSON.readTree(data, 0, length);
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);

@@ -3,13 +3,10 @@ package dev.interpose.proxy.upstream;
 import dev.interpose.config.UpstreamConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.pool.AbstractChannelPoolHandler;
-import io.netty.channel.pool.AbstractChannelPoolMap;
-import io.netty.channel.pool.ChannelHealthChecker;
-import io.netty.channel.pool.ChannelPoolMap;
-import io.netty.channel.pool.SimpleChannelPool;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.handler.ssl.SslContext;
@@ -17,55 +14,84 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
 /**
  * Connections to one upstream: a keep-alive pool per event loop, so an exchange gets a channel on its own
- * client's loop and no lock is shared between loops. Thread-safe; pools are created on first use.
+ * client's loop and no lock or atomic is shared between loops. Each loop's pool is a plain deque touched
+ * only from that loop; the map of pools is built lazily, once per loop.
  */
 public final class UpstreamClient {
     private static final int MAX_RESPONSE_HEADER_BYTES = 64 * 1024;
 
     private final UpstreamConfig config;
-    private final ChannelPoolMap<EventLoop, SimpleChannelPool> pools;
+    private final Bootstrap template;
+    private final AddressResolverGroup<? extends SocketAddress> resolver;
+    private final SslContext sslContext;
+    private final Optional<URI> proxy;
+    private final SocketAddress remote;
+    private final Map<EventLoop, LoopPool> pools = new ConcurrentHashMap<>();
 
     /**
-     * @param template  a bootstrap with the channel type and options shared by all upstreams
-     * @param resolver  non-blocking DNS for the upstream's host
+     * @param template   a bootstrap with the channel type and options shared by all upstreams
+     * @param resolver   non-blocking DNS for the upstream's host
      * @param sslContext client TLS context, used when the upstream URL is https
-     * @param proxy     an HTTP CONNECT proxy for this leg, if any
+     * @param proxy      an HTTP CONNECT proxy for this leg, if any
      */
-    public UpstreamClient(UpstreamConfig config, Bootstrap template, AddressResolverGroup<? extends SocketAddress> resolver,
-            SslContext sslContext, Optional<URI> proxy) {
+    public UpstreamClient(UpstreamConfig config, Bootstrap template,
+            AddressResolverGroup<? extends SocketAddress> resolver, SslContext sslContext, Optional<URI> proxy) {
         this.config = config;
+        this.template = template;
+        this.resolver = proxy.isPresent() ? NoopAddressResolverGroup.INSTANCE : resolver;
+        this.sslContext = sslContext;
+        this.proxy = proxy;
         // Unresolved: the resolver (or, through a CONNECT proxy, the proxy itself) resolves the host.
-        SocketAddress remote = InetSocketAddress.createUnresolved(config.url().getHost(), config.port());
-        PoolHandler handler = new PoolHandler(config, sslContext, proxy);
-        this.pools = new AbstractChannelPoolMap<>() {
-            @Override
-            protected SimpleChannelPool newPool(EventLoop loop) {
-                Bootstrap bootstrap = template.clone(loop)
-                        .remoteAddress(remote)
-                        .resolver(proxy.isPresent() ? NoopAddressResolverGroup.INSTANCE : resolver)
-                        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
-                return new BoundedPool(bootstrap, handler, config.maxIdleConnections());
-            }
-        };
+        this.remote = InetSocketAddress.createUnresolved(config.url().getHost(), config.port());
     }
 
     public UpstreamConfig config() {
         return config;
     }
 
-    /** A channel on {@code loop}, pooled or newly connected; its pipeline ends in the upstream handler. */
+    /**
+     * A channel on {@code loop}: an idle pooled one when there is one, else a new connection. Must be
+     * called on {@code loop}.
+     */
     public Future<Channel> acquire(EventLoop loop) {
-        return pools.get(loop).acquire(loop.newPromise());
+        Promise<Channel> promise = loop.newPromise();
+        LoopPool pool = pools.computeIfAbsent(loop, l -> new LoopPool());
+        Channel idle;
+        while ((idle = pool.idle.pollLast()) != null) {
+            if (idle.isActive()) {
+                return promise.setSuccess(idle);
+            }
+        }
+        Bootstrap bootstrap = template.clone(loop)
+                .resolver(resolver)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        initPipeline(ch);
+                    }
+                });
+        bootstrap.connect(remote).addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                promise.setSuccess(f.channel());
+            } else {
+                promise.setFailure(f.cause());
+            }
+        });
+        return promise;
     }
 
     /**
@@ -77,94 +103,49 @@ public final class UpstreamClient {
         return channel.pipeline().get(UpstreamHandler.class).attach(owner);
     }
 
-    /** Returns a channel whose response was read to the end to its loop's pool for the next exchange. */
+    /** Returns a channel whose response was read to the end to its loop's pool. Called on its loop. */
     public void release(Channel channel) {
         channel.pipeline().get(UpstreamHandler.class).detach();
-        pools.get(channel.eventLoop()).release(channel);
+        channel.config().setAutoRead(true); // idle channels read, so an upstream's close is noticed
+        LoopPool pool = pools.get(channel.eventLoop());
+        if (!channel.isActive() || pool.idle.size() >= config.maxIdleConnections()) {
+            channel.close();
+            return;
+        }
+        pool.idle.addLast(channel); // one the upstream closes meanwhile is skipped at the next acquire
     }
 
-    /** Drops a channel that must not be reused (a cancelled or broken exchange): it is closed, not pooled. */
+    /** Drops a channel that must not be reused (a cancelled or broken exchange): closed, never pooled. */
     public void discard(Channel channel) {
         UpstreamHandler handler = channel.pipeline().get(UpstreamHandler.class);
         if (handler != null) {
             handler.detach();
         }
         channel.close();
-        pools.get(channel.eventLoop()).release(channel);
     }
 
-    /** A pool that keeps at most {@code maxIdle} idle channels; the ones beyond are closed. */
-    private static final class BoundedPool extends SimpleChannelPool {
-        private final int maxIdle;
-        private final AtomicInteger idle = new AtomicInteger();
-
-        BoundedPool(Bootstrap bootstrap, PoolHandler handler, int maxIdle) {
-            super(bootstrap, handler, ChannelHealthChecker.ACTIVE, true, true);
-            this.maxIdle = maxIdle;
+    private void initPipeline(Channel ch) {
+        if (proxy.isPresent()) {
+            URI p = proxy.get();
+            int port = p.getPort() != -1 ? p.getPort() : "https".equalsIgnoreCase(p.getScheme()) ? 443 : 80;
+            HttpProxyHandler connect = new HttpProxyHandler(new InetSocketAddress(p.getHost(), port));
+            connect.setConnectTimeoutMillis(config.connectTimeout().toMillis());
+            ch.pipeline().addLast("connect-proxy", connect);
         }
-
-        @Override
-        protected Channel pollChannel() {
-            Channel channel = super.pollChannel();
-            if (channel != null) {
-                idle.decrementAndGet();
-            }
-            return channel;
+        if (config.secure()) {
+            SslHandler ssl = sslContext.newHandler(ch.alloc(), config.url().getHost(), config.port());
+            SSLEngine engine = ssl.engine();
+            SSLParameters params = engine.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            engine.setSSLParameters(params);
+            ch.pipeline().addLast("tls", ssl);
         }
-
-        @Override
-        protected boolean offerChannel(Channel channel) {
-            if (idle.get() >= maxIdle) {
-                return false;
-            }
-            idle.incrementAndGet();
-            return super.offerChannel(channel);
-        }
+        ch.pipeline().addLast("http", new HttpClientCodec(4096, MAX_RESPONSE_HEADER_BYTES, 65536, true));
+        ch.pipeline().addLast("upstream", new UpstreamHandler());
     }
 
-    /** Builds each new upstream pipeline and flips auto-read as a channel enters and leaves the pool. */
-    private static final class PoolHandler extends AbstractChannelPoolHandler {
-        private final UpstreamConfig config;
-        private final SslContext sslContext;
-        private final Optional<URI> proxy;
-
-        PoolHandler(UpstreamConfig config, SslContext sslContext, Optional<URI> proxy) {
-            this.config = config;
-            this.sslContext = sslContext;
-            this.proxy = proxy;
-        }
-
-        @Override
-        public void channelCreated(Channel ch) {
-            ch.config().setAutoRead(false);
-            if (proxy.isPresent()) {
-                URI p = proxy.get();
-                int port = p.getPort() != -1 ? p.getPort() : "https".equalsIgnoreCase(p.getScheme()) ? 443 : 80;
-                HttpProxyHandler connect = new HttpProxyHandler(new InetSocketAddress(p.getHost(), port));
-                connect.setConnectTimeoutMillis(config.connectTimeout().toMillis());
-                ch.pipeline().addLast("connect-proxy", connect);
-            }
-            if (config.secure()) {
-                SslHandler ssl = sslContext.newHandler(ch.alloc(), config.url().getHost(), config.port());
-                SSLEngine engine = ssl.engine();
-                SSLParameters params = engine.getSSLParameters();
-                params.setEndpointIdentificationAlgorithm("HTTPS");
-                engine.setSSLParameters(params);
-                ch.pipeline().addLast("tls", ssl);
-            }
-            ch.pipeline().addLast("http", new HttpClientCodec(4096, MAX_RESPONSE_HEADER_BYTES, 65536, true));
-            ch.pipeline().addLast("upstream", new UpstreamHandler());
-        }
-
-        @Override
-        public void channelAcquired(Channel ch) {
-            ch.config().setAutoRead(false);
-        }
-
-        @Override
-        public void channelReleased(Channel ch) {
-            // While idle, read, so that a close by the upstream is noticed before the channel is reused.
-            ch.config().setAutoRead(true);
-        }
+    /** The idle channels of one event loop; touched only from that loop. */
+    private static final class LoopPool {
+        final ArrayDeque<Channel> idle = new ArrayDeque<>();
     }
 }

@@ -1,0 +1,180 @@
+package dev.interpose.bench;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The benchmark: the same load sent straight to a fast local fake upstream and through the packaged proxy
+ * (a separate {@code java -jar} process, access log on), in one run, printed side by side with the
+ * difference. Not a test: figures depend on the machine; the README records them with the machine.
+ */
+@Command(name = "interpose-bench", mixinStandardHelpOptions = true,
+        description = "Direct versus proxied: added latency, requests/s, added time to first SSE event.")
+public final class Bench implements Callable<Integer> {
+    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+
+    @Option(names = "--proxy-jar", description = "The packaged proxy (default: ${DEFAULT-VALUE}).")
+    Path proxyJar = Path.of("proxy/target/interpose.jar");
+
+    @Option(names = "--fixtures", description = "Fixture folder (default: ${DEFAULT-VALUE}).")
+    Path fixtures = Path.of("proxy/src/test/resources/fixtures");
+
+    @Option(names = "--warmup", description = "Warm-up seconds per run; the initial warm-up takes six times this "
+            + "(default: ${DEFAULT-VALUE}).")
+    int warmupSeconds = 5;
+
+    @Option(names = "--seconds", description = "Measured seconds per run (default: ${DEFAULT-VALUE}).")
+    int seconds = 10;
+
+    @Option(names = "--proxy-jvm-arg", description = "An extra JVM option for the proxy process (repeatable).")
+    java.util.List<String> proxyJvmArgs = new java.util.ArrayList<>();
+
+    @Option(names = "--connections", description = "Connections for the throughput run (default: ${DEFAULT-VALUE}).")
+    int connections = 64;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Bench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        byte[] claudeBody = Files.readAllBytes(fixtures.resolve("anthropic-messages-claude-code.json"));
+        byte[] sse = Files.readAllBytes(fixtures.resolve("sample-anthropic-sse.txt"));
+        byte[] smallBody = "{\"model\":\"claude-bench\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
+                .getBytes(StandardCharsets.UTF_8);
+        boolean epoll = Epoll.isAvailable();
+        EventLoopGroup upstreamLoop = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
+        EventLoopGroup clientLoop = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
+        Class<? extends ServerChannel> serverType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        Class<? extends Channel> clientType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        FakeUpstream upstream = new FakeUpstream(upstreamLoop, serverType, sse);
+        Path log = Files.createTempFile("interpose-bench-proxy", ".log");
+        Process proxy = startProxy(upstream.port(), log);
+        try {
+            int proxyPort = awaitPort(proxy, log);
+            printMachine();
+            long warm = warmupSeconds * 1000L;
+            long measure = seconds * 1000L;
+
+            // Warm both JVMs' compilers on both paths (unmeasured), so no run below measures a cold JIT.
+            System.out.printf(Locale.ROOT, "warming up for %d s...%n", 2 * warmupSeconds * 3);
+            for (int port : new int[] {upstream.port(), proxyPort}) {
+                LoadClient.run(clientLoop, clientType, port, "/v1/messages", smallBody, "json", connections,
+                        warm * 2, warm);
+                LoadClient.run(clientLoop, clientType, port, "/v1/messages?beta=true", claudeBody, "sse", 1, 0, warm);
+            }
+            LoadClient.Result dn = LoadClient.run(clientLoop, clientType, upstream.port(), "/v1/messages", smallBody,
+                    "json", connections, warm, measure);
+            LoadClient.Result pn = LoadClient.run(clientLoop, clientType, proxyPort, "/v1/messages", smallBody,
+                    "json", connections, warm, measure);
+            System.out.printf(Locale.ROOT, "%n%d connections, %d-byte body, JSON answer%n", connections, smallBody.length);
+            System.out.printf(Locale.ROOT, "  %-22s %12s %12s %12s%n", "", "direct", "proxied", "proxied/direct");
+            System.out.printf(Locale.ROOT, "  %-22s %12.0f %12.0f %12.2f%n", "requests/s", dn.perSecond(), pn.perSecond(),
+                    pn.perSecond() / dn.perSecond());
+            header();
+            row("latency p50", dn.latency(), pn.latency(), 50);
+            row("latency p99", dn.latency(), pn.latency(), 99);
+            LoadClient.Result d1 = LoadClient.run(clientLoop, clientType, upstream.port(), "/v1/messages?beta=true",
+                    claudeBody, "sse", 1, warm, measure);
+            LoadClient.Result p1 = LoadClient.run(clientLoop, clientType, proxyPort, "/v1/messages?beta=true",
+                    claudeBody, "sse", 1, warm, measure);
+            System.out.printf(Locale.ROOT, "%nconcurrency 1, %d-byte Claude Code body, SSE answer (%d requests direct, %d proxied)%n",
+                    claudeBody.length, d1.requests(), p1.requests());
+            header();
+            row("latency p50", d1.latency(), p1.latency(), 50);
+            row("latency p99", d1.latency(), p1.latency(), 99);
+            row("first SSE event p50", d1.firstByte(), p1.firstByte(), 50);
+            row("first SSE event p99", d1.firstByte(), p1.firstByte(), 99);
+
+            System.out.printf(Locale.ROOT, "%nproxy access log: %s (%d lines)%n", log, Files.lines(log).count());
+            return 0;
+        } finally {
+            proxy.toHandle().destroy();
+            proxy.waitFor(30, TimeUnit.SECONDS);
+            upstream.close();
+            clientLoop.shutdownGracefully();
+            upstreamLoop.shutdownGracefully();
+        }
+    }
+
+    private Process startProxy(int upstreamPort, Path log) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(javaBin));
+        command.addAll(proxyJvmArgs);
+        command.addAll(java.util.List.of("-jar", proxyJar.toString(), "--port", "0",
+                "--upstream", "anthropic=http://127.0.0.1:" + upstreamPort));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+    }
+
+    private static int awaitPort(Process proxy, Path log) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(proxy.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        Matcher m = null;
+        while ((line = out.readLine()) != null) {
+            m = LISTENING.matcher(line);
+            if (m.find()) {
+                break;
+            }
+        }
+        if (line == null) {
+            throw new IllegalStateException("proxy did not start");
+        }
+        Thread drain = new Thread(() -> {
+            try (java.io.Writer file = Files.newBufferedWriter(log)) {
+                out.transferTo(file);
+            } catch (java.io.IOException e) {
+                // proxy stopped
+            }
+        });
+        drain.setDaemon(true);
+        drain.start();
+        return Integer.parseInt(m.group(1));
+    }
+
+    private static void printMachine() throws Exception {
+        String cpu = "unknown cpu";
+        File info = new File("/proc/cpuinfo");
+        if (info.exists()) {
+            cpu = Files.readAllLines(info.toPath()).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(cpu);
+        }
+        System.out.printf(Locale.ROOT, "Interpose benchmark: %s, %d cores, Java %s (%s), %s%n", cpu,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                System.getProperty("java.vm.name"), Epoll.isAvailable() ? "epoll" : "nio");
+        System.out.println("load generator and fake upstream in this JVM (one event loop each); proxy in its own JVM");
+    }
+
+    private static void header() {
+        System.out.printf(Locale.ROOT, "  %-22s %12s %12s %12s%n", "", "direct", "proxied", "added");
+    }
+
+    private static void row(String name, Histogram direct, Histogram proxied, double percentile) {
+        double d = direct.getValueAtPercentile(percentile) / 1000.0;
+        double p = proxied.getValueAtPercentile(percentile) / 1000.0;
+        System.out.printf(Locale.ROOT, "  %-22s %9.1f µs %9.1f µs %+9.1f µs%n", name, d, p, p - d);
+    }
+}

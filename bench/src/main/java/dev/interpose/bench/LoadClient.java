@@ -1,0 +1,152 @@
+package dev.interpose.bench;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * A closed-loop HTTP/1.1 load generator: {@code connections} keep-alive connections, each sending its next
+ * request as soon as the previous response ended. All connections share one event loop thread, so the
+ * histograms need no locking. Records full-response latency and time to the first body byte.
+ */
+final class LoadClient {
+
+    /** What one run measured. */
+    record Result(long requests, double seconds, Histogram latency, Histogram firstByte) {
+        double perSecond() {
+            return requests / seconds;
+        }
+    }
+
+    private LoadClient() {
+    }
+
+    static Result run(EventLoopGroup loop, Class<? extends Channel> type, int port, String path, byte[] body,
+            String response, int connections, long warmupMillis, long measureMillis) throws InterruptedException {
+        Histogram latency = new Histogram(60_000_000_000L, 3);
+        Histogram firstByte = new Histogram(60_000_000_000L, 3);
+        ByteBuf payload = Unpooled.unreleasableBuffer(Unpooled.directBuffer(body.length).writeBytes(body));
+        long start = System.nanoTime();
+        long measureFrom = start + TimeUnit.MILLISECONDS.toNanos(warmupMillis);
+        long measureTo = measureFrom + TimeUnit.MILLISECONDS.toNanos(measureMillis);
+        long[] completed = new long[1];
+        CountDownLatch done = new CountDownLatch(connections);
+        Bootstrap bootstrap = new Bootstrap().group(loop).channel(type).option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new HttpClientCodec(), new Connection(port, path, payload, response,
+                                measureFrom, measureTo, latency, firstByte, completed, done));
+                    }
+                });
+        List<Channel> channels = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            channels.add(bootstrap.connect("127.0.0.1", port).sync().channel());
+        }
+        if (!done.await(measureTo - System.nanoTime() + TimeUnit.SECONDS.toNanos(30), TimeUnit.NANOSECONDS)) {
+            throw new IllegalStateException("load did not finish; a request was lost");
+        }
+        channels.forEach(Channel::close);
+        return new Result(completed[0], measureMillis / 1000.0, latency, firstByte);
+    }
+
+    private static final class Connection extends SimpleChannelInboundHandler<HttpObject> {
+        private final int port;
+        private final String path;
+        private final ByteBuf payload;
+        private final String response;
+        private final long measureFrom;
+        private final long measureTo;
+        private final Histogram latency;
+        private final Histogram firstByte;
+        private final long[] completed;
+        private final CountDownLatch done;
+        private long sentAt;
+        private boolean sawByte;
+
+        Connection(int port, String path, ByteBuf payload, String response, long measureFrom, long measureTo,
+                Histogram latency, Histogram firstByte, long[] completed, CountDownLatch done) {
+            this.port = port;
+            this.path = path;
+            this.payload = payload;
+            this.response = response;
+            this.measureFrom = measureFrom;
+            this.measureTo = measureTo;
+            this.latency = latency;
+            this.firstByte = firstByte;
+            this.completed = completed;
+            this.done = done;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            send(ctx);
+        }
+
+        private void send(ChannelHandlerContext ctx) {
+            FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
+                    payload.duplicate());
+            request.headers().set(HttpHeaderNames.HOST, "127.0.0.1:" + port)
+                    .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, payload.readableBytes())
+                    .set("anthropic-version", "2023-06-01")
+                    .set("x-api-key", "sk-bench")
+                    .set("x-bench-response", response);
+            sawByte = false;
+            sentAt = System.nanoTime();
+            ctx.writeAndFlush(request);
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+            long now = System.nanoTime();
+            if (msg instanceof HttpResponse && ((HttpResponse) msg).status().code() != 200) {
+                throw new IllegalStateException("unexpected answer " + ((HttpResponse) msg).status());
+            }
+            if (msg instanceof HttpContent && !sawByte && ((HttpContent) msg).content().isReadable()) {
+                sawByte = true;
+                if (sentAt >= measureFrom && now <= measureTo) {
+                    firstByte.recordValue(now - sentAt);
+                }
+            }
+            if (msg instanceof LastHttpContent) {
+                if (sentAt >= measureFrom && now <= measureTo) {
+                    latency.recordValue(now - sentAt);
+                    completed[0]++;
+                }
+                if (now < measureTo) {
+                    send(ctx);
+                } else {
+                    done.countDown();
+                }
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            cause.printStackTrace();
+            ctx.close();
+        }
+    }
+}
