@@ -46,7 +46,13 @@ public final class TestProxy implements AutoCloseable {
 
     public static TestProxy start(Map<String, String> upstreams, String headTimeout, String idleTimeout,
             int maxHeaderBytes, int maxBodyBytes) throws Exception {
-        Overrides flags = new Overrides(Optional.empty(), Optional.of(0), upstreams, Optional.empty(),
+        return start(upstreams, headTimeout, idleTimeout, maxHeaderBytes, maxBodyBytes, Optional.empty());
+    }
+
+    /** As above, with an HTTP CONNECT proxy for the upstream leg. */
+    public static TestProxy start(Map<String, String> upstreams, String headTimeout, String idleTimeout,
+            int maxHeaderBytes, int maxBodyBytes, Optional<String> upstreamProxy) throws Exception {
+        Overrides flags = new Overrides(Optional.empty(), Optional.of(0), upstreams, upstreamProxy,
                 Optional.of("2s"), Optional.of(headTimeout).filter(s -> !s.isEmpty()),
                 Optional.of(idleTimeout).filter(s -> !s.isEmpty()), Optional.of("5s"), Optional.empty());
         InterposeConfig loaded = ConfigLoader.load(Map.of(), flags);

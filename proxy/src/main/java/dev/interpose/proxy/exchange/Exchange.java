@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
+import javax.net.ssl.SSLException;
 
 /**
  * One request forwarded upstream and its response relayed back, as a state machine:
@@ -245,6 +246,12 @@ public final class Exchange implements UpstreamListener {
                 upstreamClient.acquire(client.eventLoop()).addListener(this::onAcquired);
                 return;
             }
+            SSLException tls = tlsFailure(why);
+            if (tls != null) {
+                fail(ErrorKind.UPSTREAM_UNREACHABLE, "TLS with upstream " + upstreamName() + " failed: "
+                        + describe(tls));
+                return;
+            }
             ErrorKind kind = why instanceof DecoderException ? ErrorKind.UPSTREAM_BAD_RESPONSE : ErrorKind.UPSTREAM_RESET;
             fail(kind, "upstream " + upstreamName() + " closed the connection before answering"
                     + (why == null ? "" : ": " + describe(why)));
@@ -340,6 +347,15 @@ public final class Exchange implements UpstreamListener {
 
     private String upstreamName() {
         return info.route().upstream().name();
+    }
+
+    private static SSLException tlsFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SSLException) {
+                return (SSLException) c;
+            }
+        }
+        return null;
     }
 
     private static String describe(Throwable t) {

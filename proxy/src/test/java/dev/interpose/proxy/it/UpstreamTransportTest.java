@@ -1,0 +1,148 @@
+package dev.interpose.proxy.it;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.interpose.proxy.TestProxy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The upstream leg's transport: TLS certificate verification and an HTTP CONNECT proxy. */
+@Timeout(60)
+class UpstreamTransportTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private WireMockServer upstream;
+
+    @BeforeEach
+    void start() {
+        upstream = new WireMockServer(options().dynamicPort().dynamicHttpsPort());
+        upstream.start();
+        upstream.stubFor(post(urlEqualTo("/v1/messages")).willReturn(aResponse().withStatus(200)
+                .withHeader("content-type", "application/json").withBody("{\"via\":\"tunnel\"}")));
+    }
+
+    @AfterEach
+    void stop() {
+        upstream.stop();
+    }
+
+    private HttpResponse<String> send(TestProxy proxy) throws Exception {
+        return http.send(HttpRequest.newBuilder(proxy.uri("/v1/messages")).header("x-api-key", "k")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void anUpstreamCertificateThatDoesNotVerifyIsRefusedWith502() throws Exception {
+        try (TestProxy proxy = TestProxy.start(Map.of("anthropic", "https://localhost:" + upstream.httpsPort()), "", "")) {
+            HttpResponse<String> answer = send(proxy);
+            assertThat(answer.statusCode()).isEqualTo(502);
+            var error = JSON.readTree(answer.body()).path("error");
+            assertThat(error.path("type").asText()).isEqualTo("api_error");
+            assertThat(error.path("message").asText()).startsWith("TLS with upstream anthropic failed: ")
+                    .containsIgnoringCase("certif");
+            assertThat(upstream.getAllServeEvents()).isEmpty();
+        }
+    }
+
+    @Test
+    void theUpstreamLegCanGoThroughAnHttpConnectProxy() throws Exception {
+        try (ConnectProxy connectProxy = new ConnectProxy();
+             TestProxy proxy = TestProxy.start(Map.of("anthropic", "http://127.0.0.1:" + upstream.port()), "", "",
+                     64 * 1024, 1024 * 1024, Optional.of("http://127.0.0.1:" + connectProxy.port()))) {
+            HttpResponse<String> answer = send(proxy);
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo("{\"via\":\"tunnel\"}");
+            assertThat(connectProxy.requests).hasSize(1);
+            assertThat(connectProxy.requests.get(0)).startsWith("CONNECT 127.0.0.1:" + upstream.port() + " HTTP/1.1");
+        }
+    }
+
+    /** A minimal HTTP CONNECT proxy: answers 200 and pipes bytes both ways. */
+    private static final class ConnectProxy implements AutoCloseable {
+        final List<String> requests = new CopyOnWriteArrayList<>();
+        private final ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+
+        ConnectProxy() throws IOException {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        Socket client = server.accept();
+                        new Thread(() -> tunnel(client)).start();
+                    }
+                } catch (IOException closed) {
+                    // stopped
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        private void tunnel(Socket client) {
+            try (client) {
+                InputStream in = client.getInputStream();
+                StringBuilder head = new StringBuilder();
+                while (!head.toString().endsWith("\r\n\r\n")) {
+                    int b = in.read();
+                    if (b == -1) {
+                        return;
+                    }
+                    head.append((char) b);
+                }
+                requests.add(head.toString());
+                String[] target = head.toString().split(" ")[1].split(":");
+                try (Socket upstream = new Socket(target[0], Integer.parseInt(target[1]))) {
+                    OutputStream out = client.getOutputStream();
+                    out.write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    Thread back = new Thread(() -> pipe(upstream, client));
+                    back.start();
+                    pipe(client, upstream);
+                    back.join();
+                }
+            } catch (IOException | InterruptedException e) {
+                // the tunnel ends when either side closes
+            }
+        }
+
+        private static void pipe(Socket from, Socket to) {
+            try {
+                from.getInputStream().transferTo(to.getOutputStream());
+                to.shutdownOutput();
+            } catch (IOException e) {
+                // closed
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+}
