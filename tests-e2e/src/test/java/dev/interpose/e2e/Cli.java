@@ -50,12 +50,40 @@ public final class Cli {
 
     /** {@code codex exec} with a custom Responses-API provider at {@code baseUrl} (ending in /v1). */
     public static Run codex(Path home, Path workDir, String baseUrl, String prompt) throws Exception {
+        return codex(home, workDir, prompt, Map.of("LOCAL_API_KEY", "sk-openai-e2e-secret"),
+                "model_provider = \"local\"",
+                "[model_providers.local]",
+                "name = \"local\"",
+                "base_url = \"" + baseUrl + "\"",
+                "env_key = \"LOCAL_API_KEY\"",
+                "wire_api = \"responses\"",
+                "request_max_retries = 1",
+                "stream_max_retries = 1");
+    }
+
+    /**
+     * {@code codex exec} with the built-in {@code openai} provider moved to {@code baseUrl} with
+     * {@code openai_base_url}: this provider tries a WebSocket first.
+     */
+    public static Run codexBuiltInProvider(Path home, Path workDir, String baseUrl, String prompt) throws Exception {
+        return codex(home, workDir, prompt, Map.of("OPENAI_API_KEY", "sk-openai-e2e-secret"),
+                "openai_base_url = \"" + baseUrl + "\"");
+    }
+
+    private static Run codex(Path home, Path workDir, String prompt, Map<String, String> keys, String... provider)
+            throws Exception {
         Path codexHome = Files.createDirectories(home.resolve(".codex"));
         Path tmp = Files.createDirectories(home.resolve("tmp"));
-        Files.writeString(codexHome.resolve("config.toml"), String.join("\n",
+        List<String> lines = new ArrayList<>(List.of(
                 "model = \"gpt-5.5\"",
-                "model_provider = \"local\"",
-                "check_for_update_on_startup = false",
+                "check_for_update_on_startup = false"));
+        // Top-level keys must come before the first [table] in TOML.
+        int firstTable = 0;
+        while (firstTable < provider.length && !provider[firstTable].startsWith("[")) {
+            firstTable++;
+        }
+        lines.addAll(List.of(provider).subList(0, firstTable));
+        lines.addAll(List.of(
                 "[analytics]",
                 "enabled = false",
                 "[otel]",
@@ -64,20 +92,15 @@ public final class Cli {
                 "metrics_exporter = \"none\"",
                 "[features]",
                 "plugins = false",
-                "unbounded_connection_retries = false",
-                "[model_providers.local]",
-                "name = \"local\"",
-                "base_url = \"" + baseUrl + "\"",
-                "env_key = \"LOCAL_API_KEY\"",
-                "wire_api = \"responses\"",
-                "request_max_retries = 1",
-                "stream_max_retries = 1",
-                ""));
-        Map<String, String> env = Map.of(
+                "unbounded_connection_retries = false"));
+        lines.addAll(List.of(provider).subList(firstTable, provider.length));
+        lines.add("");
+        Files.writeString(codexHome.resolve("config.toml"), String.join("\n", lines));
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "HOME", home.toString(),
                 "CODEX_HOME", codexHome.toString(),
-                "TMPDIR", tmp.toString(),
-                "LOCAL_API_KEY", "sk-openai-e2e-secret");
+                "TMPDIR", tmp.toString()));
+        env.putAll(keys);
         Path last = home.resolve("last.txt");
         return run(List.of(bin("codex").toString(), "exec", "--skip-git-repo-check", "--ephemeral", "--color", "never",
                 "--strict-config", "-o", last.toString(), "-"), env, workDir, prompt);

@@ -62,6 +62,21 @@ class CodexIT {
     }
 
     @Test
+    void theBuiltInProviderFallsBackFromWebSocketToHttpAtOnce() throws Exception {
+        upstream.responsesAnswers("Answered over HTTP after the 426.");
+        long start = System.nanoTime();
+
+        Cli.Run run = Cli.codexBuiltInProvider(Files.createDirectories(dir.resolve("home")),
+                Files.createDirectories(dir.resolve("work")), proxy.baseUrl() + "/v1", "say hi");
+
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(run.exitCode()).as("codex exit: %s", run).isZero();
+        assertThat(run.stdout().trim()).isEqualTo("Answered over HTTP after the 426.");
+        proxy.awaitLine("\"status\":426", "\"path\":\"/v1/responses\"");
+        assertThat(tookMs).as("no multi-second stall on the refused upstream WebSocket").isLessThan(5000);
+    }
+
+    @Test
     void completesAToolCallRoundTrip() throws Exception {
         Path work = Files.createDirectories(dir.resolve("work"));
         Files.writeString(work.resolve("marker.txt"), "PINEAPPLE-7731\n");
