@@ -94,6 +94,21 @@ class ProxyProcessIT {
     }
 
     @Test
+    void textLogFormatIsForHumans() throws Exception {
+        try (InterposeProcess proxy = InterposeProcess.start(Map.of(), "--log-format", "text")) {
+            HttpResponse<String> missing = http.send(HttpRequest.newBuilder(proxy.uri("/nowhere?key=secret"))
+                    .header("authorization", "Bearer never-logged").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(missing.statusCode()).isEqualTo(404);
+            String id = missing.headers().firstValue("x-request-id").orElseThrow();
+            assertThat(proxy.stop()).isZero();
+            assertThat(proxy.stdout()).anyMatch(l -> l.matches(
+                    "\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  interpose\\.access " + id + " GET /nowhere 404 failed [0-9.]+ms not_found"));
+            assertThat(String.join("\n", proxy.stdout())).doesNotContain("never-logged").doesNotContain("key=secret")
+                    .doesNotContain("{\"");
+        }
+    }
+
+    @Test
     void aWebSocketUpgradeIsRefusedAtOnceWith426() throws Exception {
         try (InterposeProcess proxy = InterposeProcess.start(Map.of())) {
             long start = System.nanoTime();

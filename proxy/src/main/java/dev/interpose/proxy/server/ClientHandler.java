@@ -70,7 +70,27 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             ctx.channel().config().setAutoRead(false);
             return;
         }
-        handle(request);
+        handleSafely(request);
+    }
+
+    /** Every request gets an answer: a bug of ours becomes a 500 in the client's dialect, not a dropped connection. */
+    private void handleSafely(FullHttpRequest request) {
+        try {
+            handle(request);
+        } catch (RuntimeException e) {
+            LOG.error("internal error handling {} {}", request.method(), request.uri(), e);
+            if (current == null || !current.isLive()) {
+                if (request.refCnt() > 0) {
+                    request.release();
+                }
+                String requestId = RequestIds.next();
+                write(ProxyResponses.error(Router.guessDialect(request.headers()), ErrorKind.INTERNAL,
+                        "internal proxy error (" + e.getClass().getSimpleName() + "); see the proxy log for " + requestId,
+                        requestId, false), false);
+            } else {
+                ctx.close();
+            }
+        }
     }
 
     private void handle(FullHttpRequest request) {
@@ -176,7 +196,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (next != null) {
             waiting = null;
             ctx.channel().config().setAutoRead(true);
-            handle(next);
+            handleSafely(next);
         }
     }
 
