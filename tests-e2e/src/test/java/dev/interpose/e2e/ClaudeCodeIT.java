@@ -8,35 +8,15 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The real Claude Code CLI working through the packaged proxy against a fake Anthropic API. */
-class ClaudeCodeIT {
+class ClaudeCodeIT extends ThroughProxy {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path dir;
-    private FakeUpstream upstream;
-    private InterposeProcess proxy;
-
-    @BeforeEach
-    void start() throws Exception {
-        upstream = new FakeUpstream();
-        proxy = InterposeProcess.start(Map.of("INTERPOSE_UPSTREAM_ANTHROPIC", upstream.baseUrl()));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        try {
-            assertThat(proxy.stop()).isZero();
-        } finally {
-            proxy.close();
-            upstream.close();
-        }
+    @Override
+    String upstreamVariable() {
+        return "INTERPOSE_UPSTREAM_ANTHROPIC";
     }
 
     private JsonNode claude(String prompt) throws Exception {

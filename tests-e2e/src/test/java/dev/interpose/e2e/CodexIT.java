@@ -6,33 +6,13 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The real Codex CLI working through the packaged proxy against a fake Responses API. */
-class CodexIT {
-    @TempDir
-    Path dir;
-    private FakeUpstream upstream;
-    private InterposeProcess proxy;
-
-    @BeforeEach
-    void start() throws Exception {
-        upstream = new FakeUpstream();
-        proxy = InterposeProcess.start(Map.of("INTERPOSE_UPSTREAM_OPENAI", upstream.baseUrl()));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        try {
-            assertThat(proxy.stop()).isZero();
-        } finally {
-            proxy.close();
-            upstream.close();
-        }
+class CodexIT extends ThroughProxy {
+    @Override
+    String upstreamVariable() {
+        return "INTERPOSE_UPSTREAM_OPENAI";
     }
 
     private Cli.Run codex(Path work, String prompt) throws Exception {

@@ -1,0 +1,39 @@
+package dev.interpose.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * For tests of a real CLI: a fake upstream, the packaged proxy in front of it (the upstream's base URL
+ * given through {@link #upstreamVariable()}), a temporary folder, and a clean stop that must exit 0.
+ */
+abstract class ThroughProxy {
+    @TempDir
+    Path dir;
+    FakeUpstream upstream;
+    InterposeProcess proxy;
+
+    /** The environment variable that points the proxy's upstream at the fake. */
+    abstract String upstreamVariable();
+
+    @BeforeEach
+    void startProxy() throws Exception {
+        upstream = new FakeUpstream();
+        proxy = InterposeProcess.start(Map.of(upstreamVariable(), upstream.baseUrl()));
+    }
+
+    @AfterEach
+    void stopProxy() throws Exception {
+        try {
+            assertThat(proxy.stop()).isZero();
+        } finally {
+            proxy.close();
+            upstream.close();
+        }
+    }
+}
