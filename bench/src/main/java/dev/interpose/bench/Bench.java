@@ -52,6 +52,13 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--proxy-jvm-arg", description = "An extra JVM option for the proxy process (repeatable).")
     java.util.List<String> proxyJvmArgs = new java.util.ArrayList<>();
 
+    @Option(names = "--fake-port", description = "Port of the fake upstream (default: a free one).")
+    int fakePort;
+
+    @Option(names = "--relay-port", description = "Also measure the concurrency-1 run through a plain TCP relay "
+            + "listening here (for example socat) that forwards to --fake-port: the floor any proxy process pays.")
+    Integer relayPort;
+
     @Option(names = "--connections", description = "Connections for the throughput run (default: ${DEFAULT-VALUE}).")
     int connections = 64;
 
@@ -70,7 +77,7 @@ public final class Bench implements Callable<Integer> {
         EventLoopGroup clientLoop = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         Class<? extends ServerChannel> serverType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         Class<? extends Channel> clientType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-        FakeUpstream upstream = new FakeUpstream(upstreamLoop, serverType, sse);
+        FakeUpstream upstream = new FakeUpstream(upstreamLoop, serverType, sse, fakePort);
         Path log = Files.createTempFile("interpose-bench-proxy", ".log");
         Process proxy = startProxy(upstream.port(), log);
         try {
@@ -108,6 +115,15 @@ public final class Bench implements Callable<Integer> {
             row("latency p99", d1.latency(), p1.latency(), 99);
             row("first SSE event p50", d1.firstByte(), p1.firstByte(), 50);
             row("first SSE event p99", d1.firstByte(), p1.firstByte(), 99);
+            if (relayPort != null) {
+                LoadClient.Result r1 = LoadClient.run(clientLoop, clientType, relayPort, "/v1/messages?beta=true",
+                        claudeBody, "sse", 1, warm, measure);
+                System.out.printf(Locale.ROOT, "%nthe same through a plain TCP relay on port %d (no HTTP, no logging)%n",
+                        relayPort);
+                System.out.printf(Locale.ROOT, "  %-22s %12s %12s %12s%n", "", "direct", "relayed", "added");
+                row("latency p50", d1.latency(), r1.latency(), 50);
+                row("first SSE event p50", d1.firstByte(), r1.firstByte(), 50);
+            }
 
             System.out.printf(Locale.ROOT, "%nproxy access log: %s (%d lines)%n", log, Files.lines(log).count());
             return 0;

@@ -39,7 +39,7 @@ final class FakeUpstream {
     private final ByteBuf restOfStream;
     private final Channel channel;
 
-    FakeUpstream(EventLoopGroup group, Class<? extends io.netty.channel.ServerChannel> type, byte[] sse)
+    FakeUpstream(EventLoopGroup group, Class<? extends io.netty.channel.ServerChannel> type, byte[] sse, int port)
             throws InterruptedException {
         String text = new String(sse, StandardCharsets.UTF_8);
         int firstEnd = text.indexOf("\n\n") + 2;
@@ -54,7 +54,7 @@ final class FakeUpstream {
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 << 20), new Answer());
                     }
-                }).bind("127.0.0.1", 0).sync().channel();
+                }).bind("127.0.0.1", port).sync().channel();
     }
 
     int port() {
