@@ -49,9 +49,12 @@ public final class AccessLog {
         if (r.upstreamRequestId() != null) {
             fields.put("upstream_request_id", r.upstreamRequestId());
         }
-        LOG.info(Markers.appendEntries(fields), "{} {} {} {} {} {}ms {}",
-                r.requestId(), r.method(), r.path(), r.status(), r.outcome().label(), round(r.durationMillis()),
-                r.error() == null ? "" : r.error().code());
+        // Built here rather than with {} placeholders: SLF4J's formatter was a visible cost per request.
+        String message = new StringBuilder(96).append(r.requestId()).append(' ').append(r.method()).append(' ')
+                .append(r.path()).append(' ').append(r.status()).append(' ').append(r.outcome().label()).append(' ')
+                .append(round(r.durationMillis())).append("ms ").append(r.error() == null ? "" : r.error().code())
+                .toString();
+        LOG.info(Markers.appendEntries(fields), message);
     }
 
     private static void putIfKnown(Map<String, Object> fields, String key, long value) {
