@@ -21,11 +21,15 @@ import java.util.concurrent.locks.LockSupport;
  * every {@code flushMillis} (20 by default), encodes what is queued with the configured encoder and writes
  * it in one system call; lines reach stdout at most that late. When the queue is full a line is dropped,
  * never waited for, and the number dropped is itself logged. {@link #stop} writes out everything queued.
+ * After about a second with nothing to write the writer parks until the next line (one wake-up per idle
+ * spell), so an idle proxy does not wake fifty times a second.
  *
  * <p>Logback's own AsyncAppender wakes its worker and writes once per line, which on a loaded two-core
  * machine cost the proxy a fifth of its throughput.
  */
 public final class BatchingStdoutAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
+    private static final int IDLE_ROUNDS_BEFORE_SLEEP = 50;
+
     private Encoder<ILoggingEvent> encoder;
     private int queueSize = 65536;
     private int flushMillis = 20;
@@ -33,6 +37,8 @@ public final class BatchingStdoutAppender extends UnsynchronizedAppenderBase<ILo
     private final AtomicLong dropped = new AtomicLong();
     private final FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
     private Thread writer;
+    /** Set by the writer before it parks with no deadline; the next append wakes it (once per idle spell). */
+    private volatile boolean asleep;
 
     public void setEncoder(Encoder<ILoggingEvent> encoder) {
         this.encoder = encoder;
@@ -65,6 +71,10 @@ public final class BatchingStdoutAppender extends UnsynchronizedAppenderBase<ILo
         if (!queue.offer(event)) {
             dropped.incrementAndGet();
         }
+        if (asleep) {
+            asleep = false;
+            LockSupport.unpark(writer);
+        }
     }
 
     @Override
@@ -73,6 +83,7 @@ public final class BatchingStdoutAppender extends UnsynchronizedAppenderBase<ILo
             return;
         }
         super.stop();
+        asleep = false;
         LockSupport.unpark(writer);
         try {
             writer.join(TimeUnit.SECONDS.toMillis(5));
@@ -84,6 +95,7 @@ public final class BatchingStdoutAppender extends UnsynchronizedAppenderBase<ILo
     private void writeLoop() {
         List<ILoggingEvent> batch = new ArrayList<>(1024);
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+        int idleRounds = 0;
         while (true) {
             boolean running = isStarted();
             queue.drainTo(batch);
@@ -92,6 +104,7 @@ public final class BatchingStdoutAppender extends UnsynchronizedAppenderBase<ILo
                 out.writeBytes(("{\"level\":\"WARN\",\"logger_name\":\"interpose.log\",\"message\":\"dropped " + lost
                         + " log lines: stdout is not keeping up\"}\n").getBytes(StandardCharsets.UTF_8));
             }
+            idleRounds = batch.isEmpty() && lost == 0 ? idleRounds + 1 : 0;
             for (ILoggingEvent event : batch) {
                 try {
                     out.writeBytes(encoder.encode(event));
@@ -111,7 +124,17 @@ public final class BatchingStdoutAppender extends UnsynchronizedAppenderBase<ILo
             if (!running) {
                 return;
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(flushMillis));
+            if (idleRounds >= IDLE_ROUNDS_BEFORE_SLEEP) {
+                // Idle for a while: sleep until the next line instead of waking every flushMillis.
+                asleep = true;
+                if (queue.isEmpty() && isStarted()) {
+                    LockSupport.park(this);
+                }
+                asleep = false;
+                idleRounds = 0;
+            } else {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(flushMillis));
+            }
         }
     }
 }
