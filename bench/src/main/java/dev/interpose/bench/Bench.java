@@ -42,7 +42,7 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--fixtures", description = "Fixture folder (default: ${DEFAULT-VALUE}).")
     Path fixtures = Path.of("proxy/src/test/resources/fixtures");
 
-    @Option(names = "--warmup", description = "Warm-up seconds per run; the initial warm-up takes six times this "
+    @Option(names = "--warmup", description = "Warm-up seconds per run; the initial warm-up takes eight times this "
             + "(default: ${DEFAULT-VALUE}).")
     int warmupSeconds = 5;
 
@@ -87,7 +87,7 @@ public final class Bench implements Callable<Integer> {
             long measure = seconds * 1000L;
 
             // Warm both JVMs' compilers on both paths (unmeasured), so no run below measures a cold JIT.
-            System.out.printf(Locale.ROOT, "warming up for %d s...%n", 2 * warmupSeconds * 3);
+            System.out.printf(Locale.ROOT, "warming up for %d s...%n", 8 * warmupSeconds);
             for (int port : new int[] {upstream.port(), proxyPort}) {
                 LoadClient.run(clientLoop, clientType, port, "/v1/messages", smallBody, "json", connections,
                         warm * 2, warm);

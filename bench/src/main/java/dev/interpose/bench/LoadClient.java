@@ -51,13 +51,14 @@ final class LoadClient {
         long measureFrom = start + TimeUnit.MILLISECONDS.toNanos(warmupMillis);
         long measureTo = measureFrom + TimeUnit.MILLISECONDS.toNanos(measureMillis);
         long[] completed = new long[1];
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
         CountDownLatch done = new CountDownLatch(connections);
         Bootstrap bootstrap = new Bootstrap().group(loop).channel(type).option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new HttpClientCodec(), new Connection(port, path, payload, response,
-                                measureFrom, measureTo, latency, firstByte, completed, done));
+                                measureFrom, measureTo, latency, firstByte, completed, done, failure));
                     }
                 });
         List<Channel> channels = new ArrayList<>();
@@ -66,6 +67,9 @@ final class LoadClient {
         }
         if (!done.await(measureTo - System.nanoTime() + TimeUnit.SECONDS.toNanos(30), TimeUnit.NANOSECONDS)) {
             throw new IllegalStateException("load did not finish; a request was lost");
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("a connection failed: " + failure.get(), failure.get());
         }
         channels.forEach(Channel::close);
         return new Result(completed[0], measureMillis / 1000.0, latency, firstByte);
@@ -82,11 +86,13 @@ final class LoadClient {
         private final Histogram firstByte;
         private final long[] completed;
         private final CountDownLatch done;
+        private final java.util.concurrent.atomic.AtomicReference<Throwable> failure;
         private long sentAt;
         private boolean sawByte;
 
         Connection(int port, String path, ByteBuf payload, String response, long measureFrom, long measureTo,
-                Histogram latency, Histogram firstByte, long[] completed, CountDownLatch done) {
+                Histogram latency, Histogram firstByte, long[] completed, CountDownLatch done,
+                java.util.concurrent.atomic.AtomicReference<Throwable> failure) {
             this.port = port;
             this.path = path;
             this.payload = payload;
@@ -97,6 +103,7 @@ final class LoadClient {
             this.firstByte = firstByte;
             this.completed = completed;
             this.done = done;
+            this.failure = failure;
         }
 
         @Override
@@ -145,8 +152,9 @@ final class LoadClient {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            cause.printStackTrace();
+            failure.compareAndSet(null, cause);
             ctx.close();
+            done.countDown();
         }
     }
 }
