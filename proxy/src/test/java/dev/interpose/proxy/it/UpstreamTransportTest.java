@@ -68,6 +68,41 @@ class UpstreamTransportTest {
     }
 
     @Test
+    void anUpstreamThatNeverAcceptsTheConnectionIs504AfterTheConnectTimeout() throws Exception {
+        // A listener that never accepts, its backlog filled: further SYNs are dropped and connect hangs.
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> fillers = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    Socket filler = new Socket();
+                    try {
+                        filler.connect(full.getLocalSocketAddress(), 200);
+                        fillers.add(filler);
+                    } catch (IOException e) {
+                        filler.close();
+                        break; // the backlog is full
+                    }
+                }
+                try (TestProxy proxy = TestProxy.start(Map.of("anthropic", "http://127.0.0.1:" + full.getLocalPort()),
+                        "", "")) {
+                    long start = System.nanoTime();
+                    HttpResponse<String> answer = send(proxy);
+                    long tookMs = (System.nanoTime() - start) / 1_000_000;
+                    assertThat(answer.statusCode()).isEqualTo(504);
+                    assertThat(JSON.readTree(answer.body()).path("error").path("type").asText()).isEqualTo("timeout_error");
+                    assertThat(JSON.readTree(answer.body()).path("error").path("message").asText())
+                            .startsWith("cannot connect to upstream anthropic");
+                    assertThat(tookMs).as("the test proxy's connect timeout is 2 s").isBetween(1900L, 10_000L);
+                }
+            } finally {
+                for (Socket filler : fillers) {
+                    filler.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void theUpstreamLegCanGoThroughAnHttpConnectProxy() throws Exception {
         try (ConnectProxy connectProxy = new ConnectProxy();
              TestProxy proxy = TestProxy.start(Map.of("anthropic", "http://127.0.0.1:" + upstream.port()), "", "",
