@@ -55,12 +55,15 @@ class ConfigLoaderTest {
                 flags(Map.of("anthropic", "htp://x", "mistral", "http://y"), Optional.of(70000), Optional.of("0s"))))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
-                        "listener.port: \"70000\" (expected: a port from 0 to 65535)",
-                        "upstreams.*.head-timeout: \"0s\" (expected: a positive duration such as 500ms, 30s, 5m or 1h)",
                         "upstreams.mistral: \"mistral\" (expected: one of anthropic, openai, chatgpt)",
-                        "upstreams.anthropic.url: \"htp://x\" (expected: an http or https URL with a host and no query)",
-                        "upstreams.openai.url: \"ftp://x\" (expected: an http or https URL with a host and no query)",
-                        "logging.format: \"xml\" (expected: json or text)"));
+                        "listener.port: \"70000\" (expected: a port from 0 to 65535) [flag --port]",
+                        "upstreams.anthropic.url: \"htp://x\" (expected: an http or https URL with a host and no query)"
+                                + " [flag --upstream]",
+                        "upstreams.*.head-timeout: \"0s\" (expected: a positive duration such as 500ms, 30s, 5m or 1h)"
+                                + " [flag --head-timeout]",
+                        "upstreams.openai.url: \"ftp://x\" (expected: an http or https URL with a host and no query)"
+                                + " [env INTERPOSE_UPSTREAM_OPENAI]",
+                        "logging.format: \"xml\" (expected: json or text) [env INTERPOSE_LOG_FORMAT]"));
     }
 
     @Test

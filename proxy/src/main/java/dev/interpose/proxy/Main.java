@@ -5,6 +5,9 @@ import dev.interpose.config.ConfigLoader;
 import dev.interpose.config.InterposeConfig;
 import dev.interpose.config.LogFormat;
 import dev.interpose.config.Overrides;
+import dev.interpose.config.ConfigPaths;
+import dev.interpose.config.Setting;
+import java.nio.file.Path;
 import dev.interpose.proxy.server.InterposeServer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -33,7 +36,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "interpose", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A local HTTP proxy for LLM traffic: Claude Code, Codex and any other client.",
-        subcommands = {Main.Serve.class},
+        subcommands = {Main.Serve.class, Main.ConfigCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped cleanly", "1:could not start (for example, the port is in use)",
                 "2:bad command line or configuration"})
@@ -104,6 +107,20 @@ public final class Main implements Callable<Integer> {
                 description = "Log lines as JSON (default) or text. Also INTERPOSE_LOG_FORMAT.")
         String logFormat;
 
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "Config file (YAML or JSON). Also INTERPOSE_CONFIG. Default: ~/.interpose/config.yaml "
+                        + "then <project>/.interpose/config.yaml.")
+        Path config;
+
+        @Option(names = "--project-dir", paramLabel = "DIR", description = "Project directory (default: the current one).")
+        Path projectDir;
+
+        List<Path> files(Map<String, String> env) {
+            Path project = projectDir != null ? projectDir : Path.of("").toAbsolutePath();
+            return ConfigPaths.discover(Optional.ofNullable(config), env, project,
+                    Path.of(System.getProperty("user.home")));
+        }
+
         Overrides overrides() {
             return new Overrides(Optional.ofNullable(host), Optional.ofNullable(port), upstreams,
                     Optional.ofNullable(upstreamProxy), Optional.ofNullable(connectTimeout),
@@ -115,11 +132,9 @@ public final class Main implements Callable<Integer> {
     private static int serve(ServeOptions options) throws Exception {
         InterposeConfig config;
         try {
-            config = ConfigLoader.load(System.getenv(), options.overrides());
+            config = ConfigLoader.load(System.getenv(), options.overrides(), options.files(System.getenv()));
         } catch (ConfigException e) {
-            PrintWriter err = new PrintWriter(System.err, true);
-            err.println("interpose: invalid configuration:");
-            e.problems().forEach(p -> err.println("  " + p));
+            printProblems(e);
             return EXIT_BAD_CONFIG;
         }
         if (config.logFormat() == LogFormat.TEXT && System.getProperty("logback.configurationFile") == null) {
@@ -152,6 +167,72 @@ public final class Main implements Callable<Integer> {
         // Flush the async appender: System.exit does not wait for queued log lines.
         ((ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory()).stop();
         return 0;
+    }
+
+    private static void printProblems(ConfigException e) {
+        PrintWriter err = new PrintWriter(System.err, true);
+        err.println("interpose: invalid configuration:");
+        e.problems().forEach(p -> err.println("  " + p));
+    }
+
+    /** {@code interpose config check|show}. */
+    @Command(name = "config", mixinStandardHelpOptions = true, description = "Check or show the configuration.",
+            subcommands = {ConfigCheck.class, ConfigShow.class})
+    static final class ConfigCommand implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            new CommandLine(this).usage(System.out);
+            return EXIT_BAD_CONFIG;
+        }
+    }
+
+    /** Validates the configuration: exit 0 when valid, 2 with every problem listed when not. */
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Validate the configuration; exit 2 listing every problem.")
+    static final class ConfigCheck implements Callable<Integer> {
+        @Mixin
+        private ServeOptions options;
+
+        @Override
+        public Integer call() {
+            List<Path> files = options.files(System.getenv());
+            try {
+                ConfigLoader.load(System.getenv(), options.overrides(), files);
+            } catch (ConfigException e) {
+                printProblems(e);
+                return EXIT_BAD_CONFIG;
+            }
+            System.out.println("configuration is valid" + (files.isEmpty() ? " (built-in defaults, no file)"
+                    : " (" + files.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", ")) + ")"));
+            return 0;
+        }
+    }
+
+    /** Prints every effective value and where it came from, secrets masked. */
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Print the effective configuration and where each value came from.")
+    static final class ConfigShow implements Callable<Integer> {
+        @Mixin
+        private ServeOptions options;
+
+        @Override
+        public Integer call() {
+            Map<String, Setting> settings;
+            try {
+                settings = ConfigLoader.resolve(System.getenv(), options.overrides(), options.files(System.getenv()));
+            } catch (ConfigException e) {
+                printProblems(e);
+                return EXIT_BAD_CONFIG;
+            }
+            new java.util.TreeMap<>(settings).values().forEach(s -> System.out.printf("%s = %s  (%s)%n", s.key(),
+                    mask(s.value()), s.source().describe()));
+            return 0;
+        }
+
+        /** Hides the credentials of a URL such as {@code http://user:secret@proxy:3128}. */
+        private static String mask(String value) {
+            return value.replaceAll("(?<=://)[^/@]+@", "***@");
+        }
     }
 
     /** Reads the version from the jar's manifest. */

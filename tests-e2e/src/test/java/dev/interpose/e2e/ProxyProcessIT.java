@@ -57,6 +57,46 @@ class ProxyProcessIT {
     }
 
     @Test
+    void aConfigFileIsCheckedShownAndServed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path bad = java.nio.file.Files.writeString(dir.resolve("bad.yaml"),
+                "listener:\n  port: 70000\nupstreams:\n  openai:\n    url: htp://x\n");
+        for (String[] args : new String[][] {{"config", "check", "--config", bad.toString()}, {"--config", bad.toString()}}) {
+            InterposeProcess.Result refused = InterposeProcess.run(Map.of(), args);
+            assertThat(refused.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(refused.stderr())
+                    .contains(bad + ":2:9: listener.port: \"70000\" (expected: a port from 0 to 65535)")
+                    .contains(bad + ":5:10: upstreams.openai.url: \"htp://x\" (expected: an http or https URL with a host and no query)");
+        }
+
+        java.nio.file.Path good = java.nio.file.Files.writeString(dir.resolve("config.yaml"),
+                "listener:\n  port: 8123\nupstreams:\n  anthropic:\n    url: " + upstream.baseUrl() + "\n");
+        InterposeProcess.Result check = InterposeProcess.run(Map.of(), "config", "check", "--config", good.toString());
+        assertThat(check.exitCode()).isZero();
+        assertThat(check.stdout()).contains("configuration is valid (" + good + ")");
+        InterposeProcess.Result show = InterposeProcess.run(Map.of("INTERPOSE_UPSTREAM_PROXY", "http://me:hunter2@proxy:3128"),
+                "config", "show", "--config", good.toString(), "--head-timeout", "90s");
+        assertThat(show.exitCode()).isZero();
+        assertThat(show.stdout())
+                .contains("listener.port = 8123  (" + good + ":2:9)")
+                .contains("upstreams.anthropic.url = " + upstream.baseUrl() + "  (" + good + ":5:10)")
+                .contains("upstreams.openai.head-timeout = 90s  (flag --head-timeout)")
+                .contains("upstreams.chatgpt.url = https://chatgpt.com  (default)")
+                .contains("upstream-proxy = http://***@proxy:3128  (env INTERPOSE_UPSTREAM_PROXY)")
+                .doesNotContain("hunter2");
+
+        upstream.stubFor(post(urlPathEqualTo("/v1/messages")).willReturn(aResponse().withStatus(200)
+                .withHeader("content-type", "application/json").withBody("{\"from\":\"file-configured upstream\"}")));
+        try (InterposeProcess proxy = InterposeProcess.start(Map.of(), "--config", good.toString())) {
+            assertThat(proxy.port()).isNotEqualTo(8123); // the --port 0 flag beats the file
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(proxy.uri("/v1/messages"))
+                    .header("x-api-key", "k").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.body()).isEqualTo("{\"from\":\"file-configured upstream\"}");
+            assertThat(proxy.stop()).isZero();
+        }
+    }
+
+    @Test
     void forwardsServesHealthAndMetricsAndLogsJsonWithoutSecrets() throws Exception {
         upstream.stubFor(post(urlPathEqualTo("/v1/messages")).willReturn(aResponse().withStatus(200)
                 .withHeader("content-type", "text/event-stream").withBody(FakeUpstream.anthropicText("hello"))));
