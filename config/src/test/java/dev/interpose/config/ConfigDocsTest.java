@@ -1,0 +1,39 @@
+package dev.interpose.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** docs/configuration.md documents exactly the keys the loader knows, with the defaults it applies. */
+@Timeout(10)
+class ConfigDocsTest {
+    private static final Pattern ROW = Pattern.compile("^\\| `([^`]+)` \\| `([^`]*)` \\|", Pattern.MULTILINE);
+
+    @Test
+    void theReferenceTableMatchesTheCode() throws Exception {
+        Path doc = Path.of(System.getProperty("docs.dir", "../docs"), "configuration.md");
+        Map<String, String> documented = new LinkedHashMap<>();
+        Matcher m = ROW.matcher(Files.readString(doc));
+        while (m.find()) {
+            documented.put(m.group(1), m.group(2));
+        }
+        Map<String, String> expected = new LinkedHashMap<>();
+        for (Setting s : ConfigLoader.resolve(Map.of(), Overrides.none(), List.of()).values()) {
+            String key = s.key();
+            if (key.startsWith("upstreams.") && !key.endsWith(".url")) {
+                key = "upstreams.<name>" + key.substring(key.lastIndexOf('.'));
+            }
+            expected.put(key, s.value());
+        }
+        assertThat(documented).as("rows of %s against the loader's keys and defaults", doc)
+                .containsExactlyInAnyOrderEntriesOf(expected);
+    }
+}
