@@ -16,6 +16,19 @@ public final class ConfigPaths {
     private ConfigPaths() {
     }
 
+    /** The files whose creation, change or removal changes the configuration: what {@link #discover} may return. */
+    public static List<Path> candidates(Optional<Path> explicit, Map<String, String> env, Path projectDir, Path home) {
+        if (explicit.isPresent()) {
+            return List.of(explicit.get());
+        }
+        String fromEnv = env.get("INTERPOSE_CONFIG");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return List.of(Path.of(fromEnv));
+        }
+        return List.of(home.resolve(".interpose").resolve("config.yaml"),
+                projectDir.resolve(".interpose").resolve("config.yaml"));
+    }
+
     /** The config files to load, lowest precedence first. */
     public static List<Path> discover(Optional<Path> explicit, Map<String, String> env, Path projectDir, Path home) {
         if (explicit.isPresent()) {

@@ -6,6 +6,7 @@ import dev.interpose.config.InterposeConfig;
 import dev.interpose.config.LogFormat;
 import dev.interpose.config.Overrides;
 import dev.interpose.config.ConfigPaths;
+import dev.interpose.config.ConfigWatcher;
 import dev.interpose.config.Setting;
 import java.nio.file.Path;
 import dev.interpose.proxy.server.InterposeServer;
@@ -116,9 +117,19 @@ public final class Main implements Callable<Integer> {
         Path projectDir;
 
         List<Path> files(Map<String, String> env) {
-            Path project = projectDir != null ? projectDir : Path.of("").toAbsolutePath();
-            return ConfigPaths.discover(Optional.ofNullable(config), env, project,
-                    Path.of(System.getProperty("user.home")));
+            return ConfigPaths.discover(Optional.ofNullable(config), env, project(), home());
+        }
+
+        List<Path> candidates(Map<String, String> env) {
+            return ConfigPaths.candidates(Optional.ofNullable(config), env, project(), home());
+        }
+
+        private Path project() {
+            return projectDir != null ? projectDir : Path.of("").toAbsolutePath();
+        }
+
+        private static Path home() {
+            return Path.of(System.getProperty("user.home"));
         }
 
         Overrides overrides() {
@@ -158,15 +169,38 @@ public final class Main implements Callable<Integer> {
         System.out.println("listening on http://" + bound.getHostString() + ":" + bound.getPort());
         System.out.flush();
 
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Main.class);
+        ConfigWatcher watcher = new ConfigWatcher(options.candidates(System.getenv()), java.time.Duration.ofMillis(100),
+                () -> reload(options, server, log));
+
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);
         stop.await();
+        watcher.close();
         boolean drained = server.stop(config.drainTimeout());
         org.slf4j.LoggerFactory.getLogger(Main.class).info("stopped; in-flight exchanges {}",
                 drained ? "all finished" : "cut off after the drain timeout");
         // Flush the async appender: System.exit does not wait for queued log lines.
         ((ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory()).stop();
         return 0;
+    }
+
+    /** A config file changed: apply it if it validates, else keep serving the last good configuration. */
+    private static void reload(ServeOptions options, InterposeServer server, org.slf4j.Logger log) {
+        List<Path> files = options.files(System.getenv());
+        try {
+            InterposeConfig next = ConfigLoader.load(System.getenv(), options.overrides(), files);
+            boolean sameListener = server.reconfigure(next);
+            log.info("configuration reloaded from {}", files.isEmpty() ? "built-in defaults" : files);
+            if (!sameListener) {
+                log.warn("listener host and port changes apply after a restart");
+            }
+        } catch (ConfigException e) {
+            log.error("configuration change rejected; the last good configuration keeps serving: {}",
+                    String.join("; ", e.problems()));
+        } catch (RuntimeException e) {
+            log.error("configuration reload failed; the last good configuration keeps serving", e);
+        }
     }
 
     private static void printProblems(ConfigException e) {

@@ -61,6 +61,13 @@ public final class TestProxy implements AutoCloseable {
         return new TestProxy(config);
     }
 
+    /** Applies a configuration with these upstream base URLs, as a reload would. */
+    public void reconfigure(Map<String, String> upstreams) throws Exception {
+        server.reconfigure(ConfigLoader.load(Map.of(), new Overrides(Optional.empty(), Optional.of(port), upstreams,
+                Optional.empty(), Optional.of("2s"), Optional.empty(), Optional.empty(), Optional.of("5s"),
+                Optional.empty())));
+    }
+
     public int port() {
         return port;
     }

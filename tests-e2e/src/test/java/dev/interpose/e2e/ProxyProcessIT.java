@@ -97,6 +97,37 @@ class ProxyProcessIT {
     }
 
     @Test
+    void editingTheConfigFileAppliesToTheNextRequestAndABadEditIsRejected(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        WireMockServer second = new WireMockServer(options().dynamicPort());
+        second.start();
+        try {
+            upstream.stubFor(post(urlPathEqualTo("/v1/messages")).willReturn(aResponse().withStatus(200).withBody("first")));
+            second.stubFor(post(urlPathEqualTo("/v1/messages")).willReturn(aResponse().withStatus(200).withBody("second")));
+            java.nio.file.Path file = dir.resolve("config.yaml");
+            java.nio.file.Files.writeString(file, "upstreams:\n  anthropic:\n    url: " + upstream.baseUrl() + "\n");
+            try (InterposeProcess proxy = InterposeProcess.start(Map.of(), "--config", file.toString())) {
+                HttpRequest request = HttpRequest.newBuilder(proxy.uri("/v1/messages")).header("x-api-key", "k")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+                assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("first");
+
+                java.nio.file.Files.writeString(file, "upstreams:\n  anthropic:\n    url: " + second.baseUrl() + "\n");
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(
+                        () -> http.send(request, HttpResponse.BodyHandlers.ofString()).body().equals("second"));
+                proxy.awaitLine("configuration reloaded from [" + file + "]");
+
+                java.nio.file.Files.writeString(file, "upstreams:\n  anthropic:\n    url: htp://broken\n");
+                String rejected = proxy.awaitLine("configuration change rejected");
+                assertThat(rejected).contains(file + ":3:10: upstreams.anthropic.url: \\\"htp://broken\\\"");
+                assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("second");
+                assertThat(proxy.stop()).isZero();
+            }
+        } finally {
+            second.stop();
+        }
+    }
+
+    @Test
     void forwardsServesHealthAndMetricsAndLogsJsonWithoutSecrets() throws Exception {
         upstream.stubFor(post(urlPathEqualTo("/v1/messages")).willReturn(aResponse().withStatus(200)
                 .withHeader("content-type", "text/event-stream").withBody(FakeUpstream.anthropicText("hello"))));

@@ -95,6 +95,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     private void handle(FullHttpRequest request) {
         long start = System.nanoTime();
+        ServerContext.Snapshot now = server.snapshot(); // this request's configuration, to its end
         String requestId = RequestIds.next();
         boolean keepAlive = HttpUtil.isKeepAlive(request) && !server.draining();
         Dialect guess = Router.guessDialect(request.headers());
@@ -103,7 +104,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             ErrorKind kind = cause instanceof TooLongHttpHeaderException ? ErrorKind.HEADERS_TOO_LARGE
                     : cause instanceof TooLongHttpLineException ? ErrorKind.URI_TOO_LONG : ErrorKind.BAD_REQUEST;
             String message = kind == ErrorKind.HEADERS_TOO_LARGE
-                    ? "request headers exceed " + server.config().listener().maxHeaderBytes() + " bytes"
+                    ? "request headers exceed " + now.config().listener().maxHeaderBytes() + " bytes"
                     : "malformed HTTP request: " + cause.getMessage();
             answerLocally(request, guess, kind, message, requestId, start, false);
             return;
@@ -112,7 +113,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         int query = uri.indexOf('?');
         String path = query < 0 ? uri : uri.substring(0, query);
         if (LocalEndpoints.handles(path)) {
-            FullHttpResponse answer = LocalEndpoints.answer(path, server, requestId, keepAlive);
+            FullHttpResponse answer = LocalEndpoints.answer(path, server, now, requestId, keepAlive);
             request.release();
             write(answer, keepAlive);
             return;
@@ -124,7 +125,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                     keepAlive);
             return;
         }
-        Route route = server.router().route(path, request.headers());
+        Route route = now.router().route(path, request.headers());
         if (route == null) {
             answerLocally(request, guess, ErrorKind.NOT_FOUND, "no upstream serves " + path, requestId, start,
                     keepAlive);
@@ -132,7 +133,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         String model;
         try {
-            model = peekModel(request);
+            model = peekModel(request, now.config().listener().maxBodyBytes());
         } catch (ProxyException e) {
             answerLocally(request, route.dialect(), e.kind(), e.getMessage(), requestId, start, keepAlive);
             return;
@@ -140,11 +141,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         RequestInfo info = new RequestInfo(requestId, ClientKind.of(request.headers()), route,
                 request.method().name(), path, uri, model, request.content().readableBytes(), keepAlive,
                 request.protocolVersion().equals(HttpVersion.HTTP_1_1), start);
-        current = new Exchange(server.exchanges(), ctx.channel(), request, info, this::exchangeEnded);
+        current = new Exchange(now.exchanges(), ctx.channel(), request, info, this::exchangeEnded);
         current.start();
     }
 
-    private String peekModel(FullHttpRequest request) {
+    private String peekModel(FullHttpRequest request, int maxBodyBytes) {
         String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
         if (encoding == null || encoding.equalsIgnoreCase("identity")) {
             return ModelPeek.of(request.content());
@@ -152,8 +153,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (!ContentCodings.supported(encoding)) {
             return null; // forwarded as sent; only its model stays unknown
         }
-        return ModelPeek.of(ContentCodings.decode(request.content(), encoding,
-                server.config().listener().maxBodyBytes()));
+        return ModelPeek.of(ContentCodings.decode(request.content(), encoding, maxBodyBytes));
     }
 
     /** The 413 answer for an oversized request, in its dialect; logged and counted here. */
@@ -182,8 +182,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 ClientKind.of(userAgent, null).label(),
                 "none", "none", method, path, null, false, kind.status(), Outcome.FAILED, kind, message, -1,
                 (System.nanoTime() - start) / 1e6, 0, 0, Usage.NONE, null);
-        server.exchanges().metrics().exchangeFinished(record, false);
-        server.exchanges().accessLog().write(record);
+        server.snapshot().exchanges().metrics().exchangeFinished(record, false);
+        server.snapshot().exchanges().accessLog().write(record);
     }
 
     private void write(FullHttpResponse response, boolean keepAlive) {

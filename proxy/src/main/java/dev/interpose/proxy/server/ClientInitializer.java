@@ -25,7 +25,7 @@ final class ClientInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         clients.add(ch);
-        ListenerConfig listener = server.config().listener();
+        ListenerConfig listener = server.snapshot().config().listener(); // limits apply per connection
         ClientHandler handler = new ClientHandler(server);
         ch.pipeline()
                 .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, listener.maxHeaderBytes(), 64 * 1024))

@@ -49,6 +49,10 @@ public final class InterposeServer {
 
     private final InterposeConfig config;
     private final ServerContext server;
+    private final Bootstrap template;
+    private final SslContext tls;
+    private final ProxyMetrics metrics;
+    private final AccessLog accessLog = new AccessLog();
     private final EventLoopGroup acceptor;
     private final EventLoopGroup workers;
     private final Class<? extends ServerSocketChannel> serverChannel;
@@ -69,18 +73,37 @@ public final class InterposeServer {
         Class<? extends DatagramChannel> datagram = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
         resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder().channelType(datagram));
 
-        SslContext tls = SslContextBuilder.forClient().build();
-        Bootstrap template = new Bootstrap()
+        tls = SslContextBuilder.forClient().build();
+        template = new Bootstrap()
                 .channel(socketChannel)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+        metrics = new ProxyMetrics(registry);
+        server = new ServerContext(snapshot(config), registry);
+    }
+
+    private ServerContext.Snapshot snapshot(InterposeConfig next) {
         Map<String, UpstreamClient> upstreams = new LinkedHashMap<>();
-        for (UpstreamConfig upstream : config.upstreams().values()) {
-            upstreams.put(upstream.name(), new UpstreamClient(upstream, template, resolver, tls, config.upstreamProxy()));
+        for (UpstreamConfig upstream : next.upstreams().values()) {
+            upstreams.put(upstream.name(), new UpstreamClient(upstream, template, resolver, tls, next.upstreamProxy()));
         }
-        ExchangeContext exchanges = new ExchangeContext(upstreams, new ProxyMetrics(registry), new AccessLog());
-        server = new ServerContext(config, exchanges, registry);
+        return new ServerContext.Snapshot(next, new ExchangeContext(upstreams, metrics, accessLog));
+    }
+
+    /**
+     * Applies a new configuration to every request that arrives from now on; requests in flight finish
+     * with the one they started with. The replaced upstream clients stop pooling connections. The
+     * listener's address cannot change without a restart; its limits apply to new connections.
+     *
+     * @return false when the listener's host or port changed (ignored until restart)
+     */
+    public boolean reconfigure(InterposeConfig next) {
+        ServerContext.Snapshot previous = server.swap(snapshot(next));
+        previous.exchanges().upstreams().values().forEach(UpstreamClient::retire);
+        var was = previous.config().listener();
+        var now = next.listener();
+        return was.host().equals(now.host()) && was.port() == now.port();
     }
 
     /** Binds the listener and returns the address actually bound (the port is chosen when 0 was asked). */
@@ -108,7 +131,6 @@ public final class InterposeServer {
             listening.close().sync();
         }
         long deadline = System.nanoTime() + drain.toNanos();
-        ProxyMetrics metrics = server.exchanges().metrics();
         while (metrics.activeExchanges() > 0 && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(20); // main thread only: the event loops keep streaming meanwhile
         }

@@ -24,18 +24,19 @@ final class LocalEndpoints {
         return path.equals("/health") || path.equals("/metrics");
     }
 
-    static FullHttpResponse answer(String path, ServerContext server, String requestId, boolean keepAlive) {
+    static FullHttpResponse answer(String path, ServerContext server, ServerContext.Snapshot now, String requestId,
+            boolean keepAlive) {
         if (path.equals("/metrics")) {
             byte[] text = server.registry().scrape().getBytes(StandardCharsets.UTF_8);
             return ProxyResponses.complete(HttpResponseStatus.OK, text, PROMETHEUS_TYPE, requestId, keepAlive);
         }
-        ProxyMetrics metrics = server.exchanges().metrics();
+        ProxyMetrics metrics = now.exchanges().metrics();
         ObjectNode body = JSON.createObjectNode()
                 .put("status", server.draining() ? "draining" : "ok")
                 .put("active_exchanges", metrics.activeExchanges())
                 .put("active_streams", metrics.activeStreams());
         ObjectNode upstreams = body.putObject("upstreams");
-        for (UpstreamConfig upstream : server.config().upstreams().values()) {
+        for (UpstreamConfig upstream : now.config().upstreams().values()) {
             upstreams.putObject(upstream.name()).put("url", upstream.url().toString());
         }
         HttpResponseStatus status = server.draining() ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK;

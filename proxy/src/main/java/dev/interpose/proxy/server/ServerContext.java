@@ -6,33 +6,39 @@ import dev.interpose.proxy.route.Router;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
- * What every client connection shares: configuration, routing, the exchange services, the metrics
- * registry, and whether the server is draining. Thread-safe; only {@link #draining} changes, once.
+ * What every client connection shares: the current configuration {@link Snapshot}, the metrics registry,
+ * and whether the server is draining. A reload swaps the snapshot; each request takes the snapshot once,
+ * when it arrives, and keeps it to the end, so requests in flight finish with the configuration they
+ * started with. Thread-safe.
  */
 final class ServerContext {
-    private final InterposeConfig config;
-    private final Router router;
-    private final ExchangeContext exchanges;
+
+    /** One configuration and everything built from it. Immutable. */
+    record Snapshot(InterposeConfig config, Router router, ExchangeContext exchanges) {
+        Snapshot(InterposeConfig config, ExchangeContext exchanges) {
+            this(config, new Router(config), exchanges);
+        }
+    }
+
     private final PrometheusMeterRegistry registry;
+    private volatile Snapshot snapshot;
     private volatile boolean draining;
 
-    ServerContext(InterposeConfig config, ExchangeContext exchanges, PrometheusMeterRegistry registry) {
-        this.config = config;
-        this.router = new Router(config);
-        this.exchanges = exchanges;
+    ServerContext(Snapshot first, PrometheusMeterRegistry registry) {
+        this.snapshot = first;
         this.registry = registry;
     }
 
-    InterposeConfig config() {
-        return config;
+    /** The configuration new requests use. */
+    Snapshot snapshot() {
+        return snapshot;
     }
 
-    Router router() {
-        return router;
-    }
-
-    ExchangeContext exchanges() {
-        return exchanges;
+    /** Makes {@code next} the configuration of new requests; returns the one it replaces. */
+    Snapshot swap(Snapshot next) {
+        Snapshot previous = snapshot;
+        snapshot = next;
+        return previous;
     }
 
     PrometheusMeterRegistry registry() {

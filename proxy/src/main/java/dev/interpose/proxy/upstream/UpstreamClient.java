@@ -40,6 +40,8 @@ public final class UpstreamClient {
     private final Optional<URI> proxy;
     private final SocketAddress remote;
     private final Map<EventLoop, LoopPool> pools = new ConcurrentHashMap<>();
+    /** Set when a reload replaced this client: channels are no longer pooled. */
+    private volatile boolean retired;
 
     /**
      * @param template   a bootstrap with the channel type and options shared by all upstreams
@@ -108,11 +110,25 @@ public final class UpstreamClient {
         channel.pipeline().get(UpstreamHandler.class).detach();
         channel.config().setAutoRead(true); // idle channels read, so an upstream's close is noticed
         LoopPool pool = pools.get(channel.eventLoop());
-        if (!channel.isActive() || pool.idle.size() >= config.maxIdleConnections()) {
+        if (retired || !channel.isActive() || pool.idle.size() >= config.maxIdleConnections()) {
             channel.close();
             return;
         }
         pool.idle.addLast(channel); // one the upstream closes meanwhile is skipped at the next acquire
+    }
+
+    /**
+     * Called when a reload replaced this client: closes its idle connections (each on its own loop) and
+     * closes, rather than pools, those that exchanges still in flight give back. Thread-safe.
+     */
+    public void retire() {
+        retired = true;
+        pools.forEach((loop, pool) -> loop.execute(() -> {
+            Channel idle;
+            while ((idle = pool.idle.pollFirst()) != null) {
+                idle.close();
+            }
+        }));
     }
 
     /** Drops a channel that must not be reused (a cancelled or broken exchange): closed, never pooled. */

@@ -37,8 +37,8 @@ class ClientPipelineTest {
         InterposeConfig config = new InterposeConfig(new ListenerConfig("127.0.0.1", 0, 4096, 1000),
                 loaded.upstreams(), loaded.upstreamProxy(), loaded.drainTimeout(), loaded.logFormat());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        ServerContext server = new ServerContext(config,
-                new ExchangeContext(Map.of(), new ProxyMetrics(registry), new AccessLog()), registry);
+        ServerContext server = new ServerContext(new ServerContext.Snapshot(config,
+                new ExchangeContext(Map.of(), new ProxyMetrics(registry), new AccessLog())), registry);
         channel = new EmbeddedChannel(new ClientInitializer(server, new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE)));
     }
 
