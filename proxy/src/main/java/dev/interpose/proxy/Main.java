@@ -7,6 +7,8 @@ import dev.interpose.config.LogFormat;
 import dev.interpose.config.Overrides;
 import dev.interpose.config.ConfigPaths;
 import dev.interpose.config.ConfigWatcher;
+import dev.interpose.config.Extension;
+import dev.interpose.config.Extensions;
 import dev.interpose.config.Setting;
 import java.nio.file.Path;
 import dev.interpose.proxy.server.InterposeServer;
@@ -37,7 +39,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "interpose", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A local HTTP proxy for LLM traffic: Claude Code, Codex and any other client.",
-        subcommands = {Main.Serve.class, Main.ConfigCommand.class},
+        subcommands = {Main.Serve.class, Main.ConfigCommand.class, Main.ListCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped cleanly", "1:could not start (for example, the port is in use)",
                 "2:bad command line or configuration"})
@@ -266,6 +268,35 @@ public final class Main implements Callable<Integer> {
         /** Hides the credentials of a URL such as {@code http://user:secret@proxy:3128}. */
         private static String mask(String value) {
             return value.replaceAll("(?<=://)[^/@]+@", "***@");
+        }
+    }
+
+    /** {@code interpose list}: every hook, command and agent found, where from, and what failed to load. */
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List the hooks, commands and agents found; exit 1 when any failed to load.")
+    static final class ListCommand implements Callable<Integer> {
+        @Option(names = "--project-dir", paramLabel = "DIR", description = "Project directory (default: the current one).")
+        Path projectDir;
+
+        @Override
+        public Integer call() {
+            List<Extension> found = Extensions.discover(projectDir != null ? projectDir : Path.of("").toAbsolutePath(),
+                    Path.of(System.getProperty("user.home")));
+            boolean failed = false;
+            for (Extension.Kind kind : Extension.Kind.values()) {
+                System.out.println(kind.name().toLowerCase(java.util.Locale.ROOT) + "s:");
+                List<Extension> ofKind = found.stream().filter(e -> e.kind() == kind).toList();
+                if (ofKind.isEmpty()) {
+                    System.out.println("  (none)");
+                }
+                for (Extension e : ofKind) {
+                    String state = !e.loaded() ? "  FAILED: " + e.error()
+                            : e.hiddenBy() != null ? "  (hidden by " + e.hiddenBy() + ")" : "";
+                    System.out.printf("  %-28s %-8s %s%s%n", e.name(), e.scope(), e.file(), state);
+                    failed |= !e.loaded();
+                }
+            }
+            return failed ? 1 : 0;
         }
     }
 

@@ -128,6 +128,20 @@ class ProxyProcessIT {
     }
 
     @Test
+    void listShowsWhatWasFoundAndWhatFailed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path project) throws Exception {
+        java.nio.file.Files.createDirectories(project.resolve(".claude/commands/git"));
+        java.nio.file.Files.writeString(project.resolve(".claude/commands/git/pr.md"), "Open a PR for $ARGUMENTS\n");
+        java.nio.file.Files.createDirectories(project.resolve(".interpose/agents"));
+        java.nio.file.Files.writeString(project.resolve(".interpose/agents/security.md"), "---\nname: [oops\n---\nbody\n");
+
+        InterposeProcess.Result list = InterposeProcess.run(Map.of(), "list", "--project-dir", project.toString());
+
+        assertThat(list.exitCode()).isEqualTo(1);
+        assertThat(list.stdout()).contains("commands:").containsPattern("git:pr +project +" + project + "/.claude/commands/git/pr.md")
+                .containsPattern("security +project +" + project + "/.interpose/agents/security.md  FAILED: front matter is not valid YAML at line 2");
+    }
+
+    @Test
     void forwardsServesHealthAndMetricsAndLogsJsonWithoutSecrets() throws Exception {
         upstream.stubFor(post(urlPathEqualTo("/v1/messages")).willReturn(aResponse().withStatus(200)
                 .withHeader("content-type", "text/event-stream").withBody(FakeUpstream.anthropicText("hello"))));

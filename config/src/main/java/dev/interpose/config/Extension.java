@@ -1,0 +1,27 @@
+package dev.interpose.config;
+
+import java.nio.file.Path;
+
+/**
+ * One hook, command or agent found in an extension folder, whether it loaded, and whether one of higher
+ * precedence with the same name hides it.
+ *
+ * @param kind     what it is
+ * @param name     its name: a command's {@code git:pr}, an agent's file name, a hook's file name or
+ *                 {@code Event[matcher]#n} for a settings-file hook
+ * @param file     the file it came from
+ * @param scope    {@code project} or {@code user}
+ * @param error    why it failed to load, or null
+ * @param hiddenBy the file of the same-named extension that takes precedence, or null
+ */
+public record Extension(Kind kind, String name, Path file, String scope, String error, Path hiddenBy) {
+    public enum Kind { HOOK, COMMAND, AGENT }
+
+    public boolean loaded() {
+        return error == null;
+    }
+
+    Extension hiddenBy(Path winner) {
+        return new Extension(kind, name, file, scope, error, winner);
+    }
+}

@@ -1,0 +1,190 @@
+package dev.interpose.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Finds hooks, commands and agents in the extension folders, in precedence order: the project's before
+ * the user's (as Claude Code ranks project agents over user agents), and within each,
+ * {@code .interpose} before {@code .codexplus} before {@code .claude}. A command or agent name found twice
+ * is kept once: the later ones are reported as hidden (hooks all run, as Claude Code merges them). A file that cannot be loaded is reported with the reason and
+ * skipped; it never stops the others. Plain file reading, called off the event loop.
+ *
+ * <ul>
+ *   <li>hooks: executables in {@code .interpose/hooks/} and {@code .codexplus/hooks/}, and the {@code hooks}
+ *       section of {@code .claude/settings.json}</li>
+ *   <li>commands: {@code *.md} under {@code .interpose/commands/}, {@code .codexplus/commands/},
+ *       {@code .claude/commands/}; subfolders namespace them ({@code git/pr.md} is {@code git:pr})</li>
+ *   <li>agents: {@code *.md} in {@code .interpose/agents/}, {@code .codexplus/agents/}, {@code .claude/agents/}</li>
+ * </ul>
+ */
+public final class Extensions {
+    private static final List<String> FOLDERS = List.of(".interpose", ".codexplus", ".claude");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private Extensions() {
+    }
+
+    /** Everything found, in precedence order within each kind. */
+    public static List<Extension> discover(Path projectDir, Path home) {
+        List<Extension> found = new ArrayList<>();
+        boolean sameDir = projectDir.toAbsolutePath().normalize().equals(home.toAbsolutePath().normalize());
+        for (Extension.Kind kind : Extension.Kind.values()) {
+            List<Extension> ofKind = new ArrayList<>();
+            scan(kind, projectDir, "project", ofKind);
+            if (!sameDir) {
+                scan(kind, home, "user", ofKind);
+            }
+            // Every hook runs (Claude Code merges user and project hooks); commands and agents are looked up by
+            // name, so only the first of a name counts.
+            found.addAll(kind == Extension.Kind.HOOK ? ofKind : resolveNames(ofKind));
+        }
+        return found;
+    }
+
+    private static void scan(Extension.Kind kind, Path base, String scope, List<Extension> out) {
+        for (String folder : FOLDERS) {
+            Path root = base.resolve(folder);
+            switch (kind) {
+                case HOOK:
+                    if (!folder.equals(".claude")) {
+                        hookScripts(root.resolve("hooks"), scope, out);
+                    } else {
+                        settingsHooks(root.resolve("settings.json"), scope, out);
+                    }
+                    break;
+                case COMMAND:
+                    markdown(kind, root.resolve("commands"), true, scope, out);
+                    break;
+                default:
+                    markdown(kind, root.resolve("agents"), false, scope, out);
+            }
+        }
+    }
+
+    private static void hookScripts(Path dir, String scope, List<Extension> out) {
+        for (Path file : list(dir, false)) {
+            String error = Files.isExecutable(file) ? null : "not executable (chmod +x " + file.getFileName() + ")";
+            out.add(new Extension(Extension.Kind.HOOK, file.getFileName().toString(), file, scope, error, null));
+        }
+    }
+
+    private static void settingsHooks(Path settings, String scope, List<Extension> out) {
+        if (!Files.isRegularFile(settings)) {
+            return;
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(settings.toFile());
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            out.add(new Extension(Extension.Kind.HOOK, "hooks", settings, scope, "not valid JSON at "
+                    + (at == null ? "?" : at.getLineNr() + ":" + at.getColumnNr()) + ": " + e.getOriginalMessage(), null));
+            return;
+        } catch (IOException e) {
+            out.add(new Extension(Extension.Kind.HOOK, "hooks", settings, scope, "cannot read: " + e.getMessage(), null));
+            return;
+        }
+        JsonNode hooks = root.path("hooks");
+        if (hooks.isMissingNode()) {
+            return;
+        }
+        if (!hooks.isObject()) {
+            out.add(new Extension(Extension.Kind.HOOK, "hooks", settings, scope,
+                    "hooks: expected an object of event names", null));
+            return;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> events = hooks.fields(); events.hasNext();) {
+            Map.Entry<String, JsonNode> event = events.next();
+            if (!event.getValue().isArray()) {
+                out.add(new Extension(Extension.Kind.HOOK, event.getKey(), settings, scope,
+                        "hooks." + event.getKey() + ": expected a list of {matcher, hooks}", null));
+                continue;
+            }
+            int n = 0;
+            for (JsonNode group : event.getValue()) {
+                String matcher = group.path("matcher").asText("");
+                for (JsonNode hook : group.path("hooks")) {
+                    String name = event.getKey() + "[" + matcher + "]#" + (++n);
+                    String error = hook.path("command").isTextual() ? null
+                            : "hooks." + event.getKey() + ": a hook without a \"command\" string";
+                    out.add(new Extension(Extension.Kind.HOOK, name, settings, scope, error, null));
+                }
+            }
+        }
+    }
+
+    private static void markdown(Extension.Kind kind, Path dir, boolean nested, String scope, List<Extension> out) {
+        for (Path file : list(dir, nested)) {
+            if (!file.getFileName().toString().endsWith(".md")) {
+                continue;
+            }
+            String relative = dir.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+            String name = relative.substring(0, relative.length() - 3).replace('/', ':');
+            out.add(new Extension(kind, name, file, scope, frontMatterError(file), null));
+        }
+    }
+
+    /** Why the file's YAML front matter is broken, or null when it has none or it parses to a mapping. */
+    static String frontMatterError(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "cannot read: " + e.getMessage();
+        }
+        if (!text.startsWith("---\n") && !text.startsWith("---\r\n")) {
+            return null;
+        }
+        int end = text.indexOf("\n---", 3);
+        if (end < 0) {
+            return "front matter opened with --- on line 1 is never closed";
+        }
+        String yaml = text.substring(text.indexOf('\n') + 1, end + 1);
+        try {
+            JsonNode node = YAML.readTree(yaml);
+            return node == null || node.isMissingNode() || node.isObject() ? null
+                    : "front matter: expected key: value lines";
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            return "front matter is not valid YAML at line " + (at == null ? "?" : at.getLineNr() + 1) + ": "
+                    + e.getOriginalMessage();
+        }
+    }
+
+    private static List<Path> list(Path dir, boolean nested) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = nested ? Files.walk(dir) : Files.list(dir)) {
+            return files.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** Marks each name's later occurrences as hidden by its first. */
+    private static List<Extension> resolveNames(List<Extension> ordered) {
+        Map<String, Path> winners = new HashMap<>();
+        List<Extension> out = new ArrayList<>();
+        for (Extension e : ordered) {
+            Path winner = e.loaded() ? winners.putIfAbsent(e.name(), e.file()) : null;
+            out.add(winner == null ? e : e.hiddenBy(winner));
+        }
+        return out;
+    }
+}
