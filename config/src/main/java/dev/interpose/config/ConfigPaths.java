@@ -2,7 +2,6 @@ package dev.interpose.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,35 +17,25 @@ public final class ConfigPaths {
 
     /** The files whose creation, change or removal changes the configuration: what {@link #discover} may return. */
     public static List<Path> candidates(Optional<Path> explicit, Map<String, String> env, Path projectDir, Path home) {
-        if (explicit.isPresent()) {
-            return List.of(explicit.get());
-        }
-        String fromEnv = env.get("INTERPOSE_CONFIG");
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return List.of(Path.of(fromEnv));
-        }
-        return List.of(home.resolve(".interpose").resolve("config.yaml"),
-                projectDir.resolve(".interpose").resolve("config.yaml"));
+        return named(explicit, env).map(List::of).orElseGet(() -> List.of(
+                home.resolve(".interpose").resolve("config.yaml"), projectDir.resolve(".interpose").resolve("config.yaml")));
     }
 
-    /** The config files to load, lowest precedence first. */
+    /** The config files to load, lowest precedence first: a named file always (a missing one is an error), else the candidates that exist. */
     public static List<Path> discover(Optional<Path> explicit, Map<String, String> env, Path projectDir, Path home) {
+        if (named(explicit, env).isPresent()) {
+            return candidates(explicit, env, projectDir, home);
+        }
+        return candidates(explicit, env, projectDir, home).stream().filter(Files::isRegularFile)
+                .map(p -> p.toAbsolutePath().normalize()).distinct().toList();
+    }
+
+    /** The file named by {@code --config} or else {@code INTERPOSE_CONFIG}, if any. */
+    private static Optional<Path> named(Optional<Path> explicit, Map<String, String> env) {
         if (explicit.isPresent()) {
-            return List.of(explicit.get());
+            return explicit;
         }
         String fromEnv = env.get("INTERPOSE_CONFIG");
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return List.of(Path.of(fromEnv));
-        }
-        List<Path> files = new ArrayList<>();
-        Path user = home.resolve(".interpose").resolve("config.yaml");
-        Path project = projectDir.resolve(".interpose").resolve("config.yaml");
-        if (Files.isRegularFile(user)) {
-            files.add(user);
-        }
-        if (Files.isRegularFile(project) && !project.toAbsolutePath().normalize().equals(user.toAbsolutePath().normalize())) {
-            files.add(project);
-        }
-        return files;
+        return fromEnv == null || fromEnv.isBlank() ? Optional.empty() : Optional.of(Path.of(fromEnv));
     }
 }
