@@ -7,6 +7,7 @@ import dev.interpose.proxy.error.ErrorKind;
 import dev.interpose.proxy.error.ProxyException;
 import dev.interpose.proxy.error.ProxyResponses;
 import dev.interpose.proxy.exchange.Exchange;
+import dev.interpose.proxy.exchange.ExchangeContext;
 import dev.interpose.proxy.exchange.ExchangeRecord;
 import dev.interpose.proxy.exchange.Outcome;
 import dev.interpose.proxy.exchange.RequestInfo;
@@ -110,8 +111,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String uri = originForm(request.uri());
-        int query = uri.indexOf('?');
-        String path = query < 0 ? uri : uri.substring(0, query);
+        String path = pathOf(uri);
         if (LocalEndpoints.handles(path)) {
             FullHttpResponse answer = LocalEndpoints.answer(path, server, now, requestId, keepAlive);
             request.release();
@@ -161,16 +161,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         String requestId = RequestIds.next();
         String message = "request body exceeds " + maxBytes + " bytes";
         Dialect dialect = Router.guessDialect(request.headers());
-        record(request.method().name(), originForm(request.uri()), requestId, ErrorKind.BODY_TOO_LARGE, message,
+        record(request.method().name(), pathOf(originForm(request.uri())), requestId, ErrorKind.BODY_TOO_LARGE, message,
                 System.nanoTime(), request.headers().get(HttpHeaderNames.USER_AGENT));
         return ProxyResponses.error(dialect, ErrorKind.BODY_TOO_LARGE, message, requestId, keepAlive);
     }
 
     private void answerLocally(FullHttpRequest request, Dialect dialect, ErrorKind kind, String message,
             String requestId, long start, boolean keepAlive) {
-        String uri = originForm(request.uri());
-        int query = uri.indexOf('?');
-        record(request.method().name(), query < 0 ? uri : uri.substring(0, query), requestId, kind, message, start,
+        record(request.method().name(), pathOf(originForm(request.uri())), requestId, kind, message, start,
                 request.headers().get(HttpHeaderNames.USER_AGENT));
         request.release();
         write(ProxyResponses.error(dialect, kind, message, requestId, keepAlive), keepAlive);
@@ -182,8 +180,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 ClientKind.of(userAgent, null).label(),
                 "none", "none", method, path, null, false, kind.status(), Outcome.FAILED, kind, message, -1,
                 (System.nanoTime() - start) / 1e6, 0, 0, Usage.NONE, null);
-        server.snapshot().exchanges().metrics().exchangeFinished(record, false);
-        server.snapshot().exchanges().accessLog().write(record);
+        ExchangeContext exchanges = server.snapshot().exchanges();
+        exchanges.metrics().exchangeFinished(record, false);
+        exchanges.accessLog().write(record);
     }
 
     private void write(FullHttpResponse response, boolean keepAlive) {
@@ -225,6 +224,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             LOG.warn("closing client connection after unexpected error", cause);
         }
         ctx.close();
+    }
+
+    /** The path without the query: what the access log records (a query may carry a key). */
+    private static String pathOf(String uri) {
+        int query = uri.indexOf('?');
+        return query < 0 ? uri : uri.substring(0, query);
     }
 
     /** The path and query of a request line, also when a client sent the absolute form. */

@@ -322,6 +322,20 @@ class ForwardingTest {
     }
 
     @Test
+    void anOversizedRequestIsLoggedWithoutItsQuery() throws Exception {
+        try (TestProxy small = TestProxy.start(Map.of("anthropic", anthropic.baseUrl()), "", "", 64 * 1024, 1000)) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(small.uri("/v1/messages?key=never-logged"))
+                    .header("x-api-key", "k").POST(HttpRequest.BodyPublishers.ofByteArray(CLAUDE_BODY)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(413);
+            Map<String, Object> line = await().atMost(Duration.ofSeconds(5))
+                    .until(small::accessLog, l -> !l.isEmpty()).get(0);
+            assertThat(line).containsEntry("path", "/v1/messages").containsEntry("error", "request_too_large");
+            assertThat(line.toString()).doesNotContain("never-logged");
+        }
+    }
+
+    @Test
     void expectContinueIsHonoured() throws Exception {
         anthropic.stubFor(post(urlEqualTo("/v1/messages")).withHeader("content-length", equalTo(String.valueOf(CLAUDE_BODY.length)))
                 .willReturn(aResponse().withStatus(200).withHeader("content-type", "text/event-stream").withBody(ANTHROPIC_SSE)));
