@@ -13,10 +13,13 @@ import java.util.List;
 
 /**
  * Reads a YAML (or JSON) config file into flat {@link Setting}s, each with the line and column of its
- * value. Structure is not judged here; {@link ConfigLoader} validates keys and values.
+ * value. List elements are indexed ({@code routes[0].upstream}). Structure is not judged here;
+ * {@link ConfigLoader} validates keys and values.
  */
 public final class ConfigFile {
-    private static final YAMLFactory YAML = new YAMLFactory();
+    // A key written twice (two upstreams of one name) is an error with its position, not "last one wins".
+    private static final YAMLFactory YAML = (YAMLFactory) new YAMLFactory()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private ConfigFile() {
     }
@@ -51,24 +54,37 @@ public final class ConfigFile {
     private static void walk(JsonParser parser, String prefix, Path file, List<Setting> out) throws IOException {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String key = prefix.isEmpty() ? parser.currentName() : prefix + "." + parser.currentName();
-            JsonToken value = parser.nextToken();
-            JsonLocation at = parser.currentTokenLocation();
-            Setting.Source source = Setting.Source.file(file, at.getLineNr(), at.getColumnNr());
-            if (value == JsonToken.START_OBJECT) {
-                if (ConfigLoader.isLeaf(key)) {
-                    out.add(new Setting(key, "<mapping>", source));
-                    parser.skipChildren();
-                } else {
-                    walk(parser, key, file, out);
-                }
-            } else if (value == JsonToken.START_ARRAY) {
-                out.add(new Setting(key, "<list>", source));
+            value(parser, parser.nextToken(), key, file, out);
+        }
+    }
+
+    /** One value: a scalar as its text, a section walked, a list's elements indexed, anything else marked. */
+    private static void value(JsonParser parser, JsonToken value, String key, Path file, List<Setting> out)
+            throws IOException {
+        JsonLocation at = parser.currentTokenLocation();
+        Setting.Source source = Setting.Source.file(file, at.getLineNr(), at.getColumnNr());
+        if (value == JsonToken.START_OBJECT) {
+            if (ConfigKeys.isLeaf(key) || ConfigKeys.isList(key)) {
+                out.add(new Setting(key, "<mapping>", source));
                 parser.skipChildren();
-            } else if (value == JsonToken.VALUE_NULL) {
-                out.add(new Setting(key, "", source));
             } else {
-                out.add(new Setting(key, parser.getText(), source));
+                walk(parser, key, file, out);
             }
+        } else if (value == JsonToken.START_ARRAY) {
+            out.add(new Setting(key, "<list>", source));
+            if (ConfigKeys.isList(key)) {
+                int index = 0;
+                JsonToken element;
+                while ((element = parser.nextToken()) != JsonToken.END_ARRAY) {
+                    value(parser, element, key + "[" + index++ + "]", file, out);
+                }
+            } else {
+                parser.skipChildren();
+            }
+        } else if (value == JsonToken.VALUE_NULL) {
+            out.add(new Setting(key, "", source));
+        } else {
+            out.add(new Setting(key, parser.getText(), source));
         }
     }
 

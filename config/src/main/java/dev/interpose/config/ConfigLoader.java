@@ -1,15 +1,23 @@
 package dev.interpose.config;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,29 +28,18 @@ import java.util.regex.Pattern;
  * reported at once, a file's with its line and column.
  *
  * <p>Environment variables (read from the map given, never from {@code System.getenv}):
- * {@code INTERPOSE_UPSTREAM_<NAME>} (base URL of upstream NAME), {@code INTERPOSE_UPSTREAM_PROXY},
- * {@code INTERPOSE_LOG_FORMAT}.
+ * {@code INTERPOSE_UPSTREAM_<NAME>} (base URL of upstream NAME, {@code -} written {@code _}),
+ * {@code INTERPOSE_UPSTREAM_PROXY}, {@code INTERPOSE_LOG_FORMAT}.
+ *
+ * <p>Maps merge key by key across layers; a list ({@code routes}) is replaced whole by the layer that sets
+ * it, so a project's routes are not appended to the user's.
  */
 public final class ConfigLoader {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
-    private static final List<String> UPSTREAM_KEYS =
-            List.of("url", "connect-timeout", "head-timeout", "idle-timeout", "max-idle-connections");
-    /** Every key a file may set, in documentation order. */
-    static final List<String> KEYS;
+    private static final Pattern ROUTE_ELEMENT = Pattern.compile("routes\\[\\d+]");
+    private static final String URL_EXPECTED = "an http or https URL with a host and no query";
 
-    static {
-        List<String> keys = new ArrayList<>(List.of("listener.host", "listener.port", "listener.max-header-bytes",
-                "listener.max-body-bytes"));
-        for (String name : Defaults.UPSTREAM_URLS.keySet()) {
-            for (String key : UPSTREAM_KEYS) {
-                keys.add("upstreams." + name + "." + key);
-            }
-        }
-        keys.addAll(List.of("upstream-proxy", "drain-timeout", "logging.format"));
-        KEYS = List.copyOf(keys);
-    }
-
-    private final java.util.Set<String> problems = new java.util.LinkedHashSet<>();
+    private final Set<String> problems = new LinkedHashSet<>();
     private final Map<String, Setting> settings = new LinkedHashMap<>();
 
     private ConfigLoader() {
@@ -72,37 +69,65 @@ public final class ConfigLoader {
         ConfigLoader loader = new ConfigLoader();
         loader.layer(env, flags, files);
         loader.build();
-        return Map.copyOf(loader.settings);
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(loader.settings));
     }
 
-    /** Whether {@code key} names a value (rather than a section). */
-    static boolean isLeaf(String key) {
-        return KEYS.contains(key);
-    }
-
-    private void layer(Map<String, String> env, Overrides flags, List<Path> files) throws ConfigException {
+    private void layer(Map<String, String> env, Overrides flags, List<Path> files) {
         defaults();
         for (Path file : files) {
             try {
-                for (Setting s : ConfigFile.read(file)) {
-                    if (isLeaf(s.key())) {
-                        settings.put(s.key(), s);
-                    } else {
-                        problems.add(s.source().describe() + ": " + s.key() + ": unknown key (expected one of: "
-                                + String.join(", ", KEYS) + ")");
-                    }
-                }
+                file(ConfigFile.read(file));
             } catch (ConfigException e) {
                 problems.addAll(e.problems());
             }
         }
-        for (String name : Defaults.UPSTREAM_URLS.keySet()) {
-            String variable = "INTERPOSE_UPSTREAM_" + name.toUpperCase(Locale.ROOT);
+        for (String name : upstreamNames()) {
+            if (!Defaults.UPSTREAM_URLS.containsKey(name)) {
+                upstreamDefaults(name, true);
+            }
+        }
+        for (String name : upstreamNames()) {
+            String variable = "INTERPOSE_UPSTREAM_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
             fromEnv(env, variable, "upstreams." + name + ".url");
         }
         fromEnv(env, "INTERPOSE_UPSTREAM_PROXY", "upstream-proxy");
         fromEnv(env, "INTERPOSE_LOG_FORMAT", "logging.format");
         flags(flags);
+    }
+
+    private void file(List<Setting> fromFile) {
+        if (fromFile.stream().anyMatch(s -> s.key().equals("routes"))) {
+            settings.keySet().removeIf(k -> k.equals("routes") || k.startsWith("routes["));
+        }
+        for (Setting s : fromFile) {
+            String key = s.key();
+            String upstream = ConfigKeys.upstreamOf(key);
+            if (upstream != null && !ConfigKeys.UPSTREAM_NAME.matcher(upstream).matches()) {
+                problems.add(s.source().describe() + ": upstreams." + upstream + ": not a valid upstream name"
+                        + " (expected: lowercase letters, digits, - and _, starting with a letter or digit)");
+            } else if (ConfigKeys.isLeaf(key) || key.equals("routes")) {
+                settings.put(key, s);
+            } else if (ROUTE_ELEMENT.matcher(key).matches()) {
+                settings.put(key, s);
+                problem(key, "a mapping of upstream and optionally " + String.join(", ",
+                        ConfigKeys.ROUTE_FIELDS.stream().filter(f -> !f.equals("upstream")).toList()));
+            } else {
+                problems.add(s.source().describe() + ": " + key + ": unknown key (expected "
+                        + ConfigKeys.expectedInsteadOf(key) + ")");
+            }
+        }
+    }
+
+    /** The built-in upstreams, then those the files define, in file order. */
+    private Set<String> upstreamNames() {
+        Set<String> names = new LinkedHashSet<>(Defaults.UPSTREAM_URLS.keySet());
+        for (String key : settings.keySet()) {
+            String name = ConfigKeys.upstreamOf(key);
+            if (name != null) {
+                names.add(name);
+            }
+        }
+        return names;
     }
 
     private void defaults() {
@@ -113,14 +138,30 @@ public final class ConfigLoader {
         for (Map.Entry<String, String> upstream : Defaults.UPSTREAM_URLS.entrySet()) {
             String prefix = "upstreams." + upstream.getKey() + ".";
             put(prefix + "url", upstream.getValue());
-            put(prefix + "connect-timeout", text(Defaults.CONNECT_TIMEOUT));
-            put(prefix + "head-timeout", text(Defaults.HEAD_TIMEOUT));
-            put(prefix + "idle-timeout", text(Defaults.IDLE_TIMEOUT));
-            put(prefix + "max-idle-connections", String.valueOf(Defaults.MAX_IDLE_CONNECTIONS));
+            put(prefix + "dialect", Defaults.UPSTREAM_DIALECTS.get(upstream.getKey()).name().toLowerCase(Locale.ROOT));
+            upstreamDefaults(upstream.getKey(), false);
         }
         put("upstream-proxy", "");
         put("drain-timeout", text(Defaults.DRAIN_TIMEOUT));
         put("logging.format", "json");
+    }
+
+    /** The defaults every upstream shares; {@code keep} leaves values already set alone. */
+    private void upstreamDefaults(String name, boolean keep) {
+        String prefix = "upstreams." + name + ".";
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put(prefix + "connect-timeout", text(Defaults.CONNECT_TIMEOUT));
+        values.put(prefix + "head-timeout", text(Defaults.HEAD_TIMEOUT));
+        values.put(prefix + "idle-timeout", text(Defaults.IDLE_TIMEOUT));
+        values.put(prefix + "max-idle-connections", String.valueOf(Defaults.MAX_IDLE_CONNECTIONS));
+        values.put(prefix + "proxy", "");
+        values.put(prefix + "tls.ca-file", "");
+        values.put(prefix + "tls.verify", "true");
+        values.forEach((key, value) -> {
+            if (!keep || !settings.containsKey(key)) {
+                put(key, value);
+            }
+        });
     }
 
     private void put(String key, String value) {
@@ -137,15 +178,16 @@ public final class ConfigLoader {
     private void flags(Overrides flags) {
         flag("listener.host", "--host", flags.host());
         flag("listener.port", "--port", flags.port().map(String::valueOf));
+        Set<String> names = upstreamNames();
         flags.upstreamUrls().forEach((name, url) -> {
-            if (Defaults.UPSTREAM_URLS.containsKey(name)) {
+            if (names.contains(name)) {
                 flag("upstreams." + name + ".url", "--upstream", Optional.of(url));
             } else {
-                problems.add("upstreams." + name + ": \"" + name + "\" (expected: one of "
-                        + String.join(", ", Defaults.UPSTREAM_URLS.keySet()) + ")");
+                problems.add("upstreams." + name + ": \"" + name + "\" (expected: one of " + String.join(", ", names)
+                        + "; define other upstreams in the config file)");
             }
         });
-        for (String name : Defaults.UPSTREAM_URLS.keySet()) {
+        for (String name : names) {
             flag("upstreams." + name + ".connect-timeout", "--connect-timeout", flags.connectTimeout());
             flag("upstreams." + name + ".head-timeout", "--head-timeout", flags.headTimeout());
             flag("upstreams." + name + ".idle-timeout", "--idle-timeout", flags.idleTimeout());
@@ -167,27 +209,102 @@ public final class ConfigLoader {
         int port = integer("listener.port", 0, 65535, "a port from 0 to 65535");
         int maxHeader = integer("listener.max-header-bytes", 1024, Integer.MAX_VALUE, "a size in bytes, at least 1024");
         int maxBody = integer("listener.max-body-bytes", 1, Integer.MAX_VALUE, "a positive size in bytes");
-        Map<String, UpstreamConfig> upstreams = new LinkedHashMap<>();
-        for (String name : Defaults.UPSTREAM_URLS.keySet()) {
-            String prefix = "upstreams." + name + ".";
-            URI url = httpUrl(prefix + "url");
-            Duration connect = duration(prefix + "connect-timeout");
-            Duration head = duration(prefix + "head-timeout");
-            Duration idle = duration(prefix + "idle-timeout");
-            int idleConnections = integer(prefix + "max-idle-connections", 0, 100_000, "a count from 0 to 100000");
-            if (url != null) {
-                upstreams.put(name, new UpstreamConfig(name, url, Defaults.UPSTREAM_DIALECTS.get(name), connect, head,
-                        idle, idleConnections));
-            }
-        }
         Optional<URI> proxy = settings.get("upstream-proxy").value().isBlank() ? Optional.empty()
                 : Optional.ofNullable(httpUrl("upstream-proxy"));
+        Map<String, UpstreamConfig> upstreams = new LinkedHashMap<>();
+        for (String name : upstreamNames()) {
+            UpstreamConfig upstream = upstream(name, proxy);
+            if (upstream != null) {
+                upstreams.put(name, upstream);
+            }
+        }
+        List<RouteConfig> routes = routes();
         Duration drain = duration("drain-timeout");
         LogFormat format = logFormat();
         if (!problems.isEmpty()) {
             throw new ConfigException(List.copyOf(problems));
         }
-        return new InterposeConfig(new ListenerConfig(host, port, maxHeader, maxBody), upstreams, proxy, drain, format);
+        return new InterposeConfig(new ListenerConfig(host, port, maxHeader, maxBody), upstreams, routes, proxy,
+                drain, format);
+    }
+
+    private UpstreamConfig upstream(String name, Optional<URI> defaultProxy) {
+        String prefix = "upstreams." + name + ".";
+        URI url = settings.containsKey(prefix + "url") ? httpUrl(prefix + "url") : missing(prefix + "url", URL_EXPECTED);
+        Dialect dialect = dialect(prefix + "dialect", true);
+        Dialect builtIn = Defaults.UPSTREAM_DIALECTS.get(name);
+        if (builtIn != null && dialect != null && dialect != builtIn) {
+            problem(prefix + "dialect", builtIn.name().toLowerCase(Locale.ROOT) + ", the dialect of the built-in upstream "
+                    + name);
+        }
+        Duration connect = duration(prefix + "connect-timeout");
+        Duration head = duration(prefix + "head-timeout");
+        Duration idle = duration(prefix + "idle-timeout");
+        int idleConnections = integer(prefix + "max-idle-connections", 0, 100_000, "a count from 0 to 100000");
+        String proxyText = settings.get(prefix + "proxy").value().trim();
+        Optional<URI> proxy = proxyText.isEmpty() ? defaultProxy
+                : proxyText.equals("none") ? Optional.empty() : Optional.ofNullable(httpUrl(prefix + "proxy"));
+        String ca = settings.get(prefix + "tls.ca-file").value().trim();
+        Optional<Path> caFile = ca.isEmpty() ? Optional.empty() : Optional.ofNullable(caFile(prefix + "tls.ca-file"));
+        boolean verify = bool(prefix + "tls.verify");
+        if (url == null || dialect == null) {
+            return null;
+        }
+        return new UpstreamConfig(name, url, dialect, connect, head, idle, idleConnections, proxy,
+                new TlsConfig(caFile, verify));
+    }
+
+    private List<RouteConfig> routes() {
+        Setting list = settings.get("routes");
+        if (list != null && !list.value().equals("<list>")) {
+            problem("routes", "a list of routes, each a mapping with at least upstream");
+        }
+        Set<Integer> indices = new java.util.TreeSet<>();
+        for (String key : settings.keySet()) {
+            int index = ConfigKeys.routeOf(key);
+            if (index >= 0) {
+                indices.add(index);
+            }
+        }
+        Set<String> upstreamNames = upstreamNames();
+        Set<String> names = new HashSet<>();
+        List<RouteConfig> routes = new ArrayList<>();
+        for (int i : indices) {
+            String prefix = "routes[" + i + "].";
+            String upstream = optional(prefix + "upstream");
+            if (upstream == null) {
+                missing(prefix + "upstream", "the name of an upstream: " + String.join(", ", upstreamNames));
+            } else if (!upstreamNames.contains(upstream)) {
+                problem(prefix + "upstream", "the name of an upstream: " + String.join(", ", upstreamNames));
+            }
+            String name = optional(prefix + "name");
+            if (name != null && !names.add(name)) {
+                problem(prefix + "name", "a name no other route has");
+            }
+            String path = optional(prefix + "path");
+            if (path != null && !path.startsWith("/") && !path.startsWith("*")) {
+                problem(prefix + "path", "a path pattern starting with / or *, such as /v1/messages or /v1/*");
+            }
+            Dialect dialect = settings.containsKey(prefix + "dialect") ? dialect(prefix + "dialect", false) : null;
+            String model = optional(prefix + "model");
+            String rewrite = optional(prefix + "rewrite-model");
+            for (String key : List.of(prefix + "name", prefix + "model", prefix + "rewrite-model")) {
+                Setting s = settings.get(key);
+                if (s != null && s.value().isBlank()) {
+                    problem(key, "a non-empty text");
+                }
+            }
+            routes.add(new RouteConfig(name == null ? "routes[" + i + "]" : name, new Glob(path == null ? "*" : path),
+                    Optional.ofNullable(dialect), Optional.ofNullable(model).map(Glob::new),
+                    upstream == null ? "" : upstream, Optional.ofNullable(rewrite)));
+        }
+        return routes;
+    }
+
+    /** The value of an optional key, null when not set or blank. */
+    private String optional(String key) {
+        Setting s = settings.get(key);
+        return s == null || s.value().isBlank() ? null : s.value().trim();
     }
 
     private int integer(String key, int min, int max, String expected) {
@@ -203,6 +320,31 @@ public final class ConfigLoader {
         return min;
     }
 
+    private boolean bool(String key) {
+        String value = settings.get(key).value().trim();
+        if (!value.equals("true") && !value.equals("false")) {
+            problem(key, "true or false");
+        }
+        return !value.equals("false");
+    }
+
+    private Dialect dialect(String key, boolean required) {
+        Setting s = settings.get(key);
+        if (s == null) {
+            if (required) {
+                missing(key, "anthropic or openai");
+            }
+            return null;
+        }
+        switch (s.value().trim()) {
+            case "anthropic": return Dialect.ANTHROPIC;
+            case "openai": return Dialect.OPENAI;
+            default:
+                problem(key, "anthropic or openai");
+                return null;
+        }
+    }
+
     private URI httpUrl(String key) {
         String raw = settings.get(key).value();
         try {
@@ -215,7 +357,28 @@ public final class ConfigLoader {
         } catch (URISyntaxException e) {
             // reported below with the same message as any other malformed URL
         }
-        problem(key, "an http or https URL with a host and no query");
+        problem(key, URL_EXPECTED);
+        return null;
+    }
+
+    /**
+     * A PEM file of CA certificates; a relative path is relative to the config file that names it. Read
+     * here, so a file that cannot serve as a trust store is refused with the configuration.
+     */
+    private Path caFile(String key) {
+        Setting s = settings.get(key);
+        Path path = Path.of(s.value().trim());
+        if (!path.isAbsolute() && s.source().file() != null && s.source().file().toAbsolutePath().getParent() != null) {
+            path = s.source().file().toAbsolutePath().getParent().resolve(path);
+        }
+        try (InputStream in = Files.newInputStream(path)) {
+            if (!CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
+                return path;
+            }
+        } catch (IOException | CertificateException e) {
+            // reported below
+        }
+        problem(key, "a readable PEM file of CA certificates");
         return null;
     }
 
@@ -255,6 +418,18 @@ public final class ConfigLoader {
             problem("logging.format", "json or text");
             return LogFormat.JSON;
         }
+    }
+
+    /**
+     * Reports a required key that no layer set, at the position of its section's first key in a file
+     * (where the reader will add it).
+     */
+    private <T> T missing(String key, String expected) {
+        String section = key.substring(0, key.lastIndexOf('.') + 1);
+        Setting.Source where = settings.values().stream().filter(s -> s.key().startsWith(section))
+                .map(Setting::source).filter(src -> src.kind() == Setting.Source.Kind.FILE).findFirst().orElse(null);
+        problems.add((where == null ? "" : where.describe() + ": ") + key + ": missing (expected: " + expected + ")");
+        return null;
     }
 
     /**

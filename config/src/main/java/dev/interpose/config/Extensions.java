@@ -39,6 +39,26 @@ public final class Extensions {
     private Extensions() {
     }
 
+    /** The folders {@link #discover} reads, each to be watched with everything below it. */
+    public static List<Path> folders(Path projectDir, Path home) {
+        List<Path> folders = new ArrayList<>();
+        for (Path base : List.of(projectDir, home)) {
+            for (String folder : FOLDERS) {
+                if (!folder.equals(".claude")) {
+                    folders.add(base.resolve(folder).resolve("hooks"));
+                }
+                folders.add(base.resolve(folder).resolve("commands"));
+                folders.add(base.resolve(folder).resolve("agents"));
+            }
+        }
+        return folders;
+    }
+
+    /** The single files {@link #discover} reads. */
+    public static List<Path> files(Path projectDir, Path home) {
+        return List.of(projectDir.resolve(".claude/settings.json"), home.resolve(".claude/settings.json"));
+    }
+
     /** Everything found, in precedence order within each kind. */
     public static List<Extension> discover(Path projectDir, Path home) {
         List<Extension> found = new ArrayList<>();
@@ -175,6 +195,20 @@ public final class Extensions {
         } catch (IOException e) {
             return List.of();
         }
+    }
+
+    /** How many of each kind loaded and are not hidden: those that take effect. Every kind is present. */
+    public static Map<Extension.Kind, Long> activeCounts(List<Extension> extensions) {
+        Map<Extension.Kind, Long> counts = new java.util.EnumMap<>(Extension.Kind.class);
+        for (Extension.Kind kind : Extension.Kind.values()) {
+            counts.put(kind, 0L);
+        }
+        for (Extension e : extensions) {
+            if (e.loaded() && e.hiddenBy() == null) {
+                counts.merge(e.kind(), 1L, Long::sum);
+            }
+        }
+        return counts;
     }
 
     /** Marks each name's later occurrences as hidden by its first. */

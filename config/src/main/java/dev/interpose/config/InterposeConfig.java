@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,13 +14,16 @@ import java.util.Optional;
  *
  * @param listener       where to listen and request limits
  * @param upstreams      upstreams by name, in a stable order
- * @param upstreamProxy  an HTTP {@code CONNECT} proxy for the upstream leg, if any
+ * @param routes         the config file's routes, tried in order before the built-in routing table
+ * @param upstreamProxy  the default HTTP {@code CONNECT} proxy for the upstream leg, if any (each upstream
+ *                       carries the one it actually uses)
  * @param drainTimeout   how long in-flight exchanges may finish after SIGTERM
  * @param logFormat      JSON lines or human text
  */
 public record InterposeConfig(
         ListenerConfig listener,
         Map<String, UpstreamConfig> upstreams,
+        List<RouteConfig> routes,
         Optional<URI> upstreamProxy,
         Duration drainTimeout,
         LogFormat logFormat) {
@@ -27,12 +31,13 @@ public record InterposeConfig(
     public InterposeConfig {
         Objects.requireNonNull(listener, "listener");
         upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
+        routes = List.copyOf(routes);
         Objects.requireNonNull(upstreamProxy, "upstreamProxy");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(logFormat, "logFormat");
     }
 
-    /** The upstream of that name; the loader guarantees the three built-in names exist. */
+    /** The upstream of that name; the loader guarantees the built-in names exist. */
     public UpstreamConfig upstream(String name) {
         UpstreamConfig upstream = upstreams.get(name);
         if (upstream == null) {

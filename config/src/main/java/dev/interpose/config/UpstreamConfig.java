@@ -3,17 +3,20 @@ package dev.interpose.config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One upstream API the proxy forwards to.
  *
- * @param name            the name routes refer to ({@code anthropic}, {@code openai}, {@code chatgpt})
+ * @param name            the name routes refer to ({@code anthropic}, {@code openai}, {@code chatgpt} or one the config file defines)
  * @param url             base URL; the client's path and query are appended to its path
  * @param dialect         the dialect of the clients routed here, for errors the proxy writes itself
  * @param connectTimeout  TCP (and CONNECT proxy) connect timeout
  * @param headTimeout     from the request written to the response head; generous, models think for minutes
  * @param idleTimeout     longest silence between two chunks of a response body
  * @param maxIdleConnections idle keep-alive connections kept per event loop
+ * @param proxy           the HTTP {@code CONNECT} proxy this upstream is reached through, if any
+ * @param tls             TLS options, used when the URL is https
  */
 public record UpstreamConfig(
         String name,
@@ -22,7 +25,9 @@ public record UpstreamConfig(
         Duration connectTimeout,
         Duration headTimeout,
         Duration idleTimeout,
-        int maxIdleConnections) {
+        int maxIdleConnections,
+        Optional<URI> proxy,
+        TlsConfig tls) {
 
     public UpstreamConfig {
         Objects.requireNonNull(name, "name");
@@ -31,6 +36,8 @@ public record UpstreamConfig(
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(headTimeout, "headTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(proxy, "proxy");
+        Objects.requireNonNull(tls, "tls");
     }
 
     /** True when the upstream is reached over TLS. */

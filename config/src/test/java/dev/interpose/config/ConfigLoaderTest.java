@@ -55,7 +55,8 @@ class ConfigLoaderTest {
                 flags(Map.of("anthropic", "htp://x", "mistral", "http://y"), Optional.of(70000), Optional.of("0s"))))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
-                        "upstreams.mistral: \"mistral\" (expected: one of anthropic, openai, chatgpt)",
+                        "upstreams.mistral: \"mistral\" (expected: one of anthropic, openai, chatgpt;"
+                                + " define other upstreams in the config file)",
                         "listener.port: \"70000\" (expected: a port from 0 to 65535) [flag --port]",
                         "upstreams.anthropic.url: \"htp://x\" (expected: an http or https URL with a host and no query)"
                                 + " [flag --upstream]",

@@ -32,4 +32,26 @@ class ConfigWatcherTest {
             assertThat(changes.tryAcquire(300, TimeUnit.MILLISECONDS)).as("nothing more").isFalse();
         }
     }
+
+    @Test
+    void aFolderTreeIsWatchedFromBeforeItExistsDownToNewSubfolders() throws Exception {
+        Path tree = dir.resolve(".interpose/commands");
+        Semaphore changes = new Semaphore(0);
+        try (ConfigWatcher watcher = new ConfigWatcher(List.of(), List.of(tree), Duration.ofMillis(50),
+                changes::release)) {
+            Files.writeString(dir.resolve("README.md"), "not watched\n");
+            assertThat(changes.tryAcquire(300, TimeUnit.MILLISECONDS)).as("a file beside the tree").isFalse();
+            Files.createDirectories(tree.resolve("git"));
+            assertThat(changes.tryAcquire(10, TimeUnit.SECONDS)).as("tree created").isTrue();
+            changes.drainPermits();
+            Files.writeString(tree.resolve("git/pr.md"), "Open a PR\n");
+            assertThat(changes.tryAcquire(10, TimeUnit.SECONDS)).as("file in a new subfolder").isTrue();
+            Files.writeString(tree.resolve("git/pr.md"), "Open a pull request\n");
+            assertThat(changes.tryAcquire(10, TimeUnit.SECONDS)).as("file changed").isTrue();
+            Files.delete(tree.resolve("git/pr.md"));
+            assertThat(changes.tryAcquire(10, TimeUnit.SECONDS)).as("file deleted").isTrue();
+            Files.writeString(dir.resolve(".interpose/notes.txt"), "beside the tree\n");
+            assertThat(changes.tryAcquire(300, TimeUnit.MILLISECONDS)).as("nothing more").isFalse();
+        }
+    }
 }

@@ -83,7 +83,8 @@ public final class Main implements Callable<Integer> {
         Integer port;
 
         @Option(names = "--upstream", paramLabel = "NAME=URL",
-                description = "Base URL of an upstream: anthropic, openai or chatgpt. Repeatable. "
+                description = "Base URL of an upstream: anthropic, openai, chatgpt or one the config file defines. "
+                        + "Repeatable. "
                         + "Also INTERPOSE_UPSTREAM_<NAME>.")
         Map<String, String> upstreams = new LinkedHashMap<>();
 
@@ -126,11 +127,11 @@ public final class Main implements Callable<Integer> {
             return ConfigPaths.candidates(Optional.ofNullable(config), env, project(), home());
         }
 
-        private Path project() {
+        Path project() {
             return projectDir != null ? projectDir : Path.of("").toAbsolutePath();
         }
 
-        private static Path home() {
+        static Path home() {
             return Path.of(System.getProperty("user.home"));
         }
 
@@ -158,7 +159,8 @@ public final class Main implements Callable<Integer> {
         List.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(), new ProcessorMetrics())
                 .forEach(binder -> binder.bindTo(registry));
 
-        InterposeServer server = new InterposeServer(config, registry);
+        List<Extension> extensions = Extensions.discover(options.project(), ServeOptions.home());
+        InterposeServer server = new InterposeServer(config, extensions, registry);
         InetSocketAddress bound;
         try {
             bound = server.start();
@@ -171,9 +173,14 @@ public final class Main implements Callable<Integer> {
         System.out.println("listening on http://" + bound.getHostString() + ":" + bound.getPort());
         System.out.flush();
 
-        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Main.class);
-        ConfigWatcher watcher = new ConfigWatcher(options.candidates(System.getenv()), java.time.Duration.ofMillis(100),
-                () -> reload(options, server, log));
+        org.slf4j.LoggerFactory.getLogger(Main.class).info("extensions: {}", Reloader.summary(extensions));
+        Reloader.report(extensions);
+        Reloader reloader = new Reloader(() -> options.files(System.getenv()), options.overrides(), options.project(),
+                ServeOptions.home(), server);
+        List<Path> watchedFiles = new java.util.ArrayList<>(options.candidates(System.getenv()));
+        watchedFiles.addAll(Extensions.files(options.project(), ServeOptions.home()));
+        ConfigWatcher watcher = new ConfigWatcher(watchedFiles, Extensions.folders(options.project(),
+                ServeOptions.home()), java.time.Duration.ofMillis(100), reloader::reload);
 
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);
@@ -185,24 +192,6 @@ public final class Main implements Callable<Integer> {
         // Flush the async appender: System.exit does not wait for queued log lines.
         ((ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory()).stop();
         return 0;
-    }
-
-    /** A config file changed: apply it if it validates, else keep serving the last good configuration. */
-    private static void reload(ServeOptions options, InterposeServer server, org.slf4j.Logger log) {
-        List<Path> files = options.files(System.getenv());
-        try {
-            InterposeConfig next = ConfigLoader.load(System.getenv(), options.overrides(), files);
-            boolean sameListener = server.reconfigure(next);
-            log.info("configuration reloaded from {}", files.isEmpty() ? "built-in defaults" : files);
-            if (!sameListener) {
-                log.warn("listener host and port changes apply after a restart");
-            }
-        } catch (ConfigException e) {
-            log.error("configuration change rejected; the last good configuration keeps serving: {}",
-                    String.join("; ", e.problems()));
-        } catch (RuntimeException e) {
-            log.error("configuration reload failed; the last good configuration keeps serving", e);
-        }
     }
 
     private static void printProblems(ConfigException e) {

@@ -57,15 +57,30 @@ public final class TestProxy implements AutoCloseable {
                 Optional.of(idleTimeout).filter(s -> !s.isEmpty()), Optional.of("5s"), Optional.empty());
         InterposeConfig loaded = ConfigLoader.load(Map.of(), flags);
         InterposeConfig config = new InterposeConfig(new ListenerConfig("127.0.0.1", 0, maxHeaderBytes, maxBodyBytes),
-                loaded.upstreams(), loaded.upstreamProxy(), loaded.drainTimeout(), loaded.logFormat());
+                loaded.upstreams(), loaded.routes(), loaded.upstreamProxy(), loaded.drainTimeout(), loaded.logFormat());
         return new TestProxy(config);
+    }
+
+    /** A proxy configured by these files, with these upstream base URLs given as flags, on a free port. */
+    public static TestProxy start(Map<String, String> upstreams, List<java.nio.file.Path> files) throws Exception {
+        return new TestProxy(config(upstreams, files, 0));
+    }
+
+    private static InterposeConfig config(Map<String, String> upstreams, List<java.nio.file.Path> files, int port)
+            throws Exception {
+        return ConfigLoader.load(Map.of(), new Overrides(Optional.empty(), Optional.of(port), upstreams,
+                Optional.empty(), Optional.of("2s"), Optional.empty(), Optional.empty(), Optional.of("5s"),
+                Optional.empty()), files);
     }
 
     /** Applies a configuration with these upstream base URLs, as a reload would. */
     public void reconfigure(Map<String, String> upstreams) throws Exception {
-        server.reconfigure(ConfigLoader.load(Map.of(), new Overrides(Optional.empty(), Optional.of(port), upstreams,
-                Optional.empty(), Optional.of("2s"), Optional.empty(), Optional.empty(), Optional.of("5s"),
-                Optional.empty())));
+        reconfigure(upstreams, List.of());
+    }
+
+    /** Applies a configuration from these files and upstream base URLs, as a reload would. */
+    public void reconfigure(Map<String, String> upstreams, List<java.nio.file.Path> files) throws Exception {
+        server.reconfigure(config(upstreams, files, port));
     }
 
     public int port() {

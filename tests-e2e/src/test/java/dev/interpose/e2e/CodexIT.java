@@ -70,4 +70,38 @@ class CodexIT extends ThroughProxy {
         assertThat(bodies.get(bodies.size() - 1)).contains("function_call_output")
                 .contains("call_fake_eb7c3bf8fa034cd88356").contains("PINEAPPLE-7731");
     }
+
+    @Test
+    void aRouteSendsCodexToAnUpstreamTheConfigDefinesUnderAnotherModelName() throws Exception {
+        try (FakeUpstream local = new FakeUpstream()) {
+            local.responsesAnswers("Answered by the local upstream.");
+            Path config = Files.writeString(dir.resolve("config.yaml"), String.join("\n",
+                    "upstreams:",
+                    "  local-llm:",
+                    "    url: " + local.baseUrl(),
+                    "    dialect: openai",
+                    "routes:",
+                    "  - name: to-local",
+                    "    path: /v1/responses",
+                    "    model: gpt-*",
+                    "    upstream: local-llm",
+                    "    rewrite-model: qwen3-coder",
+                    ""));
+            try (InterposeProcess routed = InterposeProcess.start(java.util.Map.of("INTERPOSE_UPSTREAM_OPENAI",
+                    upstream.baseUrl()), "--config", config.toString())) {
+                Cli.Run run = Cli.codex(Files.createDirectories(dir.resolve("home")),
+                        Files.createDirectories(dir.resolve("work")), routed.baseUrl() + "/v1", "say hi");
+
+                assertThat(run.exitCode()).as("codex exit: %s", run).isZero();
+                assertThat(run.stdout().trim()).isEqualTo("Answered by the local upstream.");
+                assertThat(upstream.requests("/v1/responses")).isEmpty();
+                List<String> bodies = local.bodies("/v1/responses");
+                assertThat(bodies).isNotEmpty().allSatisfy(b -> assertThat(b).contains("\"model\":\"qwen3-coder\"")
+                        .contains("say hi"));
+                assertThat(routed.awaitLine("\"route\":\"to-local\"", "\"upstream\":\"local-llm\"",
+                        "\"model\":\"qwen3-coder\"", "\"client_model\":\"gpt-")).contains("\"outcome\":\"ok\"");
+                assertThat(routed.stop()).isZero();
+            }
+        }
+    }
 }

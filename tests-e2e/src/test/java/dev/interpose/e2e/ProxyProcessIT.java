@@ -128,6 +128,54 @@ class ProxyProcessIT {
     }
 
     @Test
+    void editsInTheExtensionFoldersApplyWithoutARestartEachFileJudgedOnItsOwn(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path project = java.nio.file.Files.createDirectories(dir.resolve("project"));
+        java.nio.file.Path home = java.nio.file.Files.createDirectories(dir.resolve("home"));
+        try (InterposeProcess proxy = InterposeProcess.start(Map.of("JAVA_TOOL_OPTIONS", "-Duser.home=" + home),
+                "--project-dir", project.toString())) {
+            proxy.awaitLine("extensions: 0 hooks, 0 commands, 0 agents, 0 failed");
+            assertThat(health(proxy).path("extensions").toString())
+                    .isEqualTo("{\"hooks\":0,\"commands\":0,\"agents\":0,\"failed\":0}");
+
+            java.nio.file.Path hook = project.resolve(".interpose/hooks/guard.sh");
+            java.nio.file.Files.createDirectories(hook.getParent());
+            java.nio.file.Files.writeString(hook, "#!/bin/sh\nexit 0\n");
+            hook.toFile().setExecutable(true);
+            proxy.awaitLine("extensions reloaded: 1 hook, 0 commands, 0 agents, 0 failed");
+
+            java.nio.file.Path command = project.resolve(".claude/commands/git/pr.md");
+            java.nio.file.Files.createDirectories(command.getParent());
+            java.nio.file.Files.writeString(command, "Open a PR for $ARGUMENTS\n");
+            proxy.awaitLine("extensions reloaded: 1 hook, 1 command, 0 agents, 0 failed");
+
+            java.nio.file.Path agent = home.resolve(".claude/agents/reviewer.md");
+            java.nio.file.Files.createDirectories(agent.getParent());
+            java.nio.file.Files.writeString(agent, "---\nname: reviewer\n---\nReview the diff.\n");
+            proxy.awaitLine("extensions reloaded: 1 hook, 1 command, 1 agent, 0 failed");
+
+            java.nio.file.Files.writeString(project.resolve(".claude/settings.json"), "{\"hooks\": {\"PreToolUse\": "
+                    + "[{\"matcher\": \"Bash\", \"hooks\": [{\"type\": \"command\", \"command\": \"true\"}]}]}}");
+            proxy.awaitLine("extensions reloaded: 2 hooks, 1 command, 1 agent, 0 failed");
+
+            java.nio.file.Files.writeString(agent, "---\nname: [oops\n---\nReview the diff.\n");
+            proxy.awaitLine("extensions reloaded: 2 hooks, 1 command, 0 agents, 1 failed");
+            assertThat(proxy.awaitLine("agent reviewer failed to load from " + agent))
+                    .contains("front matter is not valid YAML at line 2");
+            assertThat(health(proxy).path("extensions").toString())
+                    .isEqualTo("{\"hooks\":2,\"commands\":1,\"agents\":0,\"failed\":1}");
+            // Only extension files changed: the configuration was not reloaded, its connections kept.
+            assertThat(proxy.stdout()).noneMatch(l -> l.contains("configuration reloaded"));
+            assertThat(proxy.stop()).isZero();
+        }
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode health(InterposeProcess proxy) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.send(
+                HttpRequest.newBuilder(proxy.uri("/health")).build(), HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    @Test
     void listShowsWhatWasFoundAndWhatFailed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path project) throws Exception {
         java.nio.file.Files.createDirectories(project.resolve(".claude/commands/git"));
         java.nio.file.Files.writeString(project.resolve(".claude/commands/git/pr.md"), "Open a PR for $ARGUMENTS\n");

@@ -319,7 +319,7 @@ public final class Exchange implements UpstreamListener {
         }
         ExchangeRecord record = new ExchangeRecord(info.requestId(), info.client().label(), info.route().name(),
                 upstreamName(), info.method(), info.path(), info.model() != null ? info.model() : usage.model(),
-                observer != null && observer.streaming(), status, outcome, kind, message,
+                info.clientModel(), observer != null && observer.streaming(), status, outcome, kind, message,
                 headNanos < 0 ? -1 : (headNanos - sentNanos) / 1e6, (now - info.startNanos()) / 1e6,
                 info.bytesIn(), bytesOut, usage, upstreamRequestId);
         context.metrics().exchangeFinished(record, true);

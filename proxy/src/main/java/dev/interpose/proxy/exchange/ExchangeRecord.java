@@ -17,6 +17,7 @@ public record ExchangeRecord(
         String method,
         String path,
         String model,
+        String clientModel,
         boolean stream,
         int status,
         Outcome outcome,

@@ -8,7 +8,8 @@ import dev.interpose.proxy.route.Route;
  *
  * @param path        the path without the query, safe to log
  * @param uri         path and query as received, forwarded upstream after the upstream's base path
- * @param model       the {@code model} of the JSON body, or null
+ * @param model       the {@code model} of the JSON body as sent upstream, or null
+ * @param clientModel the model the client asked for when a route rewrote it, else null
  * @param bytesIn     request body bytes as received (before any decoding)
  * @param keepAlive   whether the client wants the connection kept open
  * @param http11      whether the client spoke HTTP/1.1 (chunked responses allowed)
@@ -22,6 +23,7 @@ public record RequestInfo(
         String path,
         String uri,
         String model,
+        String clientModel,
         long bytesIn,
         boolean keepAlive,
         boolean http11,

@@ -28,6 +28,9 @@ public final class AccessLog {
         fields.put("method", r.method());
         fields.put("path", r.path());
         fields.put("model", r.model());
+        if (r.clientModel() != null) {
+            fields.put("client_model", r.clientModel());
+        }
         fields.put("stream", r.stream());
         fields.put("status", r.status());
         fields.put("outcome", r.outcome().label());

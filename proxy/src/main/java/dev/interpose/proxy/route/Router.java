@@ -2,11 +2,14 @@ package dev.interpose.proxy.route;
 
 import dev.interpose.config.Dialect;
 import dev.interpose.config.InterposeConfig;
+import dev.interpose.config.RouteConfig;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Maps a request to a {@link Route}. The rule, documented in the README:
+ * Maps a request to a {@link Route}. The config file's routes are tried first, in order (path pattern,
+ * dialect and model pattern; see {@link RouteConfig}); then the built-in rule, documented in the README:
  * <ol>
  *   <li>{@code /v1/messages} and {@code /v1/complete} (and below) are Anthropic's;</li>
  *   <li>{@code /v1/responses}, {@code /v1/chat/...} and the other OpenAI-only families are OpenAI's;</li>
@@ -31,8 +34,12 @@ public final class Router {
     private final Route chat;
     private final Route openaiOther;
     private final Route codex;
+    private final List<Custom> custom = new ArrayList<>();
 
     public Router(InterposeConfig config) {
+        for (RouteConfig route : config.routes()) {
+            custom.add(new Custom(route, config));
+        }
         var anthropic = config.upstream("anthropic");
         var openai = config.upstream("openai");
         messages = new Route("anthropic.messages", anthropic, Dialect.ANTHROPIC);
@@ -45,9 +52,23 @@ public final class Router {
     }
 
     /**
-     * The route for a request path (query excluded), or null when the proxy does not forward it.
+     * The route for a request path (query excluded) and model (null when unknown), or null when the proxy
+     * does not forward it.
      */
-    public Route route(String path, HttpHeaders headers) {
+    public Route route(String path, HttpHeaders headers, String model) {
+        Route builtIn = builtIn(path, headers);
+        if (!custom.isEmpty()) {
+            Dialect dialect = builtIn != null ? builtIn.dialect() : guessDialect(headers);
+            for (Custom c : custom) {
+                if (c.config.matches(path, dialect, model)) {
+                    return dialect == Dialect.ANTHROPIC ? c.anthropic : c.openai;
+                }
+            }
+        }
+        return builtIn;
+    }
+
+    private Route builtIn(String path, HttpHeaders headers) {
         if (path.startsWith("/v1/")) {
             if (path.equals("/v1/messages")) {
                 return messages;
@@ -84,5 +105,20 @@ public final class Router {
 
     private static boolean looksAnthropic(HttpHeaders headers) {
         return headers.contains("anthropic-version") || headers.contains("x-api-key");
+    }
+
+    /** A configured route, with its {@link Route} for each dialect a request may come in. */
+    private static final class Custom {
+        final RouteConfig config;
+        final Route anthropic;
+        final Route openai;
+
+        Custom(RouteConfig config, InterposeConfig all) {
+            this.config = config;
+            var upstream = all.upstream(config.upstream());
+            String rewrite = config.rewriteModel().orElse(null);
+            anthropic = new Route(config.name(), upstream, Dialect.ANTHROPIC, rewrite);
+            openai = new Route(config.name(), upstream, Dialect.OPENAI, rewrite);
+        }
     }
 }

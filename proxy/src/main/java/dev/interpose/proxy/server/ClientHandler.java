@@ -3,6 +3,7 @@ package dev.interpose.proxy.server;
 import dev.interpose.config.Dialect;
 import dev.interpose.proxy.body.ContentCodings;
 import dev.interpose.proxy.body.ModelPeek;
+import dev.interpose.proxy.body.ModelRewrite;
 import dev.interpose.proxy.error.ErrorKind;
 import dev.interpose.proxy.error.ProxyException;
 import dev.interpose.proxy.error.ProxyResponses;
@@ -15,6 +16,8 @@ import dev.interpose.proxy.route.ClientKind;
 import dev.interpose.proxy.route.Route;
 import dev.interpose.proxy.route.Router;
 import dev.interpose.proxy.stream.Usage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -125,21 +128,32 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                     keepAlive);
             return;
         }
-        Route route = now.router().route(path, request.headers());
+        int maxBody = now.config().listener().maxBodyBytes();
+        String model;
+        try {
+            model = peekModel(request, maxBody);
+        } catch (ProxyException e) {
+            answerLocally(request, guess, e.kind(), e.getMessage(), requestId, start, keepAlive);
+            return;
+        }
+        Route route = now.router().route(path, request.headers(), model);
         if (route == null) {
             answerLocally(request, guess, ErrorKind.NOT_FOUND, "no upstream serves " + path, requestId, start,
                     keepAlive);
             return;
         }
-        String model;
-        try {
-            model = peekModel(request, now.config().listener().maxBodyBytes());
-        } catch (ProxyException e) {
-            answerLocally(request, route.dialect(), e.kind(), e.getMessage(), requestId, start, keepAlive);
-            return;
+        long bytesIn = request.content().readableBytes();
+        String clientModel = null;
+        if (route.rewriteModel() != null && model != null && !model.equals(route.rewriteModel())) {
+            FullHttpRequest rewritten = rewriteModel(request, route.rewriteModel(), maxBody);
+            if (rewritten != null) {
+                request = rewritten;
+                clientModel = model;
+                model = route.rewriteModel();
+            }
         }
         RequestInfo info = new RequestInfo(requestId, ClientKind.of(request.headers()), route,
-                request.method().name(), path, uri, model, request.content().readableBytes(), keepAlive,
+                request.method().name(), path, uri, model, clientModel, bytesIn, keepAlive,
                 request.protocolVersion().equals(HttpVersion.HTTP_1_1), start);
         current = new Exchange(now.exchanges(), ctx.channel(), request, info, this::exchangeEnded);
         current.start();
@@ -154,6 +168,32 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return null; // forwarded as sent; only its model stays unknown
         }
         return ModelPeek.of(ContentCodings.decode(request.content(), encoding, maxBodyBytes));
+    }
+
+    /**
+     * The request with its body's model replaced, or null to forward it unchanged (no top-level model
+     * string). A compressed body is decoded first and goes upstream uncompressed. Releases the original
+     * when it returns a replacement.
+     */
+    private static FullHttpRequest rewriteModel(FullHttpRequest request, String model, int maxBodyBytes) {
+        String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+        boolean encoded = encoding != null && !encoding.equalsIgnoreCase("identity");
+        if (encoded && !ContentCodings.supported(encoding)) {
+            return null;
+        }
+        ByteBuf plain = encoded ? Unpooled.wrappedBuffer(ContentCodings.decode(request.content(), encoding,
+                maxBodyBytes)) : request.content();
+        ByteBuf body = ModelRewrite.apply(plain, model);
+        if (encoded) {
+            plain.release();
+        }
+        if (body == null) {
+            return null;
+        }
+        FullHttpRequest rewritten = request.replace(body);
+        request.release();
+        rewritten.headers().remove(HttpHeaderNames.CONTENT_ENCODING);
+        return rewritten;
     }
 
     /** The 413 answer for an oversized request, in its dialect; logged and counted here. */
@@ -178,7 +218,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             String userAgent) {
         ExchangeRecord record = new ExchangeRecord(requestId,
                 ClientKind.of(userAgent, null).label(),
-                "none", "none", method, path, null, false, kind.status(), Outcome.FAILED, kind, message, -1,
+                "none", "none", method, path, null, null, false, kind.status(), Outcome.FAILED, kind, message, -1,
                 (System.nanoTime() - start) / 1e6, 0, 0, Usage.NONE, null);
         ExchangeContext exchanges = server.snapshot().exchanges();
         exchanges.metrics().exchangeFinished(record, false);

@@ -1,6 +1,8 @@
 package dev.interpose.proxy.server;
 
+import dev.interpose.config.Extension;
 import dev.interpose.config.InterposeConfig;
+import dev.interpose.config.TlsConfig;
 import dev.interpose.config.UpstreamConfig;
 import dev.interpose.proxy.exchange.ExchangeContext;
 import dev.interpose.proxy.log.AccessLog;
@@ -29,15 +31,19 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The running proxy: binds the listener, owns the event loops (epoll where available, else NIO), the
@@ -45,6 +51,7 @@ import javax.net.ssl.SSLException;
  * called from the main thread, never from an event loop.
  */
 public final class InterposeServer {
+    private static final Logger LOG = LoggerFactory.getLogger(InterposeServer.class);
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 128 * 1024);
 
     private final InterposeConfig config;
@@ -60,8 +67,14 @@ public final class InterposeServer {
     private final DnsAddressResolverGroup resolver;
     private Channel listening;
 
-    /** Builds the server; nothing is bound until {@link #start}. */
+    /** Builds the server without extensions; nothing is bound until {@link #start}. */
     public InterposeServer(InterposeConfig config, PrometheusMeterRegistry registry) throws SSLException {
+        this(config, List.of(), registry);
+    }
+
+    /** Builds the server; nothing is bound until {@link #start}. */
+    public InterposeServer(InterposeConfig config, List<Extension> extensions, PrometheusMeterRegistry registry)
+            throws SSLException {
         this.config = config;
         boolean epoll = Epoll.isAvailable();
         acceptor = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
@@ -80,15 +93,41 @@ public final class InterposeServer {
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
         metrics = new ProxyMetrics(registry);
-        server = new ServerContext(snapshot(config), registry);
+        server = new ServerContext(new ServerContext.Snapshot(config, exchanges(config), extensions), registry);
     }
 
-    private ServerContext.Snapshot snapshot(InterposeConfig next) {
+    private ExchangeContext exchanges(InterposeConfig next) throws SSLException {
         Map<String, UpstreamClient> upstreams = new LinkedHashMap<>();
         for (UpstreamConfig upstream : next.upstreams().values()) {
-            upstreams.put(upstream.name(), new UpstreamClient(upstream, template, resolver, tls, next.upstreamProxy()));
+            upstreams.put(upstream.name(), new UpstreamClient(upstream, template, resolver, tlsFor(upstream.tls()),
+                    upstream.proxy()));
         }
-        return new ServerContext.Snapshot(next, new ExchangeContext(upstreams, metrics, accessLog));
+        return new ExchangeContext(upstreams, metrics, accessLog);
+    }
+
+    /** The configuration new requests use. */
+    public InterposeConfig config() {
+        return server.snapshot().config();
+    }
+
+    /** The extensions new requests use. */
+    public List<Extension> extensions() {
+        return server.snapshot().extensions();
+    }
+
+    /** The shared client context for the JVM's trust store; a dedicated one for a CA file or no checks. */
+    private SslContext tlsFor(TlsConfig options) throws SSLException {
+        if (options.equals(TlsConfig.DEFAULT)) {
+            return tls;
+        }
+        SslContextBuilder builder = SslContextBuilder.forClient();
+        if (!options.verify()) {
+            LOG.warn("TLS certificate checks are off for an upstream (tls.verify: false); use only for local tests");
+            builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
+        } else {
+            builder.trustManager(options.caFile().orElseThrow().toFile());
+        }
+        return builder.build();
     }
 
     /**
@@ -97,10 +136,24 @@ public final class InterposeServer {
      * listener's address cannot change without a restart; its limits apply to new connections.
      *
      * @return false when the listener's host or port changed (ignored until restart)
+     * @throws SSLException when a TLS option cannot be applied; nothing changed then
      */
-    public boolean reconfigure(InterposeConfig next) {
-        ServerContext.Snapshot previous = server.swap(snapshot(next));
-        previous.exchanges().upstreams().values().forEach(UpstreamClient::retire);
+    public boolean reconfigure(InterposeConfig next) throws SSLException {
+        return reconfigure(next, extensions());
+    }
+
+    /**
+     * As {@link #reconfigure(InterposeConfig)}, with these extensions. When the configuration is unchanged
+     * (only extension files were edited), the upstream clients and their pooled connections are kept.
+     */
+    public boolean reconfigure(InterposeConfig next, List<Extension> extensions) throws SSLException {
+        ServerContext.Snapshot current = server.snapshot();
+        boolean sameConfig = next.equals(current.config());
+        ExchangeContext exchanges = sameConfig ? current.exchanges() : exchanges(next);
+        ServerContext.Snapshot previous = server.swap(new ServerContext.Snapshot(next, exchanges, extensions));
+        if (!sameConfig) {
+            previous.exchanges().upstreams().values().forEach(UpstreamClient::retire);
+        }
         var was = previous.config().listener();
         var now = next.listener();
         return was.host().equals(now.host()) && was.port() == now.port();

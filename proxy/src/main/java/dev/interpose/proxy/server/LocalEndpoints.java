@@ -2,6 +2,7 @@ package dev.interpose.proxy.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.interpose.config.Extensions;
 import dev.interpose.config.UpstreamConfig;
 import dev.interpose.proxy.error.ProxyResponses;
 import dev.interpose.proxy.metrics.ProxyMetrics;
@@ -35,6 +36,10 @@ final class LocalEndpoints {
                 .put("status", server.draining() ? "draining" : "ok")
                 .put("active_exchanges", metrics.activeExchanges())
                 .put("active_streams", metrics.activeStreams());
+        ObjectNode extensions = body.putObject("extensions");
+        Extensions.activeCounts(now.extensions()).forEach((kind, n) ->
+                extensions.put(kind.name().toLowerCase(java.util.Locale.ROOT) + "s", n));
+        extensions.put("failed", now.extensions().stream().filter(e -> !e.loaded()).count());
         ObjectNode upstreams = body.putObject("upstreams");
         for (UpstreamConfig upstream : now.config().upstreams().values()) {
             upstreams.putObject(upstream.name()).put("url", upstream.url().toString());

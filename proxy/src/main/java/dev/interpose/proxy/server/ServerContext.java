@@ -1,9 +1,11 @@
 package dev.interpose.proxy.server;
 
+import dev.interpose.config.Extension;
 import dev.interpose.config.InterposeConfig;
 import dev.interpose.proxy.exchange.ExchangeContext;
 import dev.interpose.proxy.route.Router;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 
 /**
  * What every client connection shares: the current configuration {@link Snapshot}, the metrics registry,
@@ -13,10 +15,17 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  */
 final class ServerContext {
 
-    /** One configuration and everything built from it. Immutable. */
-    record Snapshot(InterposeConfig config, Router router, ExchangeContext exchanges) {
+    /**
+     * One configuration and everything built from it, with the extensions found in the folders at the same
+     * time. Immutable.
+     */
+    record Snapshot(InterposeConfig config, Router router, ExchangeContext exchanges, List<Extension> extensions) {
+        Snapshot(InterposeConfig config, ExchangeContext exchanges, List<Extension> extensions) {
+            this(config, new Router(config), exchanges, List.copyOf(extensions));
+        }
+
         Snapshot(InterposeConfig config, ExchangeContext exchanges) {
-            this(config, new Router(config), exchanges);
+            this(config, exchanges, List.of());
         }
     }
 

@@ -150,10 +150,12 @@ public final class UpstreamClient {
         }
         if (config.secure()) {
             SslHandler ssl = sslContext.newHandler(ch.alloc(), config.url().getHost(), config.port());
-            SSLEngine engine = ssl.engine();
-            SSLParameters params = engine.getSSLParameters();
-            params.setEndpointIdentificationAlgorithm("HTTPS");
-            engine.setSSLParameters(params);
+            if (config.tls().verify()) {
+                SSLEngine engine = ssl.engine();
+                SSLParameters params = engine.getSSLParameters();
+                params.setEndpointIdentificationAlgorithm("HTTPS");
+                engine.setSSLParameters(params);
+            }
             ch.pipeline().addLast("tls", ssl);
         }
         ch.pipeline().addLast("http", new HttpClientCodec(4096, MAX_RESPONSE_HEADER_BYTES, 65536, true));

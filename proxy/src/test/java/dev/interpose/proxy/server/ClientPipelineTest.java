@@ -35,7 +35,7 @@ class ClientPipelineTest {
     void pipeline() throws Exception {
         InterposeConfig loaded = ConfigLoader.load(Map.of(), Overrides.none());
         InterposeConfig config = new InterposeConfig(new ListenerConfig("127.0.0.1", 0, 4096, 1000),
-                loaded.upstreams(), loaded.upstreamProxy(), loaded.drainTimeout(), loaded.logFormat());
+                loaded.upstreams(), loaded.routes(), loaded.upstreamProxy(), loaded.drainTimeout(), loaded.logFormat());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ServerContext server = new ServerContext(new ServerContext.Snapshot(config,
                 new ExchangeContext(Map.of(), new ProxyMetrics(registry), new AccessLog())), registry);
