@@ -58,18 +58,26 @@ public final class ModelPeek {
 
     private static String find(JsonParser parser) throws IOException {
         try (parser) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if ("model".equals(field)) {
-                    return value == JsonToken.VALUE_STRING ? parser.getText() : null;
-                }
-                parser.skipChildren();
-            }
-            return null;
+            return seekModel(parser) ? parser.getText() : null;
         }
+    }
+
+    /**
+     * Advances a fresh parser to the value of the body's top-level {@code model}, skipping every other
+     * field's value unread; true when it stopped on a string.
+     */
+    static boolean seekModel(JsonParser parser) throws IOException {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            return false;
+        }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if ("model".equals(field)) {
+                return value == JsonToken.VALUE_STRING;
+            }
+            parser.skipChildren();
+        }
+        return false;
     }
 }

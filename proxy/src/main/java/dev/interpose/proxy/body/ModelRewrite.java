@@ -2,7 +2,6 @@ package dev.interpose.proxy.body;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
@@ -47,24 +46,13 @@ public final class ModelRewrite {
     private static long[] span(ByteBuf body) {
         try (InputStream in = new ByteBufInputStream(body.duplicate());
                 JsonParser parser = JSON.createParser(in)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
+            if (!ModelPeek.seekModel(parser)) {
                 return null;
             }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if ("model".equals(field)) {
-                    if (value != JsonToken.VALUE_STRING) {
-                        return null;
-                    }
-                    long start = parser.currentTokenLocation().getByteOffset();
-                    parser.getText(); // reads the string to its closing quote
-                    long end = parser.currentLocation().getByteOffset();
-                    return start >= 0 && end > start ? new long[] {start, end} : null;
-                }
-                parser.skipChildren();
-            }
-            return null;
+            long start = parser.currentTokenLocation().getByteOffset();
+            parser.getText(); // reads the string to its closing quote
+            long end = parser.currentLocation().getByteOffset();
+            return start >= 0 && end > start ? new long[] {start, end} : null;
         } catch (IOException | RuntimeException e) {
             return null;
         }
