@@ -13,8 +13,19 @@ import java.nio.file.Path;
  * @param scope    {@code project} or {@code user}
  * @param error    why it failed to load, or null
  * @param hiddenBy the file of the same-named extension that takes precedence, or null
+ * @param hook     how to run it, for a hook that loaded; else null
  */
-public record Extension(Kind kind, String name, Path file, String scope, String error, Path hiddenBy) {
+public record Extension(Kind kind, String name, Path file, String scope, String error, Path hiddenBy,
+        HookDefinition hook) {
+
+    Extension(Kind kind, String name, Path file, String scope, String error, Path hiddenBy) {
+        this(kind, name, file, scope, error, hiddenBy, null);
+    }
+
+    static Extension hook(HookDefinition hook, Path file, String scope) {
+        return new Extension(Kind.HOOK, hook.name(), file, scope, null, null, hook);
+    }
+
     public enum Kind { HOOK, COMMAND, AGENT }
 
     public boolean loaded() {
@@ -22,6 +33,6 @@ public record Extension(Kind kind, String name, Path file, String scope, String 
     }
 
     Extension hiddenBy(Path winner) {
-        return new Extension(kind, name, file, scope, error, winner);
+        return new Extension(kind, name, file, scope, error, winner, hook);
     }
 }

@@ -98,8 +98,22 @@ public final class Extensions {
 
     private static void hookScripts(Path dir, String scope, List<Extension> out) {
         for (Path file : list(dir, false)) {
-            String error = Files.isExecutable(file) ? null : "not executable (chmod +x " + file.getFileName() + ")";
-            out.add(new Extension(Extension.Kind.HOOK, file.getFileName().toString(), file, scope, error, null));
+            String name = file.getFileName().toString();
+            if (name.startsWith(".") || name.endsWith("~") || name.endsWith(".md")) {
+                continue; // editor backups and notes beside the scripts
+            }
+            if (!Files.isExecutable(file)) {
+                out.add(new Extension(Extension.Kind.HOOK, name, file, scope,
+                        "not executable (chmod +x " + name + ")", null));
+                continue;
+            }
+            try {
+                out.add(Extension.hook(HookHeader.parse(file), file, scope));
+            } catch (HookHeader.Invalid e) {
+                out.add(new Extension(Extension.Kind.HOOK, name, file, scope, e.getMessage(), null));
+            } catch (IOException e) {
+                out.add(new Extension(Extension.Kind.HOOK, name, file, scope, "cannot read: " + e.getMessage(), null));
+            }
         }
     }
 
@@ -135,17 +149,47 @@ public final class Extensions {
                         "hooks." + event.getKey() + ": expected a list of {matcher, hooks}", null));
                 continue;
             }
+            HookEvent hookEvent = HookEvent.of(event.getKey());
+            if (hookEvent == null) {
+                continue; // an event only Claude Code sees (Notification, PreCompact...): Claude Code runs it
+            }
             int n = 0;
             for (JsonNode group : event.getValue()) {
                 String matcher = group.path("matcher").asText("");
                 for (JsonNode hook : group.path("hooks")) {
-                    String name = event.getKey() + "[" + matcher + "]#" + (++n);
-                    String error = hook.path("command").isTextual() ? null
-                            : "hooks." + event.getKey() + ": a hook without a \"command\" string";
-                    out.add(new Extension(Extension.Kind.HOOK, name, settings, scope, error, null));
+                    String name = "settings:" + event.getKey() + "[" + matcher + "]#" + (++n);
+                    out.add(settingsHook(hookEvent, name, matcher, hook, settings, scope));
                 }
             }
         }
+    }
+
+    private static Extension settingsHook(HookEvent event, String name, String matcher, JsonNode hook, Path settings,
+            String scope) {
+        String where = "hooks." + event.wireName() + ": ";
+        if (!hook.path("command").isTextual()) {
+            return new Extension(Extension.Kind.HOOK, name, settings, scope,
+                    where + "a hook without a \"command\" string", null);
+        }
+        java.util.regex.Pattern pattern;
+        try {
+            pattern = HookDefinition.matcher(matcher);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            return new Extension(Extension.Kind.HOOK, name, settings, scope,
+                    where + "matcher \"" + matcher + "\" is not a regular expression", null);
+        }
+        java.time.Duration timeout = HookDefinition.DEFAULT_TIMEOUT;
+        if (hook.has("timeout")) {
+            if (!hook.path("timeout").canConvertToLong() || hook.path("timeout").asLong() <= 0) {
+                return new Extension(Extension.Kind.HOOK, name, settings, scope,
+                        where + "timeout " + hook.path("timeout") + " (expected: a positive number of seconds)", null);
+            }
+            timeout = java.time.Duration.ofSeconds(hook.path("timeout").asLong());
+        }
+        HookDefinition definition = new HookDefinition(name, java.util.EnumSet.of(event), pattern,
+                HookDefinition.DEFAULT_ORDER, timeout, false, List.of("/bin/sh", "-c", hook.path("command").asText()),
+                true);
+        return Extension.hook(definition, settings, scope);
     }
 
     private static void markdown(Extension.Kind kind, Path dir, boolean nested, String scope, List<Extension> out) {

@@ -29,11 +29,13 @@ class ExtensionsTest {
     void everyCompatibilityFolderIsFoundInPrecedenceOrder() throws Exception {
         Path project = dir.resolve("project");
         Path home = dir.resolve("home");
-        Path hook = write(project.resolve(".interpose/hooks/guard.sh"), "#!/bin/sh\nexit 0\n");
+        Path hook = write(project.resolve(".interpose/hooks/guard.sh"),
+                "#!/bin/sh\n# interpose-event: UserPromptSubmit\nexit 0\n");
         Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
         write(project.resolve(".codexplus/hooks/lazy.sh"), "#!/bin/sh\n"); // not executable
         write(project.resolve(".claude/settings.json"), "{\"hooks\":{\"PreToolUse\":[{\"matcher\":\"Bash\","
-                + "\"hooks\":[{\"type\":\"command\",\"command\":\"echo hi\"}]}]}}");
+                + "\"hooks\":[{\"type\":\"command\",\"command\":\"echo hi\",\"timeout\":5}]}],"
+                + "\"Notification\":[{\"hooks\":[{\"type\":\"command\",\"command\":\"notify-send hi\"}]}]}}");
         write(home.resolve(".claude/settings.json"), "{\"hooks\": {\"Stop\": [ {\"hooks\": [ {\"type\":\"command\"} ] } ]}}");
         write(project.resolve(".interpose/commands/review.md"), "---\ndescription: Review\n---\nReview $ARGUMENTS\n");
         write(project.resolve(".claude/commands/git/pr.md"), "Open a PR\n");
@@ -49,8 +51,8 @@ class ExtensionsTest {
         assertThat(found).containsExactly(
                 "HOOK guard.sh project",
                 "HOOK lazy.sh project FAILED not executable (chmod +x lazy.sh)",
-                "HOOK PreToolUse[Bash]#1 project",
-                "HOOK Stop[]#1 user FAILED hooks.Stop: a hook without a \"command\" string",
+                "HOOK settings:PreToolUse[Bash]#1 project",
+                "HOOK settings:Stop[]#1 user FAILED hooks.Stop: a hook without a \"command\" string",
                 "COMMAND review project",
                 "COMMAND review project hidden",
                 "COMMAND git:pr project",
@@ -59,6 +61,12 @@ class ExtensionsTest {
                 "AGENT security project",
                 "AGENT security user hidden");
         assertThat(found.get(7)).startsWith("COMMAND broken user FAILED front matter is not valid YAML at line 2: ");
+        HookDefinition settingsHook = Extensions.discover(project, home).get(2).hook();
+        assertThat(settingsHook.command()).containsExactly("/bin/sh", "-c", "echo hi");
+        assertThat(settingsHook.timeout()).hasSeconds(5);
+        assertThat(settingsHook.claudeSettings()).isTrue();
+        assertThat(settingsHook.matches(HookEvent.PRE_TOOL_USE, "Bash")).isTrue();
+        assertThat(settingsHook.matches(HookEvent.PRE_TOOL_USE, "Write")).isFalse();
     }
 
     @Test

@@ -140,7 +140,7 @@ class ProxyProcessIT {
 
             java.nio.file.Path hook = project.resolve(".interpose/hooks/guard.sh");
             java.nio.file.Files.createDirectories(hook.getParent());
-            java.nio.file.Files.writeString(hook, "#!/bin/sh\nexit 0\n");
+            java.nio.file.Files.writeString(hook, "#!/bin/sh\n# interpose-event: UserPromptSubmit\nexit 0\n");
             hook.toFile().setExecutable(true);
             proxy.awaitLine("extensions reloaded: 1 hook, 0 commands, 0 agents, 0 failed");
 

@@ -1,0 +1,133 @@
+package dev.interpose.hooks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.interpose.config.HookEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs the hooks of an event in parallel on an executor (never an event loop) and merges their answers
+ * in merge order, lower {@link Hook#order()} first, then by name:
+ * <ul>
+ *   <li>the first hook that blocks decides the block and its reason; a failed fail-closed hook blocks;</li>
+ *   <li>added contexts are all kept, in merge order;</li>
+ *   <li>a replacement prompt or request is taken from the first hook that gives one; later ones are
+ *       ignored (they saw the same input, not the first one's result).</li>
+ * </ul>
+ * A hook that fails (error, timeout, exception) is reported and otherwise ignored unless fail-closed.
+ * Immutable and thread-safe.
+ */
+public final class HookPipeline {
+    /** Beyond a hook's own timeout, before an in-process hook that ignores it counts as timed out. */
+    private static final Duration GRACE = Duration.ofSeconds(2);
+
+    private final List<Hook> hooks;
+    private final Executor executor;
+
+    public HookPipeline(List<? extends Hook> hooks, Executor executor) {
+        List<Hook> sorted = new ArrayList<>(hooks);
+        sorted.sort(Comparator.comparingInt(Hook::order).thenComparing(Hook::name));
+        this.hooks = List.copyOf(sorted);
+        this.executor = executor;
+    }
+
+    public static HookPipeline empty(Executor executor) {
+        return new HookPipeline(List.of(), executor);
+    }
+
+    public List<Hook> hooks() {
+        return hooks;
+    }
+
+    /** Whether any hook runs at {@code event} for this client (whatever the tool). Cheap: no allocation. */
+    public boolean has(HookEvent event, boolean claudeCode) {
+        for (Hook hook : hooks) {
+            if (hook.events().contains(event) && hook.runsFor(claudeCode)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Runs the hooks that match and merges their answers; completes with {@link Verdict#NONE} at once when
+     * none match. Never completes exceptionally.
+     *
+     * @param toolName the tool, for tool events; else null
+     * @param onRun    told of each hook run as it ends (for logs and metrics), on the hook's thread
+     */
+    public CompletableFuture<Verdict> run(HookEvent event, String toolName, boolean claudeCode, JsonNode input,
+            Consumer<HookRun> onRun) {
+        List<Hook> matching = new ArrayList<>();
+        for (Hook hook : hooks) {
+            if (hook.events().contains(event) && hook.runsFor(claudeCode) && hook.matches(event, toolName)) {
+                matching.add(hook);
+            }
+        }
+        if (matching.isEmpty()) {
+            return CompletableFuture.completedFuture(Verdict.NONE);
+        }
+        List<CompletableFuture<HookResult>> results = new ArrayList<>(matching.size());
+        for (Hook hook : matching) {
+            results.add(runOne(hook, event, input, onRun));
+        }
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+                .thenApply(done -> merge(matching, results));
+    }
+
+    private CompletableFuture<HookResult> runOne(Hook hook, HookEvent event, JsonNode input, Consumer<HookRun> onRun) {
+        long start = System.nanoTime();
+        Duration limit = hook.timeout().plus(GRACE);
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                HookResult result = hook.run(input);
+                return result == null ? HookResult.CONTINUE : result;
+            } catch (Exception | LinkageError e) {
+                return HookResult.error(e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }, executor).completeOnTimeout(HookResult.error("timed out after " + hook.timeout().toMillis() + "ms"),
+                limit.toMillis(), TimeUnit.MILLISECONDS).thenApply(result -> {
+                    onRun.accept(new HookRun(hook.name(), event, System.nanoTime() - start, result.outcome(),
+                            result.reason()));
+                    return result;
+                });
+    }
+
+    private static Verdict merge(List<Hook> hooks, List<CompletableFuture<HookResult>> results) {
+        String blockedBy = null;
+        String reason = null;
+        List<String> contexts = new ArrayList<>();
+        String prompt = null;
+        JsonNode request = null;
+        for (int i = 0; i < hooks.size(); i++) {
+            Hook hook = hooks.get(i);
+            HookResult r = results.get(i).join();
+            boolean blocks = r.decision() == HookResult.Decision.BLOCK
+                    || (r.decision() == HookResult.Decision.ERROR && hook.failClosed());
+            if (blocks && blockedBy == null) {
+                blockedBy = hook.name();
+                reason = r.decision() == HookResult.Decision.ERROR ? "hook " + hook.name() + " failed: " + r.reason()
+                        : r.reason();
+            }
+            if (r.decision() != HookResult.Decision.CONTINUE) {
+                continue;
+            }
+            if (r.additionalContext() != null && !r.additionalContext().isBlank()) {
+                contexts.add(r.additionalContext());
+            }
+            if (prompt == null) {
+                prompt = r.prompt();
+            }
+            if (request == null) {
+                request = r.request();
+            }
+        }
+        return new Verdict(blockedBy, reason, contexts, prompt, request);
+    }
+}

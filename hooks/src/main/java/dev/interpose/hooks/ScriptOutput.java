@@ -1,0 +1,83 @@
+package dev.interpose.hooks;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.interpose.config.HookEvent;
+
+/**
+ * Reads what a hook process said, the way Claude Code reads it, plus Interpose's additions.
+ *
+ * <ul>
+ *   <li>exit 2: block (deny, for a tool call); stderr is the reason.</li>
+ *   <li>exit 0 with a JSON object on stdout: {@code "continue": false} (with {@code stopReason}) or
+ *       {@code "decision": "block"} (with {@code reason}) blocks; {@code hookSpecificOutput.permissionDecision:
+ *       "deny"} (with {@code permissionDecisionReason}) denies a tool call;
+ *       {@code hookSpecificOutput.additionalContext} (or a top-level {@code additionalContext}) adds context.
+ *       Interpose's additions: {@code interpose.prompt} replaces the typed prompt, {@code interpose.request}
+ *       replaces the whole request body.</li>
+ *   <li>exit 0 with plain text: added context on {@code UserPromptSubmit} and {@code SessionStart}; ignored
+ *       on other events, as Claude Code does.</li>
+ *   <li>any other exit: a hook error, stderr's first line as the reason.</li>
+ * </ul>
+ */
+final class ScriptOutput {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ScriptOutput() {
+    }
+
+    static HookResult interpret(HookEvent event, int exit, String stdout, boolean stdoutTruncated, String stderr) {
+        if (exit == 2) {
+            String reason = stderr.strip();
+            return HookResult.block(reason.isEmpty() ? "blocked by a hook (exit 2, nothing on stderr)" : reason);
+        }
+        if (exit != 0) {
+            String first = stderr.strip().lines().findFirst().orElse("");
+            return HookResult.error("exit " + exit + (first.isEmpty() ? "" : ": " + first));
+        }
+        if (stdoutTruncated) {
+            return HookResult.error("stdout exceeds " + ScriptHook.MAX_STDOUT + " bytes; ignored");
+        }
+        String text = stdout.strip();
+        if (text.isEmpty()) {
+            return HookResult.CONTINUE;
+        }
+        if (text.startsWith("{")) {
+            try {
+                return fromJson(JSON.readTree(text));
+            } catch (JsonProcessingException e) {
+                return HookResult.error("stdout is not valid JSON: " + e.getOriginalMessage());
+            }
+        }
+        boolean plainIsContext = event == HookEvent.USER_PROMPT_SUBMIT || event == HookEvent.SESSION_START;
+        return plainIsContext ? HookResult.context(text) : HookResult.CONTINUE;
+    }
+
+    private static HookResult fromJson(JsonNode out) {
+        JsonNode specific = out.path("hookSpecificOutput");
+        if (out.path("continue").isBoolean() && !out.path("continue").asBoolean()) {
+            return HookResult.block(text(out, "stopReason", "stopped by a hook (continue: false)"));
+        }
+        if ("block".equals(out.path("decision").asText())) {
+            return HookResult.block(text(out, "reason", "blocked by a hook"));
+        }
+        if ("deny".equals(specific.path("permissionDecision").asText())) {
+            return HookResult.block(text(specific, "permissionDecisionReason", "denied by a hook"));
+        }
+        String context = specific.path("additionalContext").isTextual() ? specific.path("additionalContext").asText()
+                : out.path("additionalContext").isTextual() ? out.path("additionalContext").asText() : null;
+        JsonNode ours = out.path("interpose");
+        String prompt = ours.path("prompt").isTextual() ? ours.path("prompt").asText() : null;
+        JsonNode request = ours.path("request").isObject() ? ours.path("request") : null;
+        if (ours.has("request") && request == null) {
+            return HookResult.error("interpose.request must be a JSON object (the whole request body)");
+        }
+        return new HookResult(HookResult.Decision.CONTINUE, null, context, prompt, request);
+    }
+
+    private static String text(JsonNode node, String field, String otherwise) {
+        String value = node.path(field).asText("");
+        return value.isBlank() ? otherwise : value;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.interpose.hooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.interpose.config.HookEvent;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class HookPipelineTest {
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() {
+        executor.shutdownNow();
+    }
+
+    /** An in-process hook answering {@code result}, after waiting on {@code gate} when given. */
+    private static Hook hook(String name, int order, HookResult result, CountDownLatch gate, boolean failClosed,
+            boolean fromClaudeSettings) {
+        return new Hook() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Set<HookEvent> events() {
+                return Set.of(HookEvent.USER_PROMPT_SUBMIT);
+            }
+
+            @Override
+            public int order() {
+                return order;
+            }
+
+            @Override
+            public Duration timeout() {
+                return Duration.ofMillis(200);
+            }
+
+            @Override
+            public boolean failClosed() {
+                return failClosed;
+            }
+
+            @Override
+            public boolean runsFor(boolean claudeCode) {
+                return !(claudeCode && fromClaudeSettings);
+            }
+
+            @Override
+            public HookResult run(JsonNode input) throws Exception {
+                if (gate != null) {
+                    gate.countDown();
+                    gate.await(5, TimeUnit.SECONDS);
+                }
+                return result;
+            }
+        };
+    }
+
+    private static Hook hook(String name, int order, HookResult result) {
+        return hook(name, order, result, null, false, false);
+    }
+
+    private Verdict run(HookPipeline pipeline, boolean claudeCode, List<HookRun> runs) {
+        ConcurrentLinkedQueue<HookRun> seen = new ConcurrentLinkedQueue<>();
+        Verdict verdict = pipeline.run(HookEvent.USER_PROMPT_SUBMIT, null, claudeCode,
+                JsonNodeFactory.instance.objectNode(), seen::add).join();
+        runs.addAll(seen);
+        return verdict;
+    }
+
+    @Test
+    void hooksRunInParallelAndMergeInOrderThenName() {
+        CountDownLatch allStarted = new CountDownLatch(3); // each waits for the others: only parallel runs pass
+        HookPipeline pipeline = new HookPipeline(List.of(
+                hook("b-context", 10, HookResult.context("second"), allStarted, false, false),
+                hook("a-context", 10, new HookResult(HookResult.Decision.CONTINUE, null, "first", "prompt A", null),
+                        allStarted, false, false),
+                hook("late", 50, new HookResult(HookResult.Decision.CONTINUE, null, "third", "prompt B", null),
+                        allStarted, false, false)), executor);
+        List<HookRun> runs = new java.util.ArrayList<>();
+        Verdict verdict = run(pipeline, false, runs);
+        assertThat(verdict.blocked()).isFalse();
+        assertThat(verdict.contexts()).containsExactly("first", "second", "third");
+        assertThat(verdict.prompt()).isEqualTo("prompt A");
+        assertThat(runs).extracting(HookRun::outcome).containsExactlyInAnyOrder("rewrite", "context", "rewrite");
+    }
+
+    @Test
+    void theFirstBlockInOrderWinsAndOnlyFailClosedErrorsBlock() {
+        HookPipeline pipeline = new HookPipeline(List.of(hook("z", 1, HookResult.block("z says no")),
+                hook("a", 5, HookResult.block("a says no")), hook("ctx", 0, HookResult.context("kept"))), executor);
+        Verdict verdict = run(pipeline, false, new java.util.ArrayList<>());
+        assertThat(verdict.blockedBy()).isEqualTo("z");
+        assertThat(verdict.reason()).isEqualTo("z says no");
+
+        HookPipeline open = new HookPipeline(List.of(hook("broken", 1, HookResult.error("exit 1"))), executor);
+        assertThat(run(open, false, new java.util.ArrayList<>()).blocked()).isFalse();
+        HookPipeline closed = new HookPipeline(List.of(hook("broken", 1, HookResult.error("exit 1"), null, true,
+                false)), executor);
+        assertThat(run(closed, false, new java.util.ArrayList<>()).reason()).isEqualTo("hook broken failed: exit 1");
+    }
+
+    @Test
+    void aHookThatIgnoresItsTimeoutIsCountedAsTimedOutAndThrowingIsAnError() {
+        Hook stuck = hook("stuck", 1, HookResult.CONTINUE, new CountDownLatch(2), false, false); // never released
+        Hook thrower = new Hook() {
+            @Override
+            public String name() {
+                return "thrower";
+            }
+
+            @Override
+            public Set<HookEvent> events() {
+                return Set.of(HookEvent.USER_PROMPT_SUBMIT);
+            }
+
+            @Override
+            public HookResult run(JsonNode input) {
+                throw new IllegalStateException("bug");
+            }
+        };
+        List<HookRun> runs = new java.util.ArrayList<>();
+        Verdict verdict = run(new HookPipeline(List.of(stuck, thrower), executor), false, runs);
+        assertThat(verdict).isEqualTo(Verdict.NONE);
+        assertThat(runs).extracting(r -> r.hook() + " " + r.outcome() + " " + r.detail()).containsExactlyInAnyOrder(
+                "stuck error timed out after 200ms", "thrower error IllegalStateException: bug");
+    }
+
+    @Test
+    void claudeSettingsHooksDoNotRunForClaudeCodeWhichRunsThemItself() {
+        HookPipeline pipeline = new HookPipeline(List.of(hook("settings", 1, HookResult.block("no"), null, false,
+                true)), executor);
+        assertThat(pipeline.has(HookEvent.USER_PROMPT_SUBMIT, true)).isFalse();
+        assertThat(pipeline.has(HookEvent.USER_PROMPT_SUBMIT, false)).isTrue();
+        assertThat(pipeline.has(HookEvent.PRE_REQUEST, false)).isFalse();
+        assertThat(run(pipeline, true, new java.util.ArrayList<>()).blocked()).isFalse();
+        assertThat(run(pipeline, false, new java.util.ArrayList<>()).blocked()).isTrue();
+    }
+}
