@@ -160,7 +160,7 @@ public final class Main implements Callable<Integer> {
                 .forEach(binder -> binder.bindTo(registry));
 
         List<Extension> extensions = Extensions.discover(options.project(), ServeOptions.home());
-        InterposeServer server = new InterposeServer(config, extensions, registry);
+        InterposeServer server = new InterposeServer(config, extensions, options.project(), registry);
         InetSocketAddress bound;
         try {
             bound = server.start();

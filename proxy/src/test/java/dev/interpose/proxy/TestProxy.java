@@ -31,10 +31,15 @@ public final class TestProxy implements AutoCloseable {
     private final int port;
 
     private TestProxy(InterposeConfig config) throws Exception {
+        this(config, List.of(), java.nio.file.Path.of("").toAbsolutePath());
+    }
+
+    private TestProxy(InterposeConfig config, List<dev.interpose.config.Extension> extensions,
+            java.nio.file.Path projectDir) throws Exception {
         Logger access = (Logger) LoggerFactory.getLogger("interpose.access");
         log.start();
         access.addAppender(log);
-        server = new InterposeServer(config, registry);
+        server = new InterposeServer(config, extensions, projectDir, registry);
         port = server.start().getPort();
     }
 
@@ -59,6 +64,14 @@ public final class TestProxy implements AutoCloseable {
         InterposeConfig config = new InterposeConfig(new ListenerConfig("127.0.0.1", 0, maxHeaderBytes, maxBodyBytes),
                 loaded.upstreams(), loaded.routes(), loaded.upstreamProxy(), loaded.drainTimeout(), loaded.logFormat());
         return new TestProxy(config);
+    }
+
+    /** A proxy whose upstreams are these base URLs, running the hooks, commands and agents of {@code projectDir}. */
+    public static TestProxy withExtensions(Map<String, String> upstreams, java.nio.file.Path projectDir)
+            throws Exception {
+        java.nio.file.Path noHome = projectDir.resolve("no-home");
+        return new TestProxy(config(upstreams, List.of(), 0), dev.interpose.config.Extensions.discover(projectDir, noHome),
+                projectDir);
     }
 
     /** A proxy configured by these files, with these upstream base URLs given as flags, on a free port. */

@@ -11,7 +11,9 @@ public enum Outcome {
     /** The client went away first. */
     CANCELLED,
     /** The proxy answered the request itself (health, metrics, a routing error it was asked for). */
-    LOCAL;
+    LOCAL,
+    /** A hook blocked the request; the proxy answered with a reply saying so. */
+    BLOCKED;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -12,6 +12,8 @@ import dev.interpose.proxy.exchange.ExchangeContext;
 import dev.interpose.proxy.exchange.ExchangeRecord;
 import dev.interpose.proxy.exchange.Outcome;
 import dev.interpose.proxy.exchange.RequestInfo;
+import dev.interpose.proxy.hook.BlockedReply;
+import dev.interpose.proxy.hook.RequestHooks;
 import dev.interpose.proxy.route.ClientKind;
 import dev.interpose.proxy.route.Route;
 import dev.interpose.proxy.route.Router;
@@ -26,6 +28,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -46,6 +49,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final ServerContext server;
     private ChannelHandlerContext ctx;
     private Exchange current;
+    /** A request is with its hooks (off the event loop); the next one waits as for a live exchange. */
+    private boolean hooking;
     private FullHttpRequest waiting;
 
     ClientHandler(ServerContext server) {
@@ -64,7 +69,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         FullHttpRequest request = (FullHttpRequest) msg;
-        if (current != null && current.isLive()) {
+        if ((current != null && current.isLive()) || hooking) {
             if (waiting != null) {
                 request.release();
                 ctx.close(); // more than one request ahead: not a client we can serve in order
@@ -155,8 +160,85 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         RequestInfo info = new RequestInfo(requestId, ClientKind.of(request.headers()), route,
                 request.method().name(), path, uri, model, clientModel, bytesIn, keepAlive,
                 request.protocolVersion().equals(HttpVersion.HTTP_1_1), start);
+        boolean claudeCode = info.client() == ClientKind.CLAUDE;
+        if (!now.hooks().wants(path, claudeCode)) {
+            startExchange(now, request, info); // no hook: no copy, no parse
+            return;
+        }
+        byte[] body;
+        try {
+            body = plainBody(request, maxBody);
+        } catch (ProxyException e) {
+            answerLocally(request, route.dialect(), e.kind(), e.getMessage(), requestId, start, keepAlive);
+            return;
+        }
+        hooking = true;
+        RequestHooks.Meta meta = new RequestHooks.Meta(requestId, info.client().label(), claudeCode,
+                route.dialect().name().toLowerCase(java.util.Locale.ROOT), model, route.upstream().name(), route.name(),
+                path, sessionHeader(request.headers()));
+        FullHttpRequest held = request;
+        now.hooks().apply(body, meta).thenAccept(decision ->
+                ctx.channel().eventLoop().execute(() -> afterHooks(now, held, info, decision)));
+    }
+
+    private void startExchange(ServerContext.Snapshot now, FullHttpRequest request, RequestInfo info) {
         current = new Exchange(now.exchanges(), ctx.channel(), request, info, this::exchangeEnded);
         current.start();
+    }
+
+    /** Back on the event loop with what the hooks decided: forward (the body perhaps replaced) or answer the block. */
+    private void afterHooks(ServerContext.Snapshot now, FullHttpRequest request, RequestInfo info,
+            RequestHooks.Decision decision) {
+        hooking = false;
+        if (!ctx.channel().isActive()) {
+            request.release();
+            return;
+        }
+        if (decision.blocked()) {
+            request.release();
+            BlockedReply.Body reply = BlockedReply.of(info.path(), decision.stream(), info.model(), info.requestId(),
+                    BlockedReply.text(decision.blockedBy(), decision.reason()));
+            write(ProxyResponses.complete(HttpResponseStatus.OK, reply.bytes(), reply.contentType(), info.requestId(),
+                    info.keepAlive()), info.keepAlive());
+            ExchangeRecord record = new ExchangeRecord(info.requestId(), info.client().label(), info.route().name(),
+                    info.route().upstream().name(), info.method(), info.path(), info.model(), info.clientModel(),
+                    decision.stream(), 200, Outcome.BLOCKED, null, "blocked by hook " + decision.blockedBy(), -1,
+                    (System.nanoTime() - info.startNanos()) / 1e6, info.bytesIn(), reply.bytes().length, Usage.NONE, null);
+            now.exchanges().metrics().exchangeFinished(record, false);
+            now.exchanges().accessLog().write(record);
+            exchangeEnded();
+            return;
+        }
+        if (decision.body() != null) {
+            FullHttpRequest replaced = request.replace(Unpooled.wrappedBuffer(decision.body()));
+            request.release();
+            replaced.headers().remove(HttpHeaderNames.CONTENT_ENCODING);
+            String model = ModelPeek.of(decision.body());
+            String clientModel = info.clientModel() != null ? info.clientModel()
+                    : java.util.Objects.equals(model, info.model()) ? null : info.model();
+            info = new RequestInfo(info.requestId(), info.client(), info.route(), info.method(), info.path(), info.uri(),
+                    model, clientModel, info.bytesIn(), info.keepAlive(), info.http11(), info.startNanos());
+            request = replaced;
+        }
+        startExchange(now, request, info);
+    }
+
+    /** The session a request belongs to, from the headers each CLI sends; null when none. */
+    private static String sessionHeader(io.netty.handler.codec.http.HttpHeaders headers) {
+        String id = headers.get("x-claude-code-session-id");
+        if (id == null) {
+            id = headers.get("session-id");
+        }
+        return id != null ? id : headers.get("thread-id");
+    }
+
+    /** The request body as JSON bytes: a copy, decoded when it was sent compressed. */
+    private static byte[] plainBody(FullHttpRequest request, int maxBodyBytes) {
+        String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+        if (encoding != null && !encoding.equalsIgnoreCase("identity") && ContentCodings.supported(encoding)) {
+            return ContentCodings.decode(request.content(), encoding, maxBodyBytes);
+        }
+        return io.netty.buffer.ByteBufUtil.getBytes(request.content());
     }
 
     private String peekModel(FullHttpRequest request, int maxBodyBytes) {

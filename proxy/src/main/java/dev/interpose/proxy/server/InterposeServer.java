@@ -37,7 +37,20 @@ import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.interpose.hooks.Hook;
+import dev.interpose.hooks.HookPipeline;
+import dev.interpose.hooks.ScriptHook;
+import dev.interpose.proxy.hook.HookLog;
+import dev.interpose.proxy.hook.RequestHooks;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -66,15 +79,28 @@ public final class InterposeServer {
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final DnsAddressResolverGroup resolver;
     private Channel listening;
+    private final Path projectDir;
+    private final HookLog hookLog;
+    /** Hook processes and the threads that feed and drain them: never an event loop. */
+    private final ExecutorService hookExecutor = Executors.newCachedThreadPool(daemon("interpose-hook"));
+    /** Sessions seen, for SessionStart; kept across reloads. */
+    private final Cache<String, Boolean> sessions = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterAccess(Duration.ofHours(24)).build();
 
     /** Builds the server without extensions; nothing is bound until {@link #start}. */
     public InterposeServer(InterposeConfig config, PrometheusMeterRegistry registry) throws SSLException {
-        this(config, List.of(), registry);
+        this(config, List.of(), Path.of("").toAbsolutePath(), registry);
     }
 
-    /** Builds the server; nothing is bound until {@link #start}. */
-    public InterposeServer(InterposeConfig config, List<Extension> extensions, PrometheusMeterRegistry registry)
-            throws SSLException {
+    /**
+     * Builds the server; nothing is bound until {@link #start}.
+     *
+     * @param projectDir where hooks run and what they are told is the project
+     */
+    public InterposeServer(InterposeConfig config, List<Extension> extensions, Path projectDir,
+            PrometheusMeterRegistry registry) throws SSLException {
+        this.projectDir = projectDir;
+        this.hookLog = new HookLog(registry);
         this.config = config;
         boolean epoll = Epoll.isAvailable();
         acceptor = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
@@ -93,8 +119,21 @@ public final class InterposeServer {
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
         metrics = new ProxyMetrics(registry);
-        server = new ServerContext(new ServerContext.Snapshot(config, exchanges(config), extensions), registry);
+        server = new ServerContext(new ServerContext.Snapshot(config, exchanges(config), extensions, hooks(extensions)),
+                registry);
     }
+
+    /** The request-side hooks of these extensions: each hook that loaded, run as a script. */
+    private RequestHooks hooks(List<Extension> extensions) {
+        List<Hook> hooks = new ArrayList<>();
+        for (Extension e : extensions) {
+            if (e.loaded() && e.hook() != null) {
+                hooks.add(new ScriptHook(e.hook(), projectDir, hookExecutor));
+            }
+        }
+        return new RequestHooks(new HookPipeline(hooks, hookExecutor), projectDir, hookExecutor, sessions, hookLog);
+    }
+
 
     private ExchangeContext exchanges(InterposeConfig next) throws SSLException {
         Map<String, UpstreamClient> upstreams = new LinkedHashMap<>();
@@ -103,6 +142,15 @@ public final class InterposeServer {
                     upstream.proxy()));
         }
         return new ExchangeContext(upstreams, metrics, accessLog);
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** The configuration new requests use. */
@@ -150,7 +198,8 @@ public final class InterposeServer {
         ServerContext.Snapshot current = server.snapshot();
         boolean sameConfig = next.equals(current.config());
         ExchangeContext exchanges = sameConfig ? current.exchanges() : exchanges(next);
-        ServerContext.Snapshot previous = server.swap(new ServerContext.Snapshot(next, exchanges, extensions));
+        RequestHooks hooks = extensions.equals(current.extensions()) ? current.hooks() : hooks(extensions);
+        ServerContext.Snapshot previous = server.swap(new ServerContext.Snapshot(next, exchanges, extensions, hooks));
         if (!sameConfig) {
             previous.exchanges().upstreams().values().forEach(UpstreamClient::retire);
         }
@@ -190,6 +239,7 @@ public final class InterposeServer {
         boolean drained = metrics.activeExchanges() == 0;
         clients.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         resolver.close();
+        hookExecutor.shutdownNow();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
         return drained;

@@ -3,6 +3,7 @@ package dev.interpose.proxy.server;
 import dev.interpose.config.Extension;
 import dev.interpose.config.InterposeConfig;
 import dev.interpose.proxy.exchange.ExchangeContext;
+import dev.interpose.proxy.hook.RequestHooks;
 import dev.interpose.proxy.route.Router;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
@@ -19,13 +20,10 @@ final class ServerContext {
      * One configuration and everything built from it, with the extensions found in the folders at the same
      * time. Immutable.
      */
-    record Snapshot(InterposeConfig config, Router router, ExchangeContext exchanges, List<Extension> extensions) {
-        Snapshot(InterposeConfig config, ExchangeContext exchanges, List<Extension> extensions) {
-            this(config, new Router(config), exchanges, List.copyOf(extensions));
-        }
-
-        Snapshot(InterposeConfig config, ExchangeContext exchanges) {
-            this(config, exchanges, List.of());
+    record Snapshot(InterposeConfig config, Router router, ExchangeContext exchanges, List<Extension> extensions,
+            RequestHooks hooks) {
+        Snapshot(InterposeConfig config, ExchangeContext exchanges, List<Extension> extensions, RequestHooks hooks) {
+            this(config, new Router(config), exchanges, List.copyOf(extensions), hooks);
         }
     }
 

@@ -10,6 +10,8 @@ import dev.interpose.config.InterposeConfig;
 import dev.interpose.config.ListenerConfig;
 import dev.interpose.config.Overrides;
 import dev.interpose.proxy.exchange.ExchangeContext;
+import dev.interpose.proxy.hook.HookLog;
+import dev.interpose.proxy.hook.RequestHooks;
 import dev.interpose.proxy.log.AccessLog;
 import dev.interpose.proxy.metrics.ProxyMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -37,8 +39,12 @@ class ClientPipelineTest {
         InterposeConfig config = new InterposeConfig(new ListenerConfig("127.0.0.1", 0, 4096, 1000),
                 loaded.upstreams(), loaded.routes(), loaded.upstreamProxy(), loaded.drainTimeout(), loaded.logFormat());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        RequestHooks noHooks = new RequestHooks(dev.interpose.hooks.HookPipeline.empty(Runnable::run),
+                java.nio.file.Path.of("."), Runnable::run,
+                com.github.benmanes.caffeine.cache.Caffeine.newBuilder().<String, Boolean>build(), new HookLog(registry));
         ServerContext server = new ServerContext(new ServerContext.Snapshot(config,
-                new ExchangeContext(Map.of(), new ProxyMetrics(registry), new AccessLog())), registry);
+                new ExchangeContext(Map.of(), new ProxyMetrics(registry), new AccessLog()), java.util.List.of(), noHooks),
+                registry);
         channel = new EmbeddedChannel(new ClientInitializer(server, new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE)));
     }
 

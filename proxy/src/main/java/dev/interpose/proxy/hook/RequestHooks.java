@@ -1,0 +1,200 @@
+package dev.interpose.proxy.hook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import dev.interpose.config.HookEvent;
+import dev.interpose.hooks.HookPipeline;
+import dev.interpose.hooks.HookRun;
+import dev.interpose.hooks.Verdict;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * The request-side hook events of one configuration: {@code SessionStart}, {@code UserPromptSubmit},
+ * {@code PostToolUse} and {@code PreRequest}, in that order, each event's hooks in parallel. Works on a
+ * copy of the body on the hook executor, never on an event loop; with no hook for these events, the
+ * request path does nothing at all ({@link #wants} is a loop over the hooks, no parse). Thread-safe.
+ */
+public final class RequestHooks {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HookEvent[] REQUEST_EVENTS = {HookEvent.SESSION_START, HookEvent.USER_PROMPT_SUBMIT,
+        HookEvent.POST_TOOL_USE, HookEvent.PRE_REQUEST};
+
+    private final HookPipeline pipeline;
+    private final Path projectDir;
+    private final Executor executor;
+    private final Cache<String, Boolean> sessions;
+    private final HookLog log;
+
+    /**
+     * @param sessions the sessions already seen, shared across reloads so a reload does not start them again
+     * @param log      where each hook run is logged and counted
+     */
+    public RequestHooks(HookPipeline pipeline, Path projectDir, Executor executor, Cache<String, Boolean> sessions,
+            HookLog log) {
+        this.pipeline = pipeline;
+        this.projectDir = projectDir;
+        this.executor = executor;
+        this.sessions = sessions;
+        this.log = log;
+    }
+
+    /** What the hooks decided for a request. */
+    public record Decision(String blockedBy, String reason, byte[] body, boolean stream) {
+        static final Decision UNCHANGED = new Decision(null, null, null, false);
+
+        public boolean blocked() {
+            return blockedBy != null;
+        }
+    }
+
+    /** What a hook is told about the request besides its body. */
+    public record Meta(String requestId, String client, boolean claudeCode, String dialect, String model,
+            String upstream, String route, String path, String sessionHeader) {
+    }
+
+    /** Whether any request-side hook may run for a request from this client to this path. */
+    public boolean wants(String path, boolean claudeCode) {
+        if (Turn.forPath(path) == null) {
+            return false;
+        }
+        for (HookEvent event : REQUEST_EVENTS) {
+            if (pipeline.has(event, claudeCode)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Runs the hooks on the hook executor; never completes exceptionally (a failure leaves the body as it is). */
+    public CompletableFuture<Decision> apply(byte[] body, Meta meta) {
+        Consumer<HookRun> onRun = run -> log.record(meta.requestId(), run);
+        return CompletableFuture.supplyAsync(() -> decide(body, meta, onRun), executor)
+                .exceptionally(e -> Decision.UNCHANGED);
+    }
+
+    private Decision decide(byte[] body, Meta meta, Consumer<HookRun> onRun) {
+        JsonNode parsed;
+        try {
+            parsed = JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            return Decision.UNCHANGED; // not JSON: the upstream will say what is wrong with it
+        }
+        if (!(parsed instanceof ObjectNode)) {
+            return Decision.UNCHANGED;
+        }
+        ObjectNode json = (ObjectNode) parsed;
+        Turn turn = Turn.forPath(meta.path());
+        String session = sessionId(meta, json);
+        boolean changed = false;
+        List<String> contexts = new ArrayList<>();
+
+        if (session != null && pipeline.has(HookEvent.SESSION_START, meta.claudeCode())
+                && sessions.asMap().putIfAbsent(session, Boolean.TRUE) == null) {
+            ObjectNode input = input(HookEvent.SESSION_START, meta, session).put("source", "startup");
+            contexts.addAll(run(HookEvent.SESSION_START, null, meta, input, onRun).contexts());
+        }
+        String prompt = turn.prompt(json);
+        if (prompt != null && pipeline.has(HookEvent.USER_PROMPT_SUBMIT, meta.claudeCode())) {
+            ObjectNode input = input(HookEvent.USER_PROMPT_SUBMIT, meta, session).put("prompt", prompt);
+            Verdict v = run(HookEvent.USER_PROMPT_SUBMIT, null, meta, input, onRun);
+            if (v.blocked()) {
+                return new Decision(v.blockedBy(), v.reason(), null, json.path("stream").asBoolean());
+            }
+            if (v.prompt() != null) {
+                turn.replacePrompt(json, v.prompt());
+                changed = true;
+            }
+            contexts.addAll(v.contexts());
+        }
+        if (prompt == null && pipeline.has(HookEvent.POST_TOOL_USE, meta.claudeCode())) {
+            for (Turn.ToolResult result : turn.toolResults(json)) {
+                ObjectNode input = input(HookEvent.POST_TOOL_USE, meta, session).put("tool_name", result.name());
+                input.set("tool_input", result.input().isMissingNode() ? null : result.input());
+                input.put("tool_response", result.output());
+                Verdict v = run(HookEvent.POST_TOOL_USE, result.name(), meta, input, onRun);
+                contexts.addAll(v.contexts());
+                if (v.blocked()) {
+                    contexts.add(v.reason()); // as Claude Code: a PostToolUse block is feedback for the model
+                }
+            }
+        }
+        for (String context : contexts) {
+            turn.addContext(json, context);
+            changed = true;
+        }
+        if (pipeline.has(HookEvent.PRE_REQUEST, meta.claudeCode())) {
+            ObjectNode input = input(HookEvent.PRE_REQUEST, meta, session);
+            input.set("request", json);
+            Verdict v = run(HookEvent.PRE_REQUEST, null, meta, input, onRun);
+            if (v.blocked()) {
+                return new Decision(v.blockedBy(), v.reason(), null, json.path("stream").asBoolean());
+            }
+            if (v.request() instanceof ObjectNode) {
+                json = (ObjectNode) v.request();
+                changed = true;
+            }
+            for (String context : v.contexts()) {
+                turn.addContext(json, context);
+                changed = true;
+            }
+        }
+        if (!changed) {
+            return Decision.UNCHANGED;
+        }
+        try {
+            return new Decision(null, null, JSON.writeValueAsBytes(json), false);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Decision.UNCHANGED;
+        }
+    }
+
+    private Verdict run(HookEvent event, String tool, Meta meta, ObjectNode input, Consumer<HookRun> onRun) {
+        return pipeline.run(event, tool, meta.claudeCode(), input, onRun).join(); // on the hook executor
+    }
+
+    private ObjectNode input(HookEvent event, Meta meta, String session) {
+        ObjectNode input = JSON.createObjectNode();
+        input.put("session_id", session);
+        input.putNull("transcript_path");
+        input.put("cwd", projectDir.toString());
+        input.put("hook_event_name", event.wireName());
+        ObjectNode ours = input.putObject("interpose");
+        ours.put("request_id", meta.requestId()).put("client", meta.client()).put("dialect", meta.dialect())
+                .put("model", meta.model()).put("upstream", meta.upstream()).put("route", meta.route());
+        return input;
+    }
+
+    /**
+     * The client session: Claude Code's {@code x-claude-code-session-id}, Codex's {@code session-id} or
+     * {@code thread-id} (the caller picks the header), else {@code metadata.user_id} (a JSON string holding a
+     * {@code session_id}, or a plain id). Null when the request names none.
+     */
+    static String sessionId(Meta meta, ObjectNode json) {
+        if (meta.sessionHeader() != null && !meta.sessionHeader().isBlank()) {
+            return meta.sessionHeader();
+        }
+        JsonNode user = json.path("metadata").path("user_id");
+        if (!user.isTextual() || user.asText().isBlank()) {
+            return null;
+        }
+        String text = user.asText();
+        if (text.startsWith("{")) {
+            try {
+                JsonNode inner = JSON.readTree(text);
+                if (inner.path("session_id").isTextual()) {
+                    return inner.path("session_id").asText();
+                }
+            } catch (java.io.IOException e) {
+                // a plain id after all
+            }
+        }
+        return text;
+    }
+}

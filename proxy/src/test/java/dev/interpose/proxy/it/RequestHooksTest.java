@@ -1,0 +1,174 @@
+package dev.interpose.proxy.it;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.interpose.proxy.Fixtures;
+import dev.interpose.proxy.TestProxy;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Request-side hooks (bash and Python scripts) on real requests through the proxy to WireMock. */
+@Timeout(60)
+class RequestHooksTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CLAUDE_BODY = new String(Fixtures.bytes("anthropic-messages-claude-code.json"),
+            StandardCharsets.UTF_8);
+    private static final String CODEX_BODY = new String(Fixtures.bytes("openai-responses-codex.json"),
+            StandardCharsets.UTF_8);
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private WireMockServer upstream;
+    @TempDir
+    Path project;
+
+    @BeforeEach
+    void start() {
+        upstream = new WireMockServer(options().dynamicPort());
+        upstream.start();
+        upstream.stubFor(post(anyUrl()).willReturn(aResponse().withStatus(200)
+                .withHeader("content-type", "application/json").withBody("{\"from\":\"upstream\"}")));
+    }
+
+    @AfterEach
+    void stop() {
+        upstream.stop();
+    }
+
+    private void hook(String name, String... lines) throws Exception {
+        Path file = project.resolve(".interpose/hooks").resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, String.join("\n", lines) + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private TestProxy proxy() throws Exception {
+        return TestProxy.withExtensions(Map.of("anthropic", upstream.baseUrl(), "openai", upstream.baseUrl()), project);
+    }
+
+    private HttpResponse<String> send(TestProxy proxy, String path, String body, String... headers) throws Exception {
+        return http.send(HttpRequest.newBuilder(proxy.uri(path)).headers(headers)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode received(int i) throws Exception {
+        return JSON.readTree(upstream.getAllServeEvents().get(i).getRequest().getBodyAsString()); // newest first
+    }
+
+    @Test
+    void userPromptSubmitSeesTheTypedPromptAndItsContextReachesTheUpstream() throws Exception {
+        hook("context.sh", "#!/usr/bin/env bash", "# interpose-event: UserPromptSubmit",
+                "jq -r '\"The person typed: \" + .prompt + \" (\" + .interpose.client + \", \" + .hook_event_name + \")\"'");
+        try (TestProxy proxy = proxy()) {
+            assertThat(send(proxy, "/v1/messages", CLAUDE_BODY, "x-api-key", "k", "user-agent", "claude-cli/2 (external)")
+                    .body()).isEqualTo("{\"from\":\"upstream\"}");
+            JsonNode messages = received(0).path("messages");
+            JsonNode user = messages.get(messages.size() - 2);
+            assertThat(user.path("role").asText()).isEqualTo("user");
+            assertThat(user.path("content")).hasSize(3);
+            assertThat(user.path("content").get(1).path("text").asText()).isEqualTo("say hi");
+            assertThat(user.path("content").get(2).path("text").asText())
+                    .isEqualTo("The person typed: say hi (claude, UserPromptSubmit)");
+
+            send(proxy, "/v1/responses", CODEX_BODY, "authorization", "Bearer k", "user-agent", "codex_exec/0.1");
+            JsonNode input = received(0).path("input");
+            JsonNode last = input.get(input.size() - 1);
+            assertThat(last.path("content").get(1).path("text").asText())
+                    .isEqualTo("The person typed: say hi (codex, UserPromptSubmit)");
+        }
+    }
+
+    @Test
+    void aBlockedPromptIsAnsweredAsAStreamedAssistantReplyAndNeverLeaves() throws Exception {
+        hook("guard.py", "#!/usr/bin/env python3", "# interpose-event: UserPromptSubmit", "import json, sys",
+                "if 'say hi' in json.load(sys.stdin)['prompt']:",
+                "    print('greetings are not allowed here', file=sys.stderr)", "    sys.exit(2)");
+        try (TestProxy proxy = proxy()) {
+            HttpResponse<String> codex = send(proxy, "/v1/responses", CODEX_BODY, "authorization", "Bearer k");
+            assertThat(codex.statusCode()).isEqualTo(200);
+            assertThat(codex.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t)
+                    .startsWith("text/event-stream"));
+            String expected = "Interpose blocked this request: hook guard.py said: greetings are not allowed here";
+            assertThat(codex.body()).contains("event: response.output_item.done").contains("event: response.completed")
+                    .contains(JSON.writeValueAsString(expected));
+            HttpResponse<String> claude = send(proxy, "/v1/messages", CLAUDE_BODY.replace("\"stream\":true",
+                    "\"stream\":false"), "x-api-key", "k");
+            JsonNode message = JSON.readTree(claude.body());
+            assertThat(message.path("type").asText()).isEqualTo("message");
+            assertThat(message.path("content").get(0).path("text").asText()).isEqualTo(expected);
+            assertThat(upstream.getAllServeEvents()).isEmpty();
+            assertThat(proxy.accessLog()).extracting(l -> l.get("outcome") + " " + l.get("status"))
+                    .containsExactly("blocked 200", "blocked 200");
+        }
+    }
+
+    @Test
+    void preRequestReplacesTheWholeRequestAndSessionStartRunsOncePerSession() throws Exception {
+        Path starts = project.resolve("starts.log");
+        hook("model.py", "#!/usr/bin/env python3", "# interpose-event: PreRequest", "import json, sys",
+                "request = json.load(sys.stdin)['request']", "request['model'] = 'claude-haiku-4-5'",
+                "print(json.dumps({'interpose': {'request': request}}))");
+        hook("start.sh", "#!/bin/sh", "# interpose-event: SessionStart",
+                "jq -r .session_id >> " + starts, "echo 'Session context from the start hook.'");
+        try (TestProxy proxy = proxy()) {
+            for (int i = 0; i < 2; i++) {
+                send(proxy, "/v1/messages", CLAUDE_BODY, "x-api-key", "k", "x-claude-code-session-id", "sess-1");
+            }
+            send(proxy, "/v1/messages", CLAUDE_BODY, "x-api-key", "k", "x-claude-code-session-id", "sess-2");
+            assertThat(Files.readAllLines(starts)).containsExactly("sess-1", "sess-2");
+            assertThat(received(0).path("model").asText()).isEqualTo("claude-haiku-4-5");
+            assertThat(received(1).toString()).doesNotContain("Session context from the start hook.");
+            assertThat(received(2).toString()).contains("Session context from the start hook.");
+            assertThat(proxy.accessLog().get(0)).containsEntry("model", "claude-haiku-4-5")
+                    .containsKey("client_model");
+        }
+    }
+
+    @Test
+    void postToolUseSeesEachToolCallAndItsOutput() throws Exception {
+        hook("audit.sh", "#!/bin/sh", "# interpose-event: PostToolUse", "# interpose-matcher: shell",
+                "jq -c '{hookSpecificOutput: {additionalContext: (\"audited \" + .tool_name + \" \" + .tool_input.command[0]"
+                        + " + \" -> \" + .tool_response)}}'");
+        String body = "{\"model\":\"gpt-5\",\"input\":[{\"type\":\"message\",\"role\":\"user\",\"content\":"
+                + "[{\"type\":\"input_text\",\"text\":\"list files\"}]},{\"type\":\"function_call\",\"name\":\"shell\","
+                + "\"call_id\":\"c1\",\"arguments\":\"{\\\"command\\\":[\\\"ls\\\"]}\"},"
+                + "{\"type\":\"function_call_output\",\"call_id\":\"c1\",\"output\":\"a.txt\"}]}";
+        try (TestProxy proxy = proxy()) {
+            send(proxy, "/v1/responses", body, "authorization", "Bearer k");
+            JsonNode input = received(0).path("input");
+            assertThat(input).hasSize(4);
+            assertThat(input.get(3).path("content").get(0).path("text").asText()).isEqualTo("audited shell ls -> a.txt");
+        }
+    }
+
+    @Test
+    void aBrokenHookLetsTheRequestGoOnUnchanged() throws Exception {
+        hook("crash.sh", "#!/bin/sh", "# interpose-event: UserPromptSubmit, PreRequest", "echo oops >&2", "exit 1");
+        try (TestProxy proxy = proxy()) {
+            assertThat(send(proxy, "/v1/messages", CLAUDE_BODY, "x-api-key", "k").body())
+                    .isEqualTo("{\"from\":\"upstream\"}");
+            assertThat(upstream.getAllServeEvents().get(0).getRequest().getBodyAsString()).isEqualTo(CLAUDE_BODY);
+            assertThat(proxy.registry().get("interpose.hook.runs").tag("hook", "crash.sh").tag("outcome", "error")
+                    .counters()).extracting(c -> c.getId().getTag("event") + " " + c.count())
+                    .containsExactlyInAnyOrder("UserPromptSubmit 1.0", "PreRequest 1.0");
+        }
+    }
+}
