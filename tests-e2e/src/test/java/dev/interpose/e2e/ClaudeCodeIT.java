@@ -50,6 +50,27 @@ class ClaudeCodeIT extends ThroughProxy {
     }
 
     @Test
+    void aPreRequestHookChangesTheModelClaudeCodeAsksFor() throws Exception {
+        upstream.anthropicAnswers("Answered by the model the hook chose.");
+        try (InterposeProcess hooked = proxyWithHook("model.py", "#!/usr/bin/env python3",
+                "# interpose-event: PreRequest", "import json, sys", "request = json.load(sys.stdin)['request']",
+                "request['model'] = 'claude-e2e-hook-model'", "print(json.dumps({'interpose': {'request': request}}))")) {
+            Path work = Files.createDirectories(dir.resolve("work"));
+            Cli.Run run = Cli.claude(Files.createDirectories(dir.resolve("home")), work, hooked.baseUrl(), "say hi");
+
+            assertThat(run.exitCode()).as("claude exit: %s", run).isZero();
+            JsonNode result = JSON.readTree(run.stdout());
+            assertThat(result.path("result").asText()).isEqualTo("Answered by the model the hook chose.");
+            List<String> bodies = upstream.bodies("/v1/messages");
+            assertThat(bodies).isNotEmpty().allSatisfy(b -> assertThat(JSON.readTree(b).path("model").asText())
+                    .isEqualTo("claude-e2e-hook-model"));
+            assertThat(hooked.awaitLine("\"route\":\"anthropic.messages\"", "\"model\":\"claude-e2e-hook-model\""))
+                    .contains("\"client_model\":");
+            assertThat(hooked.stop()).isZero();
+        }
+    }
+
+    @Test
     void completesAToolCallRoundTrip() throws Exception {
         Path work = Files.createDirectories(dir.resolve("work"));
         Path marker = Files.writeString(work.resolve("marker.txt"), "PINEAPPLE-7731\n");

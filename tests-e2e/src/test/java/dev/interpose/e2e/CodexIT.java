@@ -72,6 +72,27 @@ class CodexIT extends ThroughProxy {
     }
 
     @Test
+    void aUserPromptSubmitHookAddsContextThatTheUpstreamReceives() throws Exception {
+        upstream.responsesAnswers("Answered with the hook's context.");
+        try (InterposeProcess hooked = proxyWithHook("context.sh", "#!/usr/bin/env bash",
+                "# interpose-event: UserPromptSubmit",
+                "jq -r '\"Ticket context from Interpose: PINEAPPLE-7731 (prompt was: \" + .prompt + \")\"'")) {
+            Cli.Run run = Cli.codex(Files.createDirectories(dir.resolve("home")),
+                    Files.createDirectories(dir.resolve("work")), hooked.baseUrl() + "/v1", "say hi");
+
+            assertThat(run.exitCode()).as("codex exit: %s", run).isZero();
+            assertThat(run.stdout().trim()).isEqualTo("Answered with the hook's context.");
+            List<String> bodies = upstream.bodies("/v1/responses");
+            assertThat(bodies).isNotEmpty();
+            assertThat(bodies.get(bodies.size() - 1))
+                    .contains("Ticket context from Interpose: PINEAPPLE-7731 (prompt was: say hi)");
+            assertThat(hooked.awaitLine("\"hook\":\"context.sh\"", "\"event\":\"UserPromptSubmit\""))
+                    .contains("\"outcome\":\"context\"");
+            assertThat(hooked.stop()).isZero();
+        }
+    }
+
+    @Test
     void aRouteSendsCodexToAnUpstreamTheConfigDefinesUnderAnotherModelName() throws Exception {
         try (FakeUpstream local = new FakeUpstream()) {
             local.responsesAnswers("Answered by the local upstream.");

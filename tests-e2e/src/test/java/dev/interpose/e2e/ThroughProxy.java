@@ -27,6 +27,20 @@ abstract class ThroughProxy {
         proxy = InterposeProcess.start(Map.of(upstreamVariable(), upstream.baseUrl()));
     }
 
+    /**
+     * A second proxy in front of the same fake upstream, whose project directory holds this hook script in
+     * {@code .interpose/hooks/}. The caller stops it.
+     */
+    InterposeProcess proxyWithHook(String name, String... lines) throws Exception {
+        Path project = java.nio.file.Files.createDirectories(dir.resolve("project"));
+        Path hook = project.resolve(".interpose/hooks").resolve(name);
+        java.nio.file.Files.createDirectories(hook.getParent());
+        java.nio.file.Files.writeString(hook, String.join("\n", lines) + "\n");
+        assertThat(hook.toFile().setExecutable(true)).isTrue();
+        return InterposeProcess.start(Map.of(upstreamVariable(), upstream.baseUrl()), "--project-dir",
+                project.toString());
+    }
+
     @AfterEach
     void stopProxy() throws Exception {
         try {
