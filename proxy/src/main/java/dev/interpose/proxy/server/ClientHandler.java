@@ -134,13 +134,17 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         int maxBody = now.config().listener().maxBodyBytes();
-        String model;
+        String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+        boolean encoded = encoding != null && !encoding.equalsIgnoreCase("identity");
+        boolean readable = !encoded || ContentCodings.supported(encoding); // else forwarded as sent, model unknown
+        byte[] decoded; // the body decompressed, once, when it came compressed in a coding the proxy reads
         try {
-            model = peekModel(request, maxBody);
+            decoded = encoded && readable ? ContentCodings.decode(request.content(), encoding, maxBody) : null;
         } catch (ProxyException e) {
             answerLocally(request, guess, e.kind(), e.getMessage(), requestId, start, keepAlive);
             return;
         }
+        String model = !readable ? null : decoded != null ? ModelPeek.of(decoded) : ModelPeek.of(request.content());
         Route route = now.router().route(path, request.headers(), model);
         if (route == null) {
             answerLocally(request, guess, ErrorKind.NOT_FOUND, "no upstream serves " + path, requestId, start,
@@ -150,9 +154,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         long bytesIn = request.content().readableBytes();
         String clientModel = null;
         if (route.rewriteModel() != null && model != null && !model.equals(route.rewriteModel())) {
-            FullHttpRequest rewritten = rewriteModel(request, route.rewriteModel(), maxBody);
+            FullHttpRequest rewritten = rewriteModel(request, decoded, route.rewriteModel());
             if (rewritten != null) {
                 request = rewritten;
+                decoded = null; // the body is now the rewritten, uncompressed one
                 clientModel = model;
                 model = route.rewriteModel();
             }
@@ -165,13 +170,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             startExchange(now, request, info); // no hook: no copy, no parse
             return;
         }
-        byte[] body;
-        try {
-            body = plainBody(request, maxBody);
-        } catch (ProxyException e) {
-            answerLocally(request, route.dialect(), e.kind(), e.getMessage(), requestId, start, keepAlive);
-            return;
-        }
+        byte[] body = decoded != null ? decoded : io.netty.buffer.ByteBufUtil.getBytes(request.content());
         hooking = true;
         RequestHooks.Meta meta = new RequestHooks.Meta(requestId, info.client().label(), claudeCode,
                 route.dialect().name().toLowerCase(java.util.Locale.ROOT), model, route.upstream().name(), route.name(),
@@ -232,41 +231,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         return id != null ? id : headers.get("thread-id");
     }
 
-    /** The request body as JSON bytes: a copy, decoded when it was sent compressed. */
-    private static byte[] plainBody(FullHttpRequest request, int maxBodyBytes) {
-        String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
-        if (encoding != null && !encoding.equalsIgnoreCase("identity") && ContentCodings.supported(encoding)) {
-            return ContentCodings.decode(request.content(), encoding, maxBodyBytes);
-        }
-        return io.netty.buffer.ByteBufUtil.getBytes(request.content());
-    }
-
-    private String peekModel(FullHttpRequest request, int maxBodyBytes) {
-        String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
-        if (encoding == null || encoding.equalsIgnoreCase("identity")) {
-            return ModelPeek.of(request.content());
-        }
-        if (!ContentCodings.supported(encoding)) {
-            return null; // forwarded as sent; only its model stays unknown
-        }
-        return ModelPeek.of(ContentCodings.decode(request.content(), encoding, maxBodyBytes));
-    }
 
     /**
      * The request with its body's model replaced, or null to forward it unchanged (no top-level model
-     * string). A compressed body is decoded first and goes upstream uncompressed. Releases the original
-     * when it returns a replacement.
+     * string). A compressed body ({@code decoded} is its decompressed bytes, else null) goes upstream
+     * uncompressed. Releases the original when it returns a replacement.
      */
-    private static FullHttpRequest rewriteModel(FullHttpRequest request, String model, int maxBodyBytes) {
-        String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
-        boolean encoded = encoding != null && !encoding.equalsIgnoreCase("identity");
-        if (encoded && !ContentCodings.supported(encoding)) {
-            return null;
-        }
-        ByteBuf plain = encoded ? Unpooled.wrappedBuffer(ContentCodings.decode(request.content(), encoding,
-                maxBodyBytes)) : request.content();
+    private static FullHttpRequest rewriteModel(FullHttpRequest request, byte[] decoded, String model) {
+        ByteBuf plain = decoded != null ? Unpooled.wrappedBuffer(decoded) : request.content();
         ByteBuf body = ModelRewrite.apply(plain, model);
-        if (encoded) {
+        if (decoded != null) {
             plain.release();
         }
         if (body == null) {
