@@ -42,26 +42,26 @@ final class Reloader {
         List<Path> configFiles = files.get();
         InterposeConfig config = server.config();
         try {
-            InterposeConfig next = ConfigLoader.load(System.getenv(), overrides, configFiles);
-            if (!next.equals(config)) {
-                config = next;
-                LOG.info("configuration reloaded from {}", configFiles.isEmpty() ? "built-in defaults" : configFiles);
-                if (!server.config().listener().host().equals(next.listener().host())
-                        || server.config().listener().port() != next.listener().port()) {
-                    LOG.warn("listener host and port changes apply after a restart");
-                }
-            }
+            config = ConfigLoader.load(System.getenv(), overrides, configFiles);
         } catch (ConfigException e) {
             LOG.error("configuration change rejected; the last good configuration keeps serving: {}",
                     String.join("; ", e.problems()));
         }
+        boolean configChanged = !config.equals(server.config());
         List<Extension> extensions = Extensions.discover(projectDir, home);
         boolean extensionsChanged = !extensions.equals(server.extensions());
+        boolean sameListener;
         try {
-            server.reconfigure(config, extensions);
+            sameListener = server.reconfigure(config, extensions);
         } catch (javax.net.ssl.SSLException | RuntimeException e) {
             LOG.error("configuration reload failed; the last good configuration keeps serving", e);
             return;
+        }
+        if (configChanged) {
+            LOG.info("configuration reloaded from {}", configFiles.isEmpty() ? "built-in defaults" : configFiles);
+            if (!sameListener) {
+                LOG.warn("listener host and port changes apply after a restart");
+            }
         }
         if (extensionsChanged) {
             LOG.info("extensions reloaded: {}", summary(extensions));
