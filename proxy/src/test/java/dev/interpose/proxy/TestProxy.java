@@ -108,13 +108,26 @@ public final class TestProxy implements AutoCloseable {
         return registry;
     }
 
+    /**
+     * The access log once it holds at least {@code lines} lines (waiting up to 5 s: a line is written as the
+     * exchange ends, which may be just after the client has read the whole answer).
+     */
+    public List<Map<String, Object>> accessLog(int lines) {
+        return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(this::accessLog, l -> l.size() >= lines);
+    }
+
     /** Every access-log line written so far, as the JSON object an operator reads on stdout. */
     public List<Map<String, Object>> accessLog() {
         LogstashEncoder encoder = new LogstashEncoder();
         encoder.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
         encoder.start();
         try {
-            return log.list.stream().map(e -> json(encoder.encode(e))).collect(Collectors.toList());
+            List<ILoggingEvent> events;
+            synchronized (log) { // ListAppender appends under this lock, from the event loops
+                events = List.copyOf(log.list);
+            }
+            return events.stream().map(e -> json(encoder.encode(e))).collect(Collectors.toList());
         } finally {
             encoder.stop();
         }

@@ -115,7 +115,7 @@ class RequestHooksTest {
             assertThat(message.path("type").asText()).isEqualTo("message");
             assertThat(message.path("content").get(0).path("text").asText()).isEqualTo(expected);
             assertThat(upstream.getAllServeEvents()).isEmpty();
-            assertThat(proxy.accessLog()).extracting(l -> l.get("outcome") + " " + l.get("status"))
+            assertThat(proxy.accessLog(2)).extracting(l -> l.get("outcome") + " " + l.get("status"))
                     .containsExactly("blocked 200", "blocked 200");
         }
     }
@@ -137,7 +137,7 @@ class RequestHooksTest {
             assertThat(received(0).path("model").asText()).isEqualTo("claude-haiku-4-5");
             assertThat(received(1).toString()).doesNotContain("Session context from the start hook.");
             assertThat(received(2).toString()).contains("Session context from the start hook.");
-            assertThat(proxy.accessLog().get(0)).containsEntry("model", "claude-haiku-4-5")
+            assertThat(proxy.accessLog(3).get(0)).containsEntry("model", "claude-haiku-4-5")
                     .containsKey("client_model");
         }
     }

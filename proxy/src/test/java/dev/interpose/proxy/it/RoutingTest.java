@@ -115,7 +115,7 @@ class RoutingTest {
             assertThat(send(proxy, "/v1/responses", CODEX_BODY, "authorization", "Bearer k").body())
                     .isEqualTo("{\"served_by\":\"openai\"}");
 
-            List<Map<String, Object>> log = proxy.accessLog();
+            List<Map<String, Object>> log = proxy.accessLog(4);
             assertThat(log).extracting(l -> l.get("route") + " " + l.get("upstream") + " " + l.get("model") + " "
                     + l.get("client_model")).containsExactly(
                     "cheap haiku-box claude-3-5-haiku-latest claude-haiku-4-5",
