@@ -55,6 +55,16 @@ public final class HookPipeline {
         return false;
     }
 
+    /** Whether any hook runs at {@code event} for this client and this tool. Cheap: no allocation. */
+    public boolean has(HookEvent event, String toolName, boolean claudeCode) {
+        for (Hook hook : hooks) {
+            if (hook.events().contains(event) && hook.runsFor(claudeCode) && hook.matches(event, toolName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Runs the hooks that match and merges their answers; completes with {@link Verdict#NONE} at once when
      * none match. Never completes exceptionally.

@@ -85,4 +85,29 @@ class ClaudeCodeIT extends ThroughProxy {
         assertThat(followUp).contains("tool_result").contains("toolu_fake_16445adea4914924a3e8")
                 .contains("PINEAPPLE-7731");
     }
+
+    @Test
+    void aPreToolUseHookDeniesAToolInsideTheStreamAndClaudeCodeFinishesWithTheReason() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Path marker = Files.writeString(work.resolve("marker.txt"), "PINEAPPLE-7731\n");
+        upstream.anthropicReadsThenAnswers(marker.toAbsolutePath(), "The file says PINEAPPLE-7731.");
+        try (InterposeProcess hooked = proxyWithHook("no-read.sh", "#!/usr/bin/env bash",
+                "# interpose-event: PreToolUse", "# interpose-matcher: Read",
+                "file=$(jq -r .tool_input.file_path)", "echo \"reading $(basename \"$file\") is not allowed\" >&2",
+                "exit 2")) {
+            Cli.Run run = Cli.claude(Files.createDirectories(dir.resolve("home")), work, hooked.baseUrl(),
+                    "read marker.txt");
+
+            assertThat(run.exitCode()).as("claude exit: %s", run).isZero();
+            JsonNode result = JSON.readTree(run.stdout());
+            assertThat(result.path("is_error").asBoolean()).as("claude reported an error: %s", run).isFalse();
+            assertThat(result.path("result").asText()).contains(
+                    "Interpose denied the Read tool call: hook no-read.sh said: reading marker.txt is not allowed");
+            assertThat(upstream.bodies("/v1/messages")).isNotEmpty()
+                    .noneSatisfy(b -> assertThat(b).contains("tool_result"));
+            assertThat(hooked.awaitLine("\"hook\":\"no-read.sh\"", "\"event\":\"PreToolUse\""))
+                    .contains("\"outcome\":\"block\"");
+            assertThat(hooked.stop()).isZero();
+        }
+    }
 }

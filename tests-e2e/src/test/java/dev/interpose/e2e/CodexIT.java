@@ -93,6 +93,31 @@ class CodexIT extends ThroughProxy {
     }
 
     @Test
+    void aPreToolUseHookDeniesACommandInsideTheStreamAndCodexFinishesWithTheReason() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Path marker = Files.writeString(work.resolve("marker.txt"), "PINEAPPLE-7731\n");
+        upstream.responsesRunsThenAnswers("rm marker.txt", "The command ran.");
+        try (InterposeProcess hooked = proxyWithHook("no-rm.py", "#!/usr/bin/env python3",
+                "# interpose-event: PreToolUse", "# interpose-matcher: exec_command|shell", "import json, sys",
+                "command = json.load(sys.stdin)['tool_input'].get('cmd', '')",
+                "if command.startswith('rm '):",
+                "    print('deleting files is not allowed: ' + command, file=sys.stderr)", "    sys.exit(2)")) {
+            Cli.Run run = Cli.codex(Files.createDirectories(dir.resolve("home")), work, hooked.baseUrl() + "/v1",
+                    "delete marker.txt");
+
+            assertThat(run.exitCode()).as("codex exit: %s", run).isZero();
+            assertThat(run.stdout().trim()).isEqualTo("Interpose denied the exec_command tool call: hook no-rm.py said: "
+                    + "deleting files is not allowed: rm marker.txt");
+            assertThat(marker).exists();
+            assertThat(upstream.bodies("/v1/responses")).isNotEmpty()
+                    .noneSatisfy(b -> assertThat(b).contains("function_call_output"));
+            assertThat(hooked.awaitLine("\"hook\":\"no-rm.py\"", "\"event\":\"PreToolUse\""))
+                    .contains("\"outcome\":\"block\"");
+            assertThat(hooked.stop()).isZero();
+        }
+    }
+
+    @Test
     void aRouteSendsCodexToAnUpstreamTheConfigDefinesUnderAnotherModelName() throws Exception {
         try (FakeUpstream local = new FakeUpstream()) {
             local.responsesAnswers("Answered by the local upstream.");

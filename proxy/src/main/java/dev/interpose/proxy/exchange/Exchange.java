@@ -3,15 +3,19 @@ package dev.interpose.proxy.exchange;
 import dev.interpose.config.UpstreamConfig;
 import dev.interpose.proxy.error.ErrorKind;
 import dev.interpose.proxy.error.ProxyResponses;
+import dev.interpose.proxy.hook.ResponseHooks;
+import dev.interpose.proxy.hook.ToolGate;
 import dev.interpose.proxy.stream.ResponseObserver;
 import dev.interpose.proxy.stream.Usage;
 import dev.interpose.proxy.upstream.UpstreamClient;
 import dev.interpose.proxy.upstream.UpstreamListener;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -30,7 +34,11 @@ import javax.net.ssl.SSLException;
 /**
  * One request forwarded upstream and its response relayed back, as a state machine:
  * {@code CONNECTING → AWAITING_HEAD → STREAMING → DONE}, or {@code FAILED} / {@code CANCELLED} from any
- * live state. Confined to the client channel's event loop.
+ * live state; {@code HOLDING} between the upstream's end and the client's while a {@link ToolGate} still
+ * holds events back for {@code PreToolUse} hooks. Confined to the client channel's event loop.
+ *
+ * <p>With response hooks ({@link ResponseHooks.Tap}), the body the client receives is shown to them; a
+ * gate, when the tap returns one, takes the body and writes what the client gets.
  *
  * <p>Buffers: the exchange owns the aggregated request until the response head arrives (a stale pooled
  * connection may need it a second time) or the exchange ends; each response chunk is handed to the client
@@ -40,7 +48,7 @@ import javax.net.ssl.SSLException;
 public final class Exchange implements UpstreamListener {
 
     /** Where the exchange is in its life. */
-    public enum State { CONNECTING, AWAITING_HEAD, STREAMING, DONE, FAILED, CANCELLED }
+    public enum State { CONNECTING, AWAITING_HEAD, STREAMING, HOLDING, DONE, FAILED, CANCELLED }
 
     private final ExchangeContext context;
     private final Channel client;
@@ -64,18 +72,23 @@ public final class Exchange implements UpstreamListener {
     private String upstreamRequestId;
     private long bytesOut;
     private ResponseObserver observer;
+    private final ResponseHooks.Tap tap;
+    private ToolGate gate;
 
     /**
      * @param request the aggregated request; ownership passes to the exchange
+     * @param tap     the response hooks' view of this exchange, or null when there are none
      * @param onEnd   run on the event loop once the exchange has ended and the client connection is usable
      */
-    public Exchange(ExchangeContext context, Channel client, FullHttpRequest request, RequestInfo info, Runnable onEnd) {
+    public Exchange(ExchangeContext context, Channel client, FullHttpRequest request, RequestInfo info,
+            ResponseHooks.Tap tap, Runnable onEnd) {
         this.context = context;
         this.client = client;
         this.request = request;
         this.info = info;
         this.upstreamClient = context.upstreams().get(info.route().upstream().name());
         this.onEnd = onEnd;
+        this.tap = tap;
         this.keepAlive = info.keepAlive();
         this.timer = new ExchangeTimer(client.eventLoop(), this::onTimeout);
     }
@@ -157,11 +170,28 @@ public final class Exchange implements UpstreamListener {
         }
         state = State.STREAMING;
         timer.arm(config().idleTimeout(), config().idleTimeout());
+        if (tap != null) {
+            gate = tap.begin(code, observer.streaming(), head.headers().get(HttpHeaderNames.CONTENT_ENCODING),
+                    client.eventLoop(), new ToolGate.Output() {
+                        @Override
+                        public void write(ByteBuf bytes) {
+                            toClient(new DefaultHttpContent(bytes));
+                        }
+
+                        @Override
+                        public void flush() {
+                            client.flush();
+                        }
+                    });
+        }
         client.write(clientHead(head));
     }
 
     private HttpResponse clientHead(HttpResponse head) {
         HttpHeaders headers = HeaderRewrite.toClient(head.headers());
+        if (gate != null) {
+            headers.remove(HttpHeaderNames.CONTENT_LENGTH); // the gate may change the body's length
+        }
         boolean bodyless = HttpMethod.HEAD.name().equals(info.method()) || status == 204 || status == 304;
         if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH) && !bodyless) {
             if (info.http11()) {
@@ -187,13 +217,27 @@ public final class Exchange implements UpstreamListener {
             return;
         }
         timer.touch();
-        bytesOut += content.content().readableBytes();
         observer.observe(content.content());
-        if (content instanceof LastHttpContent) {
+        if (gate != null) {
+            gate.feed(content.content());
+            content.release();
+            if (content instanceof LastHttpContent) {
+                finish(null);
+            }
+        } else if (content instanceof LastHttpContent) {
             finish((LastHttpContent) content);
         } else {
-            client.write(content);
+            toClient(content);
         }
+    }
+
+    /** Body bytes to the client, shown to the response hooks on the way. */
+    private void toClient(HttpContent content) {
+        bytesOut += content.content().readableBytes();
+        if (tap != null) {
+            tap.observe(content.content());
+        }
+        client.write(content);
     }
 
     @Override
@@ -218,8 +262,8 @@ public final class Exchange implements UpstreamListener {
         }
     }
 
+    /** The upstream's body ended; {@code last} is its last chunk, or null when a gate took it. */
     private void finish(LastHttpContent last) {
-        state = State.DONE;
         timer.cancel();
         if (upstreamKeepAlive && requestWritten) {
             upstreamClient.release(upstream);
@@ -228,8 +272,27 @@ public final class Exchange implements UpstreamListener {
         }
         upstream = null;
         observer.finish();
+        if (gate != null) {
+            state = State.HOLDING;
+            gate.end(() -> complete(LastHttpContent.EMPTY_LAST_CONTENT));
+        } else {
+            complete(last);
+        }
+    }
+
+    private void complete(LastHttpContent last) {
+        state = State.DONE;
+        if (last.content().isReadable()) {
+            bytesOut += last.content().readableBytes();
+            if (tap != null) {
+                tap.observe(last.content());
+            }
+        }
         client.writeAndFlush(last).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE
                 : ChannelFutureListener.CLOSE);
+        if (tap != null) {
+            tap.completed();
+        }
         end(Outcome.OK, null, null);
     }
 
@@ -277,6 +340,9 @@ public final class Exchange implements UpstreamListener {
         if (isLive()) {
             state = State.CANCELLED;
             timer.cancel();
+            if (gate != null) {
+                gate.cancel();
+            }
             dropUpstream();
             end(Outcome.CANCELLED, null, null);
         }
@@ -297,6 +363,9 @@ public final class Exchange implements UpstreamListener {
     private void abort(ErrorKind kind, String message) {
         state = State.FAILED;
         timer.cancel();
+        if (gate != null) {
+            gate.cancel();
+        }
         dropUpstream();
         client.flush();
         client.close();
@@ -338,7 +407,8 @@ public final class Exchange implements UpstreamListener {
 
     /** Whether the exchange has not ended yet. */
     public boolean isLive() {
-        return state == State.CONNECTING || state == State.AWAITING_HEAD || state == State.STREAMING;
+        return state == State.CONNECTING || state == State.AWAITING_HEAD || state == State.STREAMING
+                || state == State.HOLDING;
     }
 
     private UpstreamConfig config() {

@@ -57,6 +57,11 @@ public final class RequestHooks {
     /** What a hook is told about the request besides its body. */
     public record Meta(String requestId, String client, boolean claudeCode, String dialect, String model,
             String upstream, String route, String path, String sessionHeader) {
+
+        /** The same request after a hook changed its model. */
+        public Meta withModel(String newModel) {
+            return new Meta(requestId, client, claudeCode, dialect, newModel, upstream, route, path, sessionHeader);
+        }
     }
 
     /** Whether any request-side hook may run for a request from this client to this path. */
@@ -160,15 +165,7 @@ public final class RequestHooks {
     }
 
     private ObjectNode input(HookEvent event, Meta meta, String session) {
-        ObjectNode input = JSON.createObjectNode();
-        input.put("session_id", session);
-        input.putNull("transcript_path");
-        input.put("cwd", projectDir.toString());
-        input.put("hook_event_name", event.wireName());
-        ObjectNode ours = input.putObject("interpose");
-        ours.put("request_id", meta.requestId()).put("client", meta.client()).put("dialect", meta.dialect())
-                .put("model", meta.model()).put("upstream", meta.upstream()).put("route", meta.route());
-        return input;
+        return HookInput.of(event, meta, session, projectDir);
     }
 
     /**

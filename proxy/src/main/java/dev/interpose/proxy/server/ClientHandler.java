@@ -12,8 +12,9 @@ import dev.interpose.proxy.exchange.ExchangeContext;
 import dev.interpose.proxy.exchange.ExchangeRecord;
 import dev.interpose.proxy.exchange.Outcome;
 import dev.interpose.proxy.exchange.RequestInfo;
-import dev.interpose.proxy.hook.BlockedReply;
+import dev.interpose.proxy.hook.Hooks;
 import dev.interpose.proxy.hook.RequestHooks;
+import dev.interpose.proxy.hook.ResponseHooks;
 import dev.interpose.proxy.route.ClientKind;
 import dev.interpose.proxy.route.Route;
 import dev.interpose.proxy.route.Router;
@@ -27,8 +28,8 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -166,28 +167,40 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 request.method().name(), path, uri, model, clientModel, bytesIn, keepAlive,
                 request.protocolVersion().equals(HttpVersion.HTTP_1_1), start);
         boolean claudeCode = info.client() == ClientKind.CLAUDE;
-        if (!now.hooks().wants(path, claudeCode)) {
-            startExchange(now, request, info); // no hook: no copy, no parse
+        Hooks hooks = now.hooks();
+        if (!hooks.wants(path, claudeCode)) {
+            startExchange(now, request, info, null); // no hook: no copy, no parse
+            return;
+        }
+        RequestHooks.Meta meta = HookHandoff.meta(info, request.headers());
+        if (hooks.response().gates(path, claudeCode)) {
+            // The gate reads the stream to hold tool calls back: ask the upstream for it uncompressed.
+            request.headers().set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
+        }
+        if (!hooks.request().wants(path, claudeCode)) {
+            startExchange(now, request, info, meta);
             return;
         }
         byte[] body = decoded != null ? decoded : io.netty.buffer.ByteBufUtil.getBytes(request.content());
         hooking = true;
-        RequestHooks.Meta meta = new RequestHooks.Meta(requestId, info.client().label(), claudeCode,
-                route.dialect().name().toLowerCase(java.util.Locale.ROOT), model, route.upstream().name(), route.name(),
-                path, sessionHeader(request.headers()));
         FullHttpRequest held = request;
-        now.hooks().apply(body, meta).thenAccept(decision ->
-                ctx.channel().eventLoop().execute(() -> afterHooks(now, held, info, decision)));
+        hooks.request().apply(body, meta).thenAccept(decision ->
+                ctx.channel().eventLoop().execute(() -> afterHooks(now, held, info, meta, decision)));
     }
 
-    private void startExchange(ServerContext.Snapshot now, FullHttpRequest request, RequestInfo info) {
-        current = new Exchange(now.exchanges(), ctx.channel(), request, info, this::exchangeEnded);
+    /** Forwards the request; {@code meta} is set when hooks may see the response. */
+    private void startExchange(ServerContext.Snapshot now, FullHttpRequest request, RequestInfo info,
+            RequestHooks.Meta meta) {
+        ResponseHooks responseHooks = now.hooks().response();
+        ResponseHooks.Tap tap = meta != null && responseHooks.wants(info.path(), meta.claudeCode())
+                ? responseHooks.tap(meta) : null;
+        current = new Exchange(now.exchanges(), ctx.channel(), request, info, tap, this::exchangeEnded);
         current.start();
     }
 
     /** Back on the event loop with what the hooks decided: forward (the body perhaps replaced) or answer the block. */
     private void afterHooks(ServerContext.Snapshot now, FullHttpRequest request, RequestInfo info,
-            RequestHooks.Decision decision) {
+            RequestHooks.Meta meta, RequestHooks.Decision decision) {
         hooking = false;
         if (!ctx.channel().isActive()) {
             request.release();
@@ -195,16 +208,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         if (decision.blocked()) {
             request.release();
-            BlockedReply.Body reply = BlockedReply.of(info.path(), decision.stream(), info.model(), info.requestId(),
-                    BlockedReply.text(decision.blockedBy(), decision.reason()));
-            write(ProxyResponses.complete(HttpResponseStatus.OK, reply.bytes(), reply.contentType(), info.requestId(),
-                    info.keepAlive()), info.keepAlive());
-            ExchangeRecord record = new ExchangeRecord(info.requestId(), info.client().label(), info.route().name(),
-                    info.route().upstream().name(), info.method(), info.path(), info.model(), info.clientModel(),
-                    decision.stream(), 200, Outcome.BLOCKED, null, "blocked by hook " + decision.blockedBy(), -1,
-                    (System.nanoTime() - info.startNanos()) / 1e6, info.bytesIn(), reply.bytes().length, Usage.NONE, null);
-            now.exchanges().metrics().exchangeFinished(record, false);
-            now.exchanges().accessLog().write(record);
+            write(HookHandoff.blockedReply(now.exchanges(), info, decision), info.keepAlive());
             exchangeEnded();
             return;
         }
@@ -212,23 +216,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             FullHttpRequest replaced = request.replace(Unpooled.wrappedBuffer(decision.body()));
             request.release();
             replaced.headers().remove(HttpHeaderNames.CONTENT_ENCODING);
-            String model = ModelPeek.of(decision.body());
-            String clientModel = info.clientModel() != null ? info.clientModel()
-                    : java.util.Objects.equals(model, info.model()) ? null : info.model();
-            info = new RequestInfo(info.requestId(), info.client(), info.route(), info.method(), info.path(), info.uri(),
-                    model, clientModel, info.bytesIn(), info.keepAlive(), info.http11(), info.startNanos());
+            info = HookHandoff.withBody(info, decision.body());
+            meta = meta.withModel(info.model());
             request = replaced;
         }
-        startExchange(now, request, info);
-    }
-
-    /** The session a request belongs to, from the headers each CLI sends; null when none. */
-    private static String sessionHeader(io.netty.handler.codec.http.HttpHeaders headers) {
-        String id = headers.get("x-claude-code-session-id");
-        if (id == null) {
-            id = headers.get("session-id");
-        }
-        return id != null ? id : headers.get("thread-id");
+        startExchange(now, request, info, meta);
     }
 
 

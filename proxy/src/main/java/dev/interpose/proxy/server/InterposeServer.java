@@ -50,7 +50,9 @@ import dev.interpose.hooks.Hook;
 import dev.interpose.hooks.HookPipeline;
 import dev.interpose.hooks.ScriptHook;
 import dev.interpose.proxy.hook.HookLog;
+import dev.interpose.proxy.hook.Hooks;
 import dev.interpose.proxy.hook.RequestHooks;
+import dev.interpose.proxy.hook.ResponseHooks;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -123,15 +125,17 @@ public final class InterposeServer {
                 registry);
     }
 
-    /** The request-side hooks of these extensions: each hook that loaded, run as a script. */
-    private RequestHooks hooks(List<Extension> extensions) {
+    /** The hooks of these extensions: each hook that loaded, run as a script. */
+    private Hooks hooks(List<Extension> extensions) {
         List<Hook> hooks = new ArrayList<>();
         for (Extension e : extensions) {
             if (e.loaded() && e.hook() != null) {
                 hooks.add(new ScriptHook(e.hook(), projectDir, hookExecutor));
             }
         }
-        return new RequestHooks(new HookPipeline(hooks, hookExecutor), projectDir, hookExecutor, sessions, hookLog);
+        HookPipeline pipeline = new HookPipeline(hooks, hookExecutor);
+        return new Hooks(new RequestHooks(pipeline, projectDir, hookExecutor, sessions, hookLog),
+                new ResponseHooks(pipeline, projectDir, hookExecutor, hookLog));
     }
 
 
@@ -198,7 +202,7 @@ public final class InterposeServer {
         ServerContext.Snapshot current = server.snapshot();
         boolean sameConfig = next.equals(current.config());
         ExchangeContext exchanges = sameConfig ? current.exchanges() : exchanges(next);
-        RequestHooks hooks = extensions.equals(current.extensions()) ? current.hooks() : hooks(extensions);
+        Hooks hooks = extensions.equals(current.extensions()) ? current.hooks() : hooks(extensions);
         ServerContext.Snapshot previous = server.swap(new ServerContext.Snapshot(next, exchanges, extensions, hooks));
         if (!sameConfig) {
             previous.exchanges().upstreams().values().forEach(UpstreamClient::retire);

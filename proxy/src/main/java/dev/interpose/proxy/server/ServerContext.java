@@ -3,7 +3,7 @@ package dev.interpose.proxy.server;
 import dev.interpose.config.Extension;
 import dev.interpose.config.InterposeConfig;
 import dev.interpose.proxy.exchange.ExchangeContext;
-import dev.interpose.proxy.hook.RequestHooks;
+import dev.interpose.proxy.hook.Hooks;
 import dev.interpose.proxy.route.Router;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
@@ -21,8 +21,8 @@ final class ServerContext {
      * time. Immutable.
      */
     record Snapshot(InterposeConfig config, Router router, ExchangeContext exchanges, List<Extension> extensions,
-            RequestHooks hooks) {
-        Snapshot(InterposeConfig config, ExchangeContext exchanges, List<Extension> extensions, RequestHooks hooks) {
+            Hooks hooks) {
+        Snapshot(InterposeConfig config, ExchangeContext exchanges, List<Extension> extensions, Hooks hooks) {
             this(config, new Router(config), exchanges, List.copyOf(extensions), hooks);
         }
     }

@@ -11,7 +11,7 @@ import dev.interpose.config.ListenerConfig;
 import dev.interpose.config.Overrides;
 import dev.interpose.proxy.exchange.ExchangeContext;
 import dev.interpose.proxy.hook.HookLog;
-import dev.interpose.proxy.hook.RequestHooks;
+import dev.interpose.proxy.hook.Hooks;
 import dev.interpose.proxy.log.AccessLog;
 import dev.interpose.proxy.metrics.ProxyMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -39,9 +39,7 @@ class ClientPipelineTest {
         InterposeConfig config = new InterposeConfig(new ListenerConfig("127.0.0.1", 0, 4096, 1000),
                 loaded.upstreams(), loaded.routes(), loaded.upstreamProxy(), loaded.drainTimeout(), loaded.logFormat());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        RequestHooks noHooks = new RequestHooks(dev.interpose.hooks.HookPipeline.empty(Runnable::run),
-                java.nio.file.Path.of("."), Runnable::run,
-                com.github.benmanes.caffeine.cache.Caffeine.newBuilder().<String, Boolean>build(), new HookLog(registry));
+        Hooks noHooks = Hooks.none(new HookLog(registry));
         ServerContext server = new ServerContext(new ServerContext.Snapshot(config,
                 new ExchangeContext(Map.of(), new ProxyMetrics(registry), new AccessLog()), java.util.List.of(), noHooks),
                 registry);

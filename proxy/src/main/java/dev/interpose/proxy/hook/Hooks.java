@@ -1,0 +1,22 @@
+package dev.interpose.proxy.hook;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.interpose.hooks.HookPipeline;
+import java.nio.file.Path;
+
+/** The hooks of one configuration: the request side and the response side. Immutable. */
+public record Hooks(RequestHooks request, ResponseHooks response) {
+
+    /** No hooks at all. */
+    public static Hooks none(HookLog log) {
+        HookPipeline empty = HookPipeline.empty(Runnable::run);
+        Path here = Path.of(".");
+        return new Hooks(new RequestHooks(empty, here, Runnable::run, Caffeine.newBuilder().build(), log),
+                new ResponseHooks(empty, here, Runnable::run, log));
+    }
+
+    /** Whether any hook may run for a request from this client to this path; no parse, no allocation. */
+    public boolean wants(String path, boolean claudeCode) {
+        return request.wants(path, claudeCode) || response.wants(path, claudeCode);
+    }
+}

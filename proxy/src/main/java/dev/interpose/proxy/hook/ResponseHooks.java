@@ -1,0 +1,197 @@
+package dev.interpose.proxy.hook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.interpose.config.HookEvent;
+import dev.interpose.hooks.HookPipeline;
+import dev.interpose.hooks.HookRun;
+import dev.interpose.proxy.body.ContentCodings;
+import dev.interpose.proxy.stream.SseDecoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * The response-side hook events of one configuration: {@code PreToolUse} (through a {@link ToolGate} that
+ * holds the tool calls of a streamed response back), {@code PostResponse} and {@code Stop} (observe only,
+ * run after a response ended cleanly, with the {@link AssembledResponse}). With none of these hooks for a
+ * client, {@link #wants} is false and the response is relayed as before: nothing is decoded or copied.
+ * Thread-safe; each {@link Tap} is confined to its exchange's event loop.
+ */
+public final class ResponseHooks {
+    /** Largest non-streaming body copied to assemble it for {@code PostResponse}. */
+    private static final int MAX_JSON_BYTES = 8 * 1024 * 1024;
+    /** Largest single event kept while assembling a stream. */
+    private static final int MAX_EVENT_BYTES = 8 * 1024 * 1024;
+
+    private final HookPipeline pipeline;
+    private final Path projectDir;
+    private final Executor executor;
+    private final HookLog log;
+
+    public ResponseHooks(HookPipeline pipeline, Path projectDir, Executor executor, HookLog log) {
+        this.pipeline = pipeline;
+        this.projectDir = projectDir;
+        this.executor = executor;
+        this.log = log;
+    }
+
+    /** Whether a response-side hook may run for a request from this client to this path. */
+    public boolean wants(String path, boolean claudeCode) {
+        return Api.of(path) != null && (pipeline.has(HookEvent.PRE_TOOL_USE, claudeCode)
+                || pipeline.has(HookEvent.POST_RESPONSE, claudeCode) || pipeline.has(HookEvent.STOP, claudeCode));
+    }
+
+    /**
+     * Whether the tool calls of the response may be held back: a {@code PreToolUse} hook exists and the API's
+     * stream is one the gate knows. The upstream is then asked for an uncompressed response, which the gate
+     * can read.
+     */
+    public boolean gates(String path, boolean claudeCode) {
+        Api api = Api.of(path);
+        return (api == Api.MESSAGES || api == Api.RESPONSES) && pipeline.has(HookEvent.PRE_TOOL_USE, claudeCode);
+    }
+
+    /** The hooks' view of one response. */
+    public Tap tap(RequestHooks.Meta meta) {
+        return new Tap(Api.of(meta.path()), meta);
+    }
+
+    /** One response, seen by the hooks. Confined to the exchange's event loop. */
+    public final class Tap {
+        private final Api api;
+        private final RequestHooks.Meta meta;
+        private final boolean after;
+        private ResponseAssembler assembler;
+        private SseDecoder sse;
+        private byte[] json;
+        private int jsonLength;
+        private String encoding;
+
+        private Tap(Api api, RequestHooks.Meta meta) {
+            this.api = api;
+            this.meta = meta;
+            this.after = pipeline.has(HookEvent.POST_RESPONSE, meta.claudeCode())
+                    || pipeline.has(HookEvent.STOP, meta.claudeCode());
+        }
+
+        /**
+         * The response head arrived.
+         *
+         * @param status   its status; only a 2xx answer is seen by the hooks
+         * @param stream   whether the body is server-sent events
+         * @param encoding its content coding, null for none
+         * @param loop     the exchange's event loop, where the gate's hook answers are handled
+         * @param out      where a gate writes the body the client receives
+         * @return the gate the body must go through, or null to relay it unchanged
+         */
+        public ToolGate begin(int status, boolean stream, String encoding, Executor loop, ToolGate.Output out) {
+            if (status < 200 || status >= 300) {
+                return null;
+            }
+            boolean identity = encoding == null || encoding.equalsIgnoreCase("identity");
+            if (after && (stream ? identity : ContentCodings.supported(encoding))) {
+                assembler = new ResponseAssembler(api);
+                if (stream) {
+                    sse = new SseDecoder(assembler, MAX_EVENT_BYTES);
+                } else {
+                    json = new byte[0];
+                    this.encoding = identity ? null : encoding;
+                }
+            }
+            if (stream && identity && (api == Api.MESSAGES || api == Api.RESPONSES)
+                    && pipeline.has(HookEvent.PRE_TOOL_USE, meta.claudeCode())) {
+                return new ToolGate(api, new Judge(), loop, out);
+            }
+            return null;
+        }
+
+        /** Bytes of the body as the client receives them; only read. */
+        public void observe(ByteBuf bytes) {
+            if (sse != null) {
+                sse.feed(bytes);
+            } else if (json != null) {
+                int n = bytes.readableBytes();
+                if (jsonLength + n > MAX_JSON_BYTES) {
+                    json = null;
+                    assembler = null; // too big to assemble; the hooks are not run on half a body
+                    return;
+                }
+                if (jsonLength + n > json.length) {
+                    json = Arrays.copyOf(json, Math.max(json.length * 2, jsonLength + n));
+                }
+                bytes.getBytes(bytes.readerIndex(), json, jsonLength, n);
+                jsonLength += n;
+            }
+        }
+
+        /** The body ended cleanly: {@code PostResponse}, then {@code Stop} when the turn ended, off the event loop. */
+        public void completed() {
+            ResponseAssembler done = assembler;
+            assembler = null;
+            if (done == null) {
+                return;
+            }
+            byte[] body = json;
+            int length = jsonLength;
+            String coding = encoding;
+            json = null;
+            CompletableFuture.runAsync(() -> afterResponse(done, body, length, coding), executor);
+        }
+
+        private void afterResponse(ResponseAssembler assembler, byte[] body, int length, String coding) {
+            if (body != null) {
+                byte[] plain = body;
+                int plainLength = length;
+                if (coding != null) {
+                    try {
+                        plain = ContentCodings.decode(Unpooled.wrappedBuffer(body, 0, length), coding, MAX_JSON_BYTES);
+                        plainLength = plain.length;
+                    } catch (RuntimeException e) {
+                        return; // not what its headers say: nothing to show the hooks
+                    }
+                }
+                assembler.onBody(plain, plainLength);
+            }
+            AssembledResponse response = assembler.result();
+            Consumer<HookRun> onRun = run -> log.record(meta.requestId(), run);
+            String session = meta.sessionHeader();
+            if (pipeline.has(HookEvent.POST_RESPONSE, meta.claudeCode())) {
+                ObjectNode input = HookInput.of(HookEvent.POST_RESPONSE, meta, session, projectDir);
+                input.set("response", response.toJson());
+                pipeline.run(HookEvent.POST_RESPONSE, null, meta.claudeCode(), input, onRun).join();
+            }
+            if (response.endsTurn() && pipeline.has(HookEvent.STOP, meta.claudeCode())) {
+                ObjectNode input = HookInput.of(HookEvent.STOP, meta, session, projectDir);
+                input.put("stop_hook_active", false);
+                input.put("last_assistant_message", response.text());
+                input.set("response", response.toJson());
+                pipeline.run(HookEvent.STOP, null, meta.claudeCode(), input, onRun).join();
+            }
+        }
+
+        /** {@code PreToolUse} for the gate. */
+        private final class Judge implements ToolGate.Judge {
+            @Override
+            public boolean wants(String toolName) {
+                return pipeline.has(HookEvent.PRE_TOOL_USE, toolName, meta.claudeCode());
+            }
+
+            @Override
+            public CompletableFuture<ToolGate.Denial> judge(String id, String name, JsonNode toolInput) {
+                ObjectNode input = HookInput.of(HookEvent.PRE_TOOL_USE, meta, meta.sessionHeader(), projectDir);
+                input.put("tool_name", name);
+                input.set("tool_input", toolInput);
+                input.put("tool_use_id", id);
+                return pipeline.run(HookEvent.PRE_TOOL_USE, name, meta.claudeCode(), input,
+                        run -> log.record(meta.requestId(), run))
+                        .thenApply(v -> v.blocked() ? new ToolGate.Denial(v.blockedBy(), v.reason()) : null)
+                        .exceptionally(e -> null);
+            }
+        }
+    }
+}

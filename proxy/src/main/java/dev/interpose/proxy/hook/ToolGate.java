@@ -1,0 +1,474 @@
+package dev.interpose.proxy.hook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Holds back the tool calls of a streamed response (Anthropic Messages or the Responses API) until the
+ * {@code PreToolUse} hooks have decided on them, and on a deny puts a text part saying so where the call
+ * was, keeping the stream one the client accepts.
+ *
+ * <p>The stream is cut into whole events. Events pass through byte for byte until a tool call a hook
+ * matches begins; from there every event waits, in order, while that call's events are collected and
+ * the hooks run (off the event loop). Allowed, the held events go out unchanged; denied, the call's
+ * events are replaced by a text part at the same index. Anthropic's {@code stop_reason: tool_use} becomes
+ * {@code end_turn} when every call of the message was denied; the Responses API's {@code sequence_number}s
+ * are renumbered after a replacement and the denied items are replaced in {@code response.completed} too.
+ *
+ * <p>Confined to the exchange's event loop; hook answers come back through {@code loop}. Holds only heap
+ * copies, so a cancelled gate leaks nothing.
+ */
+public final class ToolGate {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** An event larger than this is passed on as it is, unparsed. */
+    private static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
+
+    /** Where the gate writes what the client receives; called on the event loop. */
+    public interface Output {
+        void write(ByteBuf bytes);
+
+        void flush();
+    }
+
+    /** Asks the hooks about a tool call. */
+    interface Judge {
+        /** Whether some hook wants to see a call of this tool (else it passes without waiting). */
+        boolean wants(String toolName);
+
+        /** Completes (on any thread, never exceptionally) with the denial, or null to let the call through. */
+        CompletableFuture<Denial> judge(String id, String name, JsonNode input);
+    }
+
+    /** A denied call: which hook denied it and why. */
+    record Denial(String hook, String reason) {
+        String text(String tool) {
+            return "Interpose denied the " + tool + " tool call: hook " + hook + " said: " + reason;
+        }
+    }
+
+    private final Api api;
+    private final Judge judge;
+    private final Executor loop;
+    private final Output out;
+
+    private byte[] pending = new byte[8192];
+    private int pendingLength;
+    private int scanned;
+    private boolean lineEmpty = true;
+    private boolean lastCr;
+
+    private final ArrayDeque<Event> queue = new ArrayDeque<>();
+    /** The events of the call being collected (and whatever came between), or null. */
+    private List<Event> held;
+    private int heldIndex;
+    private String heldName;
+    private String heldId;
+    private final StringBuilder heldInput = new StringBuilder();
+    private boolean waiting;
+    private boolean ended;
+    private boolean cancelled;
+    private Runnable onDrained;
+
+    private int allowed;
+    private int denied;
+    /** Responses API: the sequence number the next event gets once renumbering started, else -1. */
+    private int nextSequence = -1;
+    private int lastSequence = -1;
+    private final Map<String, ObjectNode> replacedItems = new HashMap<>();
+
+    ToolGate(Api api, Judge judge, Executor loop, Output out) {
+        if (api == Api.CHAT) {
+            throw new IllegalArgumentException("Chat Completions streams are not gated");
+        }
+        this.api = api;
+        this.judge = judge;
+        this.loop = loop;
+        this.out = out;
+    }
+
+    /** Takes the readable bytes of one body chunk (a copy; the buffer is left as it is). */
+    public void feed(ByteBuf chunk) {
+        if (cancelled) {
+            return;
+        }
+        int n = chunk.readableBytes();
+        if (pendingLength + n > pending.length) {
+            pending = Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLength + n));
+        }
+        chunk.getBytes(chunk.readerIndex(), pending, pendingLength, n);
+        pendingLength += n;
+        frame();
+        pump();
+        out.flush();
+    }
+
+    /** The upstream's body ended: {@code whenDone} runs (on the loop) once everything held has gone out. */
+    public void end(Runnable whenDone) {
+        if (cancelled) {
+            return;
+        }
+        if (pendingLength > 0) {
+            queue.add(Event.raw(Arrays.copyOf(pending, pendingLength))); // no blank line after the last event
+            pendingLength = 0;
+            scanned = 0;
+        }
+        ended = true;
+        onDrained = whenDone;
+        pump();
+        out.flush();
+    }
+
+    /** The exchange is over: drop what is held; answers still to come are ignored. */
+    public void cancel() {
+        cancelled = true;
+        queue.clear();
+        held = null;
+        onDrained = null;
+    }
+
+    /** Whether events are being held back now. */
+    public boolean holding() {
+        return held != null || !queue.isEmpty();
+    }
+
+    // --- framing: whole events out of the byte stream ---
+
+    private void frame() {
+        int eventStart = 0;
+        for (int i = scanned; i < pendingLength; i++) {
+            byte b = pending[i];
+            if (b == '\n' && lastCr) {
+                lastCr = false; // the LF of a CRLF
+                continue;
+            }
+            lastCr = b == '\r';
+            if (b == '\n' || b == '\r') {
+                if (lineEmpty) {
+                    int end = i + 1;
+                    if (b == '\r' && end < pendingLength && pending[end] == '\n') {
+                        end++;
+                        i++;
+                        lastCr = false;
+                    }
+                    queue.add(Event.parse(Arrays.copyOfRange(pending, eventStart, end)));
+                    eventStart = end;
+                }
+                lineEmpty = true;
+            } else {
+                lineEmpty = false;
+            }
+        }
+        if (pendingLength - eventStart > MAX_EVENT_BYTES) {
+            queue.add(Event.raw(Arrays.copyOfRange(pending, eventStart, pendingLength)));
+            eventStart = pendingLength;
+        }
+        System.arraycopy(pending, eventStart, pending, 0, pendingLength - eventStart);
+        pendingLength -= eventStart;
+        scanned = pendingLength;
+    }
+
+    // --- the events, in order ---
+
+    private void pump() {
+        while (!waiting && !cancelled && !queue.isEmpty()) {
+            step(queue.poll());
+        }
+        if (ended && !waiting && queue.isEmpty() && !cancelled) {
+            if (held != null) {
+                held.forEach(this::emit); // the stream ended inside a call: nothing to decide on, pass it on
+                held = null;
+            }
+            Runnable done = onDrained;
+            onDrained = null;
+            if (done != null) {
+                done.run();
+            }
+        }
+    }
+
+    private void step(Event event) {
+        JsonNode data = event.json();
+        if (held != null) {
+            held.add(event);
+            collect(data);
+            return;
+        }
+        if (data != null && startsCall(event, data)) {
+            return;
+        }
+        if (data != null && api == Api.MESSAGES && "message_delta".equals(data.path("type").asText())
+                && "tool_use".equals(data.path("delta").path("stop_reason").asText()) && allowed == 0 && denied > 0) {
+            ((ObjectNode) data.path("delta")).put("stop_reason", "end_turn"); // every call was denied
+            emitJson(event.name, (ObjectNode) data);
+            return;
+        }
+        if (data != null && api == Api.RESPONSES && !replacedItems.isEmpty() && data.path("response").isObject()) {
+            replaceItems((ObjectNode) data.path("response"));
+            emitJson(event.name, (ObjectNode) data);
+            return;
+        }
+        emit(event);
+    }
+
+    /** A tool call a hook wants starts here: begin holding. */
+    private boolean startsCall(Event event, JsonNode data) {
+        String type = data.path("type").asText();
+        JsonNode call;
+        int index;
+        if (api == Api.MESSAGES && "content_block_start".equals(type)
+                && "tool_use".equals(data.path("content_block").path("type").asText())) {
+            call = data.path("content_block");
+            index = data.path("index").asInt();
+            heldId = call.path("id").asText(null);
+        } else if (api == Api.RESPONSES && "response.output_item.added".equals(type)
+                && isCall(data.path("item"))) {
+            call = data.path("item");
+            index = data.path("output_index").asInt();
+            heldId = call.path("call_id").asText(null);
+        } else {
+            return false;
+        }
+        String name = call.path("name").asText("");
+        if (!judge.wants(name)) {
+            allowed++;
+            return false;
+        }
+        held = new ArrayList<>();
+        held.add(event);
+        heldIndex = index;
+        heldName = name;
+        heldInput.setLength(0);
+        return true;
+    }
+
+    private static boolean isCall(JsonNode item) {
+        String type = item.path("type").asText();
+        return "function_call".equals(type) || "custom_tool_call".equals(type);
+    }
+
+    /** One more event while a call is held: its input grows, or it ends and the hooks are asked. */
+    private void collect(JsonNode data) {
+        if (data == null) {
+            return;
+        }
+        String type = data.path("type").asText();
+        JsonNode input;
+        if (api == Api.MESSAGES) {
+            if (data.path("index").asInt(-1) != heldIndex) {
+                return;
+            }
+            if ("content_block_delta".equals(type)) {
+                heldInput.append(data.path("delta").path("partial_json").asText(""));
+                return;
+            }
+            if (!"content_block_stop".equals(type)) {
+                return;
+            }
+            input = Turn.parseArguments(JSON.getNodeFactory().textNode(heldInput.length() == 0 ? "{}"
+                    : heldInput.toString()));
+        } else {
+            if (!"response.output_item.done".equals(type) || data.path("output_index").asInt(-1) != heldIndex) {
+                return;
+            }
+            JsonNode item = data.path("item");
+            input = "custom_tool_call".equals(item.path("type").asText()) ? item.path("input")
+                    : Turn.parseArguments(item.path("arguments"));
+        }
+        waiting = true;
+        judge.judge(heldId, heldName, input).whenComplete((denial, error) ->
+                loop.execute(() -> decided(error == null ? denial : null)));
+    }
+
+    private void decided(Denial denial) {
+        if (cancelled) {
+            return;
+        }
+        List<Event> events = held;
+        held = null;
+        waiting = false;
+        if (denial == null) {
+            allowed++;
+            events.forEach(this::emit);
+        } else {
+            denied++;
+            String text = denial.text(heldName);
+            boolean replaced = false;
+            for (Event event : events) {
+                if (!ofHeldCall(event.json())) {
+                    emit(event); // another part's event that came while the call was held
+                } else if (!replaced) {
+                    replaced = true;
+                    if (api == Api.MESSAGES) {
+                        messagesText(text);
+                    } else {
+                        responsesText(event.json(), text);
+                    }
+                }
+            }
+        }
+        pump();
+        out.flush();
+    }
+
+    private boolean ofHeldCall(JsonNode data) {
+        if (data == null) {
+            return false;
+        }
+        return api == Api.MESSAGES ? data.path("index").asInt(-1) == heldIndex
+                : data.path("output_index").asInt(-1) == heldIndex;
+    }
+
+    private void messagesText(String text) {
+        ObjectNode start = JSON.createObjectNode().put("type", "content_block_start").put("index", heldIndex);
+        start.putObject("content_block").put("type", "text").put("text", "");
+        emitJson("content_block_start", start);
+        ObjectNode delta = JSON.createObjectNode().put("type", "content_block_delta").put("index", heldIndex);
+        delta.putObject("delta").put("type", "text_delta").put("text", text);
+        emitJson("content_block_delta", delta);
+        emitJson("content_block_stop", JSON.createObjectNode().put("type", "content_block_stop").put("index", heldIndex));
+    }
+
+    private void responsesText(JsonNode first, String text) {
+        if (nextSequence < 0) {
+            nextSequence = lastSequence + 1; // renumber from here on
+        }
+        String id = "msg_interpose_" + (heldId == null ? Integer.toString(heldIndex) : heldId);
+        ObjectNode added = responsesEvent("response.output_item.added");
+        added.set("item", messageItem(id, "in_progress", null));
+        emitJson("response.output_item.added", added);
+        ObjectNode part = JSON.createObjectNode().put("type", "output_text").put("text", "");
+        part.putArray("annotations");
+        emitJson("response.content_part.added", partEvent("response.content_part.added", id).set("part", part));
+        emitJson("response.output_text.delta", partEvent("response.output_text.delta", id).put("delta", text));
+        emitJson("response.output_text.done", partEvent("response.output_text.done", id).put("text", text));
+        ObjectNode fullPart = part.deepCopy().put("text", text);
+        emitJson("response.content_part.done", partEvent("response.content_part.done", id).set("part", fullPart));
+        ObjectNode item = messageItem(id, "completed", text);
+        ObjectNode done = responsesEvent("response.output_item.done");
+        done.set("item", item);
+        emitJson("response.output_item.done", done);
+        String callItemId = first.path("item").path("id").asText(null);
+        replacedItems.put(callItemId != null ? callItemId : heldId, item);
+    }
+
+    private ObjectNode responsesEvent(String type) {
+        return JSON.createObjectNode().put("type", type).put("sequence_number", 0).put("output_index", heldIndex);
+    }
+
+    private ObjectNode partEvent(String type, String itemId) {
+        ObjectNode event = JSON.createObjectNode().put("type", type).put("sequence_number", 0);
+        return event.put("item_id", itemId).put("output_index", heldIndex).put("content_index", 0);
+    }
+
+    private static ObjectNode messageItem(String id, String status, String text) {
+        ObjectNode item = JSON.createObjectNode().put("id", id).put("type", "message").put("status", status)
+                .put("role", "assistant");
+        ArrayNode content = item.putArray("content");
+        if (text != null) {
+            content.addObject().put("type", "output_text").put("text", text).putArray("annotations");
+        }
+        return item;
+    }
+
+    /** {@code response.completed} (and its kin) lists the output again: the denied calls become their messages. */
+    private void replaceItems(ObjectNode response) {
+        JsonNode output = response.path("output");
+        if (!output.isArray()) {
+            return;
+        }
+        ArrayNode items = (ArrayNode) output;
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            ObjectNode replacement = replacedItems.get(item.path("id").asText(""));
+            if (replacement == null) {
+                replacement = replacedItems.get(item.path("call_id").asText(""));
+            }
+            if (replacement != null) {
+                items.set(i, replacement);
+            }
+        }
+    }
+
+    // --- writing ---
+
+    private void emit(Event event) {
+        if (api == Api.RESPONSES && event.json() != null && event.json().has("sequence_number")) {
+            if (nextSequence >= 0) {
+                emitJson(event.name, (ObjectNode) event.json());
+                return;
+            }
+            lastSequence = event.json().path("sequence_number").asInt();
+        }
+        out.write(Unpooled.wrappedBuffer(event.raw));
+    }
+
+    private void emitJson(String name, ObjectNode data) {
+        if (api == Api.RESPONSES && data.has("sequence_number") && nextSequence >= 0) {
+            data.put("sequence_number", nextSequence++);
+        }
+        String text = (name != null ? "event: " + name + "\n" : "") + "data: " + data + "\n\n";
+        out.write(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** One event: its bytes as received, its name, its data parsed (null when not a JSON object). */
+    private static final class Event {
+        final byte[] raw;
+        final String name;
+        private final ObjectNode json;
+
+        Event(byte[] raw, String name, ObjectNode json) {
+            this.raw = raw;
+            this.name = name;
+            this.json = json;
+        }
+
+        JsonNode json() {
+            return json;
+        }
+
+        static Event raw(byte[] raw) {
+            return new Event(raw, null, null);
+        }
+
+        static Event parse(byte[] raw) {
+            String name = null;
+            StringBuilder data = null;
+            for (String line : new String(raw, StandardCharsets.UTF_8).split("\r\n|\r|\n")) {
+                if (line.startsWith("event:")) {
+                    name = value(line, 6);
+                } else if (line.startsWith("data:")) {
+                    data = data == null ? new StringBuilder() : data.append('\n');
+                    data.append(value(line, 5));
+                }
+            }
+            ObjectNode json = null;
+            if (data != null && data.length() > 0 && data.charAt(0) == '{') {
+                try {
+                    JsonNode node = JSON.readTree(data.toString());
+                    json = node instanceof ObjectNode ? (ObjectNode) node : null;
+                } catch (IOException e) {
+                    json = null; // passed on untouched
+                }
+            }
+            return new Event(raw, name, json);
+        }
+
+        private static String value(String line, int from) {
+            return line.length() > from && line.charAt(from) == ' ' ? line.substring(from + 1) : line.substring(from);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.interpose.proxy.server;
+
+import dev.interpose.proxy.body.ModelPeek;
+import dev.interpose.proxy.error.ProxyResponses;
+import dev.interpose.proxy.exchange.ExchangeContext;
+import dev.interpose.proxy.exchange.ExchangeRecord;
+import dev.interpose.proxy.exchange.Outcome;
+import dev.interpose.proxy.exchange.RequestInfo;
+import dev.interpose.proxy.hook.BlockedReply;
+import dev.interpose.proxy.hook.RequestHooks;
+import dev.interpose.proxy.route.ClientKind;
+import dev.interpose.proxy.stream.Usage;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Locale;
+import java.util.Objects;
+
+/** What {@link ClientHandler} needs to hand a request to its hooks and take it back. */
+final class HookHandoff {
+    private HookHandoff() {
+    }
+
+    /** What the hooks are told about a request besides its body. */
+    static RequestHooks.Meta meta(RequestInfo info, HttpHeaders headers) {
+        return new RequestHooks.Meta(info.requestId(), info.client().label(), info.client() == ClientKind.CLAUDE,
+                info.route().dialect().name().toLowerCase(Locale.ROOT), info.model(), info.route().upstream().name(),
+                info.route().name(), info.path(), sessionHeader(headers));
+    }
+
+    /** The session a request belongs to, from the headers each CLI sends; null when none. */
+    private static String sessionHeader(HttpHeaders headers) {
+        String id = headers.get("x-claude-code-session-id");
+        if (id == null) {
+            id = headers.get("session-id");
+        }
+        return id != null ? id : headers.get("thread-id");
+    }
+
+    /** The request's facts once a hook replaced its body (the model may have changed). */
+    static RequestInfo withBody(RequestInfo info, byte[] body) {
+        String model = ModelPeek.of(body);
+        String clientModel = info.clientModel() != null ? info.clientModel()
+                : Objects.equals(model, info.model()) ? null : info.model();
+        return new RequestInfo(info.requestId(), info.client(), info.route(), info.method(), info.path(), info.uri(),
+                model, clientModel, info.bytesIn(), info.keepAlive(), info.http11(), info.startNanos());
+    }
+
+    /** The reply to a blocked request, logged and counted as {@code blocked}. */
+    static FullHttpResponse blockedReply(ExchangeContext exchanges, RequestInfo info, RequestHooks.Decision decision) {
+        BlockedReply.Body reply = BlockedReply.of(info.path(), decision.stream(), info.model(), info.requestId(),
+                BlockedReply.text(decision.blockedBy(), decision.reason()));
+        ExchangeRecord record = new ExchangeRecord(info.requestId(), info.client().label(), info.route().name(),
+                info.route().upstream().name(), info.method(), info.path(), info.model(), info.clientModel(),
+                decision.stream(), 200, Outcome.BLOCKED, null, "blocked by hook " + decision.blockedBy(), -1,
+                (System.nanoTime() - info.startNanos()) / 1e6, info.bytesIn(), reply.bytes().length, Usage.NONE, null);
+        exchanges.metrics().exchangeFinished(record, false);
+        exchanges.accessLog().write(record);
+        return ProxyResponses.complete(HttpResponseStatus.OK, reply.bytes(), reply.contentType(), info.requestId(),
+                info.keepAlive());
+    }
+}

@@ -1,0 +1,254 @@
+package dev.interpose.proxy.hook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.interpose.proxy.Fixtures;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The gate on the fixtures' tool-call streams, fed in chunks of every size, with hooks that allow or deny. */
+class ToolGateTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[] ANTHROPIC = Fixtures.bytes("sample-anthropic-tool-sse.txt");
+    private static final byte[] RESPONSES = Fixtures.bytes("sample-responses-tool-sse.txt");
+
+    /** A judge that answers at once, or later through {@link #pending}, and records what it was asked. */
+    private static final class Judge implements ToolGate.Judge {
+        final String deny;
+        final boolean later;
+        final List<String> asked = new ArrayList<>();
+        final List<JsonNode> inputs = new ArrayList<>();
+        final List<CompletableFuture<ToolGate.Denial>> pending = new ArrayList<>();
+
+        Judge(String deny, boolean later) {
+            this.deny = deny;
+            this.later = later;
+        }
+
+        @Override
+        public boolean wants(String toolName) {
+            return !toolName.equals("Unwatched");
+        }
+
+        @Override
+        public CompletableFuture<ToolGate.Denial> judge(String id, String name, JsonNode input) {
+            asked.add(id + " " + name);
+            inputs.add(input);
+            ToolGate.Denial answer = name.equals(deny) ? new ToolGate.Denial("guard.sh", "no " + name + " here") : null;
+            CompletableFuture<ToolGate.Denial> f = later ? new CompletableFuture<>() : CompletableFuture.completedFuture(answer);
+            pending.add(f);
+            return f;
+        }
+    }
+
+    /** What the gate wrote. */
+    private static final class Sink implements ToolGate.Output {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int flushes;
+
+        @Override
+        public void write(ByteBuf buf) {
+            byte[] b = new byte[buf.readableBytes()];
+            buf.readBytes(b);
+            buf.release();
+            bytes.writeBytes(b);
+        }
+
+        @Override
+        public void flush() {
+            flushes++;
+        }
+
+        String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String run(Api api, byte[] stream, Judge judge, int chunk, AtomicInteger ended) {
+        Sink sink = new Sink();
+        ToolGate gate = new ToolGate(api, judge, Runnable::run, sink);
+        for (int i = 0; i < stream.length; i += chunk) {
+            ByteBuf part = Unpooled.wrappedBuffer(stream, i, Math.min(chunk, stream.length - i));
+            gate.feed(part);
+            assertThat(part.readableBytes()).as("the gate only reads").isEqualTo(Math.min(chunk, stream.length - i));
+            part.release();
+        }
+        gate.end(ended::incrementAndGet);
+        return sink.text();
+    }
+
+    private static List<JsonNode> events(String sse) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : sse.split("\n")) {
+            if (line.startsWith("data: {")) {
+                out.add(JSON.readTree(line.substring(6)));
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 7, 64, 1000, 100_000})
+    void anAllowedCallPassesByteForByte(int chunk) {
+        Judge judge = new Judge(null, false);
+        AtomicInteger ended = new AtomicInteger();
+        assertThat(run(Api.MESSAGES, ANTHROPIC, judge, chunk, ended)).isEqualTo(new String(ANTHROPIC, StandardCharsets.UTF_8));
+        assertThat(run(Api.RESPONSES, RESPONSES, judge, chunk, ended)).isEqualTo(new String(RESPONSES, StandardCharsets.UTF_8));
+        assertThat(judge.asked).containsExactly("toolu_fake_16445adea4914924a3e8 Read",
+                "call_fake_eb7c3bf8fa034cd88356 exec_command");
+        assertThat(judge.inputs.get(0).toString()).isEqualTo("{\"file_path\":\"/x\"}");
+        assertThat(judge.inputs.get(1).toString()).isEqualTo("{\"cmd\":\"ls\"}");
+        assertThat(ended).hasValue(2);
+    }
+
+    @Test
+    void aToolNoHookWatchesIsNeverHeldOrAskedAbout() {
+        Judge judge = new Judge("Unwatched", false);
+        byte[] unwatched = new String(ANTHROPIC, StandardCharsets.UTF_8).replace("\"Read\"", "\"Unwatched\"")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(run(Api.MESSAGES, unwatched, judge, 50, new AtomicInteger()))
+                .isEqualTo(new String(unwatched, StandardCharsets.UTF_8));
+        assertThat(judge.asked).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 13, 100_000})
+    void aDeniedAnthropicCallBecomesATextBlockAndTheTurnEnds(int chunk) throws Exception {
+        AtomicInteger ended = new AtomicInteger();
+        String out = run(Api.MESSAGES, ANTHROPIC, new Judge("Read", false), chunk, ended);
+
+        List<JsonNode> events = events(out);
+        assertThat(events).extracting(e -> e.path("type").asText()).containsExactly("message_start",
+                "content_block_start", "ping", "content_block_delta", "content_block_stop", "content_block_start",
+                "content_block_delta", "content_block_stop", "message_delta", "message_stop");
+        assertThat(events.get(5).path("index").asInt()).isEqualTo(1);
+        assertThat(events.get(5).path("content_block").path("type").asText()).isEqualTo("text");
+        assertThat(events.get(6).path("delta").path("text").asText())
+                .isEqualTo("Interpose denied the Read tool call: hook guard.sh said: no Read here");
+        assertThat(events.get(8).path("delta").path("stop_reason").asText()).isEqualTo("end_turn");
+        assertThat(events.get(8).path("usage").path("output_tokens").asInt()).isEqualTo(38);
+        assertThat(out).doesNotContain("tool_use").doesNotContain("input_json_delta")
+                .startsWith(new String(ANTHROPIC, 0, indexOf(ANTHROPIC, "event: content_block_start\ndata: {\"type\": "
+                        + "\"content_block_start\", \"index\": 1"), StandardCharsets.UTF_8));
+        assertThat(ended).hasValue(1);
+    }
+
+    @Test
+    void aDeniedResponsesCallBecomesAMessageItemWithSequenceNumbersInOrder() throws Exception {
+        AtomicInteger ended = new AtomicInteger();
+        String out = run(Api.RESPONSES, RESPONSES, new Judge("exec_command", false), 9, ended);
+
+        List<JsonNode> events = events(out);
+        assertThat(events).extracting(e -> e.path("type").asText()).containsExactly("response.created",
+                "response.in_progress", "response.output_item.added", "response.content_part.added",
+                "response.output_text.delta", "response.output_text.done", "response.content_part.done",
+                "response.output_item.done", "response.completed");
+        for (int i = 0; i < events.size(); i++) {
+            assertThat(events.get(i).path("sequence_number").asInt()).as("event %d", i).isEqualTo(i);
+        }
+        String text = "Interpose denied the exec_command tool call: hook guard.sh said: no exec_command here";
+        JsonNode item = events.get(7).path("item");
+        assertThat(item.path("type").asText()).isEqualTo("message");
+        assertThat(item.path("role").asText()).isEqualTo("assistant");
+        assertThat(item.path("content").get(0).path("text").asText()).isEqualTo(text);
+        assertThat(events.get(8).path("response").path("output")).hasSize(1);
+        assertThat(events.get(8).path("response").path("output").get(0)).isEqualTo(item);
+        assertThat(events.get(8).path("response").path("usage").path("total_tokens").asInt()).isEqualTo(80);
+        assertThat(out).doesNotContain("function_call");
+        assertThat(ended).hasValue(1);
+    }
+
+    @Test
+    void everythingAfterAHeldCallWaitsForTheAnswerAndTheEndWaitsToo() {
+        Judge judge = new Judge("Read", true);
+        Sink sink = new Sink();
+        ToolGate gate = new ToolGate(Api.MESSAGES, judge, Runnable::run, sink);
+        AtomicInteger ended = new AtomicInteger();
+        gate.feed(Unpooled.wrappedBuffer(ANTHROPIC));
+        gate.end(ended::incrementAndGet);
+
+        String before = sink.text();
+        assertThat(before).contains("Calling Read.").doesNotContain("\"index\": 1").doesNotContain("message_stop");
+        assertThat(gate.holding()).isTrue();
+        assertThat(ended).hasValue(0);
+
+        judge.pending.get(0).complete(null); // allowed
+        assertThat(sink.text()).isEqualTo(new String(ANTHROPIC, StandardCharsets.UTF_8));
+        assertThat(gate.holding()).isFalse();
+        assertThat(ended).hasValue(1);
+    }
+
+    @Test
+    void aCancelledGateDropsWhatItHeldAndIgnoresALateAnswer() {
+        Judge judge = new Judge("Read", true);
+        Sink sink = new Sink();
+        ToolGate gate = new ToolGate(Api.MESSAGES, judge, Runnable::run, sink);
+        AtomicInteger ended = new AtomicInteger();
+        gate.feed(Unpooled.wrappedBuffer(ANTHROPIC));
+        gate.end(ended::incrementAndGet);
+        String before = sink.text();
+
+        gate.cancel();
+        judge.pending.get(0).complete(new ToolGate.Denial("late", "too late"));
+
+        assertThat(sink.text()).isEqualTo(before);
+        assertThat(ended).hasValue(0);
+    }
+
+    @Test
+    void aStreamThatEndsInsideACallPassesTheHeldEventsOnAsTheyCame() {
+        String cut = new String(ANTHROPIC, StandardCharsets.UTF_8);
+        cut = cut.substring(0, cut.indexOf("event: content_block_stop\ndata: {\"type\": \"content_block_stop\", \"index\": 1"));
+        Judge judge = new Judge("Read", false);
+        AtomicInteger ended = new AtomicInteger();
+
+        assertThat(run(Api.MESSAGES, cut.getBytes(StandardCharsets.UTF_8), judge, 5, ended)).isEqualTo(cut);
+        assertThat(judge.asked).isEmpty();
+        assertThat(ended).hasValue(1);
+    }
+
+    @Test
+    void crlfFramingIsCutAtTheSameEventsAndDeniedTheSameWay() throws Exception {
+        byte[] crlf = new String(ANTHROPIC, StandardCharsets.UTF_8).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
+        for (int chunk : new int[] {1, 3, 100_000}) {
+            String out = run(Api.MESSAGES, crlf, new Judge("Read", false), chunk, new AtomicInteger());
+            List<JsonNode> events = events(out.replace("\r\n", "\n"));
+            assertThat(events).hasSize(10);
+            assertThat(events.get(8).path("delta").path("stop_reason").asText()).isEqualTo("end_turn");
+            assertThat(out).doesNotContain("tool_use");
+        }
+    }
+
+    @Test
+    void aSecondCallInTheSameMessageIsJudgedOnItsOwnAndTheStopReasonStaysWhenOneIsAllowed() throws Exception {
+        String s = new String(ANTHROPIC, StandardCharsets.UTF_8);
+        int start = s.indexOf("event: content_block_start\ndata: {\"type\": \"content_block_start\", \"index\": 1");
+        int end = s.indexOf("event: message_delta");
+        String secondCall = s.substring(start, end).replace("\"index\": 1", "\"index\": 2").replace("\"Read\"", "\"Bash\"")
+                .replace("toolu_fake_16445adea4914924a3e8", "toolu_second");
+        byte[] two = (s.substring(0, end) + secondCall + s.substring(end)).getBytes(StandardCharsets.UTF_8);
+        Judge judge = new Judge("Read", false);
+
+        List<JsonNode> events = events(run(Api.MESSAGES, two, judge, 11, new AtomicInteger()));
+
+        assertThat(judge.asked).containsExactly("toolu_fake_16445adea4914924a3e8 Read", "toolu_second Bash");
+        assertThat(events.get(5).path("content_block").path("type").asText()).isEqualTo("text");
+        assertThat(events.get(8).path("content_block").path("name").asText()).isEqualTo("Bash");
+        assertThat(events.get(11).path("delta").path("stop_reason").asText()).isEqualTo("tool_use");
+    }
+
+    private static int indexOf(byte[] haystack, String needle) {
+        return new String(haystack, StandardCharsets.UTF_8).indexOf(needle);
+    }
+}

@@ -1,0 +1,216 @@
+package dev.interpose.proxy.it;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.interpose.proxy.Fixtures;
+import dev.interpose.proxy.TestProxy;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Response-side hooks (bash and Python scripts) on real streams through the proxy from WireMock. */
+@Timeout(60)
+class ResponseHooksTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ANTHROPIC_TOOL = text("sample-anthropic-tool-sse.txt");
+    private static final String ANTHROPIC_TEXT = text("sample-anthropic-sse.txt");
+    private static final String RESPONSES_TOOL = text("sample-responses-tool-sse.txt");
+    private static final String BODY = "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private WireMockServer upstream;
+    @TempDir
+    Path project;
+
+    private static String text(String fixture) {
+        return new String(Fixtures.bytes(fixture), StandardCharsets.UTF_8);
+    }
+
+    @BeforeEach
+    void start() {
+        upstream = new WireMockServer(options().dynamicPort());
+        upstream.start();
+    }
+
+    @AfterEach
+    void stop() {
+        upstream.stop();
+    }
+
+    private void answer(String path, String contentType, String body) {
+        upstream.stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(200)
+                .withHeader("content-type", contentType).withBody(body)));
+    }
+
+    private void hook(String name, String... lines) throws Exception {
+        Path file = project.resolve(".interpose/hooks").resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, String.join("\n", lines) + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private TestProxy proxy() throws Exception {
+        return TestProxy.withExtensions(Map.of("anthropic", upstream.baseUrl(), "openai", upstream.baseUrl()), project);
+    }
+
+    private HttpResponse<String> send(TestProxy proxy, String path, String... headers) throws Exception {
+        return http.send(HttpRequest.newBuilder(proxy.uri(path)).headers(headers)
+                .POST(HttpRequest.BodyPublishers.ofString(BODY)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<JsonNode> events(String sse) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : sse.split("\n")) {
+            if (line.startsWith("data: {")) {
+                out.add(JSON.readTree(line.substring(6)));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aBashPreToolUseHookDeniesAnAnthropicToolCallInsideTheStream() throws Exception {
+        Path seen = project.resolve("seen.json");
+        answer("/v1/messages", "text/event-stream", ANTHROPIC_TOOL);
+        hook("guard.sh", "#!/usr/bin/env bash", "# interpose-event: PreToolUse", "# interpose-matcher: Read|Write",
+                "tee " + seen + " | jq -e '.tool_input.file_path == \"/x\"' > /dev/null || exit 0",
+                "echo 'reading /x is not allowed' >&2", "exit 2");
+        try (TestProxy proxy = proxy()) {
+            HttpResponse<String> response = send(proxy, "/v1/messages", "x-api-key", "k",
+                    "accept-encoding", "gzip, br", "x-claude-code-session-id", "s-1");
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            List<JsonNode> events = events(response.body());
+            assertThat(events).extracting(e -> e.path("type").asText()).containsExactly("message_start",
+                    "content_block_start", "ping", "content_block_delta", "content_block_stop", "content_block_start",
+                    "content_block_delta", "content_block_stop", "message_delta", "message_stop");
+            assertThat(events.get(6).path("delta").path("text").asText())
+                    .isEqualTo("Interpose denied the Read tool call: hook guard.sh said: reading /x is not allowed");
+            assertThat(events.get(8).path("delta").path("stop_reason").asText()).isEqualTo("end_turn");
+            assertThat(response.body()).doesNotContain("tool_use");
+            assertThat(response.headers().firstValue("content-length")).isEmpty();
+
+            JsonNode input = JSON.readTree(Files.readString(seen));
+            assertThat(input.path("hook_event_name").asText()).isEqualTo("PreToolUse");
+            assertThat(input.path("tool_name").asText()).isEqualTo("Read");
+            assertThat(input.path("tool_use_id").asText()).isEqualTo("toolu_fake_16445adea4914924a3e8");
+            assertThat(input.path("session_id").asText()).isEqualTo("s-1");
+            assertThat(input.path("interpose").path("dialect").asText()).isEqualTo("anthropic");
+            assertThat(upstream.getAllServeEvents().get(0).getRequest().getHeader("accept-encoding"))
+                    .as("the gate reads the stream, so it asks for it uncompressed").isEqualTo("identity");
+            assertThat(proxy.accessLog(1).get(0)).containsEntry("outcome", "ok").containsEntry("status", 200);
+            assertThat(proxy.registry().get("interpose.hook.runs").tag("hook", "guard.sh").tag("event", "PreToolUse")
+                    .tag("outcome", "block").counter().count()).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void aPythonPreToolUseHookDeniesAResponsesApiCallWithClaudeCodesJsonAnswer() throws Exception {
+        answer("/v1/responses", "text/event-stream; charset=utf-8", RESPONSES_TOOL);
+        hook("guard.py", "#!/usr/bin/env python3", "# interpose-event: PreToolUse", "# interpose-matcher: exec_command",
+                "import json, sys", "event = json.load(sys.stdin)",
+                "print(json.dumps({'hookSpecificOutput': {'hookEventName': 'PreToolUse', 'permissionDecision': 'deny',",
+                "    'permissionDecisionReason': 'no ' + event['tool_input']['cmd'] + ' today'}}))");
+        try (TestProxy proxy = proxy()) {
+            HttpResponse<String> response = send(proxy, "/v1/responses", "authorization", "Bearer k");
+
+            List<JsonNode> events = events(response.body());
+            assertThat(events).extracting(e -> e.path("type").asText()).containsExactly("response.created",
+                    "response.in_progress", "response.output_item.added", "response.content_part.added",
+                    "response.output_text.delta", "response.output_text.done", "response.content_part.done",
+                    "response.output_item.done", "response.completed");
+            assertThat(events).extracting(e -> e.path("sequence_number").asInt())
+                    .containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8);
+            assertThat(events.get(7).path("item").path("content").get(0).path("text").asText())
+                    .isEqualTo("Interpose denied the exec_command tool call: hook guard.py said: no ls today");
+            assertThat(response.body()).doesNotContain("function_call");
+        }
+    }
+
+    @Test
+    void withoutAMatchingHookTheToolCallStreamsByteForByte() throws Exception {
+        Path ran = project.resolve("ran");
+        answer("/v1/messages", "text/event-stream", ANTHROPIC_TOOL);
+        hook("guard.sh", "#!/bin/sh", "# interpose-event: PreToolUse", "# interpose-matcher: Bash", "touch " + ran,
+                "exit 2");
+        try (TestProxy proxy = proxy()) {
+            assertThat(send(proxy, "/v1/messages", "x-api-key", "k").body()).isEqualTo(ANTHROPIC_TOOL);
+            assertThat(ran).doesNotExist();
+        }
+    }
+
+    @Test
+    void postResponseAndStopSeeTheAssembledAnswerStopOnlyWhenTheTurnEnds() throws Exception {
+        Path post = project.resolve("post.jsonl");
+        Path stop = project.resolve("stop.jsonl");
+        hook("post.sh", "#!/bin/sh", "# interpose-event: PostResponse", "jq -c .response >> " + post);
+        hook("stop.py", "#!/usr/bin/env python3", "# interpose-event: Stop", "import json, sys",
+                "event = json.load(sys.stdin)",
+                "open('" + stop + "', 'a').write(json.dumps([event['hook_event_name'], event['last_assistant_message'],"
+                        + " event['stop_hook_active']]) + '\\n')");
+        answer("/v1/messages", "text/event-stream", ANTHROPIC_TEXT);
+        answer("/v1/responses", "text/event-stream", RESPONSES_TOOL);
+        try (TestProxy proxy = proxy()) {
+            send(proxy, "/v1/messages", "x-api-key", "k");
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(stop) && Files.exists(post));
+            send(proxy, "/v1/responses", "authorization", "Bearer k");
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readAllLines(post).size() == 2);
+
+            List<String> posts = Files.readAllLines(post);
+            JsonNode text = JSON.readTree(posts.get(0));
+            assertThat(text.path("text").asText()).isEqualTo("ECHO: say hi");
+            assertThat(text.path("stop_reason").asText()).isEqualTo("end_turn");
+            assertThat(text.path("tool_calls")).isEmpty();
+            assertThat(text.path("usage").path("output_tokens").asInt()).isPositive();
+            assertThat(text.path("model").asText()).isNotBlank();
+            JsonNode tool = JSON.readTree(posts.get(1));
+            assertThat(tool.path("tool_calls")).hasSize(1);
+            assertThat(tool.path("tool_calls").get(0).path("name").asText()).isEqualTo("exec_command");
+            assertThat(tool.path("tool_calls").get(0).path("input").path("cmd").asText()).isEqualTo("ls");
+            assertThat(tool.path("usage").path("total_tokens").asInt()).isEqualTo(80);
+            assertThat(tool.path("stop_reason").asText()).isEqualTo("completed");
+            Thread.sleep(300); // a Stop for the tool call would have been written by now
+            assertThat(Files.readAllLines(stop)).containsExactly("[\"Stop\", \"ECHO: say hi\", false]");
+        }
+    }
+
+    @Test
+    void postResponseAssemblesANonStreamingAnswerToo() throws Exception {
+        Path post = project.resolve("post.jsonl");
+        hook("post.sh", "#!/bin/sh", "# interpose-event: PostResponse", "jq -c .response >> " + post);
+        answer("/v1/messages", "application/json", "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\","
+                + "\"model\":\"claude-x\",\"content\":[{\"type\":\"text\",\"text\":\"Let me look.\"},{\"type\":\"tool_use\","
+                + "\"id\":\"tu_1\",\"name\":\"Grep\",\"input\":{\"pattern\":\"TODO\"}}],\"stop_reason\":\"tool_use\","
+                + "\"usage\":{\"input_tokens\":5,\"output_tokens\":7}}");
+        try (TestProxy proxy = proxy()) {
+            send(proxy, "/v1/messages", "x-api-key", "k");
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(post));
+            JsonNode seen = JSON.readTree(Files.readAllLines(post).get(0));
+            assertThat(seen.path("text").asText()).isEqualTo("Let me look.");
+            assertThat(seen.path("tool_calls").get(0).path("input").path("pattern").asText()).isEqualTo("TODO");
+            assertThat(seen.path("stop_reason").asText()).isEqualTo("tool_use");
+            assertThat(seen.path("model").asText()).isEqualTo("claude-x");
+        }
+    }
+}
