@@ -4,7 +4,7 @@ import dev.interpose.config.UpstreamConfig;
 import dev.interpose.proxy.error.ErrorKind;
 import dev.interpose.proxy.error.ProxyResponses;
 import dev.interpose.proxy.hook.ResponseHooks;
-import dev.interpose.proxy.hook.ToolGate;
+import dev.interpose.proxy.hook.ResponseGate;
 import dev.interpose.proxy.stream.ResponseObserver;
 import dev.interpose.proxy.stream.Usage;
 import dev.interpose.proxy.upstream.UpstreamClient;
@@ -34,8 +34,8 @@ import javax.net.ssl.SSLException;
 /**
  * One request forwarded upstream and its response relayed back, as a state machine:
  * {@code CONNECTING → AWAITING_HEAD → STREAMING → DONE}, or {@code FAILED} / {@code CANCELLED} from any
- * live state; {@code HOLDING} between the upstream's end and the client's while a {@link ToolGate} still
- * holds events back for {@code PreToolUse} hooks. Confined to the client channel's event loop.
+ * live state; {@code HOLDING} between the upstream's end and the client's while a {@link ResponseGate} still
+ * holds the body back for {@code PreToolUse} hooks. Confined to the client channel's event loop.
  *
  * <p>With response hooks ({@link ResponseHooks.Tap}), the body the client receives is shown to them; a
  * gate, when the tap returns one, takes the body and writes what the client gets.
@@ -73,7 +73,7 @@ public final class Exchange implements UpstreamListener {
     private long bytesOut;
     private ResponseObserver observer;
     private final ResponseHooks.Tap tap;
-    private ToolGate gate;
+    private ResponseGate gate;
 
     /**
      * @param request the aggregated request; ownership passes to the exchange
@@ -171,18 +171,7 @@ public final class Exchange implements UpstreamListener {
         state = State.STREAMING;
         timer.arm(config().idleTimeout(), config().idleTimeout());
         if (tap != null) {
-            gate = tap.begin(code, observer.streaming(), head.headers().get(HttpHeaderNames.CONTENT_ENCODING),
-                    client.eventLoop(), new ToolGate.Output() {
-                        @Override
-                        public void write(ByteBuf bytes) {
-                            toClient(new DefaultHttpContent(bytes));
-                        }
-
-                        @Override
-                        public void flush() {
-                            client.flush();
-                        }
-                    });
+            gate = tap.begin(code, head.headers(), client.eventLoop(), new GateOutput());
         }
         client.write(clientHead(head));
     }
@@ -228,6 +217,19 @@ public final class Exchange implements UpstreamListener {
             finish((LastHttpContent) content);
         } else {
             toClient(content);
+        }
+    }
+
+    /** A gate writes the body the client receives through the same path as an ungated one. */
+    private final class GateOutput implements ResponseGate.Output {
+        @Override
+        public void write(ByteBuf bytes) {
+            toClient(new DefaultHttpContent(bytes));
+        }
+
+        @Override
+        public void flush() {
+            client.flush();
         }
     }
 

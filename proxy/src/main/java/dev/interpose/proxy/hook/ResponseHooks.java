@@ -9,15 +9,19 @@ import dev.interpose.proxy.body.ContentCodings;
 import dev.interpose.proxy.stream.SseDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
  * The response-side hook events of one configuration: {@code PreToolUse} (through a {@link ToolGate} that
- * holds the tool calls of a streamed response back), {@code PostResponse} and {@code Stop} (observe only,
+ * holds the tool calls of a streamed response back, or a {@link BodyGate} for a JSON body; Chat
+ * Completions streams are not held), {@code PostResponse} and {@code Stop} (observe only,
  * run after a response ended cleanly, with the {@link AssembledResponse}). With none of these hooks for a
  * client, {@link #wants} is false and the response is relayed as before: nothing is decoded or copied.
  * Thread-safe; each {@link Tap} is confined to its exchange's event loop.
@@ -47,13 +51,12 @@ public final class ResponseHooks {
     }
 
     /**
-     * Whether the tool calls of the response may be held back: a {@code PreToolUse} hook exists and the API's
-     * stream is one the gate knows. The upstream is then asked for an uncompressed response, which the gate
+     * Whether the tool calls of the response may be held back: a {@code PreToolUse} hook exists for this
+     * client. The upstream is then asked for an uncompressed response, which the gate
      * can read.
      */
     public boolean gates(String path, boolean claudeCode) {
-        Api api = Api.of(path);
-        return (api == Api.MESSAGES || api == Api.RESPONSES) && pipeline.has(HookEvent.PRE_TOOL_USE, claudeCode);
+        return Api.of(path) != null && pipeline.has(HookEvent.PRE_TOOL_USE, claudeCode);
     }
 
     /** The hooks' view of one response. */
@@ -82,19 +85,22 @@ public final class ResponseHooks {
         /**
          * The response head arrived.
          *
-         * @param status   its status; only a 2xx answer is seen by the hooks
-         * @param stream   whether the body is server-sent events
-         * @param encoding its content coding, null for none
-         * @param loop     the exchange's event loop, where the gate's hook answers are handled
-         * @param out      where a gate writes the body the client receives
+         * @param status  its status; only a 2xx answer is seen by the hooks
+         * @param headers its headers
+         * @param loop    the exchange's event loop, where the gate's hook answers are handled
+         * @param out     where a gate writes the body the client receives
          * @return the gate the body must go through, or null to relay it unchanged
          */
-        public ToolGate begin(int status, boolean stream, String encoding, Executor loop, ToolGate.Output out) {
+        public ResponseGate begin(int status, HttpHeaders headers, Executor loop, ResponseGate.Output out) {
             if (status < 200 || status >= 300) {
                 return null;
             }
+            String type = headers.get(HttpHeaderNames.CONTENT_TYPE, "").toLowerCase(Locale.ROOT);
+            boolean stream = type.startsWith("text/event-stream");
+            boolean jsonBody = type.startsWith("application/json");
+            String encoding = headers.get(HttpHeaderNames.CONTENT_ENCODING);
             boolean identity = encoding == null || encoding.equalsIgnoreCase("identity");
-            if (after && (stream ? identity : ContentCodings.supported(encoding))) {
+            if (after && (stream ? identity : jsonBody && ContentCodings.supported(encoding))) {
                 assembler = new ResponseAssembler(api);
                 if (stream) {
                     sse = new SseDecoder(assembler, MAX_EVENT_BYTES);
@@ -103,11 +109,13 @@ public final class ResponseHooks {
                     this.encoding = identity ? null : encoding;
                 }
             }
-            if (stream && identity && (api == Api.MESSAGES || api == Api.RESPONSES)
-                    && pipeline.has(HookEvent.PRE_TOOL_USE, meta.claudeCode())) {
+            if (!identity || !pipeline.has(HookEvent.PRE_TOOL_USE, meta.claudeCode())) {
+                return null;
+            }
+            if (stream && api != Api.CHAT) {
                 return new ToolGate(api, new Judge(), loop, out);
             }
-            return null;
+            return jsonBody ? new BodyGate(api, new Judge(), loop, out) : null;
         }
 
         /** Bytes of the body as the client receives them; only read. */

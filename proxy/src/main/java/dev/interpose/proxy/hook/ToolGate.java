@@ -32,17 +32,10 @@ import java.util.concurrent.Executor;
  * <p>Confined to the exchange's event loop; hook answers come back through {@code loop}. Holds only heap
  * copies, so a cancelled gate leaks nothing.
  */
-public final class ToolGate {
+public final class ToolGate implements ResponseGate {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** An event larger than this is passed on as it is, unparsed. */
     private static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
-
-    /** Where the gate writes what the client receives; called on the event loop. */
-    public interface Output {
-        void write(ByteBuf bytes);
-
-        void flush();
-    }
 
     /** Asks the hooks about a tool call. */
     interface Judge {
@@ -100,7 +93,7 @@ public final class ToolGate {
         this.out = out;
     }
 
-    /** Takes the readable bytes of one body chunk (a copy; the buffer is left as it is). */
+    @Override
     public void feed(ByteBuf chunk) {
         if (cancelled) {
             return;
@@ -116,7 +109,7 @@ public final class ToolGate {
         out.flush();
     }
 
-    /** The upstream's body ended: {@code whenDone} runs (on the loop) once everything held has gone out. */
+    @Override
     public void end(Runnable whenDone) {
         if (cancelled) {
             return;
@@ -132,7 +125,7 @@ public final class ToolGate {
         out.flush();
     }
 
-    /** The exchange is over: drop what is held; answers still to come are ignored. */
+    @Override
     public void cancel() {
         cancelled = true;
         queue.clear();

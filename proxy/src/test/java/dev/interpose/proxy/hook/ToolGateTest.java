@@ -53,7 +53,7 @@ class ToolGateTest {
     }
 
     /** What the gate wrote. */
-    private static final class Sink implements ToolGate.Output {
+    private static final class Sink implements ResponseGate.Output {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int flushes;
 

@@ -213,4 +213,57 @@ class ResponseHooksTest {
             assertThat(seen.path("model").asText()).isEqualTo("claude-x");
         }
     }
+
+    @Test
+    void aNonStreamingAnswerIsHeldWholeAndItsDeniedCallsReplacedInEachApi() throws Exception {
+        hook("guard.sh", "#!/bin/sh", "# interpose-event: PreToolUse", "# interpose-matcher: Bash|shell",
+                "echo \"no $(jq -r .tool_name)\" >&2", "exit 2");
+        String anthropic = "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"c\","
+                + "\"content\":[{\"type\":\"text\",\"text\":\"Running it.\"},{\"type\":\"tool_use\",\"id\":\"tu_1\","
+                + "\"name\":\"Bash\",\"input\":{\"command\":\"rm -rf /\"}}],\"stop_reason\":\"tool_use\","
+                + "\"usage\":{\"input_tokens\":5,\"output_tokens\":7}}";
+        String responses = "{\"id\":\"resp_1\",\"object\":\"response\",\"status\":\"completed\",\"output\":["
+                + "{\"type\":\"function_call\",\"id\":\"fc_1\",\"call_id\":\"call_1\",\"name\":\"shell\","
+                + "\"arguments\":\"{\\\"command\\\":[\\\"ls\\\"]}\"}],\"usage\":{\"total_tokens\":3}}";
+        String chat = "{\"id\":\"c1\",\"object\":\"chat.completion\",\"model\":\"g\",\"choices\":[{\"index\":0,"
+                + "\"message\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"t1\",\"type\":\"function\","
+                + "\"function\":{\"name\":\"Bash\",\"arguments\":\"{}\"}},{\"id\":\"t2\",\"type\":\"function\","
+                + "\"function\":{\"name\":\"Read\",\"arguments\":\"{}\"}}]},\"finish_reason\":\"tool_calls\"}]}";
+        answer("/v1/messages", "application/json", anthropic);
+        answer("/v1/responses", "application/json", responses);
+        answer("/v1/chat/completions", "application/json", chat);
+        try (TestProxy proxy = proxy()) {
+            JsonNode message = JSON.readTree(send(proxy, "/v1/messages", "x-api-key", "k").body());
+            assertThat(message.path("content")).hasSize(2);
+            assertThat(message.path("content").get(1).path("type").asText()).isEqualTo("text");
+            assertThat(message.path("content").get(1).path("text").asText())
+                    .isEqualTo("Interpose denied the Bash tool call: hook guard.sh said: no Bash");
+            assertThat(message.path("stop_reason").asText()).isEqualTo("end_turn");
+            assertThat(message.path("usage").path("output_tokens").asInt()).isEqualTo(7);
+
+            JsonNode response = JSON.readTree(send(proxy, "/v1/responses", "authorization", "Bearer k").body());
+            assertThat(response.path("output").get(0).path("type").asText()).isEqualTo("message");
+            assertThat(response.path("output").get(0).path("content").get(0).path("text").asText())
+                    .isEqualTo("Interpose denied the shell tool call: hook guard.sh said: no shell");
+
+            JsonNode completion = JSON.readTree(send(proxy, "/v1/chat/completions", "authorization", "Bearer k").body());
+            JsonNode choice = completion.path("choices").get(0);
+            assertThat(choice.path("message").path("tool_calls")).hasSize(1);
+            assertThat(choice.path("message").path("tool_calls").get(0).path("id").asText()).isEqualTo("t2");
+            assertThat(choice.path("message").path("content").asText())
+                    .isEqualTo("Interpose denied the Bash tool call: hook guard.sh said: no Bash");
+            assertThat(choice.path("finish_reason").asText()).isEqualTo("tool_calls");
+        }
+    }
+
+    @Test
+    void anAllowedNonStreamingAnswerGoesOutByteForByte() throws Exception {
+        hook("guard.sh", "#!/bin/sh", "# interpose-event: PreToolUse", "exit 0");
+        String anthropic = "{\"id\":\"msg_1\",  \"content\":[{\"type\":\"tool_use\",\"id\":\"tu_1\",\"name\":\"Bash\","
+                + "\"input\":{}}],\"stop_reason\":\"tool_use\"}";
+        answer("/v1/messages", "application/json", anthropic);
+        try (TestProxy proxy = proxy()) {
+            assertThat(send(proxy, "/v1/messages", "x-api-key", "k").body()).isEqualTo(anthropic);
+        }
+    }
 }

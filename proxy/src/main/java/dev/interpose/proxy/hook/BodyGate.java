@@ -1,0 +1,230 @@
+package dev.interpose.proxy.hook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * {@link ToolGate}'s counterpart for a whole (non-streaming) JSON response: the body is held until it
+ * ended, every tool call a hook watches is judged (in parallel), and a denied call is replaced by a text
+ * part saying so: Anthropic {@code tool_use} blocks become {@code text} blocks, Responses API
+ * {@code function_call} items become assistant messages, Chat {@code tool_calls} are dropped with the
+ * denial appended to the message's content. When nothing was denied the body goes out byte for byte.
+ * A body that is not JSON, or larger than {@link #MAX_BYTES}, is passed on unread.
+ */
+final class BodyGate implements ResponseGate {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final int MAX_BYTES = 16 * 1024 * 1024;
+
+    private final Api api;
+    private final ToolGate.Judge judge;
+    private final Executor loop;
+    private final Output out;
+    private byte[] body = new byte[8192];
+    private int length;
+    private boolean tooBig;
+    private boolean cancelled;
+
+    BodyGate(Api api, ToolGate.Judge judge, Executor loop, Output out) {
+        this.api = api;
+        this.judge = judge;
+        this.loop = loop;
+        this.out = out;
+    }
+
+    @Override
+    public void feed(ByteBuf chunk) {
+        if (cancelled) {
+            return;
+        }
+        int n = chunk.readableBytes();
+        if (tooBig || length + n > MAX_BYTES) {
+            if (!tooBig) {
+                tooBig = true; // too big to judge: what was held goes out, the rest follows as it comes
+                out.write(Unpooled.wrappedBuffer(body, 0, length));
+            }
+            out.write(Unpooled.copiedBuffer(chunk));
+            out.flush();
+            return;
+        }
+        if (length + n > body.length) {
+            body = Arrays.copyOf(body, Math.max(body.length * 2, length + n));
+        }
+        chunk.getBytes(chunk.readerIndex(), body, length, n);
+        length += n;
+    }
+
+    @Override
+    public void end(Runnable whenDone) {
+        if (cancelled) {
+            return;
+        }
+        ObjectNode response = tooBig ? null : parse();
+        List<Call> calls = response == null ? List.of() : calls(response);
+        if (calls.isEmpty()) {
+            pass(whenDone);
+            return;
+        }
+        CompletableFuture<?>[] answers = new CompletableFuture<?>[calls.size()];
+        for (int i = 0; i < calls.size(); i++) {
+            Call call = calls.get(i);
+            answers[i] = judge.judge(call.id, call.name, call.input).thenAccept(d -> call.denial = d);
+        }
+        CompletableFuture.allOf(answers).whenComplete((v, e) -> loop.execute(() -> {
+            if (cancelled) {
+                return;
+            }
+            if (calls.stream().noneMatch(c -> c.denial != null)) {
+                pass(whenDone);
+                return;
+            }
+            rewrite(response, calls);
+            try {
+                out.write(Unpooled.wrappedBuffer(JSON.writeValueAsBytes(response)));
+            } catch (IOException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+            out.flush();
+            whenDone.run();
+        }));
+    }
+
+    @Override
+    public void cancel() {
+        cancelled = true;
+        body = null;
+    }
+
+    private void pass(Runnable whenDone) {
+        if (!tooBig && length > 0) {
+            out.write(Unpooled.wrappedBuffer(body, 0, length));
+        }
+        out.flush();
+        whenDone.run();
+    }
+
+    private ObjectNode parse() {
+        try {
+            JsonNode node = JSON.readTree(body, 0, length);
+            return node instanceof ObjectNode ? (ObjectNode) node : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** A tool call a hook watches, where it sits in the body, and what the hooks said. */
+    private static final class Call {
+        final ArrayNode list;
+        final int index;
+        final String id;
+        final String name;
+        final JsonNode input;
+        ToolGate.Denial denial;
+
+        Call(ArrayNode list, int index, String id, String name, JsonNode input) {
+            this.list = list;
+            this.index = index;
+            this.id = id;
+            this.name = name;
+            this.input = input;
+        }
+    }
+
+    private List<Call> calls(ObjectNode response) {
+        List<Call> calls = new ArrayList<>();
+        JsonNode list = switch (api) {
+            case MESSAGES -> response.path("content");
+            case RESPONSES -> response.path("output");
+            default -> response.path("choices").path(0).path("message").path("tool_calls");
+        };
+        if (!list.isArray()) {
+            return calls;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode part = list.get(i);
+            String type = part.path("type").asText();
+            Call call = null;
+            if (api == Api.MESSAGES && "tool_use".equals(type)) {
+                call = new Call((ArrayNode) list, i, part.path("id").asText(null), part.path("name").asText(""),
+                        part.path("input"));
+            } else if (api == Api.RESPONSES && ("function_call".equals(type) || "custom_tool_call".equals(type))) {
+                JsonNode input = "custom_tool_call".equals(type) ? part.path("input")
+                        : Turn.parseArguments(part.path("arguments"));
+                call = new Call((ArrayNode) list, i, part.path("call_id").asText(null), part.path("name").asText(""),
+                        input);
+            } else if (api == Api.CHAT) {
+                JsonNode function = part.path("function");
+                call = new Call((ArrayNode) list, i, part.path("id").asText(null), function.path("name").asText(""),
+                        Turn.parseArguments(function.path("arguments")));
+            }
+            if (call != null && judge.wants(call.name)) {
+                calls.add(call);
+            }
+        }
+        return calls;
+    }
+
+    private void rewrite(ObjectNode response, List<Call> calls) {
+        int denied = 0;
+        StringBuilder chatText = new StringBuilder();
+        for (int i = calls.size() - 1; i >= 0; i--) { // from the end, so removals keep earlier indexes
+            Call call = calls.get(i);
+            if (call.denial == null) {
+                continue;
+            }
+            denied++;
+            String text = call.denial.text(call.name);
+            switch (api) {
+                case MESSAGES -> call.list.set(call.index, JSON.createObjectNode().put("type", "text").put("text", text));
+                case RESPONSES -> {
+                    ObjectNode item = JSON.createObjectNode().put("id", "msg_interpose_" + call.id)
+                            .put("type", "message").put("status", "completed").put("role", "assistant");
+                    item.putArray("content").addObject().put("type", "output_text").put("text", text)
+                            .putArray("annotations");
+                    call.list.set(call.index, item);
+                }
+                default -> {
+                    call.list.remove(call.index);
+                    chatText.insert(0, (chatText.length() == 0 ? "" : "\n") + text);
+                }
+            }
+        }
+        int callsLeft = countCalls(response);
+        if (api == Api.MESSAGES && callsLeft == 0 && "tool_use".equals(response.path("stop_reason").asText())) {
+            response.put("stop_reason", "end_turn");
+        }
+        if (api == Api.CHAT && denied > 0) {
+            ObjectNode choice = (ObjectNode) response.path("choices").path(0);
+            ObjectNode message = (ObjectNode) choice.path("message");
+            String before = message.path("content").isTextual() ? message.path("content").asText() + "\n\n" : "";
+            message.put("content", before + chatText);
+            if (callsLeft == 0) {
+                message.remove("tool_calls");
+                choice.put("finish_reason", "stop");
+            }
+        }
+    }
+
+    private int countCalls(ObjectNode response) {
+        int n = 0;
+        if (api == Api.CHAT) {
+            return response.path("choices").path(0).path("message").path("tool_calls").size();
+        }
+        for (JsonNode part : api == Api.MESSAGES ? response.path("content") : response.path("output")) {
+            String type = part.path("type").asText();
+            if ("tool_use".equals(type) || "function_call".equals(type) || "custom_tool_call".equals(type)) {
+                n++;
+            }
+        }
+        return n;
+    }
+}
