@@ -3,7 +3,7 @@ package dev.interpose.config;
 import java.nio.file.Path;
 
 /**
- * One hook, command or agent found in an extension folder, whether it loaded, and whether one of higher
+ * One hook, command, agent or plugin jar found in an extension folder, whether it loaded, and whether one of higher
  * precedence with the same name hides it.
  *
  * @param kind     what it is
@@ -14,25 +14,28 @@ import java.nio.file.Path;
  * @param error    why it failed to load, or null
  * @param hiddenBy the file of the same-named extension that takes precedence, or null
  * @param hook     how to run it, for a hook that loaded; else null
+ * @param version  for a plugin jar, its size and modification time, so a replaced jar counts as a change;
+ *                 else null
  */
 public record Extension(Kind kind, String name, Path file, String scope, String error, Path hiddenBy,
-        HookDefinition hook) {
+        HookDefinition hook, String version) {
 
     Extension(Kind kind, String name, Path file, String scope, String error, Path hiddenBy) {
-        this(kind, name, file, scope, error, hiddenBy, null);
+        this(kind, name, file, scope, error, hiddenBy, null, null);
     }
 
     static Extension hook(HookDefinition hook, Path file, String scope) {
-        return new Extension(Kind.HOOK, hook.name(), file, scope, null, null, hook);
+        return new Extension(Kind.HOOK, hook.name(), file, scope, null, null, hook, null);
     }
 
-    public enum Kind { HOOK, COMMAND, AGENT }
+    /** What there is: script hooks, commands, agents, and jars of in-process Java hooks. */
+    public enum Kind { HOOK, COMMAND, AGENT, PLUGIN }
 
     public boolean loaded() {
         return error == null;
     }
 
     Extension hiddenBy(Path winner) {
-        return new Extension(kind, name, file, scope, error, winner, hook);
+        return new Extension(kind, name, file, scope, error, winner, hook, version);
     }
 }

@@ -29,6 +29,8 @@ import java.util.stream.Stream;
  *   <li>commands: {@code *.md} under {@code .interpose/commands/}, {@code .codexplus/commands/},
  *       {@code .claude/commands/}; subfolders namespace them ({@code git/pr.md} is {@code git:pr})</li>
  *   <li>agents: {@code *.md} in {@code .interpose/agents/}, {@code .codexplus/agents/}, {@code .claude/agents/}</li>
+ *   <li>plugins: {@code *.jar} in {@code .interpose/plugins/}, each holding in-process Java hooks; all load,
+ *       project and user (the jar is opened by the proxy, not here)</li>
  * </ul>
  */
 public final class Extensions {
@@ -50,6 +52,7 @@ public final class Extensions {
                 folders.add(base.resolve(folder).resolve("commands"));
                 folders.add(base.resolve(folder).resolve("agents"));
             }
+            folders.add(base.resolve(".interpose").resolve("plugins"));
         }
         return folders;
     }
@@ -71,7 +74,8 @@ public final class Extensions {
             }
             // Every hook runs (Claude Code merges user and project hooks); commands and agents are looked up by
             // name, so only the first of a name counts.
-            found.addAll(kind == Extension.Kind.HOOK ? ofKind : resolveNames(ofKind));
+            boolean allRun = kind == Extension.Kind.HOOK || kind == Extension.Kind.PLUGIN;
+            found.addAll(allRun ? ofKind : resolveNames(ofKind));
         }
         return found;
     }
@@ -89,6 +93,11 @@ public final class Extensions {
                     break;
                 case COMMAND:
                     markdown(kind, root.resolve("commands"), true, scope, out);
+                    break;
+                case PLUGIN:
+                    if (folder.equals(".interpose")) {
+                        plugins(root.resolve("plugins"), scope, out);
+                    }
                     break;
                 default:
                     markdown(kind, root.resolve("agents"), false, scope, out);
@@ -113,6 +122,21 @@ public final class Extensions {
                 out.add(new Extension(Extension.Kind.HOOK, name, file, scope, e.getMessage(), null));
             } catch (IOException e) {
                 out.add(new Extension(Extension.Kind.HOOK, name, file, scope, "cannot read: " + e.getMessage(), null));
+            }
+        }
+    }
+
+    private static void plugins(Path dir, String scope, List<Extension> out) {
+        for (Path jar : list(dir, false)) {
+            String name = jar.getFileName().toString();
+            if (!name.endsWith(".jar")) {
+                continue;
+            }
+            try {
+                String version = Files.size(jar) + "@" + Files.getLastModifiedTime(jar).toMillis();
+                out.add(new Extension(Extension.Kind.PLUGIN, name, jar, scope, null, null, null, version));
+            } catch (IOException e) {
+                out.add(new Extension(Extension.Kind.PLUGIN, name, jar, scope, "cannot read: " + e.getMessage(), null));
             }
         }
     }

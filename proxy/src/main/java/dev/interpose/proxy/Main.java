@@ -9,6 +9,7 @@ import dev.interpose.config.ConfigPaths;
 import dev.interpose.config.ConfigWatcher;
 import dev.interpose.config.Extension;
 import dev.interpose.config.Extensions;
+import dev.interpose.hooks.Plugins;
 import dev.interpose.config.Setting;
 import java.nio.file.Path;
 import dev.interpose.proxy.server.InterposeServer;
@@ -260,9 +261,9 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** {@code interpose list}: every hook, command and agent found, where from, and what failed to load. */
+    /** {@code interpose list}: every hook, command, agent and plugin found, where from, and what failed to load. */
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "List the hooks, commands and agents found; exit 1 when any failed to load.")
+            description = "List the hooks, commands, agents and plugins found; exit 1 when any failed to load.")
     static final class ListCommand implements Callable<Integer> {
         @Option(names = "--project-dir", paramLabel = "DIR", description = "Project directory (default: the current one).")
         Path projectDir;
@@ -279,10 +280,18 @@ public final class Main implements Callable<Integer> {
                     System.out.println("  (none)");
                 }
                 for (Extension e : ofKind) {
-                    String state = !e.loaded() ? "  FAILED: " + e.error()
-                            : e.hiddenBy() != null ? "  (hidden by " + e.hiddenBy() + ")" : "";
+                    String error = e.error();
+                    String hooks = "";
+                    if (error == null && kind == Extension.Kind.PLUGIN) {
+                        Plugins.Plugin plugin = Plugins.load(e.file());
+                        error = plugin.error();
+                        hooks = "  hooks: " + plugin.hooks().stream().map(h -> h.name() + " " + h.events().stream()
+                                .map(dev.interpose.config.HookEvent::wireName).toList()).toList();
+                    }
+                    String state = error != null ? "  FAILED: " + error
+                            : e.hiddenBy() != null ? "  (hidden by " + e.hiddenBy() + ")" : hooks;
                     System.out.printf("  %-28s %-8s %s%s%n", e.name(), e.scope(), e.file(), state);
-                    failed |= !e.loaded();
+                    failed |= error != null;
                 }
             }
             return failed ? 1 : 0;

@@ -79,12 +79,13 @@ final class Reloader {
         }
     }
 
-    /** {@code 2 hooks, 1 command, 0 agents, 1 failed}: those that loaded and are not hidden. */
+    /** {@code 2 hooks, 1 command, 0 agents, 1 plugin, 1 failed}: those that loaded and are not hidden. */
     static String summary(List<Extension> extensions) {
         Map<Extension.Kind, Long> active = Extensions.activeCounts(extensions);
         long failed = extensions.stream().filter(e -> !e.loaded()).count();
         return plural(active.get(Extension.Kind.HOOK), "hook") + ", " + plural(active.get(Extension.Kind.COMMAND),
-                "command") + ", " + plural(active.get(Extension.Kind.AGENT), "agent") + ", " + failed + " failed";
+                "command") + ", " + plural(active.get(Extension.Kind.AGENT), "agent") + ", "
+                + plural(active.get(Extension.Kind.PLUGIN), "plugin") + ", " + failed + " failed";
     }
 
     private static String plural(long n, String noun) {

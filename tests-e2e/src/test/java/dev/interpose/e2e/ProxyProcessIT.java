@@ -134,7 +134,7 @@ class ProxyProcessIT {
         java.nio.file.Path home = java.nio.file.Files.createDirectories(dir.resolve("home"));
         try (InterposeProcess proxy = InterposeProcess.start(Map.of("JAVA_TOOL_OPTIONS", "-Duser.home=" + home),
                 "--project-dir", project.toString())) {
-            proxy.awaitLine("extensions: 0 hooks, 0 commands, 0 agents, 0 failed");
+            proxy.awaitLine("extensions: 0 hooks, 0 commands, 0 agents, 0 plugins, 0 failed");
             assertThat(health(proxy).path("extensions").toString())
                     .isEqualTo("{\"hooks\":0,\"commands\":0,\"agents\":0,\"failed\":0}");
 
@@ -142,12 +142,12 @@ class ProxyProcessIT {
             java.nio.file.Files.createDirectories(hook.getParent());
             java.nio.file.Files.writeString(hook, "#!/bin/sh\n# interpose-event: UserPromptSubmit\nexit 0\n");
             hook.toFile().setExecutable(true);
-            proxy.awaitLine("extensions reloaded: 1 hook, 0 commands, 0 agents, 0 failed");
+            proxy.awaitLine("extensions reloaded: 1 hook, 0 commands, 0 agents, 0 plugins, 0 failed");
 
             java.nio.file.Path command = project.resolve(".claude/commands/git/pr.md");
             java.nio.file.Files.createDirectories(command.getParent());
             java.nio.file.Files.writeString(command, "Open a PR for $ARGUMENTS\n");
-            proxy.awaitLine("extensions reloaded: 1 hook, 1 command, 0 agents, 0 failed");
+            proxy.awaitLine("extensions reloaded: 1 hook, 1 command, 0 agents, 0 plugins, 0 failed");
 
             java.nio.file.Path agent = home.resolve(".claude/agents/reviewer.md");
             java.nio.file.Files.createDirectories(agent.getParent());
@@ -159,7 +159,7 @@ class ProxyProcessIT {
             proxy.awaitLine("extensions reloaded: 2 hooks, 1 command, 1 agent, 0 failed");
 
             java.nio.file.Files.writeString(agent, "---\nname: [oops\n---\nReview the diff.\n");
-            proxy.awaitLine("extensions reloaded: 2 hooks, 1 command, 0 agents, 1 failed");
+            proxy.awaitLine("extensions reloaded: 2 hooks, 1 command, 0 agents, 0 plugins, 1 failed");
             assertThat(proxy.awaitLine("agent reviewer failed to load from " + agent))
                     .contains("front matter is not valid YAML at line 2");
             assertThat(health(proxy).path("extensions").toString())

@@ -48,6 +48,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.interpose.hooks.Hook;
 import dev.interpose.hooks.HookPipeline;
+import dev.interpose.hooks.Plugins;
 import dev.interpose.hooks.ScriptHook;
 import dev.interpose.proxy.hook.HookLog;
 import dev.interpose.proxy.hook.Hooks;
@@ -125,12 +126,23 @@ public final class InterposeServer {
                 registry);
     }
 
-    /** The hooks of these extensions: each hook that loaded, run as a script. */
+    /** The hooks of these extensions: each script hook that loaded, and the Java hooks of each plugin jar. */
     private Hooks hooks(List<Extension> extensions) {
         List<Hook> hooks = new ArrayList<>();
         for (Extension e : extensions) {
-            if (e.loaded() && e.hook() != null) {
+            if (!e.loaded()) {
+                continue;
+            }
+            if (e.hook() != null) {
                 hooks.add(new ScriptHook(e.hook(), projectDir, hookExecutor));
+            } else if (e.kind() == Extension.Kind.PLUGIN) {
+                Plugins.Plugin plugin = Plugins.load(e.file());
+                if (plugin.error() != null) {
+                    LOG.warn("plugin {} failed to load from {}: {}", e.name(), e.file(), plugin.error());
+                } else {
+                    LOG.info("plugin {} loaded: {}", e.name(), plugin.hooks().stream().map(Hook::name).toList());
+                }
+                hooks.addAll(plugin.hooks());
             }
         }
         HookPipeline pipeline = new HookPipeline(hooks, hookExecutor);
