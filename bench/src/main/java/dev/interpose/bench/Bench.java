@@ -12,6 +12,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.BufferedReader;
 import java.io.File;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +20,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
@@ -61,6 +64,10 @@ public final class Bench implements Callable<Integer> {
 
     @Option(names = "--connections", description = "Connections for the throughput run (default: ${DEFAULT-VALUE}).")
     int connections = 64;
+
+    @Option(names = "--hooks", description = "Also measure what a hook costs: the concurrency-1 run through proxies "
+            + "with no hook, an in-process Java PreRequest hook, and a script PreRequest hook.")
+    boolean hooks;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Bench()).execute(args));
@@ -125,6 +132,9 @@ public final class Bench implements Callable<Integer> {
                 row("first SSE event p50", d1.firstByte(), r1.firstByte(), 50);
             }
 
+            if (hooks) {
+                hookCosts(clientLoop, clientType, upstream.port(), claudeBody, p1, warm, measure);
+            }
             System.out.printf(Locale.ROOT, "%nproxy access log: %s (%d lines)%n", log, Files.lines(log).count());
             return 0;
         } finally {
@@ -136,12 +146,58 @@ public final class Bench implements Callable<Integer> {
         }
     }
 
-    private Process startProxy(int upstreamPort, Path log) throws Exception {
+    /**
+     * The concurrency-1 Claude Code run through a proxy with one {@code PreRequest} hook, in-process and as a
+     * script, against {@code plain} (the same run through the proxy without hooks).
+     */
+    private void hookCosts(EventLoopGroup clientLoop, Class<? extends Channel> clientType, int upstreamPort,
+            byte[] body, LoadClient.Result plain, long warm, long measure) throws Exception {
+        Path java = Files.createTempDirectory("interpose-bench-java-hook");
+        Path plugins = Files.createDirectories(java.resolve(".interpose/plugins"));
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(plugins.resolve("bench-hook.jar")));
+                InputStream type = Bench.class.getResourceAsStream("BenchHook.class")) {
+            jar.putNextEntry(new JarEntry(BenchHook.class.getName().replace('.', '/') + ".class"));
+            type.transferTo(jar);
+            jar.putNextEntry(new JarEntry("META-INF/services/dev.interpose.hooks.Hook"));
+            jar.write((BenchHook.class.getName() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        Path script = Files.createTempDirectory("interpose-bench-script-hook");
+        Path hook = Files.createDirectories(script.resolve(".interpose/hooks")).resolve("bench.sh");
+        Files.writeString(hook, "#!/bin/sh\n# interpose-event: PreRequest\ncat > /dev/null\n");
+        hook.toFile().setExecutable(true);
+
+        LoadClient.Result[] results = new LoadClient.Result[2];
+        Path[] projects = {java, script};
+        for (int i = 0; i < 2; i++) {
+            Path log = Files.createTempFile("interpose-bench-hooked", ".log");
+            Process proxy = startProxy(upstreamPort, log, "--project-dir", projects[i].toString());
+            try {
+                int port = awaitPort(proxy, log);
+                LoadClient.run(clientLoop, clientType, port, "/v1/messages?beta=true", body, "sse", 1, 0, warm * 2);
+                results[i] = LoadClient.run(clientLoop, clientType, port, "/v1/messages?beta=true", body, "sse", 1,
+                        warm, measure);
+            } finally {
+                proxy.toHandle().destroy();
+                proxy.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+        System.out.printf(Locale.ROOT, "%nconcurrency 1, the same Claude Code request with one PreRequest hook "
+                + "(%d requests Java hook, %d script hook)%n", results[0].requests(), results[1].requests());
+        System.out.printf(Locale.ROOT, "  %-22s %12s %12s %12s%n", "", "no hook", "Java hook", "added");
+        row("latency p50", plain.latency(), results[0].latency(), 50);
+        row("latency p99", plain.latency(), results[0].latency(), 99);
+        System.out.printf(Locale.ROOT, "  %-22s %12s %12s %12s%n", "", "no hook", "script hook", "added");
+        row("latency p50", plain.latency(), results[1].latency(), 50);
+        row("latency p99", plain.latency(), results[1].latency(), 99);
+    }
+
+    private Process startProxy(int upstreamPort, Path log, String... extra) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(javaBin));
         command.addAll(proxyJvmArgs);
         command.addAll(java.util.List.of("-jar", proxyJar.toString(), "--port", "0",
                 "--upstream", "anthropic=http://127.0.0.1:" + upstreamPort));
+        command.addAll(java.util.List.of(extra));
         return new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
     }
