@@ -266,4 +266,45 @@ class ResponseHooksTest {
             assertThat(send(proxy, "/v1/messages", "x-api-key", "k").body()).isEqualTo(anthropic);
         }
     }
+
+    @Test
+    void aBashAndAPythonHookEachSeeEveryEventOfAToolRoundTrip() throws Exception {
+        Path seen = project.resolve("seen.log");
+        String events = "# interpose-event: SessionStart, UserPromptSubmit, PostToolUse, PreRequest, PreToolUse, "
+                + "PostResponse, Stop";
+        hook("record.sh", "#!/usr/bin/env bash", events,
+                "jq -r '\"bash \" + .hook_event_name + \" \" + (.prompt // .tool_name // .response.stop_reason // \"-\")' >> "
+                        + seen);
+        hook("record.py", "#!/usr/bin/env python3", events, "import json, sys", "e = json.load(sys.stdin)",
+                "detail = e.get('prompt') or e.get('tool_name') or (e.get('response') or {}).get('stop_reason') or '-'",
+                "open('" + seen + "', 'a').write('python ' + e['hook_event_name'] + ' ' + detail + '\\n')");
+        upstream.stubFor(post(urlPathEqualTo("/v1/messages")).atPriority(5).willReturn(aResponse().withStatus(200)
+                .withHeader("content-type", "text/event-stream").withBody(ANTHROPIC_TOOL)));
+        upstream.stubFor(post(urlPathEqualTo("/v1/messages")).atPriority(1)
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("tool_result"))
+                .willReturn(aResponse().withStatus(200).withHeader("content-type", "text/event-stream")
+                        .withBody(ANTHROPIC_TEXT)));
+        String typed = "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"read x\"}]}";
+        String results = "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"read x\"},"
+                + "{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"tu_1\",\"name\":\"Read\","
+                + "\"input\":{\"file_path\":\"/x\"}}]},{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\","
+                + "\"tool_use_id\":\"tu_1\",\"content\":\"hello\"}]}]}";
+        try (TestProxy proxy = proxy()) {
+            for (String body : List.of(typed, results)) {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(proxy.uri("/v1/messages"))
+                        .header("x-api-key", "k").header("x-claude-code-session-id", "s-9")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.body()).contains("message_stop");
+            }
+            List<String> expected = new ArrayList<>();
+            for (String lang : List.of("bash", "python")) {
+                expected.addAll(List.of(lang + " SessionStart -", lang + " UserPromptSubmit read x",
+                        lang + " PreRequest -", lang + " PreToolUse Read", lang + " PostResponse tool_use",
+                        lang + " PostToolUse Read", lang + " PreRequest -", lang + " PostResponse end_turn",
+                        lang + " Stop end_turn"));
+            }
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(Files.readAllLines(seen))
+                    .containsExactlyInAnyOrderElementsOf(expected));
+        }
+    }
 }
