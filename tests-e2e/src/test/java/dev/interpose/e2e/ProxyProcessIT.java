@@ -136,7 +136,7 @@ class ProxyProcessIT {
                 "--project-dir", project.toString())) {
             proxy.awaitLine("extensions: 0 hooks, 0 commands, 0 agents, 0 plugins, 0 failed");
             assertThat(health(proxy).path("extensions").toString())
-                    .isEqualTo("{\"hooks\":0,\"commands\":0,\"agents\":0,\"failed\":0}");
+                    .isEqualTo("{\"hooks\":0,\"commands\":0,\"agents\":0,\"plugins\":0,\"failed\":0}");
 
             java.nio.file.Path hook = project.resolve(".interpose/hooks/guard.sh");
             java.nio.file.Files.createDirectories(hook.getParent());
@@ -152,18 +152,18 @@ class ProxyProcessIT {
             java.nio.file.Path agent = home.resolve(".claude/agents/reviewer.md");
             java.nio.file.Files.createDirectories(agent.getParent());
             java.nio.file.Files.writeString(agent, "---\nname: reviewer\n---\nReview the diff.\n");
-            proxy.awaitLine("extensions reloaded: 1 hook, 1 command, 1 agent, 0 failed");
+            proxy.awaitLine("extensions reloaded: 1 hook, 1 command, 1 agent, 0 plugins, 0 failed");
 
             java.nio.file.Files.writeString(project.resolve(".claude/settings.json"), "{\"hooks\": {\"PreToolUse\": "
                     + "[{\"matcher\": \"Bash\", \"hooks\": [{\"type\": \"command\", \"command\": \"true\"}]}]}}");
-            proxy.awaitLine("extensions reloaded: 2 hooks, 1 command, 1 agent, 0 failed");
+            proxy.awaitLine("extensions reloaded: 2 hooks, 1 command, 1 agent, 0 plugins, 0 failed");
 
             java.nio.file.Files.writeString(agent, "---\nname: [oops\n---\nReview the diff.\n");
             proxy.awaitLine("extensions reloaded: 2 hooks, 1 command, 0 agents, 0 plugins, 1 failed");
             assertThat(proxy.awaitLine("agent reviewer failed to load from " + agent))
                     .contains("front matter is not valid YAML at line 2");
             assertThat(health(proxy).path("extensions").toString())
-                    .isEqualTo("{\"hooks\":2,\"commands\":1,\"agents\":0,\"failed\":1}");
+                    .isEqualTo("{\"hooks\":2,\"commands\":1,\"agents\":0,\"plugins\":0,\"failed\":1}");
             // Only extension files changed: the configuration was not reloaded, its connections kept.
             assertThat(proxy.stdout()).noneMatch(l -> l.contains("configuration reloaded"));
             assertThat(proxy.stop()).isZero();
