@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.interpose.proxy.body.HeapBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -29,8 +29,7 @@ final class BodyGate implements ResponseGate {
     private final ToolGate.Judge judge;
     private final Executor loop;
     private final Output out;
-    private byte[] body = new byte[8192];
-    private int length;
+    private HeapBytes body = new HeapBytes(8192);
     private boolean tooBig;
     private boolean cancelled;
 
@@ -46,21 +45,16 @@ final class BodyGate implements ResponseGate {
         if (cancelled) {
             return;
         }
-        int n = chunk.readableBytes();
-        if (tooBig || length + n > MAX_BYTES) {
+        if (tooBig || body.length() + chunk.readableBytes() > MAX_BYTES) {
             if (!tooBig) {
                 tooBig = true; // too big to judge: what was held goes out, the rest follows as it comes
-                out.write(Unpooled.wrappedBuffer(body, 0, length));
+                out.write(Unpooled.wrappedBuffer(body.array(), 0, body.length()));
             }
             out.write(Unpooled.copiedBuffer(chunk));
             out.flush();
             return;
         }
-        if (length + n > body.length) {
-            body = Arrays.copyOf(body, Math.max(body.length * 2, length + n));
-        }
-        chunk.getBytes(chunk.readerIndex(), body, length, n);
-        length += n;
+        body.append(chunk);
     }
 
     @Override
@@ -105,8 +99,8 @@ final class BodyGate implements ResponseGate {
     }
 
     private void pass(Runnable whenDone) {
-        if (!tooBig && length > 0) {
-            out.write(Unpooled.wrappedBuffer(body, 0, length));
+        if (!tooBig && body.length() > 0) {
+            out.write(Unpooled.wrappedBuffer(body.array(), 0, body.length()));
         }
         out.flush();
         whenDone.run();
@@ -114,7 +108,7 @@ final class BodyGate implements ResponseGate {
 
     private ObjectNode parse() {
         try {
-            JsonNode node = JSON.readTree(body, 0, length);
+            JsonNode node = JSON.readTree(body.array(), 0, body.length());
             return node instanceof ObjectNode ? (ObjectNode) node : null;
         } catch (IOException e) {
             return null;

@@ -6,13 +6,13 @@ import dev.interpose.config.HookEvent;
 import dev.interpose.hooks.HookPipeline;
 import dev.interpose.hooks.HookRun;
 import dev.interpose.proxy.body.ContentCodings;
+import dev.interpose.proxy.body.HeapBytes;
 import dev.interpose.proxy.stream.SseDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -71,8 +71,7 @@ public final class ResponseHooks {
         private final boolean after;
         private ResponseAssembler assembler;
         private SseDecoder sse;
-        private byte[] json;
-        private int jsonLength;
+        private HeapBytes json;
         private String encoding;
 
         private Tap(Api api, RequestHooks.Meta meta) {
@@ -105,7 +104,7 @@ public final class ResponseHooks {
                 if (stream) {
                     sse = new SseDecoder(assembler, MAX_EVENT_BYTES);
                 } else {
-                    json = new byte[0];
+                    json = new HeapBytes(8192);
                     this.encoding = identity ? null : encoding;
                 }
             }
@@ -123,17 +122,12 @@ public final class ResponseHooks {
             if (sse != null) {
                 sse.feed(bytes);
             } else if (json != null) {
-                int n = bytes.readableBytes();
-                if (jsonLength + n > MAX_JSON_BYTES) {
+                if (json.length() + bytes.readableBytes() > MAX_JSON_BYTES) {
                     json = null;
                     assembler = null; // too big to assemble; the hooks are not run on half a body
                     return;
                 }
-                if (jsonLength + n > json.length) {
-                    json = Arrays.copyOf(json, Math.max(json.length * 2, jsonLength + n));
-                }
-                bytes.getBytes(bytes.readerIndex(), json, jsonLength, n);
-                jsonLength += n;
+                json.append(bytes);
             }
         }
 
@@ -144,11 +138,11 @@ public final class ResponseHooks {
             if (done == null) {
                 return;
             }
-            byte[] body = json;
-            int length = jsonLength;
+            HeapBytes body = json;
             String coding = encoding;
             json = null;
-            CompletableFuture.runAsync(() -> afterResponse(done, body, length, coding), executor);
+            CompletableFuture.runAsync(() -> afterResponse(done, body == null ? null : body.array(),
+                    body == null ? 0 : body.length(), coding), executor);
         }
 
         private void afterResponse(ResponseAssembler assembler, byte[] body, int length, String coding) {

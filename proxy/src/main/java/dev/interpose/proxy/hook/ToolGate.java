@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.interpose.proxy.body.HeapBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,8 +58,7 @@ public final class ToolGate implements ResponseGate {
     private final Executor loop;
     private final Output out;
 
-    private byte[] pending = new byte[8192];
-    private int pendingLength;
+    private final HeapBytes pending = new HeapBytes(8192);
     private int scanned;
     private boolean lineEmpty = true;
     private boolean lastCr;
@@ -98,12 +97,7 @@ public final class ToolGate implements ResponseGate {
         if (cancelled) {
             return;
         }
-        int n = chunk.readableBytes();
-        if (pendingLength + n > pending.length) {
-            pending = Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLength + n));
-        }
-        chunk.getBytes(chunk.readerIndex(), pending, pendingLength, n);
-        pendingLength += n;
+        pending.append(chunk);
         frame();
         pump();
         out.flush();
@@ -114,9 +108,9 @@ public final class ToolGate implements ResponseGate {
         if (cancelled) {
             return;
         }
-        if (pendingLength > 0) {
-            queue.add(Event.raw(Arrays.copyOf(pending, pendingLength))); // no blank line after the last event
-            pendingLength = 0;
+        if (pending.length() > 0) {
+            queue.add(Event.raw(pending.copy(0, pending.length()))); // no blank line after the last event
+            pending.discard(pending.length());
             scanned = 0;
         }
         ended = true;
@@ -141,9 +135,11 @@ public final class ToolGate implements ResponseGate {
     // --- framing: whole events out of the byte stream ---
 
     private void frame() {
+        byte[] bytes = pending.array();
+        int length = pending.length();
         int eventStart = 0;
-        for (int i = scanned; i < pendingLength; i++) {
-            byte b = pending[i];
+        for (int i = scanned; i < length; i++) {
+            byte b = bytes[i];
             if (b == '\n' && lastCr) {
                 lastCr = false; // the LF of a CRLF
                 continue;
@@ -152,12 +148,12 @@ public final class ToolGate implements ResponseGate {
             if (b == '\n' || b == '\r') {
                 if (lineEmpty) {
                     int end = i + 1;
-                    if (b == '\r' && end < pendingLength && pending[end] == '\n') {
+                    if (b == '\r' && end < length && bytes[end] == '\n') {
                         end++;
                         i++;
                         lastCr = false;
                     }
-                    queue.add(Event.parse(Arrays.copyOfRange(pending, eventStart, end)));
+                    queue.add(Event.parse(pending.copy(eventStart, end)));
                     eventStart = end;
                 }
                 lineEmpty = true;
@@ -165,13 +161,12 @@ public final class ToolGate implements ResponseGate {
                 lineEmpty = false;
             }
         }
-        if (pendingLength - eventStart > MAX_EVENT_BYTES) {
-            queue.add(Event.raw(Arrays.copyOfRange(pending, eventStart, pendingLength)));
-            eventStart = pendingLength;
+        if (length - eventStart > MAX_EVENT_BYTES) {
+            queue.add(Event.raw(pending.copy(eventStart, length)));
+            eventStart = length;
         }
-        System.arraycopy(pending, eventStart, pending, 0, pendingLength - eventStart);
-        pendingLength -= eventStart;
-        scanned = pendingLength;
+        pending.discard(eventStart);
+        scanned = pending.length();
     }
 
     // --- the events, in order ---

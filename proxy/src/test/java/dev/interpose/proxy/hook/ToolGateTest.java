@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.interpose.proxy.Fixtures;
+import dev.interpose.proxy.HookFiles;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
@@ -88,14 +89,8 @@ class ToolGateTest {
         return sink.text();
     }
 
-    private static List<JsonNode> events(String sse) throws Exception {
-        List<JsonNode> out = new ArrayList<>();
-        for (String line : sse.split("\n")) {
-            if (line.startsWith("data: {")) {
-                out.add(JSON.readTree(line.substring(6)));
-            }
-        }
-        return out;
+    private static List<JsonNode> events(String sse) {
+        return HookFiles.events(sse);
     }
 
     @ParameterizedTest

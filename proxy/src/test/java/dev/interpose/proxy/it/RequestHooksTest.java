@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.interpose.proxy.Fixtures;
+import dev.interpose.proxy.HookFiles;
 import dev.interpose.proxy.TestProxy;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -53,11 +53,8 @@ class RequestHooksTest {
         upstream.stop();
     }
 
-    private void hook(String name, String... lines) throws Exception {
-        Path file = project.resolve(".interpose/hooks").resolve(name);
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, String.join("\n", lines) + "\n");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    private void hook(String name, String... lines) {
+        HookFiles.script(project, name, lines);
     }
 
     private TestProxy proxy() throws Exception {

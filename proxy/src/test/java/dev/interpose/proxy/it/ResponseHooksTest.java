@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.interpose.proxy.Fixtures;
+import dev.interpose.proxy.HookFiles;
 import dev.interpose.proxy.TestProxy;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,11 +63,8 @@ class ResponseHooksTest {
                 .withHeader("content-type", contentType).withBody(body)));
     }
 
-    private void hook(String name, String... lines) throws Exception {
-        Path file = project.resolve(".interpose/hooks").resolve(name);
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, String.join("\n", lines) + "\n");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    private void hook(String name, String... lines) {
+        HookFiles.script(project, name, lines);
     }
 
     private TestProxy proxy() throws Exception {
@@ -79,14 +76,8 @@ class ResponseHooksTest {
                 .POST(HttpRequest.BodyPublishers.ofString(BODY)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static List<JsonNode> events(String sse) throws Exception {
-        List<JsonNode> out = new ArrayList<>();
-        for (String line : sse.split("\n")) {
-            if (line.startsWith("data: {")) {
-                out.add(JSON.readTree(line.substring(6)));
-            }
-        }
-        return out;
+    private static List<JsonNode> events(String sse) {
+        return HookFiles.events(sse);
     }
 
     @Test
