@@ -1,9 +1,8 @@
 /**
- * Slash commands: finding {@code /name args} in the newest user turn and expanding it from a markdown
- * command file before the request leaves the machine.
+ * Slash commands: finding {@code /name args} at the start of what the person typed ({@link Invocation}),
+ * the commands of a configuration ({@link Catalog}, with the built-in {@code /commands}), and expanding a
+ * command file's template ({@link Expander}: arguments, {@code @file} includes, {@code !`shell`}).
  *
- * <p>Plain Java with no Netty types, called off the event loop. This module is deliberately thin until
- * the slash-commands issue fills it; it already sits in the module graph between {@code config} and
- * {@code proxy}.
+ * <p>Plain Java with no Netty types; {@link Expander} blocks and is called off the event loop.
  */
 package dev.interpose.commands;

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 final class ConfigKeys {
     /** Keys that exist once. */
     static final List<String> FIXED = List.of("listener.host", "listener.port", "listener.max-header-bytes",
-            "listener.max-body-bytes", "upstream-proxy", "drain-timeout", "logging.format");
+            "listener.max-body-bytes", "upstream-proxy", "drain-timeout", "logging.format", "commands.shell",
+            "commands.shell-timeout", "commands.max-include-bytes");
     /** Keys of every upstream, below {@code upstreams.<name>.}. */
     static final List<String> UPSTREAM_FIELDS = List.of("url", "dialect", "connect-timeout", "head-timeout",
             "idle-timeout", "max-idle-connections", "proxy", "tls.ca-file", "tls.verify");
@@ -71,6 +72,14 @@ final class ConfigKeys {
             return index < 0 ? "each route to be a mapping of " + String.join(", ", ROUTE_FIELDS)
                     : "one of: " + String.join(", ", ROUTE_FIELDS.stream().map(f -> "routes[" + index + "]." + f)
                             .toArray(String[]::new));
+        }
+        int dot = key.indexOf('.');
+        if (dot > 0) {
+            String section = key.substring(0, dot + 1);
+            List<String> inSection = FIXED.stream().filter(k -> k.startsWith(section)).toList();
+            if (!inSection.isEmpty()) {
+                return "one of: " + String.join(", ", inSection);
+            }
         }
         return "one of: " + String.join(", ", FIXED) + ", upstreams.<name>.<key>, routes";
     }

@@ -144,6 +144,9 @@ public final class ConfigLoader {
         put("upstream-proxy", "");
         put("drain-timeout", text(Defaults.DRAIN_TIMEOUT));
         put("logging.format", "json");
+        put("commands.shell", String.valueOf(CommandsConfig.DEFAULT.shell()));
+        put("commands.shell-timeout", text(CommandsConfig.DEFAULT.shellTimeout()));
+        put("commands.max-include-bytes", String.valueOf(CommandsConfig.DEFAULT.maxIncludeBytes()));
     }
 
     /** The defaults every upstream shares; {@code keep} leaves values already set alone. */
@@ -221,11 +224,14 @@ public final class ConfigLoader {
         List<RouteConfig> routes = routes();
         Duration drain = duration("drain-timeout");
         LogFormat format = logFormat();
+        boolean shell = bool("commands.shell");
+        Duration shellTimeout = duration("commands.shell-timeout");
+        int maxInclude = integer("commands.max-include-bytes", 0, 64 * 1024 * 1024, "a size in bytes up to 67108864");
         if (!problems.isEmpty()) {
             throw new ConfigException(List.copyOf(problems));
         }
         return new InterposeConfig(new ListenerConfig(host, port, maxHeader, maxBody), upstreams, routes, proxy,
-                drain, format);
+                drain, format, new CommandsConfig(shell, shellTimeout, maxInclude));
     }
 
     private UpstreamConfig upstream(String name, Optional<URI> defaultProxy) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +35,6 @@ import java.util.stream.Stream;
 public final class Extensions {
     private static final List<String> FOLDERS = List.of(".interpose", ".codexplus", ".claude");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private Extensions() {
     }
@@ -223,34 +221,27 @@ public final class Extensions {
             }
             String relative = dir.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
             String name = relative.substring(0, relative.length() - 3).replace('/', ':');
-            out.add(new Extension(kind, name, file, scope, frontMatterError(file), null));
+            String error = kind == Extension.Kind.COMMAND ? commandError(name, file) : frontMatterError(file);
+            out.add(new Extension(kind, name, file, scope, error, null));
         }
     }
 
     /** Why the file's YAML front matter is broken, or null when it has none or it parses to a mapping. */
-    static String frontMatterError(Path file) {
-        String text;
+    private static String commandError(String name, Path file) {
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "cannot read: " + e.getMessage();
-        }
-        if (!text.startsWith("---\n") && !text.startsWith("---\r\n")) {
+            CommandDefinition.read(name, file);
             return null;
+        } catch (FrontMatter.Invalid e) {
+            return e.getMessage();
         }
-        int end = text.indexOf("\n---", 3);
-        if (end < 0) {
-            return "front matter opened with --- on line 1 is never closed";
-        }
-        String yaml = text.substring(text.indexOf('\n') + 1, end + 1);
+    }
+
+    static String frontMatterError(Path file) {
         try {
-            JsonNode node = YAML.readTree(yaml);
-            return node == null || node.isMissingNode() || node.isObject() ? null
-                    : "front matter: expected key: value lines";
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            return "front matter is not valid YAML at line " + (at == null ? "?" : at.getLineNr() + 1) + ": "
-                    + e.getOriginalMessage();
+            FrontMatter.read(file);
+            return null;
+        } catch (FrontMatter.Invalid e) {
+            return e.getMessage();
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.Optional;
  *                       carries the one it actually uses)
  * @param drainTimeout   how long in-flight exchanges may finish after SIGTERM
  * @param logFormat      JSON lines or human text
+ * @param commands       how slash commands expand
  */
 public record InterposeConfig(
         ListenerConfig listener,
@@ -26,7 +27,14 @@ public record InterposeConfig(
         List<RouteConfig> routes,
         Optional<URI> upstreamProxy,
         Duration drainTimeout,
-        LogFormat logFormat) {
+        LogFormat logFormat,
+        CommandsConfig commands) {
+
+    /** A configuration with the default command settings. */
+    public InterposeConfig(ListenerConfig listener, Map<String, UpstreamConfig> upstreams, List<RouteConfig> routes,
+            Optional<URI> upstreamProxy, Duration drainTimeout, LogFormat logFormat) {
+        this(listener, upstreams, routes, upstreamProxy, drainTimeout, logFormat, CommandsConfig.DEFAULT);
+    }
 
     public InterposeConfig {
         Objects.requireNonNull(listener, "listener");
@@ -35,6 +43,7 @@ public record InterposeConfig(
         Objects.requireNonNull(upstreamProxy, "upstreamProxy");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(logFormat, "logFormat");
+        Objects.requireNonNull(commands, "commands");
     }
 
     /** The upstream of that name; the loader guarantees the built-in names exist. */

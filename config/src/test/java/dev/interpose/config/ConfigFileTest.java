@@ -87,8 +87,7 @@ class ConfigFileTest {
         String f = config.toString();
         assertThat(problems(config)).containsExactly(
                 f + ":3:9: listener.prot: unknown key (expected one of: listener.host, listener.port,"
-                        + " listener.max-header-bytes, listener.max-body-bytes, upstream-proxy, drain-timeout,"
-                        + " logging.format, upstreams.<name>.<key>, routes)",
+                        + " listener.max-header-bytes, listener.max-body-bytes)",
                 f + ":2:9: listener.port: \"70000\" (expected: a port from 0 to 65535)",
                 f + ":6:10: upstreams.anthropic.url: \"htp://x\" (expected: an http or https URL with a host and no query)",
                 f + ":10:7: upstreams.anthropic.connect-timeout: \"<mapping>\" (expected: a positive duration such as 500ms, 30s, 5m or 1h)",

@@ -4,19 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.interpose.config.HookDefinition;
 import dev.interpose.config.HookEvent;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A hook run as a process, with Claude Code's protocol: the event as JSON on stdin; exit 0 to go on (stdout
@@ -88,71 +79,15 @@ public final class ScriptHook implements Hook {
     @Override
     public HookResult run(JsonNode input) throws Exception {
         HookEvent event = HookEvent.of(input.path("hook_event_name").asText());
-        ProcessBuilder builder = new ProcessBuilder(definition.command()).directory(projectDir.toFile());
+        ProcessBuilder builder = ProcessRun.in(projectDir, definition.command());
         builder.environment().put("INTERPOSE_PROJECT_DIR", projectDir.toString());
         builder.environment().put("CLAUDE_PROJECT_DIR", projectDir.toString());
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            return HookResult.error("cannot start: " + e.getMessage());
+        ProcessRun run = ProcessRun.run(builder, JSON.writeValueAsBytes(input), definition.timeout(), MAX_STDOUT,
+                MAX_STDERR, io);
+        if (run.failed()) {
+            return HookResult.error(run.failure());
         }
-        byte[] stdin = JSON.writeValueAsBytes(input);
-        CompletableFuture<Void> feed = CompletableFuture.runAsync(() -> write(process.getOutputStream(), stdin), io);
-        CompletableFuture<Capped> out = CompletableFuture.supplyAsync(() -> Capped.read(process.getInputStream(), MAX_STDOUT), io);
-        CompletableFuture<Capped> err = CompletableFuture.supplyAsync(() -> Capped.read(process.getErrorStream(), MAX_STDERR), io);
-        if (!process.waitFor(definition.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-            killTree(process);
-            return HookResult.error("timed out after " + definition.timeout().toMillis() + "ms; process tree killed");
-        }
-        Capped stdout;
-        Capped stderr;
-        try {
-            feed.get(5, TimeUnit.SECONDS);
-            stdout = out.get(5, TimeUnit.SECONDS);
-            stderr = err.get(5, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            // It exited, but a child it left behind holds its output open.
-            killTree(process);
-            return HookResult.error("exited but a child process kept its output open; killed");
-        } catch (ExecutionException e) {
-            return HookResult.error("cannot read its output: " + e.getCause());
-        }
-        return ScriptOutput.interpret(event, process.exitValue(), stdout.text(), stdout.truncated(), stderr.text());
-    }
-
-    private static void write(OutputStream stdin, byte[] bytes) {
-        try (stdin) {
-            stdin.write(bytes);
-        } catch (IOException e) {
-            // The hook did not read its input (or exited first): not an error of the hook.
-        }
-    }
-
-    private static void killTree(Process process) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-    }
-
-    /** A stream read to its end, the first {@code max} bytes kept. */
-    record Capped(String text, boolean truncated) {
-        static Capped read(InputStream in, int max) {
-            ByteArrayOutputStream kept = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            boolean truncated = false;
-            try (in) {
-                int n;
-                while ((n = in.read(buffer)) != -1) {
-                    int room = max - kept.size();
-                    if (room > 0) {
-                        kept.write(buffer, 0, Math.min(n, room));
-                    }
-                    truncated |= n > room;
-                }
-            } catch (IOException e) {
-                // the process was killed: keep what came
-            }
-            return new Capped(kept.toString(StandardCharsets.UTF_8), truncated);
-        }
+        return ScriptOutput.interpret(event, run.exit(), run.stdout().text(), run.stdout().truncated(),
+                run.stderr().text());
     }
 }
