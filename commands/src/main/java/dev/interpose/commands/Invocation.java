@@ -14,12 +14,12 @@ public record Invocation(String name, String arguments) {
     private static final Pattern SLASH = Pattern.compile("/([A-Za-z0-9][A-Za-z0-9_.:-]*)(?:[ \\t\\r\\n]+(.*))?",
             Pattern.DOTALL);
 
-    /** The invocation the text starts with (leading whitespace allowed), or null. Never throws. */
+    /** The invocation the text starts with (its first character must be the slash), or null. Never throws. */
     public static Invocation parse(String typed) {
         if (typed == null) {
             return null;
         }
-        String text = typed.strip();
+        String text = typed.stripTrailing();
         if (text.length() < 2 || text.charAt(0) != '/') {
             return null;
         }

@@ -29,7 +29,8 @@ class CatalogTest {
     @Test
     void invocationsNeedAKnownShapeAndEndAtWhitespace() {
         assertThat(Invocation.parse("/review src/Main.java  ")).isEqualTo(new Invocation("review", "src/Main.java"));
-        assertThat(Invocation.parse("  /git:pr\n\nfix it")).isEqualTo(new Invocation("git:pr", "fix it"));
+        assertThat(Invocation.parse("/git:pr\n\nfix it")).isEqualTo(new Invocation("git:pr", "fix it"));
+        assertThat(Invocation.parse("  /git:pr")).isNull();
         assertThat(Invocation.parse("/review")).isEqualTo(new Invocation("review", ""));
         assertThat(Invocation.parse("/tmp/x")).isNull();
         assertThat(Invocation.parse("look at /review")).isNull();

@@ -45,9 +45,17 @@ public final class RequestHooks {
         this.log = log;
     }
 
-    /** What the hooks decided for a request. */
-    public record Decision(String blockedBy, String reason, byte[] body, boolean stream) {
-        static final Decision UNCHANGED = new Decision(null, null, null, false);
+    /**
+     * What the commands and hooks decided for a request.
+     *
+     * @param blockedBy the hook that blocked it, or null
+     * @param reason    why it was blocked
+     * @param body      the body to send instead, or null to send it unchanged
+     * @param stream    whether the client asked for a stream (for a reply the proxy gives itself)
+     * @param reply     text the proxy answers with itself instead of forwarding ({@code /commands}), or null
+     */
+    public record Decision(String blockedBy, String reason, byte[] body, boolean stream, String reply) {
+        static final Decision UNCHANGED = new Decision(null, null, null, false, null);
 
         public boolean blocked() {
             return blockedBy != null;
@@ -77,14 +85,17 @@ public final class RequestHooks {
         return false;
     }
 
-    /** Runs the hooks on the hook executor; never completes exceptionally (a failure leaves the body as it is). */
-    public CompletableFuture<Decision> apply(byte[] body, Meta meta) {
+    /**
+     * Expands a slash command (when {@code commands} is given) and runs the hooks, on the hook executor; never
+     * completes exceptionally (a failure leaves the body as it is).
+     */
+    public CompletableFuture<Decision> apply(byte[] body, Meta meta, SlashCommands commands) {
         Consumer<HookRun> onRun = run -> log.record(meta.requestId(), run);
-        return CompletableFuture.supplyAsync(() -> decide(body, meta, onRun), executor)
+        return CompletableFuture.supplyAsync(() -> decide(body, meta, commands, onRun), executor)
                 .exceptionally(e -> Decision.UNCHANGED);
     }
 
-    private Decision decide(byte[] body, Meta meta, Consumer<HookRun> onRun) {
+    private Decision decide(byte[] body, Meta meta, SlashCommands commands, Consumer<HookRun> onRun) {
         JsonNode parsed;
         try {
             parsed = JSON.readTree(body);
@@ -96,8 +107,21 @@ public final class RequestHooks {
         }
         ObjectNode json = (ObjectNode) parsed;
         Turn turn = Turn.forPath(meta.path());
-        String session = sessionId(meta, json);
         boolean changed = false;
+        if (commands != null) {
+            SlashCommands.Result command;
+            try {
+                command = commands.apply(json, turn, meta.requestId());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Decision.UNCHANGED;
+            }
+            if (command.reply() != null) {
+                return new Decision(null, null, null, json.path("stream").asBoolean(), command.reply());
+            }
+            changed = command.expanded();
+        }
+        String session = sessionId(meta, json);
         List<String> contexts = new ArrayList<>();
 
         if (session != null && pipeline.has(HookEvent.SESSION_START, meta.claudeCode())
@@ -110,7 +134,7 @@ public final class RequestHooks {
             ObjectNode input = input(HookEvent.USER_PROMPT_SUBMIT, meta, session).put("prompt", prompt);
             Verdict v = run(HookEvent.USER_PROMPT_SUBMIT, null, meta, input, onRun);
             if (v.blocked()) {
-                return new Decision(v.blockedBy(), v.reason(), null, json.path("stream").asBoolean());
+                return new Decision(v.blockedBy(), v.reason(), null, json.path("stream").asBoolean(), null);
             }
             if (v.prompt() != null) {
                 turn.replacePrompt(json, v.prompt());
@@ -139,7 +163,7 @@ public final class RequestHooks {
             input.set("request", json);
             Verdict v = run(HookEvent.PRE_REQUEST, null, meta, input, onRun);
             if (v.blocked()) {
-                return new Decision(v.blockedBy(), v.reason(), null, json.path("stream").asBoolean());
+                return new Decision(v.blockedBy(), v.reason(), null, json.path("stream").asBoolean(), null);
             }
             if (v.request() instanceof ObjectNode) {
                 json = (ObjectNode) v.request();
@@ -154,7 +178,7 @@ public final class RequestHooks {
             return Decision.UNCHANGED;
         }
         try {
-            return new Decision(null, null, JSON.writeValueAsBytes(json), false);
+            return new Decision(null, null, JSON.writeValueAsBytes(json), false, null);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return Decision.UNCHANGED;
         }

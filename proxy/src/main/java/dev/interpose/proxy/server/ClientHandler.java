@@ -12,6 +12,7 @@ import dev.interpose.proxy.exchange.ExchangeContext;
 import dev.interpose.proxy.exchange.ExchangeRecord;
 import dev.interpose.proxy.exchange.Outcome;
 import dev.interpose.proxy.exchange.RequestInfo;
+import dev.interpose.proxy.hook.Api;
 import dev.interpose.proxy.hook.Hooks;
 import dev.interpose.proxy.hook.RequestHooks;
 import dev.interpose.proxy.hook.ResponseHooks;
@@ -168,8 +169,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 request.protocolVersion().equals(HttpVersion.HTTP_1_1), start);
         boolean claudeCode = info.client() == ClientKind.CLAUDE;
         Hooks hooks = now.hooks();
-        if (!hooks.wants(path, claudeCode)) {
-            startExchange(now, request, info, null); // no hook: no copy, no parse
+        boolean command = Api.of(path) != null && readable
+                && now.commands().mayApply(decoded != null ? Unpooled.wrappedBuffer(decoded) : request.content());
+        if (!command && !hooks.wants(path, claudeCode)) {
+            startExchange(now, request, info, null); // no hook, no command: no copy, no parse
             return;
         }
         RequestHooks.Meta meta = HookHandoff.meta(info, request.headers());
@@ -177,14 +180,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             // The gate reads the stream to hold tool calls back: ask the upstream for it uncompressed.
             request.headers().set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
         }
-        if (!hooks.request().wants(path, claudeCode)) {
+        if (!command && !hooks.request().wants(path, claudeCode)) {
             startExchange(now, request, info, meta);
             return;
         }
         byte[] body = decoded != null ? decoded : io.netty.buffer.ByteBufUtil.getBytes(request.content());
         hooking = true;
         FullHttpRequest held = request;
-        hooks.request().apply(body, meta).thenAccept(decision ->
+        hooks.request().apply(body, meta, command ? now.commands() : null).thenAccept(decision ->
                 ctx.channel().eventLoop().execute(() -> afterHooks(now, held, info, meta, decision)));
     }
 
@@ -206,9 +209,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             request.release();
             return;
         }
-        if (decision.blocked()) {
+        if (decision.blocked() || decision.reply() != null) {
             request.release();
-            write(HookHandoff.blockedReply(now.exchanges(), info, decision), info.keepAlive());
+            write(HookHandoff.reply(now.exchanges(), info, decision), info.keepAlive());
             exchangeEnded();
             return;
         }
@@ -216,8 +219,22 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             FullHttpRequest replaced = request.replace(Unpooled.wrappedBuffer(decision.body()));
             request.release();
             replaced.headers().remove(HttpHeaderNames.CONTENT_ENCODING);
+            String before = info.model();
             info = HookHandoff.withBody(info, decision.body());
-            meta = meta.withModel(info.model());
+            Route again = java.util.Objects.equals(before, info.model()) ? null
+                    : now.router().route(info.path(), replaced.headers(), info.model());
+            if (again != null && !again.equals(info.route())) {
+                // A command or hook chose another model, which another route serves.
+                info = HookHandoff.withRoute(info, again);
+                if (again.rewriteModel() != null && !again.rewriteModel().equals(info.model())) {
+                    FullHttpRequest rewritten = rewriteModel(replaced, null, again.rewriteModel());
+                    if (rewritten != null) {
+                        replaced = rewritten;
+                        info = HookHandoff.withModel(info, again.rewriteModel());
+                    }
+                }
+            }
+            meta = HookHandoff.meta(info, replaced.headers());
             request = replaced;
         }
         startExchange(now, request, info, meta);

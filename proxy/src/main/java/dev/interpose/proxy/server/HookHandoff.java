@@ -9,6 +9,7 @@ import dev.interpose.proxy.exchange.RequestInfo;
 import dev.interpose.proxy.hook.BlockedReply;
 import dev.interpose.proxy.hook.RequestHooks;
 import dev.interpose.proxy.route.ClientKind;
+import dev.interpose.proxy.route.Route;
 import dev.interpose.proxy.stream.Usage;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -46,13 +47,31 @@ final class HookHandoff {
                 model, clientModel, info.bytesIn(), info.keepAlive(), info.http11(), info.startNanos());
     }
 
-    /** The reply to a blocked request, logged and counted as {@code blocked}. */
-    static FullHttpResponse blockedReply(ExchangeContext exchanges, RequestInfo info, RequestHooks.Decision decision) {
-        BlockedReply.Body reply = BlockedReply.of(info.path(), decision.stream(), info.model(), info.requestId(),
-                BlockedReply.text(decision.blockedBy(), decision.reason()));
+    /** The same request sent through another route. */
+    static RequestInfo withRoute(RequestInfo info, Route route) {
+        return new RequestInfo(info.requestId(), info.client(), route, info.method(), info.path(), info.uri(),
+                info.model(), info.clientModel(), info.bytesIn(), info.keepAlive(), info.http11(), info.startNanos());
+    }
+
+    /** The same request once a route rewrote its model. */
+    static RequestInfo withModel(RequestInfo info, String model) {
+        String clientModel = info.clientModel() != null ? info.clientModel() : info.model();
+        return new RequestInfo(info.requestId(), info.client(), info.route(), info.method(), info.path(), info.uri(),
+                model, clientModel, info.bytesIn(), info.keepAlive(), info.http11(), info.startNanos());
+    }
+
+    /**
+     * The proxy's own answer when a hook blocked the request ({@code blocked}) or a command answered it
+     * ({@code /commands}: {@code local}), logged and counted.
+     */
+    static FullHttpResponse reply(ExchangeContext exchanges, RequestInfo info, RequestHooks.Decision decision) {
+        boolean blocked = decision.blocked();
+        String text = blocked ? BlockedReply.text(decision.blockedBy(), decision.reason()) : decision.reply();
+        BlockedReply.Body reply = BlockedReply.of(info.path(), decision.stream(), info.model(), info.requestId(), text);
         ExchangeRecord record = new ExchangeRecord(info.requestId(), info.client().label(), info.route().name(),
                 info.route().upstream().name(), info.method(), info.path(), info.model(), info.clientModel(),
-                decision.stream(), 200, Outcome.BLOCKED, null, "blocked by hook " + decision.blockedBy(), -1,
+                decision.stream(), 200, blocked ? Outcome.BLOCKED : Outcome.LOCAL, null,
+                blocked ? "blocked by hook " + decision.blockedBy() : "answered by the proxy", -1,
                 (System.nanoTime() - info.startNanos()) / 1e6, info.bytesIn(), reply.bytes().length, Usage.NONE, null);
         exchanges.metrics().exchangeFinished(record, false);
         exchanges.accessLog().write(record);

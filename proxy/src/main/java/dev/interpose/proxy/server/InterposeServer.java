@@ -1,6 +1,10 @@
 package dev.interpose.proxy.server;
 
+import dev.interpose.commands.Catalog;
+import dev.interpose.commands.Expander;
+import dev.interpose.config.CommandDefinition;
 import dev.interpose.config.Extension;
+import dev.interpose.config.FrontMatter;
 import dev.interpose.config.InterposeConfig;
 import dev.interpose.config.TlsConfig;
 import dev.interpose.config.UpstreamConfig;
@@ -54,6 +58,7 @@ import dev.interpose.proxy.hook.HookLog;
 import dev.interpose.proxy.hook.Hooks;
 import dev.interpose.proxy.hook.RequestHooks;
 import dev.interpose.proxy.hook.ResponseHooks;
+import dev.interpose.proxy.hook.SlashCommands;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +89,7 @@ public final class InterposeServer {
     private Channel listening;
     private final Path projectDir;
     private final HookLog hookLog;
+    private final PrometheusMeterRegistry registry;
     /** Hook processes and the threads that feed and drain them: never an event loop. */
     private final ExecutorService hookExecutor = Executors.newCachedThreadPool(daemon("interpose-hook"));
     /** Sessions seen, for SessionStart; kept across reloads. */
@@ -103,6 +109,7 @@ public final class InterposeServer {
     public InterposeServer(InterposeConfig config, List<Extension> extensions, Path projectDir,
             PrometheusMeterRegistry registry) throws SSLException {
         this.projectDir = projectDir;
+        this.registry = registry;
         this.hookLog = new HookLog(registry);
         this.config = config;
         boolean epoll = Epoll.isAvailable();
@@ -122,8 +129,8 @@ public final class InterposeServer {
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
         metrics = new ProxyMetrics(registry);
-        server = new ServerContext(new ServerContext.Snapshot(config, exchanges(config), extensions, hooks(extensions)),
-                registry);
+        server = new ServerContext(new ServerContext.Snapshot(config, exchanges(config), extensions, hooks(extensions),
+                commands(config, extensions)), registry);
     }
 
     /** The hooks of these extensions: each script hook that loaded, and the Java hooks of each plugin jar. */
@@ -150,6 +157,28 @@ public final class InterposeServer {
                 new ResponseHooks(pipeline, projectDir, hookExecutor, hookLog));
     }
 
+
+    /** The slash commands of these extensions: each command file that loaded and is not hidden, read again. */
+    private SlashCommands commands(InterposeConfig config, List<Extension> extensions) {
+        List<CommandDefinition> commands = new ArrayList<>();
+        int failed = 0;
+        for (Extension e : extensions) {
+            if (e.kind() != Extension.Kind.COMMAND || e.hiddenBy() != null) {
+                continue;
+            }
+            if (!e.loaded()) {
+                failed++;
+                continue;
+            }
+            try {
+                commands.add(CommandDefinition.read(e.name(), e.file()));
+            } catch (FrontMatter.Invalid invalid) {
+                failed++; // changed since it was found; the reload this change triggers reports it
+            }
+        }
+        return new SlashCommands(new Catalog(commands, failed), new Expander(projectDir, config.commands(),
+                hookExecutor), registry);
+    }
 
     private ExchangeContext exchanges(InterposeConfig next) throws SSLException {
         Map<String, UpstreamClient> upstreams = new LinkedHashMap<>();
@@ -215,7 +244,8 @@ public final class InterposeServer {
         boolean sameConfig = next.equals(current.config());
         ExchangeContext exchanges = sameConfig ? current.exchanges() : exchanges(next);
         Hooks hooks = extensions.equals(current.extensions()) ? current.hooks() : hooks(extensions);
-        ServerContext.Snapshot previous = server.swap(new ServerContext.Snapshot(next, exchanges, extensions, hooks));
+        ServerContext.Snapshot previous = server.swap(new ServerContext.Snapshot(next, exchanges, extensions, hooks,
+                commands(next, extensions)));
         if (!sameConfig) {
             previous.exchanges().upstreams().values().forEach(UpstreamClient::retire);
         }

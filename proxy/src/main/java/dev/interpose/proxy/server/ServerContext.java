@@ -4,6 +4,7 @@ import dev.interpose.config.Extension;
 import dev.interpose.config.InterposeConfig;
 import dev.interpose.proxy.exchange.ExchangeContext;
 import dev.interpose.proxy.hook.Hooks;
+import dev.interpose.proxy.hook.SlashCommands;
 import dev.interpose.proxy.route.Router;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
@@ -21,9 +22,10 @@ final class ServerContext {
      * time. Immutable.
      */
     record Snapshot(InterposeConfig config, Router router, ExchangeContext exchanges, List<Extension> extensions,
-            Hooks hooks) {
-        Snapshot(InterposeConfig config, ExchangeContext exchanges, List<Extension> extensions, Hooks hooks) {
-            this(config, new Router(config), exchanges, List.copyOf(extensions), hooks);
+            Hooks hooks, SlashCommands commands) {
+        Snapshot(InterposeConfig config, ExchangeContext exchanges, List<Extension> extensions, Hooks hooks,
+                SlashCommands commands) {
+            this(config, new Router(config), exchanges, List.copyOf(extensions), hooks, commands);
         }
     }
 

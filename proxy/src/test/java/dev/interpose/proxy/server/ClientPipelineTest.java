@@ -12,6 +12,10 @@ import dev.interpose.config.Overrides;
 import dev.interpose.proxy.exchange.ExchangeContext;
 import dev.interpose.proxy.hook.HookLog;
 import dev.interpose.proxy.hook.Hooks;
+import dev.interpose.proxy.hook.SlashCommands;
+import dev.interpose.commands.Catalog;
+import dev.interpose.commands.Expander;
+import dev.interpose.config.CommandsConfig;
 import dev.interpose.proxy.log.AccessLog;
 import dev.interpose.proxy.metrics.ProxyMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -41,7 +45,9 @@ class ClientPipelineTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Hooks noHooks = Hooks.none(new HookLog(registry));
         ServerContext server = new ServerContext(new ServerContext.Snapshot(config,
-                new ExchangeContext(Map.of(), new ProxyMetrics(registry), new AccessLog()), java.util.List.of(), noHooks),
+                new ExchangeContext(Map.of(), new ProxyMetrics(registry), new AccessLog()), java.util.List.of(), noHooks,
+                new SlashCommands(Catalog.empty(), new Expander(java.nio.file.Path.of("."), CommandsConfig.DEFAULT,
+                        Runnable::run), registry)),
                 registry);
         channel = new EmbeddedChannel(new ClientInitializer(server, new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE)));
     }

@@ -1,0 +1,127 @@
+package dev.interpose.proxy.hook;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.interpose.commands.Catalog;
+import dev.interpose.commands.Expander;
+import dev.interpose.commands.Invocation;
+import dev.interpose.config.CommandDefinition;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBuf;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import net.logstash.logback.marker.Markers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Slash commands in the request path. On the event loop, {@link #mayApply} looks through the body's bytes for
+ * a JSON string that starts with {@code /name} for a known name (no parse, no allocation unless one is
+ * there); only then is the body handed off. Off the loop, {@link #apply} finds what the person typed in the
+ * newest user turn and, when it starts with a known command, replaces it with the expansion (and the model,
+ * when the command names one), or answers {@code /commands} with the list. A prompt that is not a known
+ * command changes nothing. One log line ({@code interpose.commands}) and one count
+ * ({@code interpose_command_expansions_total{command,outcome}}) per command, never with its arguments.
+ * Thread-safe.
+ */
+public final class SlashCommands {
+    private static final Logger LOG = LoggerFactory.getLogger("interpose.commands");
+
+    private final Catalog catalog;
+    private final Expander expander;
+    private final MeterRegistry registry;
+    private final byte[][] names;
+
+    public SlashCommands(Catalog catalog, Expander expander, MeterRegistry registry) {
+        this.catalog = catalog;
+        this.expander = expander;
+        this.registry = registry;
+        Set<String> all = new HashSet<>(catalog.names());
+        this.names = all.stream().map(n -> n.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toArray(byte[][]::new);
+    }
+
+    /** What a command did to a request. */
+    public record Result(String command, String reply) {
+        static final Result NONE = new Result(null, null);
+
+        public boolean expanded() {
+            return command != null && reply == null;
+        }
+    }
+
+    /**
+     * Whether the body may invoke a command: it holds a JSON string starting {@code "/name} with a known name
+     * ending at whitespace or the string's end. Cheap enough for the event loop.
+     */
+    public boolean mayApply(ByteBuf body) {
+        int end = body.writerIndex();
+        for (int i = body.readerIndex(); i < end - 1; i++) {
+            if (body.getByte(i) == '"' && body.getByte(i + 1) == '/' && knownAt(body, i + 2, end)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean knownAt(ByteBuf body, int start, int end) {
+        for (byte[] name : names) {
+            int after = start + name.length;
+            if (after >= end) {
+                continue;
+            }
+            boolean same = true;
+            for (int j = 0; j < name.length && same; j++) {
+                same = body.getByte(start + j) == name[j];
+            }
+            if (same) {
+                byte next = body.getByte(after);
+                if (next == '"' || next == ' ' || next == '\\' || next == '\t') { // \n is \\n in JSON
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Expands the newest typed prompt of {@code json} in place when it is a known command. Blocks (includes, shell). */
+    Result apply(ObjectNode json, Turn turn, String requestId) throws InterruptedException {
+        Invocation invocation = Invocation.parse(turn.prompt(json));
+        if (invocation == null) {
+            return Result.NONE;
+        }
+        long start = System.nanoTime();
+        if (invocation.name().equals(Catalog.LIST)) {
+            record(requestId, Catalog.LIST, "listed", start, null);
+            return new Result(Catalog.LIST, catalog.listing());
+        }
+        CommandDefinition command = catalog.find(invocation.name());
+        if (command == null) {
+            return Result.NONE;
+        }
+        Expander.Expansion expansion = expander.expand(command, invocation.arguments());
+        turn.replacePrompt(json, expansion.text());
+        if (command.model() != null && !command.model().isBlank()) {
+            json.put("model", command.model());
+        }
+        record(requestId, command.name(), "expanded", start, expansion);
+        return new Result(command.name(), null);
+    }
+
+    private void record(String requestId, String command, String outcome, long start, Expander.Expansion expansion) {
+        Counter.builder("interpose.command.expansions").tag("command", command).tag("outcome", outcome)
+                .register(registry).increment();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("request_id", requestId);
+        fields.put("command", command);
+        fields.put("outcome", outcome);
+        fields.put("duration_ms", Math.round((System.nanoTime() - start) / 1000.0) / 1000.0);
+        if (expansion != null) {
+            fields.put("includes", expansion.includes());
+            fields.put("shell_commands", expansion.shells());
+            fields.put("refused", expansion.refused());
+        }
+        LOG.info(Markers.appendEntries(fields), "command /{} {}", command, outcome);
+    }
+}
