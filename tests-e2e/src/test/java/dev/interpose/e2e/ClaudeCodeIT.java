@@ -110,4 +110,31 @@ class ClaudeCodeIT extends ThroughProxy {
             assertThat(hooked.stop()).isZero();
         }
     }
+
+    @Test
+    void aSlashCommandFromTheProjectExpandsAndSlashCommandsListsIt() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        upstream.anthropicAnswers("Reviewed as the team asked.");
+        try (InterposeProcess commands = proxyWithReviewCommand(work)) {
+            Cli.Run run = Cli.claude(Files.createDirectories(dir.resolve("home")), work, commands.baseUrl(),
+                    "/team-review src/Main.java");
+
+            assertThat(run.exitCode()).as("claude exit: %s", run).isZero();
+            assertThat(JSON.readTree(run.stdout()).path("result").asText()).isEqualTo("Reviewed as the team asked.");
+            List<String> bodies = upstream.bodies("/v1/messages");
+            assertThat(bodies).isNotEmpty();
+            assertThat(bodies.get(bodies.size() - 1)).contains("Review <file path=\\\"src/Main.java\\\">\\nclass Main "
+                    + "{ int answer = 42; }\\n</file> against the team checklist (ticket PINEAPPLE-7731).")
+                    .doesNotContain("/team-review src/Main.java");
+            assertThat(commands.awaitLine("\"command\":\"team-review\"", "\"outcome\":\"expanded\""))
+                    .doesNotContain("src/Main.java");
+
+            Cli.Run list = Cli.claude(Files.createDirectories(dir.resolve("home")), work, commands.baseUrl(), "/commands");
+            assertThat(list.exitCode()).as("claude exit: %s", list).isZero();
+            assertThat(JSON.readTree(list.stdout()).path("result").asText()).isEqualTo(
+                    "Slash commands available through Interpose:\n\n/team-review <file> - Review a file for the team\n\n"
+                            + "/commands - this list");
+            assertThat(commands.stop()).isZero();
+        }
+    }
 }

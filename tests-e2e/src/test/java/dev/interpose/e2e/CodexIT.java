@@ -118,6 +118,31 @@ class CodexIT extends ThroughProxy {
     }
 
     @Test
+    void aSlashCommandFromTheProjectExpandsAndSlashCommandsListsIt() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        upstream.responsesAnswers("Reviewed as the team asked.");
+        try (InterposeProcess commands = proxyWithReviewCommand(work)) {
+            Cli.Run run = Cli.codex(Files.createDirectories(dir.resolve("home")), work, commands.baseUrl() + "/v1",
+                    "/team-review src/Main.java");
+
+            assertThat(run.exitCode()).as("codex exit: %s", run).isZero();
+            assertThat(run.stdout().trim()).isEqualTo("Reviewed as the team asked.");
+            List<String> bodies = upstream.bodies("/v1/responses");
+            assertThat(bodies).isNotEmpty();
+            assertThat(bodies.get(bodies.size() - 1)).contains("Review <file path=\\\"src/Main.java\\\">\\nclass Main "
+                    + "{ int answer = 42; }\\n</file> against the team checklist (ticket PINEAPPLE-7731).")
+                    .doesNotContain("/team-review src/Main.java");
+
+            Cli.Run list = Cli.codex(Files.createDirectories(dir.resolve("home")), work, commands.baseUrl() + "/v1",
+                    "/commands");
+            assertThat(list.exitCode()).as("codex exit: %s", list).isZero();
+            assertThat(list.stdout().trim()).isEqualTo("Slash commands available through Interpose:\n\n"
+                    + "/team-review <file> - Review a file for the team\n\n/commands - this list");
+            assertThat(commands.stop()).isZero();
+        }
+    }
+
+    @Test
     void aRouteSendsCodexToAnUpstreamTheConfigDefinesUnderAnotherModelName() throws Exception {
         try (FakeUpstream local = new FakeUpstream()) {
             local.responsesAnswers("Answered by the local upstream.");

@@ -41,6 +41,21 @@ abstract class ThroughProxy {
                 project.toString());
     }
 
+    /**
+     * A second proxy in front of the same fake upstream whose project directory is {@code work/}, holding a
+     * review command in {@code .interpose/commands/} and {@code src/Main.java} for it to include. The caller
+     * stops it.
+     */
+    InterposeProcess proxyWithReviewCommand(Path work) throws Exception {
+        Path command = work.resolve(".interpose/commands/team-review.md");
+        java.nio.file.Files.createDirectories(command.getParent());
+        java.nio.file.Files.writeString(command, String.join("\n", "---", "description: Review a file for the team",
+                "argument-hint: <file>", "---", "Review @$1 against the team checklist (ticket PINEAPPLE-7731).", ""));
+        java.nio.file.Files.createDirectories(work.resolve("src"));
+        java.nio.file.Files.writeString(work.resolve("src/Main.java"), "class Main { int answer = 42; }\n");
+        return InterposeProcess.start(Map.of(upstreamVariable(), upstream.baseUrl()), "--project-dir", work.toString());
+    }
+
     @AfterEach
     void stopProxy() throws Exception {
         try {
