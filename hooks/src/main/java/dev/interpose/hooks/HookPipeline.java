@@ -26,6 +26,8 @@ import java.util.function.Consumer;
 public final class HookPipeline {
     /** Beyond a hook's own timeout, before an in-process hook that ignores it counts as timed out. */
     private static final Duration GRACE = Duration.ofSeconds(2);
+    /** The longest any hook may take, whatever it declares. */
+    static final Duration MAX_TIMEOUT = Duration.ofHours(1);
 
     private final List<Hook> hooks;
     private final Executor executor;
@@ -93,12 +95,12 @@ public final class HookPipeline {
 
     private CompletableFuture<HookResult> runOne(Hook hook, HookEvent event, JsonNode input, Consumer<HookRun> onRun) {
         long start = System.nanoTime();
-        Duration limit = hook.timeout().plus(GRACE);
+        Duration limit = hook.timeout().compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT.plus(GRACE) : hook.timeout().plus(GRACE);
         return CompletableFuture.supplyAsync(() -> {
             try {
                 HookResult result = hook.run(input);
                 return result == null ? HookResult.CONTINUE : result;
-            } catch (Exception | LinkageError e) {
+            } catch (Throwable e) { // an in-process hook's Error must not turn into "no answer" (allow)
                 return HookResult.error(e.getClass().getSimpleName() + ": " + e.getMessage());
             }
         }, executor).completeOnTimeout(HookResult.error("timed out after " + hook.timeout().toMillis() + "ms"),

@@ -57,16 +57,16 @@ public final class Plugins {
                 Hook hook = provider.get();
                 String problem = problem(hook);
                 if (problem != null) {
-                    return failed(jar, loader, provider.type().getName() + ": " + problem);
+                    return failed(jar, loader, copy, provider.type().getName() + ": " + problem);
                 }
-                hooks.add(hook);
+                hooks.add(new InLoader(hook, loader));
             }
         } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return failed(jar, loader, e.getMessage() + (cause == e ? "" : " (" + cause + ")"));
+            return failed(jar, loader, copy, e.getMessage() + (cause == e ? "" : " (" + cause + ")"));
         }
         if (hooks.isEmpty()) {
-            return failed(jar, loader, "declares no hook (expected META-INF/services/" + Hook.class.getName()
+            return failed(jar, loader, copy, "declares no hook (expected META-INF/services/" + Hook.class.getName()
                     + " naming its Hook classes)");
         }
         return new Plugin(jar, hooks, null);
@@ -79,19 +79,74 @@ public final class Plugins {
         if (hook.events() == null || hook.events().isEmpty()) {
             return "events() is empty (expected the events it runs at)";
         }
-        if (hook.timeout() == null || hook.timeout().isNegative() || hook.timeout().isZero()) {
-            return "timeout() is " + hook.timeout() + " (expected a positive duration)";
+        if (hook.timeout() == null || hook.timeout().isNegative() || hook.timeout().isZero()
+                || hook.timeout().compareTo(HookPipeline.MAX_TIMEOUT) > 0) {
+            return "timeout() is " + hook.timeout() + " (expected a positive duration up to 1 hour)";
         }
         return null;
     }
 
-    private static Plugin failed(Path jar, URLClassLoader loader, String error) {
+    private static Plugin failed(Path jar, URLClassLoader loader, Path copy, String error) {
         try {
             loader.close();
+            Files.deleteIfExists(copy);
         } catch (IOException e) {
             // nothing more to release
         }
         return new Plugin(jar, List.of(), error);
+    }
+
+    /**
+     * A plugin's hook run with the plugin's class loader as the thread's context class loader, so that
+     * libraries it calls (ServiceLoader, Jackson modules) find the plugin's own classes.
+     */
+    private record InLoader(Hook hook, ClassLoader loader) implements Hook {
+        @Override
+        public String name() {
+            return hook.name();
+        }
+
+        @Override
+        public java.util.Set<dev.interpose.config.HookEvent> events() {
+            return hook.events();
+        }
+
+        @Override
+        public boolean matches(dev.interpose.config.HookEvent event, String toolName) {
+            return hook.matches(event, toolName);
+        }
+
+        @Override
+        public int order() {
+            return hook.order();
+        }
+
+        @Override
+        public java.time.Duration timeout() {
+            return hook.timeout();
+        }
+
+        @Override
+        public boolean failClosed() {
+            return hook.failClosed();
+        }
+
+        @Override
+        public boolean runsFor(boolean claudeCode) {
+            return hook.runsFor(claudeCode);
+        }
+
+        @Override
+        public HookResult run(com.fasterxml.jackson.databind.JsonNode input) throws Exception {
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(loader);
+            try {
+                return hook.run(input);
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
+        }
     }
 
     private static URL url(Path file) throws MalformedURLException {

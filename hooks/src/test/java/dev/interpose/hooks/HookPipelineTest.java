@@ -142,6 +142,34 @@ class HookPipelineTest {
     }
 
     @Test
+    void anErrorThrownByAFailClosedHookBlocksInsteadOfLettingTheEventThrough() {
+        Hook asserting = new Hook() {
+            @Override
+            public String name() {
+                return "asserting";
+            }
+
+            @Override
+            public Set<HookEvent> events() {
+                return Set.of(HookEvent.USER_PROMPT_SUBMIT);
+            }
+
+            @Override
+            public boolean failClosed() {
+                return true;
+            }
+
+            @Override
+            public HookResult run(JsonNode input) {
+                throw new AssertionError("invariant broken");
+            }
+        };
+        Verdict verdict = run(new HookPipeline(List.of(asserting), executor), false, new java.util.ArrayList<>());
+        assertThat(verdict.blockedBy()).isEqualTo("asserting");
+        assertThat(verdict.reason()).isEqualTo("hook asserting failed: AssertionError: invariant broken");
+    }
+
+    @Test
     void claudeSettingsHooksDoNotRunForClaudeCodeWhichRunsThemItself() {
         HookPipeline pipeline = new HookPipeline(List.of(hook("settings", 1, HookResult.block("no"), null, false,
                 true)), executor);

@@ -180,6 +180,9 @@ public final class Exchange implements UpstreamListener {
         HttpHeaders headers = HeaderRewrite.toClient(head.headers());
         if (gate != null) {
             headers.remove(HttpHeaderNames.CONTENT_LENGTH); // the gate may change the body's length
+            if (gate.decodes()) {
+                headers.remove(HttpHeaderNames.CONTENT_ENCODING);
+            }
         }
         boolean bodyless = HttpMethod.HEAD.name().equals(info.method()) || status == 204 || status == 304;
         if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH) && !bodyless) {
@@ -208,8 +211,14 @@ public final class Exchange implements UpstreamListener {
         timer.touch();
         observer.observe(content.content());
         if (gate != null) {
-            gate.feed(content.content());
-            content.release();
+            try {
+                gate.feed(content.content());
+            } catch (RuntimeException e) {
+                abort(ErrorKind.INTERNAL, "holding the response for PreToolUse hooks failed: " + e);
+                return;
+            } finally {
+                content.release();
+            }
             if (content instanceof LastHttpContent) {
                 finish(null);
             }
@@ -276,7 +285,18 @@ public final class Exchange implements UpstreamListener {
         observer.finish();
         if (gate != null) {
             state = State.HOLDING;
-            gate.end(() -> complete(LastHttpContent.EMPTY_LAST_CONTENT));
+            // The hooks answer within their timeouts; a gate that never finishes is cut at the idle timeout.
+            timer.arm(config().idleTimeout(), config().idleTimeout());
+            try {
+                gate.end(() -> {
+                    if (state == State.HOLDING) {
+                        timer.cancel();
+                        complete(LastHttpContent.EMPTY_LAST_CONTENT);
+                    }
+                });
+            } catch (RuntimeException e) {
+                abort(ErrorKind.INTERNAL, "holding the response for PreToolUse hooks failed: " + e);
+            }
         } else {
             complete(last);
         }
@@ -334,6 +354,9 @@ public final class Exchange implements UpstreamListener {
         } else if (state == State.STREAMING) {
             abort(ErrorKind.UPSTREAM_IDLE_TIMEOUT, "upstream " + upstreamName() + " sent nothing for "
                     + config().idleTimeout().toMillis() + " ms mid-response");
+        } else if (state == State.HOLDING) {
+            abort(ErrorKind.INTERNAL, "the PreToolUse hooks did not decide within " + config().idleTimeout().toMillis()
+                    + " ms");
         }
     }
 

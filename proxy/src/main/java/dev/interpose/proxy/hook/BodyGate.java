@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.interpose.proxy.body.ContentCodings;
 import dev.interpose.proxy.body.HeapBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -19,7 +20,10 @@ import java.util.concurrent.Executor;
  * part saying so: Anthropic {@code tool_use} blocks become {@code text} blocks, Responses API
  * {@code function_call} items become assistant messages, Chat {@code tool_calls} are dropped with the
  * denial appended to the message's content. When nothing was denied the body goes out byte for byte.
- * A body that is not JSON, or larger than {@link #MAX_BYTES}, is passed on unread.
+ * A body that is not JSON, or larger than {@link #MAX_BYTES}, is passed on unread. A compressed body (the
+ * upstream ignored {@code accept-encoding: identity}) is decoded first and sent decoded; a compressed
+ * stream is held whole, decoded, and then passed through a {@link ToolGate}, so it loses its pacing but
+ * never its check.
  */
 final class BodyGate implements ResponseGate {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,15 +33,28 @@ final class BodyGate implements ResponseGate {
     private final ToolGate.Judge judge;
     private final Executor loop;
     private final Output out;
+    private final String encoding;
+    private final boolean stream;
     private HeapBytes body = new HeapBytes(8192);
     private boolean tooBig;
     private boolean cancelled;
 
-    BodyGate(Api api, ToolGate.Judge judge, Executor loop, Output out) {
+    /**
+     * @param encoding the body's content coding, null for none
+     * @param stream   whether the body is a server-sent-events stream (then {@code encoding} is set)
+     */
+    BodyGate(Api api, ToolGate.Judge judge, Executor loop, Output out, String encoding, boolean stream) {
         this.api = api;
         this.judge = judge;
         this.loop = loop;
         this.out = out;
+        this.encoding = encoding;
+        this.stream = stream;
+    }
+
+    @Override
+    public boolean decodes() {
+        return encoding != null;
     }
 
     @Override
@@ -60,6 +77,20 @@ final class BodyGate implements ResponseGate {
     @Override
     public void end(Runnable whenDone) {
         if (cancelled) {
+            return;
+        }
+        if (encoding != null && !tooBig) {
+            decode();
+        }
+        if (stream) {
+            ResponseGate gate = api == Api.CHAT ? null : new ToolGate(api, judge, loop, out);
+            if (gate == null) {
+                pass(whenDone);
+            } else {
+                gate.feed(Unpooled.wrappedBuffer(body.array(), 0, body.length()));
+                body = null;
+                gate.end(whenDone);
+            }
             return;
         }
         ObjectNode response = tooBig ? null : parse();
@@ -106,6 +137,19 @@ final class BodyGate implements ResponseGate {
         whenDone.run();
     }
 
+    /** Replaces the held bytes with their decoding; bytes that do not decode are passed on as they came. */
+    private void decode() {
+        try {
+            byte[] plain = ContentCodings.decode(Unpooled.wrappedBuffer(body.array(), 0, body.length()), encoding,
+                    MAX_BYTES);
+            HeapBytes decoded = new HeapBytes(Math.max(plain.length, 1));
+            decoded.append(Unpooled.wrappedBuffer(plain));
+            body = decoded;
+        } catch (RuntimeException e) {
+            // not what its header says: the client could not have decoded it either
+        }
+    }
+
     private ObjectNode parse() {
         try {
             JsonNode node = JSON.readTree(body.array(), 0, body.length());
@@ -150,11 +194,9 @@ final class BodyGate implements ResponseGate {
             if (api == Api.MESSAGES && "tool_use".equals(type)) {
                 call = new Call((ArrayNode) list, i, part.path("id").asText(null), part.path("name").asText(""),
                         part.path("input"));
-            } else if (api == Api.RESPONSES && ("function_call".equals(type) || "custom_tool_call".equals(type))) {
-                JsonNode input = "custom_tool_call".equals(type) ? part.path("input")
-                        : Turn.parseArguments(part.path("arguments"));
-                call = new Call((ArrayNode) list, i, part.path("call_id").asText(null), part.path("name").asText(""),
-                        input);
+            } else if (api == Api.RESPONSES && ToolGate.isCall(part)) {
+                call = new Call((ArrayNode) list, i, part.path("call_id").asText(null), ToolGate.toolName(part),
+                        ToolGate.callInput(part));
             } else if (api == Api.CHAT) {
                 JsonNode function = part.path("function");
                 call = new Call((ArrayNode) list, i, part.path("id").asText(null), function.path("name").asText(""),
@@ -215,7 +257,7 @@ final class BodyGate implements ResponseGate {
         }
         for (JsonNode part : api == Api.MESSAGES ? response.path("content") : response.path("output")) {
             String type = part.path("type").asText();
-            if ("tool_use".equals(type) || "function_call".equals(type) || "custom_tool_call".equals(type)) {
+            if ("tool_use".equals(type) || ToolGate.isCall(part)) {
                 n++;
             }
         }

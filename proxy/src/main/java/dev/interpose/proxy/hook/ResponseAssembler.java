@@ -190,12 +190,11 @@ final class ResponseAssembler implements SseDecoder.Listener {
                     text.append(part.path("text").asText());
                 }
             }
-        } else if ("function_call".equals(type) || "custom_tool_call".equals(type)) {
+        } else if (ToolGate.isCall(item)) {
             Call call = new Call();
             call.id = item.path("call_id").asText(null);
-            call.name = item.path("name").asText(null);
-            call.parsed = "custom_tool_call".equals(type) ? item.path("input")
-                    : Turn.parseArguments(item.path("arguments"));
+            call.name = ToolGate.toolName(item);
+            call.parsed = ToolGate.callInput(item);
             calls.put(index, call);
         }
     }

@@ -24,4 +24,9 @@ public interface ResponseGate {
 
     /** The exchange is over: drop what is held; answers still to come are ignored. */
     void cancel();
+
+    /** Whether the gate writes the body decoded (the client's head must then drop {@code content-encoding}). */
+    default boolean decodes() {
+        return false;
+    }
 }

@@ -27,6 +27,7 @@ import java.util.function.Consumer;
  * Thread-safe; each {@link Tap} is confined to its exchange's event loop.
  */
 public final class ResponseHooks {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResponseHooks.class);
     /** Largest non-streaming body copied to assemble it for {@code PostResponse}. */
     private static final int MAX_JSON_BYTES = 8 * 1024 * 1024;
     /** Largest single event kept while assembling a stream. */
@@ -57,6 +58,10 @@ public final class ResponseHooks {
      */
     public boolean gates(String path, boolean claudeCode) {
         return Api.of(path) != null && pipeline.has(HookEvent.PRE_TOOL_USE, claudeCode);
+    }
+
+    private static ToolGate.Denial checkFailed(Throwable e) {
+        return new ToolGate.Denial("interpose", "the PreToolUse check failed (" + e + "), so the call is denied");
     }
 
     /** The hooks' view of one response. */
@@ -108,13 +113,21 @@ public final class ResponseHooks {
                     this.encoding = identity ? null : encoding;
                 }
             }
-            if (!identity || !pipeline.has(HookEvent.PRE_TOOL_USE, meta.claudeCode())) {
+            if (!pipeline.has(HookEvent.PRE_TOOL_USE, meta.claudeCode())) {
                 return null;
             }
-            if (stream && api != Api.CHAT) {
+            if (!identity && !ContentCodings.supported(encoding)) {
+                LOG.warn("request {}: a {} response the PreToolUse hooks cannot read; its tool calls pass unchecked",
+                        meta.requestId(), encoding);
+                return null;
+            }
+            if (stream && identity && api != Api.CHAT) {
                 return new ToolGate(api, new Judge(), loop, out);
             }
-            return jsonBody ? new BodyGate(api, new Judge(), loop, out) : null;
+            if (stream || jsonBody) {
+                return new BodyGate(api, new Judge(), loop, out, identity ? null : encoding, stream);
+            }
+            return null;
         }
 
         /** Bytes of the body as the client receives them; only read. */
@@ -180,19 +193,28 @@ public final class ResponseHooks {
         private final class Judge implements ToolGate.Judge {
             @Override
             public boolean wants(String toolName) {
-                return pipeline.has(HookEvent.PRE_TOOL_USE, toolName, meta.claudeCode());
+                try {
+                    return pipeline.has(HookEvent.PRE_TOOL_USE, toolName, meta.claudeCode());
+                } catch (RuntimeException e) {
+                    return true; // a plugin's matcher failed: hold the call and let judge() decide
+                }
             }
 
+            /** Never throws and never completes exceptionally; a failure to ask the hooks denies the call. */
             @Override
             public CompletableFuture<ToolGate.Denial> judge(String id, String name, JsonNode toolInput) {
-                ObjectNode input = HookInput.of(HookEvent.PRE_TOOL_USE, meta, meta.sessionHeader(), projectDir);
-                input.put("tool_name", name);
-                input.set("tool_input", toolInput);
-                input.put("tool_use_id", id);
-                return pipeline.run(HookEvent.PRE_TOOL_USE, name, meta.claudeCode(), input,
-                        run -> log.record(meta.requestId(), run))
-                        .thenApply(v -> v.blocked() ? new ToolGate.Denial(v.blockedBy(), v.reason()) : null)
-                        .exceptionally(e -> null);
+                try {
+                    ObjectNode input = HookInput.of(HookEvent.PRE_TOOL_USE, meta, meta.sessionHeader(), projectDir);
+                    input.put("tool_name", name);
+                    input.set("tool_input", toolInput.deepCopy()); // hooks never touch the response being held
+                    input.put("tool_use_id", id);
+                    return pipeline.run(HookEvent.PRE_TOOL_USE, name, meta.claudeCode(), input,
+                            run -> log.record(meta.requestId(), run))
+                            .thenApply(v -> v.blocked() ? new ToolGate.Denial(v.blockedBy(), v.reason()) : null)
+                            .exceptionally(ResponseHooks::checkFailed);
+                } catch (RuntimeException e) {
+                    return CompletableFuture.completedFuture(checkFailed(e));
+                }
             }
         }
     }

@@ -70,6 +70,8 @@ public final class ToolGate implements ResponseGate {
     private String heldName;
     private String heldId;
     private final StringBuilder heldInput = new StringBuilder();
+    /** The input the call's start event already carried (an upstream may send it whole there), or null. */
+    private JsonNode heldStartInput;
     private boolean waiting;
     private boolean ended;
     private boolean cancelled;
@@ -222,15 +224,17 @@ public final class ToolGate implements ResponseGate {
             call = data.path("content_block");
             index = data.path("index").asInt();
             heldId = call.path("id").asText(null);
+            heldStartInput = call.path("input").isObject() && call.path("input").size() > 0 ? call.path("input") : null;
         } else if (api == Api.RESPONSES && "response.output_item.added".equals(type)
                 && isCall(data.path("item"))) {
             call = data.path("item");
             index = data.path("output_index").asInt();
             heldId = call.path("call_id").asText(null);
+            heldStartInput = null;
         } else {
             return false;
         }
-        String name = call.path("name").asText("");
+        String name = toolName(call);
         if (!judge.wants(name)) {
             allowed++;
             return false;
@@ -243,9 +247,27 @@ public final class ToolGate implements ResponseGate {
         return true;
     }
 
-    private static boolean isCall(JsonNode item) {
+    /** Whether a Responses API output item is a tool call: a function, a custom tool, or {@code local_shell}. */
+    static boolean isCall(JsonNode item) {
         String type = item.path("type").asText();
-        return "function_call".equals(type) || "custom_tool_call".equals(type);
+        return "function_call".equals(type) || "custom_tool_call".equals(type) || "local_shell_call".equals(type);
+    }
+
+    /** The tool a call names; {@code local_shell} for a {@code local_shell_call}, which names none. */
+    static String toolName(JsonNode call) {
+        return "local_shell_call".equals(call.path("type").asText()) ? "local_shell" : call.path("name").asText("");
+    }
+
+    /** What a Responses API call item asks the tool to do. */
+    static JsonNode callInput(JsonNode item) {
+        switch (item.path("type").asText()) {
+            case "custom_tool_call":
+                return item.path("input");
+            case "local_shell_call":
+                return item.path("action");
+            default:
+                return Turn.parseArguments(item.path("arguments"));
+        }
     }
 
     /** One more event while a call is held: its input grows, or it ends and the hooks are asked. */
@@ -266,15 +288,14 @@ public final class ToolGate implements ResponseGate {
             if (!"content_block_stop".equals(type)) {
                 return;
             }
-            input = Turn.parseArguments(JSON.getNodeFactory().textNode(heldInput.length() == 0 ? "{}"
-                    : heldInput.toString()));
+            input = heldInput.length() == 0 && heldStartInput != null ? heldStartInput
+                    : Turn.parseArguments(JSON.getNodeFactory().textNode(heldInput.length() == 0 ? "{}"
+                            : heldInput.toString()));
         } else {
             if (!"response.output_item.done".equals(type) || data.path("output_index").asInt(-1) != heldIndex) {
                 return;
             }
-            JsonNode item = data.path("item");
-            input = "custom_tool_call".equals(item.path("type").asText()) ? item.path("input")
-                    : Turn.parseArguments(item.path("arguments"));
+            input = callInput(data.path("item"));
         }
         waiting = true;
         judge.judge(heldId, heldName, input).whenComplete((denial, error) ->

@@ -54,6 +54,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     /** A request is with its hooks (off the event loop); the next one waits as for a live exchange. */
     private boolean hooking;
     private FullHttpRequest waiting;
+    /** A 413 closed the conversation: whatever the client sent after the oversized body is dropped. */
+    private boolean refusing;
 
     ClientHandler(ServerContext server) {
         this.server = server;
@@ -71,6 +73,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         FullHttpRequest request = (FullHttpRequest) msg;
+        if (refusing) {
+            request.release();
+            return;
+        }
         if ((current != null && current.isLive()) || hooking) {
             if (waiting != null) {
                 request.release();
@@ -259,6 +265,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         request.release();
         rewritten.headers().remove(HttpHeaderNames.CONTENT_ENCODING);
         return rewritten;
+    }
+
+    /** After a 413 that ends the connection: drop every later request instead of forwarding it. */
+    void refuseFurtherRequests() {
+        refusing = true;
     }
 
     /** The 413 answer for an oversized request, in its dialect; logged and counted here. */

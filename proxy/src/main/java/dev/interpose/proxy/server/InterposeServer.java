@@ -92,6 +92,8 @@ public final class InterposeServer {
     private final PrometheusMeterRegistry registry;
     /** Hook processes and the threads that feed and drain them: never an event loop. */
     private final ExecutorService hookExecutor = Executors.newCachedThreadPool(daemon("interpose-hook"));
+    /** Plugin jars loaded, by path and version; a replaced jar's old version stays loaded for requests in flight. */
+    private final Map<String, Plugins.Plugin> plugins = new java.util.concurrent.ConcurrentHashMap<>();
     /** Sessions seen, for SessionStart; kept across reloads. */
     private final Cache<String, Boolean> sessions = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterAccess(Duration.ofHours(24)).build();
@@ -143,11 +145,16 @@ public final class InterposeServer {
             if (e.hook() != null) {
                 hooks.add(new ScriptHook(e.hook(), projectDir, hookExecutor));
             } else if (e.kind() == Extension.Kind.PLUGIN) {
-                Plugins.Plugin plugin = Plugins.load(e.file());
-                if (plugin.error() != null) {
-                    LOG.warn("plugin {} failed to load from {}: {}", e.name(), e.file(), plugin.error());
-                } else {
-                    LOG.info("plugin {} loaded: {}", e.name(), plugin.hooks().stream().map(Hook::name).toList());
+                String key = e.file() + "@" + e.version();
+                Plugins.Plugin plugin = plugins.get(key);
+                if (plugin == null) {
+                    plugin = Plugins.load(e.file());
+                    plugins.put(key, plugin); // a jar loads once per version, not on every reload
+                    if (plugin.error() != null) {
+                        LOG.warn("plugin {} failed to load from {}: {}", e.name(), e.file(), plugin.error());
+                    } else {
+                        LOG.info("plugin {} loaded: {}", e.name(), plugin.hooks().stream().map(Hook::name).toList());
+                    }
                 }
                 hooks.addAll(plugin.hooks());
             }

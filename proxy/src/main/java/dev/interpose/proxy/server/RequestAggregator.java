@@ -42,6 +42,7 @@ final class RequestAggregator extends HttpObjectAggregator {
             ctx.close();
             return;
         }
+        handler.refuseFurtherRequests();
         ctx.writeAndFlush(handler.tooLarge((HttpRequest) oversized, maxContentLength(), false)).addListener(f -> {
             if (!f.isSuccess() || !(ctx.channel() instanceof DuplexChannel)) {
                 ctx.close();

@@ -243,6 +243,34 @@ class ToolGateTest {
         assertThat(events.get(11).path("delta").path("stop_reason").asText()).isEqualTo("tool_use");
     }
 
+    @Test
+    void aCallWhoseStartCarriesTheWholeInputIsJudgedOnThatInput() {
+        byte[] whole = new String(ANTHROPIC, StandardCharsets.UTF_8)
+                .replace("\"name\": \"Read\", \"input\": {}", "\"name\": \"Read\", \"input\": {\"file_path\": \"/etc/passwd\"}")
+                .replaceAll("event: content_block_delta\ndata: \\{[^\n]*input_json_delta[^\n]*\n\n", "")
+                .getBytes(StandardCharsets.UTF_8);
+        Judge judge = new Judge(null, false);
+        run(Api.MESSAGES, whole, judge, 17, new AtomicInteger());
+        assertThat(judge.inputs).hasSize(1);
+        assertThat(judge.inputs.get(0).path("file_path").asText()).isEqualTo("/etc/passwd");
+    }
+
+    @Test
+    void aLocalShellCallIsGatedAsTheLocalShellTool() throws Exception {
+        byte[] shell = new String(RESPONSES, StandardCharsets.UTF_8)
+                .replace("\"type\": \"function_call\", \"status\": \"in_progress\", \"call_id\": \"call_fake_eb7c3bf8fa034cd88356\", \"name\": \"exec_command\", \"arguments\": \"\"",
+                        "\"type\": \"local_shell_call\", \"status\": \"in_progress\", \"call_id\": \"call_fake_eb7c3bf8fa034cd88356\", \"action\": {}")
+                .replace("\"type\": \"function_call\", \"status\": \"completed\", \"call_id\": \"call_fake_eb7c3bf8fa034cd88356\", \"name\": \"exec_command\", \"arguments\": \"{\\\"cmd\\\": \\\"ls\\\"}\"",
+                        "\"type\": \"local_shell_call\", \"status\": \"completed\", \"call_id\": \"call_fake_eb7c3bf8fa034cd88356\", \"action\": {\"type\": \"exec\", \"command\": [\"ls\"]}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(new String(shell, StandardCharsets.UTF_8)).contains("local_shell_call").doesNotContain("\"function_call\"");
+        Judge judge = new Judge("local_shell", false);
+        String out = run(Api.RESPONSES, shell, judge, 33, new AtomicInteger());
+        assertThat(judge.asked).containsExactly("call_fake_eb7c3bf8fa034cd88356 local_shell");
+        assertThat(judge.inputs.get(0).path("command").get(0).asText()).isEqualTo("ls");
+        assertThat(out).contains("Interpose denied the local_shell tool call").doesNotContain("\"local_shell_call\"");
+    }
+
     private static int indexOf(byte[] haystack, String needle) {
         return new String(haystack, StandardCharsets.UTF_8).indexOf(needle);
     }

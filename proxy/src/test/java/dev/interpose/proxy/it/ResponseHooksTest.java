@@ -298,4 +298,33 @@ class ResponseHooksTest {
                     .containsExactlyInAnyOrderElementsOf(expected));
         }
     }
+
+    @Test
+    void anUpstreamThatCompressesAnywayIsDecodedAndStillChecked() throws Exception {
+        hook("guard.sh", "#!/bin/sh", "# interpose-event: PreToolUse", "echo nope >&2", "exit 2");
+        upstream.stubFor(post(urlPathEqualTo("/v1/messages")).willReturn(aResponse().withStatus(200)
+                .withHeader("content-type", "text/event-stream").withHeader("content-encoding", "gzip")
+                .withBody(gzip(ANTHROPIC_TOOL))));
+        upstream.stubFor(post(urlPathEqualTo("/v1/responses")).willReturn(aResponse().withStatus(200)
+                .withHeader("content-type", "application/json").withHeader("content-encoding", "gzip")
+                .withBody(gzip("{\"id\":\"r\",\"status\":\"completed\",\"output\":[{\"type\":\"function_call\","
+                        + "\"id\":\"fc\",\"call_id\":\"c\",\"name\":\"shell\",\"arguments\":\"{}\"}]}"))));
+        try (TestProxy proxy = proxy()) {
+            HttpResponse<String> stream = send(proxy, "/v1/messages", "x-api-key", "k");
+            assertThat(stream.headers().firstValue("content-encoding")).isEmpty();
+            assertThat(stream.body()).contains("Interpose denied the Read tool call: hook guard.sh said: nope")
+                    .doesNotContain("tool_use").contains("message_stop");
+            HttpResponse<String> json = send(proxy, "/v1/responses", "authorization", "Bearer k");
+            assertThat(json.headers().firstValue("content-encoding")).isEmpty();
+            assertThat(JSON.readTree(json.body()).path("output").get(0).path("type").asText()).isEqualTo("message");
+        }
+    }
+
+    private static byte[] gzip(String text) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(out)) {
+            zip.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
+    }
 }
