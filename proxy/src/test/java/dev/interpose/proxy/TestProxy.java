@@ -69,8 +69,14 @@ public final class TestProxy implements AutoCloseable {
     /** A proxy whose upstreams are these base URLs, running the hooks, commands and agents of {@code projectDir}. */
     public static TestProxy withExtensions(Map<String, String> upstreams, java.nio.file.Path projectDir)
             throws Exception {
+        return withExtensions(upstreams, projectDir, List.of());
+    }
+
+    /** As above, with these config files. */
+    public static TestProxy withExtensions(Map<String, String> upstreams, java.nio.file.Path projectDir,
+            List<java.nio.file.Path> files) throws Exception {
         java.nio.file.Path noHome = projectDir.resolve("no-home");
-        return new TestProxy(config(upstreams, List.of(), 0), dev.interpose.config.Extensions.discover(projectDir, noHome),
+        return new TestProxy(config(upstreams, files, 0), dev.interpose.config.Extensions.discover(projectDir, noHome),
                 projectDir);
     }
 

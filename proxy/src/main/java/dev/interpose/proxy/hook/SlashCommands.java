@@ -57,10 +57,13 @@ public final class SlashCommands {
      */
     public boolean mayApply(ByteBuf body) {
         int end = body.writerIndex();
-        for (int i = body.readerIndex(); i < end - 1; i++) {
-            if (body.getByte(i) == '"' && body.getByte(i + 1) == '/' && knownAt(body, i + 2, end)) {
+        int from = body.readerIndex() + 1;
+        int slash;
+        while (from < end && (slash = body.indexOf(from, end, (byte) '/')) >= 0) { // word-at-a-time search
+            if (body.getByte(slash - 1) == '"' && knownAt(body, slash + 1, end)) {
                 return true;
             }
+            from = slash + 1;
         }
         return false;
     }

@@ -144,4 +144,34 @@ class SlashCommandsTest {
                     .containsExactly("local 200", "local 200");
         }
     }
+
+    @Test
+    void aCommandsModelIsRoutedAsIfTheClientHadAskedForIt() throws Exception {
+        WireMockServer local = new WireMockServer(options().dynamicPort());
+        local.start();
+        try {
+            local.stubFor(post(anyUrl()).willReturn(aResponse().withStatus(200)
+                    .withHeader("content-type", "application/json").withBody("{\"from\":\"local\"}")));
+            command(".interpose/commands/cheap.md", "---", "model: local-small", "---", "Summarise: $ARGUMENTS");
+            Path config = Files.writeString(project.resolve("interpose.yaml"), String.join("\n",
+                    "upstreams:", "  local:", "    url: " + local.baseUrl(), "    dialect: anthropic",
+                    "routes:", "  - name: small-models", "    model: local-*", "    upstream: local",
+                    "    rewrite-model: qwen3-small", ""));
+            try (TestProxy proxy = TestProxy.withExtensions(Map.of("anthropic", upstream.baseUrl()), project,
+                    List.of(config))) {
+                HttpResponse<String> answer = send(proxy, "/v1/messages",
+                        CLAUDE_BODY.replace("\"say hi\"", "\"/cheap the diff\""), "x-api-key", "k");
+                assertThat(answer.body()).isEqualTo("{\"from\":\"local\"}");
+                JsonNode sent = JSON.readTree(local.getAllServeEvents().get(0).getRequest().getBodyAsString());
+                assertThat(sent.path("model").asText()).isEqualTo("qwen3-small");
+                assertThat(sent.toString()).contains("Summarise: the diff");
+                assertThat(upstream.getAllServeEvents()).isEmpty();
+                assertThat(proxy.accessLog(1).get(0)).containsEntry("route", "small-models")
+                        .containsEntry("upstream", "local").containsEntry("model", "qwen3-small")
+                        .containsEntry("client_model", "claude-opus-5-5");
+            }
+        } finally {
+            local.stop();
+        }
+    }
 }
