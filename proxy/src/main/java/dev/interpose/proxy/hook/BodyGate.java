@@ -83,14 +83,10 @@ final class BodyGate implements ResponseGate {
             decode();
         }
         if (stream) {
-            ResponseGate gate = api == Api.CHAT ? null : new ToolGate(api, judge, loop, out);
-            if (gate == null) {
-                pass(whenDone);
-            } else {
-                gate.feed(Unpooled.wrappedBuffer(body.array(), 0, body.length()));
-                body = null;
-                gate.end(whenDone);
-            }
+            ResponseGate gate = new ToolGate(api, judge, loop, out);
+            gate.feed(Unpooled.wrappedBuffer(body.array(), 0, body.length()));
+            body = null;
+            gate.end(whenDone);
             return;
         }
         ObjectNode response = tooBig ? null : parse();

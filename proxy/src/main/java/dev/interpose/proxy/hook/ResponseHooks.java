@@ -20,8 +20,7 @@ import java.util.function.Consumer;
 
 /**
  * The response-side hook events of one configuration: {@code PreToolUse} (through a {@link ToolGate} that
- * holds the tool calls of a streamed response back, or a {@link BodyGate} for a JSON body; Chat
- * Completions streams are not held), {@code PostResponse} and {@code Stop} (observe only,
+ * holds the tool calls of a streamed response back, or a {@link BodyGate} for a JSON body), {@code PostResponse} and {@code Stop} (observe only,
  * run after a response ended cleanly, with the {@link AssembledResponse}). With none of these hooks for a
  * client, {@link #wants} is false and the response is relayed as before: nothing is decoded or copied.
  * Thread-safe; each {@link Tap} is confined to its exchange's event loop.
@@ -121,7 +120,7 @@ public final class ResponseHooks {
                         meta.requestId(), encoding);
                 return null;
             }
-            if (stream && identity && api != Api.CHAT) {
+            if (stream && identity) {
                 return new ToolGate(api, new Judge(), loop, out);
             }
             if (stream || jsonBody) {

@@ -18,9 +18,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * Holds back the tool calls of a streamed response (Anthropic Messages or the Responses API) until the
- * {@code PreToolUse} hooks have decided on them, and on a deny puts a text part saying so where the call
- * was, keeping the stream one the client accepts.
+ * Holds back the tool calls of a streamed response (Anthropic Messages, the Responses API, Chat
+ * Completions) until the {@code PreToolUse} hooks have decided on them, and on a deny puts a text part
+ * saying so where the call was, keeping the stream one the client accepts. Chat Completions streams
+ * spread calls over chunks keyed by index: from the first such chunk the rest of the stream is held, the
+ * calls are judged together at {@code [DONE]}, denied calls are cut out of the chunks (the others
+ * renumbered), the reasons go out as a content chunk, and {@code finish_reason: tool_calls} becomes
+ * {@code stop} when no call is left.
  *
  * <p>The stream is cut into whole events. Events pass through byte for byte until a tool call a hook
  * matches begins; from there every event waits, in order, while that call's events are collected and
@@ -85,9 +89,6 @@ public final class ToolGate implements ResponseGate {
     private final Map<String, ObjectNode> replacedItems = new HashMap<>();
 
     ToolGate(Api api, Judge judge, Executor loop, Output out) {
-        if (api == Api.CHAT) {
-            throw new IllegalArgumentException("Chat Completions streams are not gated");
-        }
         this.api = api;
         this.judge = judge;
         this.loop = loop;
@@ -177,6 +178,10 @@ public final class ToolGate implements ResponseGate {
         while (!waiting && !cancelled && !queue.isEmpty()) {
             step(queue.poll());
         }
+        if (ended && !waiting && queue.isEmpty() && !cancelled && api == Api.CHAT && held != null && !chatJudged) {
+            judgeChat(); // a Chat stream that ended without [DONE]
+            return;
+        }
         if (ended && !waiting && queue.isEmpty() && !cancelled) {
             if (held != null) {
                 held.forEach(this::emit); // the stream ended inside a call: nothing to decide on, pass it on
@@ -192,6 +197,10 @@ public final class ToolGate implements ResponseGate {
 
     private void step(Event event) {
         JsonNode data = event.json();
+        if (api == Api.CHAT) {
+            chatStep(event, data);
+            return;
+        }
         if (held != null) {
             held.add(event);
             collect(data);
@@ -412,6 +421,139 @@ public final class ToolGate implements ResponseGate {
         }
     }
 
+    // --- Chat Completions: tool calls come as deltas keyed by index, usually at the end of the stream ---
+
+    private boolean chatJudged;
+
+    /** From the first chunk with a tool call to the end of the stream everything is held, then judged at once. */
+    private void chatStep(Event event, JsonNode data) {
+        if (held != null) {
+            held.add(event);
+            if (event.done) {
+                judgeChat();
+            }
+            return;
+        }
+        if (data != null && data.path("choices").path(0).path("delta").path("tool_calls").size() > 0) {
+            held = new ArrayList<>();
+            held.add(event);
+            return;
+        }
+        emit(event);
+    }
+
+    /** One Chat tool call put together from its deltas. */
+    private static final class ChatCall {
+        String id;
+        String name = "";
+        final StringBuilder arguments = new StringBuilder();
+        Denial denial;
+    }
+
+    private void judgeChat() {
+        chatJudged = true;
+        java.util.TreeMap<Integer, ChatCall> calls = new java.util.TreeMap<>();
+        for (Event event : held) {
+            JsonNode data = event.json();
+            for (JsonNode part : data == null ? JSON.createArrayNode()
+                    : data.path("choices").path(0).path("delta").path("tool_calls")) {
+                ChatCall call = calls.computeIfAbsent(part.path("index").asInt(), i -> new ChatCall());
+                if (part.path("id").isTextual()) {
+                    call.id = part.path("id").asText();
+                }
+                if (part.path("function").path("name").isTextual()) {
+                    call.name = part.path("function").path("name").asText();
+                }
+                call.arguments.append(part.path("function").path("arguments").asText(""));
+            }
+        }
+        List<CompletableFuture<?>> answers = new ArrayList<>();
+        for (ChatCall call : calls.values()) {
+            if (judge.wants(call.name)) {
+                JsonNode input = Turn.parseArguments(JSON.getNodeFactory().textNode(
+                        call.arguments.length() == 0 ? "{}" : call.arguments.toString()));
+                answers.add(judge.judge(call.id, call.name, input).thenAccept(d -> call.denial = d));
+            }
+        }
+        if (answers.isEmpty()) {
+            List<Event> events = held;
+            held = null;
+            events.forEach(this::emit);
+            return;
+        }
+        waiting = true;
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                .whenComplete((v, e) -> loop.execute(() -> chatDecided(calls)));
+    }
+
+    private void chatDecided(java.util.TreeMap<Integer, ChatCall> calls) {
+        if (cancelled) {
+            return;
+        }
+        List<Event> events = held;
+        held = null;
+        waiting = false;
+        StringBuilder denials = new StringBuilder();
+        java.util.Map<Integer, Integer> renumbered = new HashMap<>();
+        for (java.util.Map.Entry<Integer, ChatCall> e : calls.entrySet()) {
+            if (e.getValue().denial != null) {
+                denials.append(denials.length() == 0 ? "" : "\n").append(e.getValue().denial.text(e.getValue().name));
+            } else {
+                renumbered.put(e.getKey(), renumbered.size());
+            }
+        }
+        if (denials.length() == 0) {
+            events.forEach(this::emit);
+        } else {
+            ObjectNode first = (ObjectNode) events.get(0).json().deepCopy();
+            ObjectNode choice = JSON.createObjectNode().put("index", 0);
+            choice.putObject("delta").put("content", denials.toString());
+            choice.putNull("finish_reason");
+            first.putArray("choices").add(choice);
+            first.remove("usage");
+            emitJson(null, first);
+            for (Event event : events) {
+                ObjectNode data = (ObjectNode) event.json();
+                if (data == null || !data.path("choices").path(0).isObject()) {
+                    emit(event);
+                    continue;
+                }
+                ObjectNode kept = chatChunk(data.deepCopy(), renumbered);
+                if (kept != null) {
+                    emitJson(null, kept);
+                }
+            }
+        }
+        pump();
+        out.flush();
+    }
+
+    /** A held chunk without the denied calls (renumbered), or null when nothing is left of it. */
+    private static ObjectNode chatChunk(ObjectNode chunk, java.util.Map<Integer, Integer> renumbered) {
+        ObjectNode choice = (ObjectNode) chunk.path("choices").path(0);
+        JsonNode delta = choice.path("delta");
+        if (delta.isObject() && delta.path("tool_calls").isArray()) {
+            ArrayNode kept = JSON.createArrayNode();
+            for (JsonNode part : delta.path("tool_calls")) {
+                Integer index = renumbered.get(part.path("index").asInt());
+                if (index != null) {
+                    kept.add(((ObjectNode) part.deepCopy()).put("index", index));
+                }
+            }
+            if (kept.isEmpty()) {
+                ((ObjectNode) delta).remove("tool_calls");
+            } else {
+                ((ObjectNode) delta).set("tool_calls", kept);
+            }
+        }
+        if ("tool_calls".equals(choice.path("finish_reason").asText()) && renumbered.isEmpty()) {
+            choice.put("finish_reason", "stop");
+        }
+        boolean empty = (!delta.isObject() || delta.isEmpty()) && choice.path("finish_reason").isNull()
+                && !chunk.path("usage").isObject();
+        return empty ? null : chunk;
+    }
+
     // --- writing ---
 
     private void emit(Event event) {
@@ -438,11 +580,14 @@ public final class ToolGate implements ResponseGate {
         final byte[] raw;
         final String name;
         private final ObjectNode json;
+        /** Chat's {@code data: [DONE]}. */
+        final boolean done;
 
-        Event(byte[] raw, String name, ObjectNode json) {
+        Event(byte[] raw, String name, ObjectNode json, boolean done) {
             this.raw = raw;
             this.name = name;
             this.json = json;
+            this.done = done;
         }
 
         JsonNode json() {
@@ -450,7 +595,7 @@ public final class ToolGate implements ResponseGate {
         }
 
         static Event raw(byte[] raw) {
-            return new Event(raw, null, null);
+            return new Event(raw, null, null, false);
         }
 
         static Event parse(byte[] raw) {
@@ -473,7 +618,7 @@ public final class ToolGate implements ResponseGate {
                     json = null; // passed on untouched
                 }
             }
-            return new Event(raw, name, json);
+            return new Event(raw, name, json, data != null && data.toString().equals("[DONE]"));
         }
 
         private static String value(String line, int from) {

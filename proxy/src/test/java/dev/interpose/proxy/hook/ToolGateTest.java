@@ -271,6 +271,45 @@ class ToolGateTest {
         assertThat(out).contains("Interpose denied the local_shell tool call").doesNotContain("\"local_shell_call\"");
     }
 
+    private static final String CHAT = String.join("",
+            "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"g\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Let me look.\"},\"finish_reason\":null}]}\n\n",
+            "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"g\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"t1\",\"type\":\"function\",\"function\":{\"name\":\"Bash\",\"arguments\":\"\"}}]},\"finish_reason\":null}]}\n\n",
+            "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"g\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"command\\\":\\\"rm -rf /\\\"}\"}}]},\"finish_reason\":null}]}\n\n",
+            "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"g\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,\"id\":\"t2\",\"type\":\"function\",\"function\":{\"name\":\"Read\",\"arguments\":\"{}\"}}]},\"finish_reason\":null}]}\n\n",
+            "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"g\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n",
+            "data: [DONE]\n\n");
+
+    @Test
+    void aDeniedChatCallIsCutOutOfTheChunksAndTheOthersRenumbered() throws Exception {
+        Judge judge = new Judge("Bash", false);
+        String out = run(Api.CHAT, CHAT.getBytes(StandardCharsets.UTF_8), judge, 7, new AtomicInteger());
+
+        assertThat(judge.asked).containsExactly("t1 Bash", "t2 Read");
+        assertThat(judge.inputs.get(0).path("command").asText()).isEqualTo("rm -rf /");
+        List<JsonNode> chunks = events(out);
+        assertThat(chunks.get(0).path("choices").get(0).path("delta").path("content").asText()).isEqualTo("Let me look.");
+        assertThat(chunks.get(1).path("choices").get(0).path("delta").path("content").asText())
+                .isEqualTo("Interpose denied the Bash tool call: hook guard.sh said: no Bash here");
+        assertThat(out).doesNotContain("\"t1\"").doesNotContain("rm -rf").endsWith("data: [DONE]\n\n");
+        JsonNode read = chunks.stream().filter(c -> c.toString().contains("\"t2\"")).findFirst().orElseThrow();
+        assertThat(read.path("choices").get(0).path("delta").path("tool_calls").get(0).path("index").asInt()).isZero();
+        assertThat(chunks.get(chunks.size() - 1).path("choices").get(0).path("finish_reason").asText())
+                .isEqualTo("tool_calls");
+    }
+
+    @Test
+    void whenEveryChatCallIsDeniedTheTurnStopsAndAnAllowedStreamIsUntouched() throws Exception {
+        String onlyBash = CHAT.replace("\"name\":\"Read\"", "\"name\":\"Bash\"");
+        List<JsonNode> chunks = events(run(Api.CHAT, onlyBash.getBytes(StandardCharsets.UTF_8), new Judge("Bash", false),
+                5, new AtomicInteger()));
+        assertThat(chunks.toString()).doesNotContain("tool_calls\":[");
+        assertThat(chunks.get(chunks.size() - 1).path("choices").get(0).path("finish_reason").asText()).isEqualTo("stop");
+
+        Judge allow = new Judge(null, false);
+        assertThat(run(Api.CHAT, CHAT.getBytes(StandardCharsets.UTF_8), allow, 3, new AtomicInteger())).isEqualTo(CHAT);
+        assertThat(allow.asked).hasSize(2);
+    }
+
     private static int indexOf(byte[] haystack, String needle) {
         return new String(haystack, StandardCharsets.UTF_8).indexOf(needle);
     }
