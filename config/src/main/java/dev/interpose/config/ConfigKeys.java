@@ -12,7 +12,8 @@ final class ConfigKeys {
     /** Keys that exist once. */
     static final List<String> FIXED = List.of("listener.host", "listener.port", "listener.max-header-bytes",
             "listener.max-body-bytes", "upstream-proxy", "drain-timeout", "logging.format", "commands.shell",
-            "commands.shell-timeout", "commands.max-include-bytes");
+            "commands.shell-timeout", "commands.max-include-bytes", "agents.max-concurrent", "agents.timeout",
+            "agents.deadline", "agents.max-tokens");
     /** Keys of every upstream, below {@code upstreams.<name>.}. */
     static final List<String> UPSTREAM_FIELDS = List.of("url", "dialect", "connect-timeout", "head-timeout",
             "idle-timeout", "max-idle-connections", "proxy", "tls.ca-file", "tls.verify");

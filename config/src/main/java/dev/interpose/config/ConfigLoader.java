@@ -147,6 +147,10 @@ public final class ConfigLoader {
         put("commands.shell", String.valueOf(CommandsConfig.DEFAULT.shell()));
         put("commands.shell-timeout", text(CommandsConfig.DEFAULT.shellTimeout()));
         put("commands.max-include-bytes", String.valueOf(CommandsConfig.DEFAULT.maxIncludeBytes()));
+        put("agents.max-concurrent", String.valueOf(AgentsConfig.DEFAULT.maxConcurrent()));
+        put("agents.timeout", text(AgentsConfig.DEFAULT.timeout()));
+        put("agents.deadline", text(AgentsConfig.DEFAULT.deadline()));
+        put("agents.max-tokens", String.valueOf(AgentsConfig.DEFAULT.maxTokens()));
     }
 
     /** The defaults every upstream shares; {@code keep} leaves values already set alone. */
@@ -227,11 +231,16 @@ public final class ConfigLoader {
         boolean shell = bool("commands.shell");
         Duration shellTimeout = duration("commands.shell-timeout");
         int maxInclude = integer("commands.max-include-bytes", 0, 64 * 1024 * 1024, "a size in bytes up to 67108864");
+        int agentCap = integer("agents.max-concurrent", 1, 1024, "a count from 1 to 1024");
+        Duration agentTimeout = duration("agents.timeout");
+        Duration agentDeadline = duration("agents.deadline");
+        int agentTokens = integer("agents.max-tokens", 1, 1_000_000, "a token count from 1 to 1000000");
         if (!problems.isEmpty()) {
             throw new ConfigException(List.copyOf(problems));
         }
         return new InterposeConfig(new ListenerConfig(host, port, maxHeader, maxBody), upstreams, routes, proxy,
-                drain, format, new CommandsConfig(shell, shellTimeout, maxInclude));
+                drain, format, new CommandsConfig(shell, shellTimeout, maxInclude),
+                new AgentsConfig(agentCap, agentTimeout, agentDeadline, agentTokens));
     }
 
     private UpstreamConfig upstream(String name, Optional<URI> defaultProxy) {

@@ -221,7 +221,7 @@ public final class Extensions {
             }
             String relative = dir.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
             String name = relative.substring(0, relative.length() - 3).replace('/', ':');
-            String error = kind == Extension.Kind.COMMAND ? commandError(name, file) : frontMatterError(file);
+            String error = kind == Extension.Kind.COMMAND ? commandError(name, file) : agentError(name, file);
             out.add(new Extension(kind, name, file, scope, error, null));
         }
     }
@@ -230,6 +230,15 @@ public final class Extensions {
     private static String commandError(String name, Path file) {
         try {
             CommandDefinition.read(name, file);
+            return null;
+        } catch (FrontMatter.Invalid e) {
+            return e.getMessage();
+        }
+    }
+
+    private static String agentError(String name, Path file) {
+        try {
+            AgentDefinition.read(name, file);
             return null;
         } catch (FrontMatter.Invalid e) {
             return e.getMessage();

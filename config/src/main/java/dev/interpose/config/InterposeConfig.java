@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param drainTimeout   how long in-flight exchanges may finish after SIGTERM
  * @param logFormat      JSON lines or human text
  * @param commands       how slash commands expand
+ * @param agents         how subagents run
  */
 public record InterposeConfig(
         ListenerConfig listener,
@@ -28,12 +29,14 @@ public record InterposeConfig(
         Optional<URI> upstreamProxy,
         Duration drainTimeout,
         LogFormat logFormat,
-        CommandsConfig commands) {
+        CommandsConfig commands,
+        AgentsConfig agents) {
 
     /** A configuration with the default command settings. */
     public InterposeConfig(ListenerConfig listener, Map<String, UpstreamConfig> upstreams, List<RouteConfig> routes,
             Optional<URI> upstreamProxy, Duration drainTimeout, LogFormat logFormat) {
-        this(listener, upstreams, routes, upstreamProxy, drainTimeout, logFormat, CommandsConfig.DEFAULT);
+        this(listener, upstreams, routes, upstreamProxy, drainTimeout, logFormat, CommandsConfig.DEFAULT,
+                AgentsConfig.DEFAULT);
     }
 
     public InterposeConfig {
@@ -44,6 +47,7 @@ public record InterposeConfig(
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(commands, "commands");
+        Objects.requireNonNull(agents, "agents");
     }
 
     /** The upstream of that name; the loader guarantees the built-in names exist. */

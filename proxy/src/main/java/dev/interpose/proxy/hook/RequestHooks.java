@@ -11,6 +11,7 @@ import dev.interpose.hooks.Verdict;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -64,12 +65,7 @@ public final class RequestHooks {
 
     /** What a hook is told about the request besides its body. */
     public record Meta(String requestId, String client, boolean claudeCode, String dialect, String model,
-            String upstream, String route, String path, String sessionHeader) {
-
-        /** The same request after a hook changed its model. */
-        public Meta withModel(String newModel) {
-            return new Meta(requestId, client, claudeCode, dialect, newModel, upstream, route, path, sessionHeader);
-        }
+            String upstream, String route, String path, String sessionHeader, Map<String, String> credentials) {
     }
 
     /** Whether any request-side hook may run for a request from this client to this path. */
@@ -89,13 +85,15 @@ public final class RequestHooks {
      * Expands a slash command (when {@code commands} is given) and runs the hooks, on the hook executor; never
      * completes exceptionally (a failure leaves the body as it is).
      */
-    public CompletableFuture<Decision> apply(byte[] body, Meta meta, SlashCommands commands) {
+    public CompletableFuture<Decision> apply(byte[] body, Meta meta, SlashCommands commands,
+            CompletableFuture<?> cancel) {
         Consumer<HookRun> onRun = run -> log.record(meta.requestId(), run);
-        return CompletableFuture.supplyAsync(() -> decide(body, meta, commands, onRun), executor)
+        return CompletableFuture.supplyAsync(() -> decide(body, meta, commands, cancel, onRun), executor)
                 .exceptionally(e -> Decision.UNCHANGED);
     }
 
-    private Decision decide(byte[] body, Meta meta, SlashCommands commands, Consumer<HookRun> onRun) {
+    private Decision decide(byte[] body, Meta meta, SlashCommands commands, CompletableFuture<?> cancel,
+            Consumer<HookRun> onRun) {
         JsonNode parsed;
         try {
             parsed = JSON.readTree(body);
@@ -111,7 +109,7 @@ public final class RequestHooks {
         if (commands != null) {
             SlashCommands.Result command;
             try {
-                command = commands.apply(json, turn, meta.requestId());
+                command = commands.apply(json, turn, meta, cancel);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return Decision.UNCHANGED;

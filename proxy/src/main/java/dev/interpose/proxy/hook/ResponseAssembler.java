@@ -15,7 +15,7 @@ import java.util.Map;
  * stream (as an {@link SseDecoder.Listener}) or from a whole JSON body. Knows the three APIs' shapes; what
  * it does not recognise it skips. One per response, confined to its event loop.
  */
-final class ResponseAssembler implements SseDecoder.Listener {
+public final class ResponseAssembler implements SseDecoder.Listener {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Api api;
@@ -26,7 +26,7 @@ final class ResponseAssembler implements SseDecoder.Listener {
     private String stopReason;
     private ObjectNode usage;
 
-    ResponseAssembler(Api api) {
+    public ResponseAssembler(Api api) {
         this.api = api;
     }
 
@@ -61,7 +61,7 @@ final class ResponseAssembler implements SseDecoder.Listener {
     }
 
     /** A whole non-streaming response body. */
-    void onBody(byte[] body, int length) {
+    public void onBody(byte[] body, int length) {
         JsonNode node;
         try {
             node = JSON.readTree(body, 0, length);
@@ -96,7 +96,7 @@ final class ResponseAssembler implements SseDecoder.Listener {
         }
     }
 
-    AssembledResponse result() {
+    public AssembledResponse result() {
         List<AssembledResponse.ToolCall> tools = new ArrayList<>();
         for (Call call : calls.values()) {
             JsonNode input = call.parsed != null ? call.parsed : Turn.parseArguments(JSON.getNodeFactory()

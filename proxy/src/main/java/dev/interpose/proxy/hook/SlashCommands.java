@@ -8,7 +8,11 @@ import dev.interpose.config.CommandDefinition;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
+import dev.interpose.proxy.agent.AgentRunner;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -29,20 +33,31 @@ import org.slf4j.LoggerFactory;
 public final class SlashCommands {
     private static final Logger LOG = LoggerFactory.getLogger("interpose.commands");
 
+    /** The built-in command that runs subagents on a task: {@code /agents a,b -- task}. */
+    public static final String AGENTS = "agents";
+
     private final Catalog catalog;
     private final Expander expander;
+    private final AgentRunner agents;
     private final MeterRegistry registry;
     private final byte[][] names;
 
-    public SlashCommands(Catalog catalog, Expander expander, MeterRegistry registry) {
+    public SlashCommands(Catalog catalog, Expander expander, AgentRunner agents, MeterRegistry registry) {
         this.catalog = catalog;
         this.expander = expander;
+        this.agents = agents;
         this.registry = registry;
         Set<String> all = new HashSet<>(catalog.names());
+        all.add(AGENTS);
         this.names = all.stream().map(n -> n.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toArray(byte[][]::new);
     }
 
-    /** What a command did to a request. */
+    /** The subagents these commands (and {@code /agents}) run. */
+    public AgentRunner agents() {
+        return agents;
+    }
+
+    /** What a command did to a request: its name, or a reply the proxy gives instead of forwarding. */
     public record Result(String command, String reply) {
         static final Result NONE = new Result(null, null);
 
@@ -88,18 +103,28 @@ public final class SlashCommands {
         return false;
     }
 
-    /** Expands the newest typed prompt of {@code json} in place when it is a known command. Blocks (includes, shell). */
-    Result apply(ObjectNode json, Turn turn, String requestId) throws InterruptedException {
+    /**
+     * Expands the newest typed prompt of {@code json} in place when it is a known command, and runs the
+     * subagents it names ({@code agents:} in its front matter, or {@code /agents a,b -- task}), adding their
+     * answers to the turn. Blocks (includes, shell, waiting for the agents): call it off the event loop.
+     *
+     * @param cancel completes when the client went away: agent calls in flight are cancelled
+     */
+    Result apply(ObjectNode json, Turn turn, RequestHooks.Meta meta, CompletableFuture<?> cancel)
+            throws InterruptedException {
         Invocation invocation = Invocation.parse(turn.prompt(json));
         if (invocation == null) {
             return Result.NONE;
         }
         long start = System.nanoTime();
         if (invocation.name().equals(Catalog.LIST)) {
-            record(requestId, Catalog.LIST, "listed", start, null);
+            record(meta.requestId(), Catalog.LIST, "listed", start, null);
             return new Result(Catalog.LIST, catalog.listing());
         }
         CommandDefinition command = catalog.find(invocation.name());
+        if (command == null && invocation.name().equals(AGENTS)) {
+            return agentsCommand(json, turn, meta, invocation.arguments(), cancel, start);
+        }
         if (command == null) {
             return Result.NONE;
         }
@@ -108,8 +133,45 @@ public final class SlashCommands {
         if (command.model() != null && !command.model().isBlank()) {
             json.put("model", command.model());
         }
-        record(requestId, command.name(), "expanded", start, expansion);
+        record(meta.requestId(), command.name(), "expanded", start, expansion);
+        if (!command.agents().isEmpty()) {
+            runAgents(json, turn, meta, command.agents(), expansion.text(), cancel);
+        }
         return new Result(command.name(), null);
+    }
+
+    /** {@code /agents a,b -- task}: the task replaces the prompt, the agents' answers follow it. */
+    private Result agentsCommand(ObjectNode json, Turn turn, RequestHooks.Meta meta, String arguments,
+            CompletableFuture<?> cancel, long start) {
+        int split = arguments.indexOf("--");
+        List<String> names = new ArrayList<>();
+        for (String name : (split < 0 ? "" : arguments.substring(0, split)).split("[,\\s]+")) {
+            if (!name.isBlank()) {
+                names.add(name);
+            }
+        }
+        String task = split < 0 ? "" : arguments.substring(split + 2).strip();
+        if (names.isEmpty() || task.isEmpty()) {
+            record(meta.requestId(), AGENTS, "usage", start, null);
+            return new Result(AGENTS, "Usage: /agents name1,name2 -- the task for them. Agents available: "
+                    + (agents.agents().isEmpty() ? "none (put markdown files in .interpose/agents/)"
+                            : String.join(", ", agents.agents().keySet())) + ".");
+        }
+        turn.replacePrompt(json, task);
+        record(meta.requestId(), AGENTS, "expanded", start, null);
+        runAgents(json, turn, meta, names, task, cancel);
+        return new Result(AGENTS, null);
+    }
+
+    private void runAgents(ObjectNode json, Turn turn, RequestHooks.Meta meta, List<String> names, String task,
+            CompletableFuture<?> cancel) {
+        Api api = Api.of(meta.path());
+        String model = json.path("model").isTextual() ? json.path("model").asText() : null;
+        AgentRunner.Trigger trigger = new AgentRunner.Trigger(api, meta.path(), meta.credentials(), model,
+                meta.requestId());
+        for (AgentRunner.Result result : agents.run(names, task, trigger, cancel).join()) {
+            turn.addContext(json, AgentRunner.block(result)); // in the order listed, whatever the finishing order
+        }
     }
 
     private void record(String requestId, String command, String outcome, long start, Expander.Expansion expansion) {

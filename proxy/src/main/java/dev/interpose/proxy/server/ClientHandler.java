@@ -12,6 +12,8 @@ import dev.interpose.proxy.exchange.ExchangeContext;
 import dev.interpose.proxy.exchange.ExchangeRecord;
 import dev.interpose.proxy.exchange.Outcome;
 import dev.interpose.proxy.exchange.RequestInfo;
+import dev.interpose.proxy.agent.AgentApi;
+import dev.interpose.proxy.agent.AgentRunner;
 import dev.interpose.proxy.hook.Api;
 import dev.interpose.proxy.hook.Hooks;
 import dev.interpose.proxy.hook.RequestHooks;
@@ -31,6 +33,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -54,6 +57,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     /** A request is with its hooks (off the event loop); the next one waits as for a live exchange. */
     private boolean hooking;
     private FullHttpRequest waiting;
+    /** Completes when the client goes away while its request is with the commands, hooks or agents. */
+    private java.util.concurrent.CompletableFuture<Void> gone = new java.util.concurrent.CompletableFuture<>();
     /** A 413 closed the conversation: whatever the client sent after the oversized body is dropped. */
     private boolean refusing;
 
@@ -134,6 +139,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             write(answer, keepAlive);
             return;
         }
+        if (AgentApi.PATH.equals(path)) {
+            runAgents(now, request, requestId, keepAlive);
+            return;
+        }
         if ("websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
             // Codex's built-in provider tries a WebSocket first; 426 makes it fall back to HTTP at once.
             answerLocally(request, Dialect.OPENAI, ErrorKind.UPGRADE_REQUIRED,
@@ -175,6 +184,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 request.protocolVersion().equals(HttpVersion.HTTP_1_1), start);
         boolean claudeCode = info.client() == ClientKind.CLAUDE;
         Hooks hooks = now.hooks();
+        String agentCall = request.headers().get(AgentRunner.HEADER);
+        request.headers().remove(AgentRunner.HEADER); // never sent upstream
+        if (agentCall != null && agentCall.equals(now.commands().agents().token())) {
+            startExchange(now, request, info, null); // a subagent's own call: no commands, no hooks again
+            return;
+        }
         boolean command = Api.of(path) != null && readable
                 && now.commands().mayApply(decoded != null ? Unpooled.wrappedBuffer(decoded) : request.content());
         if (!command && !hooks.wants(path, claudeCode)) {
@@ -193,8 +208,35 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         byte[] body = decoded != null ? decoded : io.netty.buffer.ByteBufUtil.getBytes(request.content());
         hooking = true;
         FullHttpRequest held = request;
-        hooks.request().apply(body, meta, command ? now.commands() : null).thenAccept(decision ->
+        hooks.request().apply(body, meta, command ? now.commands() : null, gone).thenAccept(decision ->
                 ctx.channel().eventLoop().execute(() -> afterHooks(now, held, info, meta, decision)));
+    }
+
+    /** {@code POST /interpose/agents/run}: the agents run off the loop; the answer is written back on it. */
+    private void runAgents(ServerContext.Snapshot now, FullHttpRequest request, String requestId, boolean keepAlive) {
+        long start = System.nanoTime();
+        byte[] body = io.netty.buffer.ByteBufUtil.getBytes(request.content());
+        java.util.Map<String, String> credentials = HookHandoff.credentials(request.headers());
+        String method = request.method().name();
+        request.release();
+        if (!"POST".equals(method)) {
+            write(ProxyResponses.error(Dialect.OPENAI, ErrorKind.BAD_REQUEST, AgentApi.PATH + " takes POST",
+                    requestId, keepAlive), keepAlive);
+            return;
+        }
+        hooking = true;
+        AgentApi.run(now.commands().agents(), body, credentials, requestId, gone).thenAccept(answer ->
+                ctx.channel().eventLoop().execute(() -> {
+                    hooking = false;
+                    if (!ctx.channel().isActive()) {
+                        return;
+                    }
+                    write(ProxyResponses.complete(HttpResponseStatus.valueOf(answer.status()), answer.body(),
+                            "application/json", requestId, keepAlive), keepAlive);
+                    HookHandoff.localRecord(now.exchanges(), requestId, request.headers(), AgentApi.PATH,
+                            answer.status(), body.length, answer.body().length, start);
+                    exchangeEnded();
+                }));
     }
 
     /** Forwards the request; {@code meta} is set when hooks may see the response. */
@@ -325,6 +367,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        gone.complete(null); // agent calls for this connection stop
         if (current != null) {
             current.cancel();
         }

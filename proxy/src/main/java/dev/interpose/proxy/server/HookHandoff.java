@@ -26,7 +26,19 @@ final class HookHandoff {
     static RequestHooks.Meta meta(RequestInfo info, HttpHeaders headers) {
         return new RequestHooks.Meta(info.requestId(), info.client().label(), info.client() == ClientKind.CLAUDE,
                 info.route().dialect().name().toLowerCase(Locale.ROOT), info.model(), info.route().upstream().name(),
-                info.route().name(), info.path(), sessionHeader(headers));
+                info.route().name(), info.path(), sessionHeader(headers), credentials(headers));
+    }
+
+    /** The headers a subagent call carries over (credentials, API version); never logged. */
+    static java.util.Map<String, String> credentials(HttpHeaders headers) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String name : dev.interpose.proxy.agent.AgentRunner.CARRIED) {
+            String value = headers.get(name);
+            if (value != null) {
+                out.put(name, value);
+            }
+        }
+        return out;
     }
 
     /** The session a request belongs to, from the headers each CLI sends; null when none. */
@@ -45,6 +57,16 @@ final class HookHandoff {
                 : Objects.equals(model, info.model()) ? null : info.model();
         return new RequestInfo(info.requestId(), info.client(), info.route(), info.method(), info.path(), info.uri(),
                 model, clientModel, info.bytesIn(), info.keepAlive(), info.http11(), info.startNanos());
+    }
+
+    /** The access-log line of a request the proxy answered itself ({@code /interpose/agents/run}). */
+    static void localRecord(ExchangeContext exchanges, String requestId, HttpHeaders headers, String path, int status,
+            long bytesIn, long bytesOut, long start) {
+        ExchangeRecord record = new ExchangeRecord(requestId, ClientKind.of(headers).label(), "local", "none", "POST",
+                path, null, null, false, status, Outcome.LOCAL, null, null, -1, (System.nanoTime() - start) / 1e6,
+                bytesIn, bytesOut, Usage.NONE, null);
+        exchanges.metrics().exchangeFinished(record, false);
+        exchanges.accessLog().write(record);
     }
 
     /** The same request sent through another route. */

@@ -2,7 +2,13 @@ package dev.interpose.proxy.server;
 
 import dev.interpose.commands.Catalog;
 import dev.interpose.commands.Expander;
+import dev.interpose.config.AgentDefinition;
+import dev.interpose.config.AgentsConfig;
 import dev.interpose.config.CommandDefinition;
+import dev.interpose.proxy.agent.AgentLimiter;
+import dev.interpose.proxy.agent.AgentRunner;
+import java.net.URI;
+import java.net.http.HttpClient;
 import dev.interpose.config.Extension;
 import dev.interpose.config.FrontMatter;
 import dev.interpose.config.InterposeConfig;
@@ -92,6 +98,13 @@ public final class InterposeServer {
     private final PrometheusMeterRegistry registry;
     /** Hook processes and the threads that feed and drain them: never an event loop. */
     private final ExecutorService hookExecutor = Executors.newCachedThreadPool(daemon("interpose-hook"));
+    /** Subagent calls in flight, proxy-wide, across reloads. */
+    private final AgentLimiter agentLimiter = new AgentLimiter(AgentsConfig.DEFAULT.maxConcurrent());
+    /** Subagent calls go back through this proxy's own listener, known once it is bound. */
+    private final HttpClient agentHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private volatile URI self = URI.create("http://127.0.0.1:0");
+    private final String agentToken = java.util.UUID.randomUUID().toString();
     /** Plugin jars loaded, by path and version; a replaced jar's old version stays loaded for requests in flight. */
     private final Map<String, Plugins.Plugin> plugins = new java.util.concurrent.ConcurrentHashMap<>();
     /** Sessions seen, for SessionStart; kept across reloads. */
@@ -183,8 +196,21 @@ public final class InterposeServer {
                 failed++; // changed since it was found; the reload this change triggers reports it
             }
         }
+        List<AgentDefinition> agents = new ArrayList<>();
+        for (Extension e : extensions) {
+            if (e.kind() == Extension.Kind.AGENT && e.loaded() && e.hiddenBy() == null) {
+                try {
+                    agents.add(AgentDefinition.read(e.name(), e.file()));
+                } catch (FrontMatter.Invalid invalid) {
+                    // changed since it was found; the reload this change triggers reports it
+                }
+            }
+        }
+        agentLimiter.setCap(config.agents().maxConcurrent());
+        AgentRunner runner = new AgentRunner(agents, config.agents(), agentLimiter, agentHttp, () -> self, agentToken,
+                registry);
         return new SlashCommands(new Catalog(commands, failed), new Expander(projectDir, config.commands(),
-                hookExecutor), registry);
+                hookExecutor), runner, registry);
     }
 
     private ExchangeContext exchanges(InterposeConfig next) throws SSLException {
@@ -271,7 +297,12 @@ public final class InterposeServer {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(new ClientInitializer(server, clients));
         listening = bootstrap.bind(config.listener().host(), config.listener().port()).sync().channel();
-        return (InetSocketAddress) listening.localAddress();
+        InetSocketAddress bound = (InetSocketAddress) listening.localAddress();
+        String host = bound.getAddress().isAnyLocalAddress() ? "127.0.0.1"
+                : bound.getAddress() instanceof java.net.Inet6Address ? "[" + bound.getAddress().getHostAddress() + "]"
+                : bound.getAddress().getHostAddress();
+        self = URI.create("http://" + host + ":" + bound.getPort());
+        return bound;
     }
 
     /**

@@ -34,7 +34,10 @@ class SlashCommandPropertyTest {
             command("review", "Review $1 for: $ARGUMENTS"), command("git:pr", "Open a PR. @$1"),
             command("plain", "No placeholders.")), 0);
     private static final SlashCommands COMMANDS = new SlashCommands(CATALOG,
-            new Expander(Path.of("."), CommandsConfig.DEFAULT, Runnable::run), REGISTRY);
+            new Expander(Path.of("."), CommandsConfig.DEFAULT, Runnable::run),
+            new dev.interpose.proxy.agent.AgentRunner(List.of(), dev.interpose.config.AgentsConfig.DEFAULT,
+                    new dev.interpose.proxy.agent.AgentLimiter(8), java.net.http.HttpClient.newHttpClient(),
+                    () -> java.net.URI.create("http://127.0.0.1:1"), "token", REGISTRY), REGISTRY);
     private static final RequestHooks HOOKS = new RequestHooks(HookPipeline.empty(Runnable::run), Path.of("."),
             Runnable::run, Caffeine.newBuilder().build(), new HookLog(REGISTRY));
 
@@ -44,7 +47,7 @@ class SlashCommandPropertyTest {
 
     @Provide
     Arbitrary<String> prompts() {
-        Arbitrary<String> names = Arbitraries.of("review", "git:pr", "pr", "plain", "commands", "tmp", "nope", "revie",
+        Arbitrary<String> names = Arbitraries.of("review", "git:pr", "pr", "plain", "commands", "agents", "tmp", "nope", "revie",
                 "reviewer", "git", "");
         Arbitrary<String> noise = Arbitraries.strings().withChars("/ \t\n\"'\\$@!`:.-_abcXYZ019éß😀{}[]")
                 .ofMaxLength(40);
@@ -93,14 +96,16 @@ class SlashCommandPropertyTest {
     void randomPromptsNeverThrowAndOnlyAKnownCommandChangesTheRequest(@ForAll("prompts") String prompt,
             @ForAll("paths") String path, @ForAll boolean earlierTurn) throws Exception {
         byte[] body = body(path, prompt, earlierTurn);
-        RequestHooks.Meta meta = new RequestHooks.Meta("r", "other", false, "anthropic", "m", "u", "route", path, null);
+        RequestHooks.Meta meta = new RequestHooks.Meta("r", "other", false, "anthropic", "m", "u", "route", path, null,
+                java.util.Map.of());
 
         boolean mayApply = COMMANDS.mayApply(Unpooled.wrappedBuffer(body));
-        RequestHooks.Decision decision = HOOKS.apply(body, meta, COMMANDS).join();
+        RequestHooks.Decision decision = HOOKS.apply(body, meta, COMMANDS, new java.util.concurrent.CompletableFuture<>())
+                .join();
 
         Invocation invocation = Invocation.parse(prompt);
-        boolean known = !earlierTurn && invocation != null
-                && (CATALOG.find(invocation.name()) != null || invocation.name().equals(Catalog.LIST));
+        boolean known = !earlierTurn && invocation != null && (CATALOG.find(invocation.name()) != null
+                || invocation.name().equals(Catalog.LIST) || invocation.name().equals(SlashCommands.AGENTS));
         if (known) {
             assertThat(mayApply).as("the event-loop pre-check must not miss %s", prompt).isTrue();
             assertThat(decision.body() != null || decision.reply() != null).isTrue();

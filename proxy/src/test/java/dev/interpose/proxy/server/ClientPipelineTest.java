@@ -47,7 +47,10 @@ class ClientPipelineTest {
         ServerContext server = new ServerContext(new ServerContext.Snapshot(config,
                 new ExchangeContext(Map.of(), new ProxyMetrics(registry), new AccessLog()), java.util.List.of(), noHooks,
                 new SlashCommands(Catalog.empty(), new Expander(java.nio.file.Path.of("."), CommandsConfig.DEFAULT,
-                        Runnable::run), registry)),
+                        Runnable::run), new dev.interpose.proxy.agent.AgentRunner(java.util.List.of(),
+                                dev.interpose.config.AgentsConfig.DEFAULT, new dev.interpose.proxy.agent.AgentLimiter(8),
+                                java.net.http.HttpClient.newHttpClient(), () -> java.net.URI.create("http://127.0.0.1:1"),
+                                "token", registry), registry)),
                 registry);
         channel = new EmbeddedChannel(new ClientInitializer(server, new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE)));
     }

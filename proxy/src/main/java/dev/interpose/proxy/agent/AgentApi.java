@@ -1,0 +1,97 @@
+package dev.interpose.proxy.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.interpose.proxy.hook.Api;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code POST /interpose/agents/run} with {@code {"agents": ["a", "b"], "prompt": "..."}} (optionally
+ * {@code "model"}, and {@code "dialect"}: {@code anthropic}, {@code openai} for the Responses API, or
+ * {@code chat}; by default Anthropic when the request carries {@code x-api-key} or {@code anthropic-version},
+ * else the Responses API): runs the agents with the request's credentials and answers JSON with each
+ * agent's answer, status, duration and usage, in the order asked. For scripts and hooks.
+ */
+public final class AgentApi {
+    public static final String PATH = "/interpose/agents/run";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private AgentApi() {
+    }
+
+    /** The status and JSON body of the answer. */
+    public record Answer(int status, byte[] body) {
+    }
+
+    /** Runs the request; never completes exceptionally. {@code cancel} completes when the client went away. */
+    public static CompletableFuture<Answer> run(AgentRunner runner, byte[] body, Map<String, String> credentials,
+            String requestId, CompletableFuture<?> cancel) {
+        JsonNode request;
+        try {
+            request = JSON.readTree(body);
+        } catch (IOException e) {
+            return done(error(400, "the body is not JSON: " + e.getMessage()));
+        }
+        List<String> agents = new ArrayList<>();
+        for (JsonNode name : request.path("agents")) {
+            if (name.isTextual()) {
+                agents.add(name.asText());
+            }
+        }
+        if (agents.isEmpty() || !request.path("prompt").isTextual() || request.path("prompt").asText().isBlank()) {
+            return done(error(400, "expected {\"agents\": [\"name\", ...], \"prompt\": \"...\"} (optional: model, "
+                    + "dialect anthropic|openai|chat); agents available: " + String.join(", ", runner.agents().keySet())));
+        }
+        String dialect = request.path("dialect").asText(credentials.containsKey("x-api-key")
+                || credentials.containsKey("anthropic-version") ? "anthropic" : "openai");
+        Api api;
+        String path;
+        switch (dialect) {
+            case "anthropic" -> {
+                api = Api.MESSAGES;
+                path = "/v1/messages";
+            }
+            case "openai" -> {
+                api = Api.RESPONSES;
+                path = "/v1/responses";
+            }
+            case "chat" -> {
+                api = Api.CHAT;
+                path = "/v1/chat/completions";
+            }
+            default -> {
+                return done(error(400, "dialect: \"" + dialect + "\" (expected anthropic, openai or chat)"));
+            }
+        }
+        String model = request.path("model").isTextual() ? request.path("model").asText() : null;
+        long start = System.nanoTime();
+        AgentRunner.Trigger trigger = new AgentRunner.Trigger(api, path, credentials, model, requestId);
+        return runner.run(agents, request.path("prompt").asText(), trigger, cancel).thenApply(results -> {
+            ObjectNode out = JSON.createObjectNode();
+            ArrayNode list = out.putArray("results");
+            for (AgentRunner.Result r : results) {
+                ObjectNode item = list.addObject().put("agent", r.agent()).put("status", r.status())
+                        .put("answer", r.answer()).put("duration_ms", r.durationMs());
+                item.set("usage", r.usage());
+            }
+            out.put("duration_ms", (System.nanoTime() - start) / 1_000_000);
+            return new Answer(200, out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        });
+    }
+
+    private static CompletableFuture<Answer> done(Answer answer) {
+        return CompletableFuture.completedFuture(answer);
+    }
+
+    private static Answer error(int status, String message) {
+        ObjectNode out = JSON.createObjectNode();
+        out.putObject("error").put("type", "invalid_request_error").put("message", message);
+        return new Answer(status, out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+}
