@@ -143,6 +143,45 @@ class CodexIT extends ThroughProxy {
     }
 
     @Test
+    void aCommandWithAgentsRunsThemAndTheFinalRequestCarriesEveryAnswer() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Files.createDirectories(work.resolve(".interpose/commands"));
+        Files.createDirectories(work.resolve(".interpose/agents"));
+        Files.writeString(work.resolve(".interpose/commands/review-all.md"),
+                "---\ndescription: Three reviewers at once\nagents: [security, performance, style]\n---\n"
+                        + "Review $ARGUMENTS and give one synthesised verdict.\n");
+        for (String agent : List.of("security", "performance", "style")) {
+            Files.writeString(work.resolve(".interpose/agents/" + agent + ".md"), "---\nname: " + agent
+                    + "\ndescription: " + agent + " reviewer\n---\nYou review code for " + agent + " only.\n");
+            upstream.responsesAgentAnswers("You review code for " + agent + " only.", agent.toUpperCase()
+                    + "-FINDING-7731");
+        }
+        upstream.responsesAnswers("One synthesised verdict from three reviewers.");
+        try (InterposeProcess agents = InterposeProcess.start(java.util.Map.of("INTERPOSE_UPSTREAM_OPENAI",
+                upstream.baseUrl()), "--project-dir", work.toString())) {
+            Cli.Run run = Cli.codex(Files.createDirectories(dir.resolve("home")), work, agents.baseUrl() + "/v1",
+                    "/review-all src/");
+
+            assertThat(run.exitCode()).as("codex exit: %s", run).isZero();
+            assertThat(run.stdout().trim()).isEqualTo("One synthesised verdict from three reviewers.");
+            List<String> bodies = upstream.bodies("/v1/responses");
+            List<String> agentCalls = bodies.stream().filter(b -> b.contains("\"stream\":false")).toList();
+            assertThat(agentCalls).hasSize(3).allSatisfy(b -> assertThat(b)
+                    .contains("\"input\":\"Review src/ and give one synthesised verdict.\""));
+            String main = bodies.stream().filter(b -> b.contains("\"stream\":true")).reduce((a, b) -> b).orElseThrow();
+            assertThat(main).contains("Review src/ and give one synthesised verdict.");
+            int security = main.indexOf("<agent name=\\\"security\\\" status=\\\"ok\\\">\\nSECURITY-FINDING-7731");
+            int performance = main.indexOf("<agent name=\\\"performance\\\" status=\\\"ok\\\">\\nPERFORMANCE-FINDING-7731");
+            int style = main.indexOf("<agent name=\\\"style\\\" status=\\\"ok\\\">\\nSTYLE-FINDING-7731");
+            assertThat(security).as("security block").isPositive();
+            assertThat(performance).as("performance block after it").isGreaterThan(security);
+            assertThat(style).as("style block last").isGreaterThan(performance);
+            assertThat(agents.awaitLine("\"agent\":\"style\"", "\"status\":\"ok\"")).contains("\"request_id\":");
+            assertThat(agents.stop()).isZero();
+        }
+    }
+
+    @Test
     void aRouteSendsCodexToAnUpstreamTheConfigDefinesUnderAnotherModelName() throws Exception {
         try (FakeUpstream local = new FakeUpstream()) {
             local.responsesAnswers("Answered by the local upstream.");

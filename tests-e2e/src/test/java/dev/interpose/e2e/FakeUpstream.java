@@ -65,6 +65,20 @@ public final class FakeUpstream implements AutoCloseable {
         stub("/v1/responses", "function_call_output", responsesText(text), 1);
     }
 
+    /**
+     * A subagent's non-streaming Responses API call, recognised by its system prompt (its
+     * {@code instructions}), answers {@code text}.
+     */
+    public void responsesAgentAnswers(String instructions, String text) {
+        String body = "{\"id\":\"resp_agent\",\"object\":\"response\",\"status\":\"completed\",\"model\":\"gpt-5.5\","
+                + "\"output\":[{\"type\":\"message\",\"id\":\"msg_agent\",\"status\":\"completed\",\"role\":"
+                + "\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"" + text + "\",\"annotations\":[]}]}],"
+                + "\"usage\":{\"input_tokens\":5,\"output_tokens\":3,\"total_tokens\":8}}";
+        server.stubFor(post(urlPathEqualTo("/v1/responses")).atPriority(0)
+                .withRequestBody(containing(instructions)).willReturn(aResponse().withStatus(200)
+                        .withHeader("content-type", "application/json").withBody(body)));
+    }
+
     /** The bodies of every request to {@code path}, in order. */
     public List<String> bodies(String path) {
         return server.findAll(postRequestedFor(urlPathEqualTo(path))).stream().map(LoggedRequest::getBodyAsString)
