@@ -65,6 +65,10 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--connections", description = "Connections for the throughput run (default: ${DEFAULT-VALUE}).")
     int connections = 64;
 
+    @Option(names = "--agents", description = "Also measure subagents: coordination overhead and parallel efficiency "
+            + "of 1 to 8 agents whose upstream answers after 500 ms, and heap per in-flight agent with 64 of them.")
+    boolean agents;
+
     @Option(names = "--hooks", description = "Also measure what a hook costs: the concurrency-1 run through proxies "
             + "with no hook, an in-process Java PreRequest hook, and a script PreRequest hook.")
     boolean hooks;
@@ -135,6 +139,9 @@ public final class Bench implements Callable<Integer> {
             if (hooks) {
                 hookCosts(clientLoop, clientType, upstream.port(), claudeBody, p1, warm, measure);
             }
+            if (agents) {
+                AgentFigures.run(this::startProxy, Bench::awaitPort, upstream);
+            }
             System.out.printf(Locale.ROOT, "%nproxy access log: %s (%d lines)%n", log, Files.lines(log).count());
             return 0;
         } finally {
@@ -189,6 +196,16 @@ public final class Bench implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "  %-22s %12s %12s %12s%n", "", "no hook", "script hook", "added");
         row("latency p50", plain.latency(), results[1].latency(), 50);
         row("latency p99", plain.latency(), results[1].latency(), 99);
+    }
+
+    /** Starts the packaged proxy in front of the fake upstream; the caller stops it. */
+    interface ProxyStarter {
+        Process start(int upstreamPort, Path log, String... extra) throws Exception;
+    }
+
+    /** Waits for a started proxy's port. */
+    interface PortWaiter {
+        int await(Process proxy, Path log) throws Exception;
     }
 
     private Process startProxy(int upstreamPort, Path log, String... extra) throws Exception {

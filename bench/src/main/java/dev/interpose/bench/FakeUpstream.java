@@ -38,6 +38,8 @@ final class FakeUpstream {
     private final ByteBuf firstEvent;
     private final ByteBuf restOfStream;
     private final Channel channel;
+    /** When above 0, a subagent call (system prompt "You are bench agent") is answered after this delay. */
+    volatile int agentDelayMs;
 
     FakeUpstream(EventLoopGroup group, Class<? extends io.netty.channel.ServerChannel> type, byte[] sse, int port)
             throws InterruptedException {
@@ -80,7 +82,12 @@ final class FakeUpstream {
                         json.duplicate());
                 response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                         .setInt(HttpHeaderNames.CONTENT_LENGTH, JSON.length);
-                ctx.writeAndFlush(response);
+                int delay = agentDelayMs;
+                if (delay > 0 && request.content().toString(StandardCharsets.UTF_8).contains("You are bench agent")) {
+                    ctx.executor().schedule(() -> ctx.writeAndFlush(response), delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } else {
+                    ctx.writeAndFlush(response);
+                }
             }
         }
     }
