@@ -8,6 +8,7 @@ import dev.interpose.config.CommandDefinition;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import dev.interpose.proxy.agent.AgentRunner;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -72,13 +73,33 @@ public final class SlashCommands {
      */
     public boolean mayApply(ByteBuf body) {
         int end = body.writerIndex();
-        int from = body.readerIndex() + 1;
+        if (body instanceof CompositeByteBuf) {
+            // An aggregated request is a composite: search each part with its own word-at-a-time search (a
+            // composite's indexOf goes byte by byte). A '/' never spans parts; what is around it is read whole.
+            CompositeByteBuf composite = (CompositeByteBuf) body;
+            for (int i = 0; i < composite.numComponents(); i++) {
+                int start = composite.toByteIndex(i);
+                ByteBuf part = composite.internalComponent(i);
+                int from = Math.max(body.readerIndex() + 1, start);
+                int to = Math.min(end, start + part.readableBytes());
+                if (from < to && scan(body, part, start - part.readerIndex(), from, to, end)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return scan(body, body, 0, body.readerIndex() + 1, end, end);
+    }
+
+    /** Looks for {@code "/name} in {@code [from, to)} of {@code body}, searching {@code part} (at {@code shift}). */
+    private boolean scan(ByteBuf body, ByteBuf part, int shift, int from, int to, int end) {
         int slash;
-        while (from < end && (slash = body.indexOf(from, end, (byte) '/')) >= 0) { // word-at-a-time search
-            if (body.getByte(slash - 1) == '"' && knownAt(body, slash + 1, end)) {
+        while (from < to && (slash = part.indexOf(from - shift, to - shift, (byte) '/')) >= 0) {
+            int at = slash + shift;
+            if (body.getByte(at - 1) == '"' && knownAt(body, at + 1, end)) {
                 return true;
             }
-            from = slash + 1;
+            from = at + 1;
         }
         return false;
     }

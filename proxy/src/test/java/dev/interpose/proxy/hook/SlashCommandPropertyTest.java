@@ -100,6 +100,11 @@ class SlashCommandPropertyTest {
                 java.util.Map.of());
 
         boolean mayApply = COMMANDS.mayApply(Unpooled.wrappedBuffer(body));
+        io.netty.buffer.CompositeByteBuf parts = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+        for (int at = 0, size = 1; at < body.length; at += size, size = size % 5 + 1) { // parts of 1 to 5 bytes
+            parts.addComponent(true, Unpooled.wrappedBuffer(body, at, Math.min(size, body.length - at)));
+        }
+        assertThat(COMMANDS.mayApply(parts)).as("an aggregated (composite) body is read the same").isEqualTo(mayApply);
         RequestHooks.Decision decision = HOOKS.apply(body, meta, COMMANDS, new java.util.concurrent.CompletableFuture<>())
                 .join();
 
