@@ -42,6 +42,8 @@ public final class SlashCommands {
     private final AgentRunner agents;
     private final MeterRegistry registry;
     private final byte[][] names;
+    /** No command or agent files: the built-ins have nothing to offer, so bodies are not even searched. */
+    private final boolean idle;
 
     public SlashCommands(Catalog catalog, Expander expander, AgentRunner agents, MeterRegistry registry) {
         this.catalog = catalog;
@@ -50,6 +52,7 @@ public final class SlashCommands {
         this.registry = registry;
         Set<String> all = new HashSet<>(catalog.names());
         all.add(AGENTS);
+        this.idle = catalog.isEmpty() && agents.agents().isEmpty();
         this.names = all.stream().map(n -> n.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toArray(byte[][]::new);
     }
 
@@ -69,9 +72,13 @@ public final class SlashCommands {
 
     /**
      * Whether the body may invoke a command: it holds a JSON string starting {@code "/name} with a known name
-     * ending at whitespace or the string's end. Cheap enough for the event loop.
+     * ending at whitespace or the string's end. Cheap enough for the event loop; always false, without a
+     * look at the body, while no command or agent file exists.
      */
     public boolean mayApply(ByteBuf body) {
+        if (idle) {
+            return false;
+        }
         int end = body.writerIndex();
         if (body instanceof CompositeByteBuf) {
             // An aggregated request is a composite: search each part with its own word-at-a-time search (a
