@@ -40,7 +40,8 @@ import java.util.regex.Pattern;
 public final class Expander {
     private static final Pattern PIECE = Pattern.compile("!`([^`\\n]+)`|(?<=^|\\s)@([^\\s]+)");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$(ARGUMENTS|[1-9])");
-    private static final Pattern SHELL_OPERATOR = Pattern.compile("[;&|<>`\\n]|\\$\\(");
+    /** What makes a shell line more than one plain command: operators, expansions, substitutions. */
+    private static final Pattern SHELL_OPERATOR = Pattern.compile("[;&|<>`\\n\\r()$*?~{}\\[\\]\\\\]");
     private static final Pattern BASH_RULE = Pattern.compile("Bash(?:\\((.*)\\))?");
 
     private final Path projectDir;
@@ -74,7 +75,7 @@ public final class Expander {
         while (m.find()) {
             out.append(substitute(template.substring(last, m.start()), arguments, words));
             if (m.group(1) != null) {
-                out.append(shell(command, substitute(m.group(1), arguments, words), counts));
+                out.append(shell(command, m.group(1), arguments, words, counts));
             } else {
                 out.append(include(substitute(m.group(2), arguments, words), counts));
             }
@@ -89,20 +90,33 @@ public final class Expander {
     }
 
     private static String substitute(String text, String arguments, List<String> words) {
+        return substitute(text, arguments, words, false);
+    }
+
+    /**
+     * Fills the placeholders; for a shell line ({@code quoted}) each value is single-quoted (the arguments
+     * word by word), so what was typed is only ever data to the shell.
+     */
+    private static String substitute(String text, String arguments, List<String> words, boolean quoted) {
         Matcher m = PLACEHOLDER.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String value;
             if (m.group(1).equals("ARGUMENTS")) {
-                value = arguments;
+                value = quoted ? String.join(" ", words.stream().map(Expander::quote).toList()) : arguments;
             } else {
                 int n = m.group(1).charAt(0) - '1';
                 value = n < words.size() ? words.get(n) : "";
+                value = quoted ? quote(value) : value;
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value));
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    private static String quote(String value) {
+        return "'" + value.replace("'", "'\\''") + "'";
     }
 
     private String include(String token, int[] counts) {
@@ -122,7 +136,11 @@ public final class Expander {
         }
         Path file = projectDir.resolve(path).normalize();
         try {
-            byte[] bytes = Files.readAllBytes(file);
+            byte[] bytes = readCapped(file);
+            if (bytes == null) {
+                counts[2]++;
+                return "[Interpose: @" + path + " was not included: it changed while it was read]" + trailing;
+            }
             String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
             counts[0]++;
@@ -133,6 +151,21 @@ public final class Expander {
         } catch (IOException e) {
             counts[2]++;
             return "[Interpose: @" + path + " was not included: cannot read it (" + e.getMessage() + ")]" + trailing;
+        }
+    }
+
+    /**
+     * The file's bytes, read from its real path without following a link at the end and never more than the
+     * cap; null when it is no longer inside the project or grew past the cap since it was checked.
+     */
+    private byte[] readCapped(Path file) throws IOException {
+        Path real = file.toRealPath();
+        if (!real.startsWith(projectDir.toRealPath())) {
+            return null;
+        }
+        try (java.io.InputStream in = Files.newInputStream(real, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            byte[] bytes = in.readNBytes(config.maxIncludeBytes() + 1);
+            return bytes.length > config.maxIncludeBytes() ? null : bytes;
         }
     }
 
@@ -169,13 +202,17 @@ public final class Expander {
         return null;
     }
 
-    private String shell(CommandDefinition command, String line, int[] counts) throws InterruptedException {
+    private String shell(CommandDefinition command, String template, String arguments, List<String> words,
+            int[] counts) throws InterruptedException {
+        // Judged on the template (placeholders as plain words): the quoted values cannot add operators.
+        String judged = PLACEHOLDER.matcher(template).replaceAll("ARG").strip();
+        String line = substitute(template, arguments, words, true);
         if (!config.shell()) {
             counts[2]++;
             return "[Interpose: !`" + line + "` did not run: shell commands in command files are off "
                     + "(commands.shell: false)]";
         }
-        if (!permitted(command.allowedTools(), line.strip())) {
+        if (!permitted(command.allowedTools(), judged)) {
             counts[2]++;
             return "[Interpose: !`" + line + "` did not run: allowed-tools of /" + command.name()
                     + " does not permit it]";
@@ -201,8 +238,11 @@ public final class Expander {
                 continue;
             }
             String pattern = m.group(1) == null ? "*" : m.group(1).strip();
-            if (pattern.equals("*") || pattern.isEmpty()) {
+            if (pattern.equals("*")) {
                 return true;
+            }
+            if (pattern.isEmpty()) {
+                continue; // Bash() names no command: it allows nothing
             }
             if (operators) {
                 continue;

@@ -101,8 +101,14 @@ class ExpanderTest {
     void argumentsNeverBecomeShellOperatorsOrNewPieces() throws Exception {
         CommandDefinition c = command("!`echo $1`", "Bash(echo:*)");
         assertThat(expand(SHELL_ON, c, "hi")).isEqualTo("hi");
-        assertThat(expand(SHELL_ON, c, "'hi; touch pwned'")).contains("does not permit it");
+        assertThat(expand(SHELL_ON, c, "'hi; touch pwned'")).isEqualTo("hi; touch pwned");
         assertThat(project.resolve("pwned")).doesNotExist();
+        assertThat(expand(SHELL_ON, command("!`echo $ARGUMENTS`", "Bash(echo:*)"),
+                "'${HOME}' '$(touch pwned)' `touch pwned` *")).isEqualTo("${HOME} $(touch pwned) "
+                + "`touch pwned` *");
+        assertThat(project.resolve("pwned")).doesNotExist();
+        assertThat(expand(SHELL_ON, command("!`echo $ARGUMENTS`", "Bash(echo:*)"), "a 'b c' \"it's\""))
+                .isEqualTo("a b c it's");
         assertThat(expand(SHELL_ON, command("Look: $ARGUMENTS", "Bash"), "!`touch pwned` @../x"))
                 .isEqualTo("Look: !`touch pwned` @../x");
         assertThat(project.resolve("pwned")).doesNotExist();
@@ -118,6 +124,10 @@ class ExpanderTest {
         assertThat(Expander.permitted(List.of("Bash(git log:*)"), "git log | head")).isFalse();
         assertThat(Expander.permitted(List.of("Bash"), "git log | head")).isTrue();
         assertThat(Expander.permitted(List.of(), "ls")).isFalse();
+        assertThat(Expander.permitted(List.of("Bash()"), "ls")).isFalse();
+        assertThat(Expander.permitted(List.of("Bash(echo:*)"), "echo ${SECRET}")).isFalse();
+        assertThat(Expander.permitted(List.of("Bash(echo:*)"), "echo $(id)")).isFalse();
+        assertThat(Expander.permitted(List.of("Bash(ls:*)"), "ls ~")).isFalse();
     }
 
     @Test

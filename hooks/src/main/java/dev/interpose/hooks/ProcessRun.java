@@ -71,7 +71,14 @@ public record ProcessRun(int exit, Capped stdout, Capped stderr, String failure)
         CompletableFuture<Void> feed = CompletableFuture.runAsync(() -> write(process.getOutputStream(), stdin), io);
         CompletableFuture<Capped> out = CompletableFuture.supplyAsync(() -> Capped.read(process.getInputStream(), maxStdout), io);
         CompletableFuture<Capped> err = CompletableFuture.supplyAsync(() -> Capped.read(process.getErrorStream(), maxStderr), io);
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        boolean exited;
+        try {
+            exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            killTree(process); // the proxy is stopping: leave nothing running
+            throw e;
+        }
+        if (!exited) {
             killTree(process);
             return new ProcessRun(-1, out.getNow(Capped.EMPTY), err.getNow(Capped.EMPTY),
                     "timed out after " + timeout.toMillis() + "ms; process tree killed");

@@ -1,13 +1,14 @@
 package dev.interpose.proxy.agent;
 
 import java.util.ArrayDeque;
+import java.util.function.BooleanSupplier;
 
 /**
  * The proxy-wide cap on agent calls in flight: a call starts at once while fewer than the cap run, else
  * waits in a first-come queue. Kept across reloads; a reload may change the cap. Thread-safe.
  */
 public final class AgentLimiter {
-    private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    private final ArrayDeque<BooleanSupplier> queue = new ArrayDeque<>();
     private int cap;
     private int running;
     private int peak;
@@ -16,8 +17,11 @@ public final class AgentLimiter {
         this.cap = cap;
     }
 
-    /** Runs {@code start} now or when a slot frees; {@code start} must lead to exactly one {@link #release}. */
-    public void submit(Runnable start) {
+    /**
+     * Starts {@code start} now or when a slot frees. It returns true when it took the slot (it must then lead
+     * to exactly one {@link #release}), false when it declined (cancelled meanwhile): the slot passes on.
+     */
+    public void submit(BooleanSupplier start) {
         synchronized (this) {
             if (running >= cap) {
                 queue.add(start);
@@ -26,21 +30,26 @@ public final class AgentLimiter {
             running++;
             peak = Math.max(peak, running);
         }
-        start.run();
+        if (!start.getAsBoolean()) {
+            release();
+        }
     }
 
-    /** One call ended: the next waiting one starts. */
+    /** One call ended: the next waiting one that still wants to run gets the slot. */
     public void release() {
-        Runnable next;
-        synchronized (this) {
-            next = queue.poll();
-            if (next == null) {
-                running--;
+        while (true) { // a loop, not recursion: many declined calls must not grow the stack
+            BooleanSupplier next;
+            synchronized (this) {
+                next = queue.poll();
+                if (next == null) {
+                    running--;
+                    return;
+                }
+            }
+            if (next.getAsBoolean()) {
                 return;
             }
-            peak = Math.max(peak, running);
         }
-        next.run();
     }
 
     public synchronized void setCap(int cap) {

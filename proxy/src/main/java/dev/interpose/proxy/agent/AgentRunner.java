@@ -54,13 +54,15 @@ public final class AgentRunner {
     private final Supplier<URI> self;
     private final String token;
     private final MeterRegistry registry;
+    private final java.util.concurrent.Executor executor;
 
     /**
      * @param self  the base URL of this proxy's own listener (known once it is bound)
      * @param token the per-process value of {@link #HEADER}
      */
     public AgentRunner(List<AgentDefinition> definitions, AgentsConfig config, AgentLimiter limiter, HttpClient http,
-            Supplier<URI> self, String token, MeterRegistry registry) {
+            Supplier<URI> self, String token, MeterRegistry registry, java.util.concurrent.Executor executor) {
+        this.executor = executor;
         for (AgentDefinition d : definitions) {
             agents.putIfAbsent(d.name(), d);
         }
@@ -74,6 +76,11 @@ public final class AgentRunner {
 
     public String token() {
         return token;
+    }
+
+    /** Where work around agent runs happens (parsing an API request): never an event loop. */
+    public java.util.concurrent.Executor executor() {
+        return executor;
     }
 
     /** The agents by name, in precedence order. */
@@ -144,24 +151,34 @@ public final class AgentRunner {
         HttpRequest request = request(agent, task, trigger, model);
         limiter.submit(() -> {
             if (result.isDone() || cancel.isDone()) {
-                limiter.release();
                 result.complete(new Result(agent.name(), "cancelled", "cancelled before it started", 0, null));
-                return;
+                return false; // the slot passes on
             }
             long start = System.nanoTime();
-            CompletableFuture<HttpResponse<byte[]>> sent = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-                    .orTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            cancel.whenComplete((v, e) -> sent.cancel(true));
-            result.whenComplete((v, e) -> sent.cancel(true)); // the deadline gave up on it
-            sent.whenComplete((response, error) -> {
-                limiter.release();
-                long ms = (System.nanoTime() - start) / 1_000_000;
-                Result r = error != null ? failed(agent.name(), error, ms, cancel.isDone())
-                        : answer(agent.name(), trigger.api(), response, ms);
-                log(trigger, agent.name(), model, r, response == null ? null
-                        : response.headers().firstValue("x-request-id").orElse(null));
-                result.complete(r);
-            });
+            try {
+                CompletableFuture<HttpResponse<byte[]>> sent = http.sendAsync(request,
+                        HttpResponse.BodyHandlers.ofByteArray()).orTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                CompletableFuture<?> cancelling = cancel.thenRun(() -> sent.cancel(true));
+                result.whenComplete((v, e) -> sent.cancel(true)); // the deadline gave up on it
+                sent.whenComplete((response, error) -> {
+                    cancelling.cancel(false); // no callback left behind on a connection that lives on
+                    limiter.release();
+                    long ms = (System.nanoTime() - start) / 1_000_000;
+                    try {
+                        Result r = error != null ? failed(agent.name(), error, ms, cancel.isDone())
+                                : answer(agent.name(), trigger.api(), response, ms);
+                        log(trigger, agent.name(), model, r, response == null ? null
+                                : response.headers().firstValue("x-request-id").orElse(null));
+                        result.complete(r);
+                    } catch (RuntimeException e) {
+                        result.complete(new Result(agent.name(), "error", "reading the answer failed: " + e, ms, null));
+                    }
+                });
+                return true;
+            } catch (RuntimeException e) {
+                result.complete(new Result(agent.name(), "error", "the call could not start: " + e, 0, null));
+                return false;
+            }
         });
         return result;
     }

@@ -100,7 +100,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         try {
             handle(request);
         } catch (RuntimeException e) {
-            LOG.error("internal error handling {} {}", request.method(), request.uri(), e);
+            LOG.error("internal error handling {} {}", request.method(), pathOf(originForm(request.uri())), e);
             if (current == null || !current.isLive()) {
                 if (request.refCnt() > 0) {
                     request.release();
@@ -207,6 +207,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         byte[] body = decoded != null ? decoded : io.netty.buffer.ByteBufUtil.getBytes(request.content());
         hooking = true;
+        gone = new java.util.concurrent.CompletableFuture<>(); // one per hand-off, so nothing piles up on it
         FullHttpRequest held = request;
         hooks.request().apply(body, meta, command ? now.commands() : null, gone).thenAccept(decision ->
                 ctx.channel().eventLoop().execute(() -> afterHooks(now, held, info, meta, decision)));
@@ -225,7 +226,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         hooking = true;
-        AgentApi.run(now.commands().agents(), body, credentials, requestId, gone).thenAccept(answer ->
+        gone = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Void> cancel = gone;
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> AgentApi.run(now.commands().agents(), body, credentials,
+                requestId, cancel), now.commands().agents().executor()).thenCompose(f -> f)
+                .exceptionally(e -> new AgentApi.Answer(500, ("{\"error\":{\"type\":\"internal_error\",\"message\":"
+                        + "\"the agents could not run; see the proxy log for " + requestId + "\"}}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .thenAccept(answer ->
                 ctx.channel().eventLoop().execute(() -> {
                     hooking = false;
                     if (!ctx.channel().isActive()) {
@@ -253,6 +261,23 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private void afterHooks(ServerContext.Snapshot now, FullHttpRequest request, RequestInfo info,
             RequestHooks.Meta meta, RequestHooks.Decision decision) {
         hooking = false;
+        try {
+            forwardAfterHooks(now, request, info, meta, decision);
+        } catch (RuntimeException e) {
+            LOG.error("internal error after the hooks of {}", info.requestId(), e);
+            if (request.refCnt() > 0) {
+                request.release();
+            }
+            if (current == null || !current.isLive()) {
+                write(ProxyResponses.error(info.route().dialect(), ErrorKind.INTERNAL, "internal proxy error ("
+                        + e.getClass().getSimpleName() + "); see the proxy log for " + info.requestId(),
+                        info.requestId(), false), false);
+            }
+        }
+    }
+
+    private void forwardAfterHooks(ServerContext.Snapshot now, FullHttpRequest request, RequestInfo info,
+            RequestHooks.Meta meta, RequestHooks.Decision decision) {
         if (!ctx.channel().isActive()) {
             request.release();
             return;

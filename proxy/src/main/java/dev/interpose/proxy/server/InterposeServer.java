@@ -208,7 +208,7 @@ public final class InterposeServer {
         }
         agentLimiter.setCap(config.agents().maxConcurrent());
         AgentRunner runner = new AgentRunner(agents, config.agents(), agentLimiter, agentHttp, () -> self, agentToken,
-                registry);
+                registry, hookExecutor);
         return new SlashCommands(new Catalog(commands, failed), new Expander(projectDir, config.commands(),
                 hookExecutor), runner, registry);
     }

@@ -37,7 +37,7 @@ class SlashCommandPropertyTest {
             new Expander(Path.of("."), CommandsConfig.DEFAULT, Runnable::run),
             new dev.interpose.proxy.agent.AgentRunner(List.of(), dev.interpose.config.AgentsConfig.DEFAULT,
                     new dev.interpose.proxy.agent.AgentLimiter(8), java.net.http.HttpClient.newHttpClient(),
-                    () -> java.net.URI.create("http://127.0.0.1:1"), "token", REGISTRY), REGISTRY);
+                    () -> java.net.URI.create("http://127.0.0.1:1"), "token", REGISTRY, Runnable::run), REGISTRY);
     private static final RequestHooks HOOKS = new RequestHooks(HookPipeline.empty(Runnable::run), Path.of("."),
             Runnable::run, Caffeine.newBuilder().build(), new HookLog(REGISTRY));
 

@@ -50,7 +50,7 @@ class ClientPipelineTest {
                         Runnable::run), new dev.interpose.proxy.agent.AgentRunner(java.util.List.of(),
                                 dev.interpose.config.AgentsConfig.DEFAULT, new dev.interpose.proxy.agent.AgentLimiter(8),
                                 java.net.http.HttpClient.newHttpClient(), () -> java.net.URI.create("http://127.0.0.1:1"),
-                                "token", registry), registry)),
+                                "token", registry, Runnable::run), registry)),
                 registry);
         channel = new EmbeddedChannel(new ClientInitializer(server, new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE)));
     }
