@@ -124,7 +124,8 @@ public final class AgentRunner {
             AgentDefinition agent = agents.get(name);
             calls.add(agent == null
                     ? CompletableFuture.completedFuture(new Result(name, "unknown", "no agent named " + name
-                            + " (known: " + String.join(", ", agents.keySet()) + ")", 0, null))
+                            + (agents.isEmpty() ? " (no agent files are defined)"
+                                    : " (known: " + String.join(", ", agents.keySet()) + ")"), 0, null))
                     : call(agent, task, trigger, cancel));
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
