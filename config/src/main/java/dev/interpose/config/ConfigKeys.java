@@ -16,7 +16,9 @@ final class ConfigKeys {
             "agents.deadline", "agents.max-tokens");
     /** Keys of every upstream, below {@code upstreams.<name>.}. */
     static final List<String> UPSTREAM_FIELDS = List.of("url", "dialect", "connect-timeout", "head-timeout",
-            "idle-timeout", "max-idle-connections", "proxy", "tls.ca-file", "tls.verify");
+            "idle-timeout", "max-idle-connections", "proxy", "tls.ca-file", "tls.verify", "breaker.enabled",
+            "breaker.failure-rate", "breaker.slow-call-rate", "breaker.slow-call", "breaker.window",
+            "breaker.minimum-calls", "breaker.open-for", "breaker.half-open-calls");
     /** Keys of every route, below {@code routes[<i>].}. */
     static final List<String> ROUTE_FIELDS = List.of("name", "path", "dialect", "model", "upstream",
             "rewrite-model");

@@ -164,6 +164,15 @@ public final class ConfigLoader {
         values.put(prefix + "proxy", "");
         values.put(prefix + "tls.ca-file", "");
         values.put(prefix + "tls.verify", "true");
+        BreakerConfig b = BreakerConfig.DEFAULT;
+        values.put(prefix + "breaker.enabled", String.valueOf(b.enabled()));
+        values.put(prefix + "breaker.failure-rate", String.valueOf(b.failureRate()));
+        values.put(prefix + "breaker.slow-call-rate", String.valueOf(b.slowCallRate()));
+        values.put(prefix + "breaker.slow-call", text(b.slowCall()));
+        values.put(prefix + "breaker.window", String.valueOf(b.window()));
+        values.put(prefix + "breaker.minimum-calls", String.valueOf(b.minimumCalls()));
+        values.put(prefix + "breaker.open-for", text(b.openFor()));
+        values.put(prefix + "breaker.half-open-calls", String.valueOf(b.halfOpenCalls()));
         values.forEach((key, value) -> {
             if (!keep || !settings.containsKey(key)) {
                 put(key, value);
@@ -262,11 +271,27 @@ public final class ConfigLoader {
         String ca = settings.get(prefix + "tls.ca-file").value().trim();
         Optional<Path> caFile = ca.isEmpty() ? Optional.empty() : Optional.ofNullable(caFile(prefix + "tls.ca-file"));
         boolean verify = bool(prefix + "tls.verify");
-        if (url == null || dialect == null) {
+        BreakerConfig breaker = breaker(prefix + "breaker.");
+        if (url == null || dialect == null || breaker == null) {
             return null;
         }
         return new UpstreamConfig(name, url, dialect, connect, head, idle, idleConnections, proxy,
-                new TlsConfig(caFile, verify));
+                new TlsConfig(caFile, verify), breaker);
+    }
+
+    private BreakerConfig breaker(String prefix) {
+        boolean enabled = bool(prefix + "enabled");
+        int failureRate = integer(prefix + "failure-rate", 1, 100, "a percentage from 1 to 100");
+        int slowRate = integer(prefix + "slow-call-rate", 1, 100, "a percentage from 1 to 100");
+        Duration slow = duration(prefix + "slow-call");
+        int window = integer(prefix + "window", 1, 10_000, "a number of calls from 1 to 10000");
+        int minimum = integer(prefix + "minimum-calls", 1, 10_000, "a number of calls from 1 to 10000");
+        Duration openFor = duration(prefix + "open-for");
+        int halfOpen = integer(prefix + "half-open-calls", 1, 1000, "a number of calls from 1 to 1000");
+        if (slow == null || openFor == null) {
+            return null;
+        }
+        return new BreakerConfig(enabled, failureRate, slowRate, slow, window, minimum, openFor, halfOpen);
     }
 
     private List<RouteConfig> routes() {

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param maxIdleConnections idle keep-alive connections kept per event loop
  * @param proxy           the HTTP {@code CONNECT} proxy this upstream is reached through, if any
  * @param tls             TLS options, used when the URL is https
+ * @param breaker         its circuit breaker
  */
 public record UpstreamConfig(
         String name,
@@ -27,7 +28,15 @@ public record UpstreamConfig(
         Duration idleTimeout,
         int maxIdleConnections,
         Optional<URI> proxy,
-        TlsConfig tls) {
+        TlsConfig tls,
+        BreakerConfig breaker) {
+
+    /** An upstream with the default circuit breaker. */
+    public UpstreamConfig(String name, URI url, Dialect dialect, Duration connectTimeout, Duration headTimeout,
+            Duration idleTimeout, int maxIdleConnections, Optional<URI> proxy, TlsConfig tls) {
+        this(name, url, dialect, connectTimeout, headTimeout, idleTimeout, maxIdleConnections, proxy, tls,
+                BreakerConfig.DEFAULT);
+    }
 
     public UpstreamConfig {
         Objects.requireNonNull(name, "name");
@@ -38,6 +47,7 @@ public record UpstreamConfig(
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(proxy, "proxy");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(breaker, "breaker");
     }
 
     /** True when the upstream is reached over TLS. */

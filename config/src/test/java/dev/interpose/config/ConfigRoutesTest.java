@@ -124,7 +124,11 @@ class ConfigRoutesTest {
                 f + ":12:13: upstreams.local.colour: unknown key (expected one of: upstreams.local.url,"
                         + " upstreams.local.dialect, upstreams.local.connect-timeout, upstreams.local.head-timeout,"
                         + " upstreams.local.idle-timeout, upstreams.local.max-idle-connections, upstreams.local.proxy,"
-                        + " upstreams.local.tls.ca-file, upstreams.local.tls.verify)",
+                        + " upstreams.local.tls.ca-file, upstreams.local.tls.verify, upstreams.local.breaker.enabled,"
+                        + " upstreams.local.breaker.failure-rate, upstreams.local.breaker.slow-call-rate,"
+                        + " upstreams.local.breaker.slow-call, upstreams.local.breaker.window,"
+                        + " upstreams.local.breaker.minimum-calls, upstreams.local.breaker.open-for,"
+                        + " upstreams.local.breaker.half-open-calls)",
                 f + ":25:5: routes[3]: \"just text\" (expected: a mapping of upstream and optionally name, path,"
                         + " dialect, model, rewrite-model)",
                 f + ":27:13: routes[4].weight: unknown key (expected one of: routes[4].name, routes[4].path,"

@@ -20,6 +20,8 @@ public enum ErrorKind {
     /** After the head: the upstream closed or failed before the end of the body. */
     UPSTREAM_TRUNCATED(502, "upstream_truncated", true),
     SHUTTING_DOWN(503, "shutting_down", true),
+    /** The upstream's circuit breaker is open: answered at once, 529 for Anthropic clients (overloaded). */
+    CIRCUIT_OPEN(503, "circuit_open", true),
     INTERNAL(500, "internal_error", true);
 
     private final int status;

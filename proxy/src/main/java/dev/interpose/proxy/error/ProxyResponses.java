@@ -26,6 +26,20 @@ public final class ProxyResponses {
         return response;
     }
 
+    /**
+     * The answer while an upstream's circuit breaker is open, in the form each CLI retries after a pause:
+     * Anthropic's 529 {@code overloaded_error}, OpenAI's 503, both with {@code retry-after}.
+     */
+    public static FullHttpResponse circuitOpen(Dialect dialect, String message, String requestId, boolean keepAlive,
+            long retryAfterSeconds) {
+        HttpResponseStatus status = dialect == Dialect.ANTHROPIC ? new HttpResponseStatus(529, "Overloaded")
+                : HttpResponseStatus.SERVICE_UNAVAILABLE;
+        FullHttpResponse response = complete(status, ErrorBodies.render(dialect, ErrorKind.CIRCUIT_OPEN, message),
+                HttpHeaderValues.APPLICATION_JSON, requestId, keepAlive);
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(Math.max(1, retryAfterSeconds)));
+        return response;
+    }
+
     /** A complete response with this body and content type. */
     public static FullHttpResponse complete(HttpResponseStatus status, byte[] body, CharSequence contentType,
             String requestId, boolean keepAlive) {

@@ -9,6 +9,7 @@ import dev.interpose.proxy.stream.ResponseObserver;
 import dev.interpose.proxy.stream.Usage;
 import dev.interpose.proxy.upstream.UpstreamClient;
 import dev.interpose.proxy.upstream.UpstreamListener;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -29,6 +30,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
@@ -72,6 +74,8 @@ public final class Exchange implements UpstreamListener {
     private String upstreamRequestId;
     private long bytesOut;
     private ResponseObserver observer;
+    /** Holds a permission of the upstream's circuit breaker until the outcome is recorded. */
+    private boolean permitted;
     private final ResponseHooks.Tap tap;
     private ResponseGate gate;
 
@@ -101,7 +105,49 @@ public final class Exchange implements UpstreamListener {
     public void start() {
         context.metrics().exchangeStarted();
         state = State.CONNECTING;
+        CircuitBreaker breaker = upstreamClient.breaker();
+        if (breaker != null) {
+            if (!breaker.tryAcquirePermission()) {
+                rejectOpen(breaker);
+                return;
+            }
+            permitted = true;
+        }
         upstreamClient.acquire(client.eventLoop()).addListener(this::onAcquired);
+    }
+
+    /** The breaker is open: answer at once, in the form the client's CLI retries after {@code retry-after}. */
+    private void rejectOpen(CircuitBreaker breaker) {
+        state = State.FAILED;
+        String message = "upstream " + upstreamName() + " is failing; its circuit breaker is " + breaker.getState()
+                .name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ", so this request was not sent";
+        status = info.route().dialect() == dev.interpose.config.Dialect.ANTHROPIC ? 529 : 503;
+        client.writeAndFlush(ProxyResponses.circuitOpen(info.route().dialect(), message, info.requestId(), keepAlive,
+                config().breaker().openFor().toSeconds())).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE
+                        : ChannelFutureListener.CLOSE);
+        end(Outcome.FAILED, ErrorKind.CIRCUIT_OPEN, message);
+    }
+
+    /** Records the call's outcome with the upstream's breaker, once. */
+    private void settle(boolean failed, String why) {
+        if (!permitted) {
+            return;
+        }
+        permitted = false;
+        CircuitBreaker breaker = upstreamClient.breaker();
+        long took = System.nanoTime() - (sentNanos == 0 ? info.startNanos() : sentNanos);
+        if (failed) {
+            breaker.onError(took, TimeUnit.NANOSECONDS, new UpstreamFailure(why));
+        } else {
+            breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** What the breaker counts as a failure: a message, no stack. */
+    private static final class UpstreamFailure extends RuntimeException {
+        UpstreamFailure(String message) {
+            super(message, null, false, false);
+        }
     }
 
     private void onAcquired(Future<? super Channel> future) {
@@ -161,6 +207,7 @@ public final class Exchange implements UpstreamListener {
         }
         headNanos = System.nanoTime();
         status = code;
+        settle(code >= 500, "status " + code); // 5xx and 529 count against the upstream; 4xx is the client's
         releaseRequest();
         upstreamKeepAlive = HttpUtil.isKeepAlive(head);
         upstreamRequestId = head.headers().get("x-request-id");
@@ -363,6 +410,10 @@ public final class Exchange implements UpstreamListener {
     /** The client went away: stop the upstream (that stops generation and billing). */
     public void cancel() {
         if (isLive()) {
+            if (permitted) {
+                permitted = false;
+                upstreamClient.breaker().releasePermission(); // the client left: no verdict on the upstream
+            }
             state = State.CANCELLED;
             timer.cancel();
             if (gate != null) {
@@ -375,6 +426,7 @@ public final class Exchange implements UpstreamListener {
 
     /** Before the head: answer with an error in the client's dialect. */
     private void fail(ErrorKind kind, String message) {
+        settle(true, kind.code());
         state = State.FAILED;
         timer.cancel();
         dropUpstream();
@@ -406,6 +458,10 @@ public final class Exchange implements UpstreamListener {
 
     private void end(Outcome outcome, ErrorKind kind, String message) {
         releaseRequest();
+        if (permitted) {
+            permitted = false;
+            upstreamClient.breaker().releasePermission(); // ended without a verdict on the upstream
+        }
         long now = System.nanoTime();
         Usage usage = observer == null ? Usage.NONE : observer.usage();
         if (observer != null && observer.streaming()) {

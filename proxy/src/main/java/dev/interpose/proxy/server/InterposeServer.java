@@ -17,6 +17,7 @@ import dev.interpose.config.UpstreamConfig;
 import dev.interpose.proxy.exchange.ExchangeContext;
 import dev.interpose.proxy.log.AccessLog;
 import dev.interpose.proxy.metrics.ProxyMetrics;
+import dev.interpose.proxy.upstream.Breakers;
 import dev.interpose.proxy.upstream.UpstreamClient;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.Bootstrap;
@@ -98,6 +99,8 @@ public final class InterposeServer {
     private final PrometheusMeterRegistry registry;
     /** Hook processes and the threads that feed and drain them: never an event loop. */
     private final ExecutorService hookExecutor = Executors.newCachedThreadPool(daemon("interpose-hook"));
+    /** Circuit breakers by upstream, across reloads. */
+    private Breakers breakers;
     /** Subagent calls in flight, proxy-wide, across reloads. */
     private final AgentLimiter agentLimiter = new AgentLimiter(AgentsConfig.DEFAULT.maxConcurrent());
     /** Subagent calls go back through this proxy's own listener, known once it is bound. */
@@ -125,6 +128,7 @@ public final class InterposeServer {
             PrometheusMeterRegistry registry) throws SSLException {
         this.projectDir = projectDir;
         this.registry = registry;
+        this.breakers = new Breakers(registry);
         this.hookLog = new HookLog(registry);
         this.config = config;
         boolean epoll = Epoll.isAvailable();
@@ -217,7 +221,7 @@ public final class InterposeServer {
         Map<String, UpstreamClient> upstreams = new LinkedHashMap<>();
         for (UpstreamConfig upstream : next.upstreams().values()) {
             upstreams.put(upstream.name(), new UpstreamClient(upstream, template, resolver, tlsFor(upstream.tls()),
-                    upstream.proxy()));
+                    upstream.proxy(), breakers.of(upstream)));
         }
         return new ExchangeContext(upstreams, metrics, accessLog);
     }

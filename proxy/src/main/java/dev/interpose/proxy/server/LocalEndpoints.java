@@ -42,7 +42,14 @@ final class LocalEndpoints {
         extensions.put("failed", now.extensions().stream().filter(e -> !e.loaded()).count());
         ObjectNode upstreams = body.putObject("upstreams");
         for (UpstreamConfig upstream : now.config().upstreams().values()) {
-            upstreams.putObject(upstream.name()).put("url", upstream.url().toString());
+            ObjectNode entry = upstreams.putObject(upstream.name()).put("url", upstream.url().toString());
+            var client = now.exchanges().upstreams().get(upstream.name());
+            if (client != null && client.breaker() != null) {
+                var breaker = client.breaker();
+                entry.putObject("breaker").put("state", breaker.getState().name().toLowerCase(java.util.Locale.ROOT))
+                        .put("failure_rate", breaker.getMetrics().getFailureRate())
+                        .put("calls", breaker.getMetrics().getNumberOfBufferedCalls());
+            }
         }
         HttpResponseStatus status = server.draining() ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK;
         try {

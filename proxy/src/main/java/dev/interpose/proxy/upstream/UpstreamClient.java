@@ -1,5 +1,6 @@
 package dev.interpose.proxy.upstream;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import dev.interpose.config.UpstreamConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -40,6 +41,7 @@ public final class UpstreamClient {
     private final Optional<URI> proxy;
     private final SocketAddress remote;
     private final Map<EventLoop, LoopPool> pools = new ConcurrentHashMap<>();
+    private final CircuitBreaker breaker;
     /** Set when a reload replaced this client: channels are no longer pooled. */
     private volatile boolean retired;
 
@@ -48,10 +50,13 @@ public final class UpstreamClient {
      * @param resolver   non-blocking DNS for the upstream's host
      * @param sslContext client TLS context, used when the upstream URL is https
      * @param proxy      an HTTP CONNECT proxy for this leg, if any
+     * @param breaker    the upstream's circuit breaker, or null for none
      */
     public UpstreamClient(UpstreamConfig config, Bootstrap template,
-            AddressResolverGroup<? extends SocketAddress> resolver, SslContext sslContext, Optional<URI> proxy) {
+            AddressResolverGroup<? extends SocketAddress> resolver, SslContext sslContext, Optional<URI> proxy,
+            CircuitBreaker breaker) {
         this.config = config;
+        this.breaker = breaker;
         this.template = template;
         this.resolver = proxy.isPresent() ? NoopAddressResolverGroup.INSTANCE : resolver;
         this.sslContext = sslContext;
@@ -165,5 +170,10 @@ public final class UpstreamClient {
     /** The idle channels of one event loop; touched only from that loop. */
     private static final class LoopPool {
         final ArrayDeque<Channel> idle = new ArrayDeque<>();
+    }
+
+    /** The upstream's circuit breaker, or null when it has none. */
+    public CircuitBreaker breaker() {
+        return breaker;
     }
 }
