@@ -18,7 +18,8 @@ final class ConfigKeys {
     static final List<String> UPSTREAM_FIELDS = List.of("url", "dialect", "connect-timeout", "head-timeout",
             "idle-timeout", "max-idle-connections", "proxy", "tls.ca-file", "tls.verify", "breaker.enabled",
             "breaker.failure-rate", "breaker.slow-call-rate", "breaker.slow-call", "breaker.window",
-            "breaker.minimum-calls", "breaker.open-for", "breaker.half-open-calls");
+            "breaker.minimum-calls", "breaker.open-for", "breaker.half-open-calls", "retry.max-attempts",
+            "retry.backoff", "retry.max-delay");
     /** Keys of every route, below {@code routes[<i>].}. */
     static final List<String> ROUTE_FIELDS = List.of("name", "path", "dialect", "model", "upstream",
             "rewrite-model");

@@ -173,6 +173,9 @@ public final class ConfigLoader {
         values.put(prefix + "breaker.minimum-calls", String.valueOf(b.minimumCalls()));
         values.put(prefix + "breaker.open-for", text(b.openFor()));
         values.put(prefix + "breaker.half-open-calls", String.valueOf(b.halfOpenCalls()));
+        values.put(prefix + "retry.max-attempts", String.valueOf(RetryConfig.DEFAULT.maxAttempts()));
+        values.put(prefix + "retry.backoff", text(RetryConfig.DEFAULT.backoff()));
+        values.put(prefix + "retry.max-delay", text(RetryConfig.DEFAULT.maxDelay()));
         values.forEach((key, value) -> {
             if (!keep || !settings.containsKey(key)) {
                 put(key, value);
@@ -272,11 +275,14 @@ public final class ConfigLoader {
         Optional<Path> caFile = ca.isEmpty() ? Optional.empty() : Optional.ofNullable(caFile(prefix + "tls.ca-file"));
         boolean verify = bool(prefix + "tls.verify");
         BreakerConfig breaker = breaker(prefix + "breaker.");
-        if (url == null || dialect == null || breaker == null) {
+        int attempts = integer(prefix + "retry.max-attempts", 1, 20, "a number of attempts from 1 (no retry) to 20");
+        Duration backoff = duration(prefix + "retry.backoff");
+        Duration maxDelay = duration(prefix + "retry.max-delay");
+        if (url == null || dialect == null || breaker == null || backoff == null || maxDelay == null) {
             return null;
         }
         return new UpstreamConfig(name, url, dialect, connect, head, idle, idleConnections, proxy,
-                new TlsConfig(caFile, verify), breaker);
+                new TlsConfig(caFile, verify), breaker, new RetryConfig(attempts, backoff, maxDelay));
     }
 
     private BreakerConfig breaker(String prefix) {

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param proxy           the HTTP {@code CONNECT} proxy this upstream is reached through, if any
  * @param tls             TLS options, used when the URL is https
  * @param breaker         its circuit breaker
+ * @param retry           when and how often a failed request is sent again
  */
 public record UpstreamConfig(
         String name,
@@ -29,13 +30,14 @@ public record UpstreamConfig(
         int maxIdleConnections,
         Optional<URI> proxy,
         TlsConfig tls,
-        BreakerConfig breaker) {
+        BreakerConfig breaker,
+        RetryConfig retry) {
 
     /** An upstream with the default circuit breaker. */
     public UpstreamConfig(String name, URI url, Dialect dialect, Duration connectTimeout, Duration headTimeout,
             Duration idleTimeout, int maxIdleConnections, Optional<URI> proxy, TlsConfig tls) {
         this(name, url, dialect, connectTimeout, headTimeout, idleTimeout, maxIdleConnections, proxy, tls,
-                BreakerConfig.DEFAULT);
+                BreakerConfig.DEFAULT, RetryConfig.DEFAULT);
     }
 
     public UpstreamConfig {
@@ -48,6 +50,7 @@ public record UpstreamConfig(
         Objects.requireNonNull(proxy, "proxy");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(breaker, "breaker");
+        Objects.requireNonNull(retry, "retry");
     }
 
     /** True when the upstream is reached over TLS. */

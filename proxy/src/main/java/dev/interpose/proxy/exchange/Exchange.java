@@ -48,6 +48,7 @@ import javax.net.ssl.SSLException;
  * connection is closed without a clean end, so the client sees the truncation.
  */
 public final class Exchange implements UpstreamListener {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("interpose.retry");
 
     /** Where the exchange is in its life. */
     public enum State { CONNECTING, AWAITING_HEAD, STREAMING, HOLDING, DONE, FAILED, CANCELLED }
@@ -63,6 +64,10 @@ public final class Exchange implements UpstreamListener {
     private Channel upstream;
     private boolean reusedConnection;
     private boolean retried;
+    /** Attempts made so far (retry policy), and the time waited between them. */
+    private int attempts = 1;
+    private long waitedMillis;
+    private io.netty.util.concurrent.ScheduledFuture<?> retryTimer;
     private boolean requestWritten;
     private Throwable writeFailure;
     private long sentNanos;
@@ -105,6 +110,15 @@ public final class Exchange implements UpstreamListener {
     public void start() {
         context.metrics().exchangeStarted();
         state = State.CONNECTING;
+        attempt();
+    }
+
+    /** One attempt: a permission from the breaker, then a connection. */
+    private void attempt() {
+        retryTimer = null;
+        if (state != State.CONNECTING) {
+            return; // cancelled while waiting to retry
+        }
         CircuitBreaker breaker = upstreamClient.breaker();
         if (breaker != null) {
             if (!breaker.tryAcquirePermission()) {
@@ -113,7 +127,55 @@ public final class Exchange implements UpstreamListener {
             }
             permitted = true;
         }
+        retried = false;
         upstreamClient.acquire(client.eventLoop()).addListener(this::onAcquired);
+    }
+
+    /**
+     * The upstream failed the request before answering it: send it again after a wait, when the policy
+     * allows (attempts left, total wait within bounds, the body still held, nothing sent to the client).
+     *
+     * @param retryAfterMillis what the upstream asked to wait, or 0
+     * @return false when no retry is left: the caller answers the failure
+     */
+    private boolean retry(String why, long retryAfterMillis) {
+        dev.interpose.config.RetryConfig policy = config().retry();
+        if (attempts >= policy.maxAttempts() || request == null) {
+            return false;
+        }
+        double jitter = 0.5 + java.util.concurrent.ThreadLocalRandom.current().nextDouble();
+        long backoff = (long) (policy.backoff().toMillis() * Math.pow(2, attempts - 1) * jitter);
+        long wait = Math.max(backoff, retryAfterMillis);
+        if (waitedMillis + wait > policy.maxDelay().toMillis()) {
+            return false;
+        }
+        waitedMillis += wait;
+        attempts++;
+        timer.cancel();
+        dropUpstream();
+        state = State.CONNECTING;
+        LOG.info("request {} to upstream {}: {}; attempt {} of {} in {} ms", info.requestId(), upstreamName(), why,
+                attempts, policy.maxAttempts(), wait);
+        retryTimer = client.eventLoop().schedule(this::attempt, wait, TimeUnit.MILLISECONDS);
+        return true;
+    }
+
+    /** A {@code retry-after} value (seconds or an HTTP date) in milliseconds from now; 0 when absent or unreadable. */
+    public static long retryAfterMillis(String value) {
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Long.parseLong(value.strip()) * 1000);
+        } catch (NumberFormatException e) {
+            try {
+                java.time.ZonedDateTime at = java.time.ZonedDateTime.parse(value.strip(),
+                        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+                return Math.max(0, at.toInstant().toEpochMilli() - System.currentTimeMillis());
+            } catch (java.time.format.DateTimeParseException notADate) {
+                return 0;
+            }
+        }
     }
 
     /** The breaker is open: answer at once, in the form the client's CLI retries after {@code retry-after}. */
@@ -156,6 +218,10 @@ public final class Exchange implements UpstreamListener {
                 Throwable cause = future.cause();
                 ErrorKind kind = cause instanceof ConnectTimeoutException ? ErrorKind.UPSTREAM_TIMEOUT
                         : ErrorKind.UPSTREAM_UNREACHABLE;
+                settle(true, kind.code());
+                if (retry("cannot connect: " + describe(cause), 0)) {
+                    return;
+                }
                 fail(kind, "cannot connect to upstream " + upstreamName() + ": " + describe(cause));
             }
             return;
@@ -204,6 +270,12 @@ public final class Exchange implements UpstreamListener {
         int code = head.status().code();
         if (code >= 100 && code < 200) {
             return; // an interim answer; the real head follows
+        }
+        if (code == 429 || code == 500 || code == 502 || code == 503 || code == 529) {
+            settle(code >= 500, "status " + code);
+            if (retry("answered " + code, retryAfterMillis(head.headers().get(HttpHeaderNames.RETRY_AFTER)))) {
+                return; // nothing went to the client; the rest of this answer is dropped with its connection
+            }
         }
         headNanos = System.nanoTime();
         status = code;
@@ -385,6 +457,10 @@ public final class Exchange implements UpstreamListener {
                 return;
             }
             ErrorKind kind = why instanceof DecoderException ? ErrorKind.UPSTREAM_BAD_RESPONSE : ErrorKind.UPSTREAM_RESET;
+            settle(true, kind.code());
+            if (kind == ErrorKind.UPSTREAM_RESET && retry("reset before answering", 0)) {
+                return;
+            }
             fail(kind, "upstream " + upstreamName() + " closed the connection before answering"
                     + (why == null ? "" : ": " + describe(why)));
         } else if (state == State.STREAMING) {
@@ -409,6 +485,10 @@ public final class Exchange implements UpstreamListener {
 
     /** The client went away: stop the upstream (that stops generation and billing). */
     public void cancel() {
+        if (retryTimer != null) {
+            retryTimer.cancel(false);
+            retryTimer = null;
+        }
         if (isLive()) {
             if (permitted) {
                 permitted = false;

@@ -51,7 +51,8 @@ class BreakerTest {
         StringBuilder yaml = new StringBuilder("upstreams:\n");
         for (String name : List.of("anthropic", "openai")) {
             yaml.append("  ").append(name).append(":\n    breaker:\n      window: 4\n      minimum-calls: 4\n")
-                    .append("      failure-rate: 50\n      open-for: 1s\n      half-open-calls: 1\n");
+                    .append("      failure-rate: 50\n      open-for: 1s\n      half-open-calls: 1\n")
+                    .append("    retry:\n      max-attempts: 1\n");
         }
         return TestProxy.start(upstreams, List.of(Files.writeString(dir.resolve("interpose.yaml"), yaml.toString())));
     }
