@@ -68,6 +68,8 @@ public final class Exchange implements UpstreamListener {
     private int attempts = 1;
     private long waitedMillis;
     private io.netty.util.concurrent.ScheduledFuture<?> retryTimer;
+    /** When the current attempt began, for the breaker's slow-call count. */
+    private long attemptNanos;
     private boolean requestWritten;
     private Throwable writeFailure;
     private long sentNanos;
@@ -128,6 +130,7 @@ public final class Exchange implements UpstreamListener {
             permitted = true;
         }
         retried = false;
+        attemptNanos = System.nanoTime();
         upstreamClient.acquire(client.eventLoop()).addListener(this::onAcquired);
     }
 
@@ -197,7 +200,7 @@ public final class Exchange implements UpstreamListener {
         }
         permitted = false;
         CircuitBreaker breaker = upstreamClient.breaker();
-        long took = System.nanoTime() - (sentNanos == 0 ? info.startNanos() : sentNanos);
+        long took = System.nanoTime() - attemptNanos; // this attempt only, not the waits before it
         if (failed) {
             breaker.onError(took, TimeUnit.NANOSECONDS, new UpstreamFailure(why));
         } else {
