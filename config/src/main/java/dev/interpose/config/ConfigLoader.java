@@ -176,6 +176,8 @@ public final class ConfigLoader {
         values.put(prefix + "retry.max-attempts", String.valueOf(RetryConfig.DEFAULT.maxAttempts()));
         values.put(prefix + "retry.backoff", text(RetryConfig.DEFAULT.backoff()));
         values.put(prefix + "retry.max-delay", text(RetryConfig.DEFAULT.maxDelay()));
+        values.put(prefix + "bulkhead.max-concurrent", String.valueOf(BulkheadConfig.DEFAULT.maxConcurrent()));
+        values.put(prefix + "bulkhead.max-wait", text(BulkheadConfig.DEFAULT.maxWait()));
         values.forEach((key, value) -> {
             if (!keep || !settings.containsKey(key)) {
                 put(key, value);
@@ -278,11 +280,15 @@ public final class ConfigLoader {
         int attempts = integer(prefix + "retry.max-attempts", 1, 20, "a number of attempts from 1 (no retry) to 20");
         Duration backoff = duration(prefix + "retry.backoff");
         Duration maxDelay = duration(prefix + "retry.max-delay");
-        if (url == null || dialect == null || breaker == null || backoff == null || maxDelay == null) {
+        int concurrent = integer(prefix + "bulkhead.max-concurrent", 1, 1_000_000, "a count from 1 to 1000000");
+        Duration maxWait = duration(prefix + "bulkhead.max-wait");
+        if (url == null || dialect == null || breaker == null || backoff == null || maxDelay == null
+                || maxWait == null) {
             return null;
         }
         return new UpstreamConfig(name, url, dialect, connect, head, idle, idleConnections, proxy,
-                new TlsConfig(caFile, verify), breaker, new RetryConfig(attempts, backoff, maxDelay));
+                new TlsConfig(caFile, verify), breaker, new RetryConfig(attempts, backoff, maxDelay),
+                new BulkheadConfig(concurrent, maxWait));
     }
 
     private BreakerConfig breaker(String prefix) {

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param tls             TLS options, used when the URL is https
  * @param breaker         its circuit breaker
  * @param retry           when and how often a failed request is sent again
+ * @param bulkhead        how many requests may be in flight to it at once
  */
 public record UpstreamConfig(
         String name,
@@ -31,13 +32,14 @@ public record UpstreamConfig(
         Optional<URI> proxy,
         TlsConfig tls,
         BreakerConfig breaker,
-        RetryConfig retry) {
+        RetryConfig retry,
+        BulkheadConfig bulkhead) {
 
     /** An upstream with the default circuit breaker. */
     public UpstreamConfig(String name, URI url, Dialect dialect, Duration connectTimeout, Duration headTimeout,
             Duration idleTimeout, int maxIdleConnections, Optional<URI> proxy, TlsConfig tls) {
         this(name, url, dialect, connectTimeout, headTimeout, idleTimeout, maxIdleConnections, proxy, tls,
-                BreakerConfig.DEFAULT, RetryConfig.DEFAULT);
+                BreakerConfig.DEFAULT, RetryConfig.DEFAULT, BulkheadConfig.DEFAULT);
     }
 
     public UpstreamConfig {
@@ -51,6 +53,7 @@ public record UpstreamConfig(
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(breaker, "breaker");
         Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(bulkhead, "bulkhead");
     }
 
     /** True when the upstream is reached over TLS. */

@@ -22,6 +22,8 @@ public enum ErrorKind {
     SHUTTING_DOWN(503, "shutting_down", true),
     /** The upstream's circuit breaker is open: answered at once, 529 for Anthropic clients (overloaded). */
     CIRCUIT_OPEN(503, "circuit_open", true),
+    /** The upstream's bulkhead stayed full for longer than its wait. */
+    UPSTREAM_BUSY(503, "upstream_busy", true),
     INTERNAL(500, "internal_error", true);
 
     private final int status;

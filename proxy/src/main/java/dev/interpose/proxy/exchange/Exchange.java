@@ -9,6 +9,7 @@ import dev.interpose.proxy.stream.ResponseObserver;
 import dev.interpose.proxy.stream.Usage;
 import dev.interpose.proxy.upstream.UpstreamClient;
 import dev.interpose.proxy.upstream.UpstreamListener;
+import dev.interpose.proxy.upstream.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -68,6 +69,10 @@ public final class Exchange implements UpstreamListener {
     private int attempts = 1;
     private long waitedMillis;
     private io.netty.util.concurrent.ScheduledFuture<?> retryTimer;
+    /** The bulkhead slot this exchange holds (released once, at its end), or the wait for one. */
+    private Bulkhead slot;
+    private Bulkhead.Waiter waiter;
+    private io.netty.util.concurrent.ScheduledFuture<?> waitTimer;
     /** When the current attempt began, for the breaker's slow-call count. */
     private long attemptNanos;
     private boolean requestWritten;
@@ -112,7 +117,45 @@ public final class Exchange implements UpstreamListener {
     public void start() {
         context.metrics().exchangeStarted();
         state = State.CONNECTING;
-        attempt();
+        Bulkhead bulkhead = upstreamClient.bulkhead();
+        waiter = bulkhead.enter(client.eventLoop(), this::admitted);
+        if (waiter == null) {
+            slot = bulkhead;
+            attempt();
+            return;
+        }
+        long wait = config().bulkhead().maxWait().toMillis();
+        waitTimer = client.eventLoop().schedule(() -> {
+            if (waiter != null && waiter.giveUp()) {
+                waiter = null;
+                fail(ErrorKind.UPSTREAM_BUSY, "upstream " + upstreamName() + " already has "
+                        + config().bulkhead().maxConcurrent() + " requests in flight and no slot freed within "
+                        + wait + " ms");
+            }
+        }, wait, TimeUnit.MILLISECONDS);
+    }
+
+    /** A bulkhead slot became this exchange's (on its event loop). */
+    private void admitted() {
+        slot = upstreamClient.bulkhead();
+        waiter = null;
+        if (waitTimer != null) {
+            waitTimer.cancel(false);
+            waitTimer = null;
+        }
+        if (state == State.CONNECTING) {
+            attempt();
+        } else {
+            releaseSlot(); // ended meanwhile
+        }
+    }
+
+    private void releaseSlot() {
+        if (slot != null) {
+            Bulkhead held = slot;
+            slot = null;
+            held.release();
+        }
     }
 
     /** One attempt: a permission from the breaker, then a connection. */
@@ -492,6 +535,13 @@ public final class Exchange implements UpstreamListener {
             retryTimer.cancel(false);
             retryTimer = null;
         }
+        if (waiter != null && waiter.giveUp()) {
+            waiter = null; // left the queue before a slot came
+        }
+        if (waitTimer != null) {
+            waitTimer.cancel(false);
+            waitTimer = null;
+        }
         if (isLive()) {
             if (permitted) {
                 permitted = false;
@@ -541,6 +591,7 @@ public final class Exchange implements UpstreamListener {
 
     private void end(Outcome outcome, ErrorKind kind, String message) {
         releaseRequest();
+        releaseSlot();
         if (permitted) {
             permitted = false;
             upstreamClient.breaker().releasePermission(); // ended without a verdict on the upstream

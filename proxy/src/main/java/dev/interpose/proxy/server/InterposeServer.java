@@ -221,7 +221,7 @@ public final class InterposeServer {
         Map<String, UpstreamClient> upstreams = new LinkedHashMap<>();
         for (UpstreamConfig upstream : next.upstreams().values()) {
             upstreams.put(upstream.name(), new UpstreamClient(upstream, template, resolver, tlsFor(upstream.tls()),
-                    upstream.proxy(), breakers.of(upstream)));
+                    upstream.proxy(), breakers.of(upstream), breakers.bulkhead(upstream)));
         }
         return new ExchangeContext(upstreams, metrics, accessLog);
     }

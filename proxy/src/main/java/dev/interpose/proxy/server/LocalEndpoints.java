@@ -44,6 +44,10 @@ final class LocalEndpoints {
         for (UpstreamConfig upstream : now.config().upstreams().values()) {
             ObjectNode entry = upstreams.putObject(upstream.name()).put("url", upstream.url().toString());
             var client = now.exchanges().upstreams().get(upstream.name());
+            if (client != null) {
+                entry.putObject("bulkhead").put("in_flight", client.bulkhead().running())
+                        .put("waiting", client.bulkhead().waiting());
+            }
             if (client != null && client.breaker() != null) {
                 var breaker = client.breaker();
                 entry.putObject("breaker").put("state", breaker.getState().name().toLowerCase(java.util.Locale.ROOT))

@@ -11,16 +11,28 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One Resilience4j circuit breaker per upstream, kept across reloads while the upstream's breaker settings
+ * One Resilience4j circuit breaker and one {@link Bulkhead} per upstream, kept across reloads while the upstream's breaker settings
  * stay the same (a reload does not forget a failing upstream). Its state and counts are published as
  * {@code resilience4j_circuitbreaker_*} metrics tagged with the upstream's name. Thread-safe.
  */
 public final class Breakers {
     private final CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
     private final Map<String, BreakerConfig> settings = new ConcurrentHashMap<>();
+    private final Map<String, Bulkhead> bulkheads = new ConcurrentHashMap<>();
+    private final Map<String, Integer> bulkheadSizes = new ConcurrentHashMap<>();
 
     public Breakers(MeterRegistry meters) {
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
+    }
+
+    /** The upstream's bulkhead, kept across reloads while its size stays the same. */
+    public synchronized Bulkhead bulkhead(UpstreamConfig upstream) {
+        int max = upstream.bulkhead().maxConcurrent();
+        if (!Integer.valueOf(max).equals(bulkheadSizes.get(upstream.name()))) {
+            bulkheads.put(upstream.name(), new Bulkhead(max)); // requests in flight release into the old one
+            bulkheadSizes.put(upstream.name(), max);
+        }
+        return bulkheads.get(upstream.name());
     }
 
     /** The upstream's breaker, or null when it has none. */

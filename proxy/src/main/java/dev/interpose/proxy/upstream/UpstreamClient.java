@@ -42,6 +42,7 @@ public final class UpstreamClient {
     private final SocketAddress remote;
     private final Map<EventLoop, LoopPool> pools = new ConcurrentHashMap<>();
     private final CircuitBreaker breaker;
+    private final Bulkhead bulkhead;
     /** Set when a reload replaced this client: channels are no longer pooled. */
     private volatile boolean retired;
 
@@ -51,12 +52,14 @@ public final class UpstreamClient {
      * @param sslContext client TLS context, used when the upstream URL is https
      * @param proxy      an HTTP CONNECT proxy for this leg, if any
      * @param breaker    the upstream's circuit breaker, or null for none
+     * @param bulkhead   the upstream's cap on requests in flight
      */
     public UpstreamClient(UpstreamConfig config, Bootstrap template,
             AddressResolverGroup<? extends SocketAddress> resolver, SslContext sslContext, Optional<URI> proxy,
-            CircuitBreaker breaker) {
+            CircuitBreaker breaker, Bulkhead bulkhead) {
         this.config = config;
         this.breaker = breaker;
+        this.bulkhead = bulkhead;
         this.template = template;
         this.resolver = proxy.isPresent() ? NoopAddressResolverGroup.INSTANCE : resolver;
         this.sslContext = sslContext;
@@ -175,5 +178,10 @@ public final class UpstreamClient {
     /** The upstream's circuit breaker, or null when it has none. */
     public CircuitBreaker breaker() {
         return breaker;
+    }
+
+    /** The upstream's cap on requests in flight. */
+    public Bulkhead bulkhead() {
+        return bulkhead;
     }
 }
