@@ -19,7 +19,7 @@ final class ConfigKeys {
             "idle-timeout", "max-idle-connections", "proxy", "tls.ca-file", "tls.verify", "breaker.enabled",
             "breaker.failure-rate", "breaker.slow-call-rate", "breaker.slow-call", "breaker.window",
             "breaker.minimum-calls", "breaker.open-for", "breaker.half-open-calls", "retry.max-attempts",
-            "retry.backoff", "retry.max-delay", "bulkhead.max-concurrent", "bulkhead.max-wait");
+            "retry.backoff", "retry.max-delay", "bulkhead.max-concurrent", "bulkhead.max-wait", "fallback");
     /** Keys of every route, below {@code routes[<i>].}. */
     static final List<String> ROUTE_FIELDS = List.of("name", "path", "dialect", "model", "upstream",
             "rewrite-model");

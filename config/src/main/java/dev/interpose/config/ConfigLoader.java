@@ -178,6 +178,7 @@ public final class ConfigLoader {
         values.put(prefix + "retry.max-delay", text(RetryConfig.DEFAULT.maxDelay()));
         values.put(prefix + "bulkhead.max-concurrent", String.valueOf(BulkheadConfig.DEFAULT.maxConcurrent()));
         values.put(prefix + "bulkhead.max-wait", text(BulkheadConfig.DEFAULT.maxWait()));
+        values.put(prefix + "fallback", "");
         values.forEach((key, value) -> {
             if (!keep || !settings.containsKey(key)) {
                 put(key, value);
@@ -239,6 +240,18 @@ public final class ConfigLoader {
                 upstreams.put(name, upstream);
             }
         }
+        for (UpstreamConfig upstream : upstreams.values()) {
+            for (String alternate : upstream.fallback()) {
+                String key = "upstreams." + upstream.name() + ".fallback";
+                UpstreamConfig other = upstreams.get(alternate);
+                if (other == null || alternate.equals(upstream.name())) {
+                    problem(key, "names of other defined upstreams, comma-separated; \"" + alternate + "\" is not one");
+                } else if (other.dialect() != upstream.dialect()) {
+                    problem(key, "upstreams of the same dialect; " + alternate + " speaks "
+                            + other.dialect().name().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
         List<RouteConfig> routes = routes();
         Duration drain = duration("drain-timeout");
         LogFormat format = logFormat();
@@ -286,9 +299,15 @@ public final class ConfigLoader {
                 || maxWait == null) {
             return null;
         }
+        List<String> fallback = new ArrayList<>();
+        for (String alternate : settings.get(prefix + "fallback").value().split(",")) {
+            if (!alternate.isBlank()) {
+                fallback.add(alternate.strip());
+            }
+        }
         return new UpstreamConfig(name, url, dialect, connect, head, idle, idleConnections, proxy,
                 new TlsConfig(caFile, verify), breaker, new RetryConfig(attempts, backoff, maxDelay),
-                new BulkheadConfig(concurrent, maxWait));
+                new BulkheadConfig(concurrent, maxWait), fallback);
     }
 
     private BreakerConfig breaker(String prefix) {

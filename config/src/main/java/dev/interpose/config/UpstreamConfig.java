@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param breaker         its circuit breaker
  * @param retry           when and how often a failed request is sent again
  * @param bulkhead        how many requests may be in flight to it at once
+ * @param fallback        upstreams (of the same dialect) tried in order when its breaker is open or its
+ *                        retries are spent
  */
 public record UpstreamConfig(
         String name,
@@ -33,13 +35,14 @@ public record UpstreamConfig(
         TlsConfig tls,
         BreakerConfig breaker,
         RetryConfig retry,
-        BulkheadConfig bulkhead) {
+        BulkheadConfig bulkhead,
+        java.util.List<String> fallback) {
 
     /** An upstream with the default circuit breaker. */
     public UpstreamConfig(String name, URI url, Dialect dialect, Duration connectTimeout, Duration headTimeout,
             Duration idleTimeout, int maxIdleConnections, Optional<URI> proxy, TlsConfig tls) {
         this(name, url, dialect, connectTimeout, headTimeout, idleTimeout, maxIdleConnections, proxy, tls,
-                BreakerConfig.DEFAULT, RetryConfig.DEFAULT, BulkheadConfig.DEFAULT);
+                BreakerConfig.DEFAULT, RetryConfig.DEFAULT, BulkheadConfig.DEFAULT, java.util.List.of());
     }
 
     public UpstreamConfig {
@@ -54,6 +57,7 @@ public record UpstreamConfig(
         Objects.requireNonNull(breaker, "breaker");
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(bulkhead, "bulkhead");
+        fallback = java.util.List.copyOf(fallback);
     }
 
     /** True when the upstream is reached over TLS. */

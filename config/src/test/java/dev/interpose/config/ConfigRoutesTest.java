@@ -130,7 +130,8 @@ class ConfigRoutesTest {
                         + " upstreams.local.breaker.minimum-calls, upstreams.local.breaker.open-for,"
                         + " upstreams.local.breaker.half-open-calls, upstreams.local.retry.max-attempts,"
                         + " upstreams.local.retry.backoff, upstreams.local.retry.max-delay,"
-                        + " upstreams.local.bulkhead.max-concurrent, upstreams.local.bulkhead.max-wait)",
+                        + " upstreams.local.bulkhead.max-concurrent, upstreams.local.bulkhead.max-wait,"
+                        + " upstreams.local.fallback)",
                 f + ":25:5: routes[3]: \"just text\" (expected: a mapping of upstream and optionally name, path,"
                         + " dialect, model, rewrite-model)",
                 f + ":27:13: routes[4].weight: unknown key (expected one of: routes[4].name, routes[4].path,"

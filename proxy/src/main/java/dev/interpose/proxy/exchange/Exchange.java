@@ -31,6 +31,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
@@ -57,7 +58,9 @@ public final class Exchange implements UpstreamListener {
     private final ExchangeContext context;
     private final Channel client;
     private final RequestInfo info;
-    private final UpstreamClient upstreamClient;
+    /** The upstream being tried: the route's, or one of its fallbacks. */
+    private UpstreamClient upstreamClient;
+    private int fallbackIndex;
     private final Runnable onEnd;
     private final ExchangeTimer timer;
     private FullHttpRequest request;
@@ -226,6 +229,9 @@ public final class Exchange implements UpstreamListener {
 
     /** The breaker is open: answer at once, in the form the client's CLI retries after {@code retry-after}. */
     private void rejectOpen(CircuitBreaker breaker) {
+        if (fallBack("its circuit breaker is open")) {
+            return;
+        }
         state = State.FAILED;
         String message = "upstream " + upstreamName() + " is failing; its circuit breaker is " + breaker.getState()
                 .name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ", so this request was not sent";
@@ -265,7 +271,7 @@ public final class Exchange implements UpstreamListener {
                 ErrorKind kind = cause instanceof ConnectTimeoutException ? ErrorKind.UPSTREAM_TIMEOUT
                         : ErrorKind.UPSTREAM_UNREACHABLE;
                 settle(true, kind.code());
-                if (retry("cannot connect: " + describe(cause), 0)) {
+                if (retry("cannot connect: " + describe(cause), 0) || fallBack("cannot connect")) {
                     return;
                 }
                 fail(kind, "cannot connect to upstream " + upstreamName() + ": " + describe(cause));
@@ -319,7 +325,8 @@ public final class Exchange implements UpstreamListener {
         }
         if (code == 429 || code == 500 || code == 502 || code == 503 || code == 529) {
             settle(code >= 500, "status " + code);
-            if (retry("answered " + code, retryAfterMillis(head.headers().get(HttpHeaderNames.RETRY_AFTER)))) {
+            if (retry("answered " + code, retryAfterMillis(head.headers().get(HttpHeaderNames.RETRY_AFTER)))
+                    || fallBack("answered " + code + " after " + attempts + " attempts")) {
                 return; // nothing went to the client; the rest of this answer is dropped with its connection
             }
         }
@@ -504,7 +511,8 @@ public final class Exchange implements UpstreamListener {
             }
             ErrorKind kind = why instanceof DecoderException ? ErrorKind.UPSTREAM_BAD_RESPONSE : ErrorKind.UPSTREAM_RESET;
             settle(true, kind.code());
-            if (kind == ErrorKind.UPSTREAM_RESET && retry("reset before answering", 0)) {
+            if (kind == ErrorKind.UPSTREAM_RESET && (retry("reset before answering", 0)
+                    || fallBack("reset before answering"))) {
                 return;
             }
             fail(kind, "upstream " + upstreamName() + " closed the connection before answering"
@@ -627,11 +635,36 @@ public final class Exchange implements UpstreamListener {
     }
 
     private UpstreamConfig config() {
-        return info.route().upstream();
+        return upstreamClient.config();
     }
 
     private String upstreamName() {
-        return info.route().upstream().name();
+        return upstreamClient.config().name();
+    }
+
+    /**
+     * The upstream's breaker is open or its retries are spent: try its next fallback upstream, while the
+     * body is still held and nothing went to the client. False when none is left.
+     */
+    private boolean fallBack(String why) {
+        List<String> alternates = info.route().upstream().fallback();
+        while (request != null && fallbackIndex < alternates.size()) {
+            UpstreamClient alternate = context.upstreams().get(alternates.get(fallbackIndex++));
+            if (alternate == null) {
+                continue;
+            }
+            LOG.info("request {} to upstream {}: {}; falling back to upstream {}", info.requestId(), upstreamName(),
+                    why, alternate.config().name());
+            timer.cancel();
+            dropUpstream();
+            upstreamClient = alternate;
+            attempts = 1;
+            waitedMillis = 0;
+            state = State.CONNECTING;
+            attempt();
+            return true;
+        }
+        return false;
     }
 
     private static SSLException tlsFailure(Throwable t) {
