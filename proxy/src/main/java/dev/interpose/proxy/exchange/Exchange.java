@@ -120,6 +120,11 @@ public final class Exchange implements UpstreamListener {
     public void start() {
         context.metrics().exchangeStarted();
         state = State.CONNECTING;
+        enter();
+    }
+
+    /** Takes a slot of the current upstream's bulkhead, or waits for one, then attempts. */
+    private void enter() {
         Bulkhead bulkhead = upstreamClient.bulkhead();
         waiter = bulkhead.enter(client.eventLoop(), this::admitted);
         if (waiter == null) {
@@ -129,7 +134,7 @@ public final class Exchange implements UpstreamListener {
         }
         long wait = config().bulkhead().maxWait().toMillis();
         waitTimer = client.eventLoop().schedule(() -> {
-            if (waiter != null && waiter.giveUp()) {
+            if (waiter != null && upstreamClient.bulkhead().leave(waiter)) {
                 waiter = null;
                 fail(ErrorKind.UPSTREAM_BUSY, "upstream " + upstreamName() + " already has "
                         + config().bulkhead().maxConcurrent() + " requests in flight and no slot freed within "
@@ -291,6 +296,9 @@ public final class Exchange implements UpstreamListener {
         sentNanos = System.nanoTime();
         timer.arm(config().headTimeout(), config().idleTimeout());
         channel.writeAndFlush(upstreamRequest()).addListener((ChannelFutureListener) f -> {
+            if (upstream != channel) {
+                return; // an earlier attempt's channel, dropped by a retry or a fallback
+            }
             if (f.isSuccess()) {
                 requestWritten = true;
             } else {
@@ -543,7 +551,7 @@ public final class Exchange implements UpstreamListener {
             retryTimer.cancel(false);
             retryTimer = null;
         }
-        if (waiter != null && waiter.giveUp()) {
+        if (waiter != null && upstreamClient.bulkhead().leave(waiter)) {
             waiter = null; // left the queue before a slot came
         }
         if (waitTimer != null) {
@@ -657,11 +665,12 @@ public final class Exchange implements UpstreamListener {
                     why, alternate.config().name());
             timer.cancel();
             dropUpstream();
+            releaseSlot(); // the alternate's own bulkhead applies
             upstreamClient = alternate;
             attempts = 1;
             waitedMillis = 0;
             state = State.CONNECTING;
-            attempt();
+            enter();
             return true;
         }
         return false;

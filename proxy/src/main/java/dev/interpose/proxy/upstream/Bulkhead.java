@@ -51,6 +51,17 @@ public final class Bulkhead {
         }
     }
 
+    /** The waiter stops waiting (timed out, cancelled) and leaves the queue; false when a slot was its first. */
+    public boolean leave(Waiter waiter) {
+        if (!waiter.giveUp()) {
+            return false;
+        }
+        synchronized (this) {
+            queue.remove(waiter);
+        }
+        return true;
+    }
+
     /** A request holding a slot ended: the slot goes to the next waiter that still waits. */
     public void release() {
         while (true) {
