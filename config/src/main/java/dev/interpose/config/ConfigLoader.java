@@ -241,6 +241,14 @@ public final class ConfigLoader {
             }
         }
         for (UpstreamConfig upstream : upstreams.values()) {
+            if (new HashSet<>(upstream.fallback()).size() < upstream.fallback().size()) {
+                problem("upstreams." + upstream.name() + ".fallback", "each upstream named once");
+            }
+            RetryConfig retry = upstream.retry();
+            if (retry.maxAttempts() > 1 && retry.maxDelay().toMillis() < retry.backoff().toMillis() / 2) {
+                problem("upstreams." + upstream.name() + ".retry.max-delay", "at least half of retry.backoff ("
+                        + text(retry.backoff()) + "), or no retry could ever wait that long");
+            }
             for (String alternate : upstream.fallback()) {
                 String key = "upstreams." + upstream.name() + ".fallback";
                 UpstreamConfig other = upstreams.get(alternate);

@@ -106,5 +106,13 @@ class FallbackTest {
                         .anySatisfy(p -> assertThat(p).contains("upstreams.anthropic.fallback")
                                 .contains("upstreams of the same dialect; openai speaks openai"))
                         .anySatisfy(p -> assertThat(p).contains("\"nowhere\" is not one")));
+        Path twice = Files.writeString(dir.resolve("twice.yaml"), "upstreams:\n  anthropic:\n    fallback: backup, backup\n"
+                + "    retry:\n      backoff: 10s\n      max-delay: 1s\n  backup:\n    url: http://b\n    dialect: anthropic\n");
+        Assertions.assertThatThrownBy(() -> TestProxy.start(Map.of("anthropic", primary.baseUrl()), List.of(twice)))
+                .isInstanceOf(ConfigException.class).satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .anySatisfy(p -> assertThat(p).contains("upstreams.anthropic.fallback")
+                                .contains("each upstream named once"))
+                        .anySatisfy(p -> assertThat(p).contains("upstreams.anthropic.retry.max-delay")
+                                .contains("at least half of retry.backoff (10s)")));
     }
 }
