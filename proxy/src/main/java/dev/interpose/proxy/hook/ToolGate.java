@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.interpose.proxy.body.HeapBytes;
+import dev.interpose.proxy.stream.SseDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
@@ -63,6 +64,8 @@ public final class ToolGate implements ResponseGate {
     private final Output out;
 
     private final HeapBytes pending = new HeapBytes(8192);
+    private final Fields fields = new Fields();
+    private final SseDecoder decoder = new SseDecoder(fields, MAX_EVENT_BYTES);
     private int scanned;
     private boolean lineEmpty = true;
     private boolean lastCr;
@@ -156,7 +159,7 @@ public final class ToolGate implements ResponseGate {
                         i++;
                         lastCr = false;
                     }
-                    queue.add(Event.parse(pending.copy(eventStart, end)));
+                    queue.add(parse(pending.copy(eventStart, end)));
                     eventStart = end;
                 }
                 lineEmpty = true;
@@ -170,6 +173,31 @@ public final class ToolGate implements ResponseGate {
         }
         pending.discard(eventStart);
         scanned = pending.length();
+    }
+
+    /** One whole event's name and data, read by the project's SSE decoder (fed event by event, in order). */
+    private Event parse(byte[] raw) {
+        fields.name = null;
+        fields.data = null;
+        decoder.feed(raw, 0, raw.length);
+        return Event.of(raw, fields.name, fields.data);
+    }
+
+    /** Keeps the fields of the one event {@link #decoder} was just fed. */
+    private static final class Fields implements SseDecoder.Listener {
+        String name;
+        String data;
+
+        @Override
+        public boolean wants(String event) {
+            return true;
+        }
+
+        @Override
+        public void onEvent(String event, byte[] bytes, int length, boolean truncated) {
+            name = event;
+            data = truncated ? null : new String(bytes, 0, length, StandardCharsets.UTF_8); // too big: passed on raw
+        }
     }
 
     // --- the events, in order ---
@@ -598,31 +626,17 @@ public final class ToolGate implements ResponseGate {
             return new Event(raw, null, null, false);
         }
 
-        static Event parse(byte[] raw) {
-            String name = null;
-            StringBuilder data = null;
-            for (String line : new String(raw, StandardCharsets.UTF_8).split("\r\n|\r|\n")) {
-                if (line.startsWith("event:")) {
-                    name = value(line, 6);
-                } else if (line.startsWith("data:")) {
-                    data = data == null ? new StringBuilder() : data.append('\n');
-                    data.append(value(line, 5));
-                }
-            }
+        static Event of(byte[] raw, String name, String data) {
             ObjectNode json = null;
             if (data != null && data.length() > 0 && data.charAt(0) == '{') {
                 try {
-                    JsonNode node = JSON.readTree(data.toString());
+                    JsonNode node = JSON.readTree(data);
                     json = node instanceof ObjectNode ? (ObjectNode) node : null;
                 } catch (IOException e) {
                     json = null; // passed on untouched
                 }
             }
-            return new Event(raw, name, json, data != null && data.toString().equals("[DONE]"));
-        }
-
-        private static String value(String line, int from) {
-            return line.length() > from && line.charAt(from) == ' ' ? line.substring(from + 1) : line.substring(from);
+            return new Event(raw, name, json, "[DONE]".equals(data));
         }
     }
 }
