@@ -25,6 +25,18 @@ public final class HeapBytes {
         length += n;
     }
 
+    /**
+     * Appends the chunk unless that would hold more than {@code max} bytes; false (and nothing appended)
+     * when it would.
+     */
+    public boolean appendWithin(ByteBuf chunk, int max) {
+        if (length + chunk.readableBytes() > max) {
+            return false;
+        }
+        append(chunk);
+        return true;
+    }
+
     /** The backing array; valid up to {@link #length()}, until the next change. */
     public byte[] array() {
         return bytes;

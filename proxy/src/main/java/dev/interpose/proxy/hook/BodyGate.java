@@ -62,16 +62,15 @@ final class BodyGate implements ResponseGate {
         if (cancelled) {
             return;
         }
-        if (tooBig || body.length() + chunk.readableBytes() > MAX_BYTES) {
-            if (!tooBig) {
-                tooBig = true; // too big to judge: what was held goes out, the rest follows as it comes
-                out.write(Unpooled.wrappedBuffer(body.array(), 0, body.length()));
-            }
-            out.write(Unpooled.copiedBuffer(chunk));
-            out.flush();
+        if (!tooBig && body.appendWithin(chunk, MAX_BYTES)) {
             return;
         }
-        body.append(chunk);
+        if (!tooBig) {
+            tooBig = true; // too big to judge: what was held goes out, the rest follows as it comes
+            out.write(Unpooled.wrappedBuffer(body.array(), 0, body.length()));
+        }
+        out.write(Unpooled.copiedBuffer(chunk));
+        out.flush();
     }
 
     @Override

@@ -134,12 +134,10 @@ public final class ResponseHooks {
             if (sse != null) {
                 sse.feed(bytes);
             } else if (json != null) {
-                if (json.length() + bytes.readableBytes() > MAX_JSON_BYTES) {
+                if (!json.appendWithin(bytes, MAX_JSON_BYTES)) {
                     json = null;
                     assembler = null; // too big to assemble; the hooks are not run on half a body
-                    return;
                 }
-                json.append(bytes);
             }
         }
 

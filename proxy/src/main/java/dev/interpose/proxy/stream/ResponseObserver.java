@@ -1,11 +1,11 @@
 package dev.interpose.proxy.stream;
 
 import dev.interpose.proxy.body.ContentCodings;
+import dev.interpose.proxy.body.HeapBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -19,20 +19,19 @@ public final class ResponseObserver {
     /** Largest single SSE event whose data is kept (a Responses API {@code response.completed} is big). */
     static final int MAX_EVENT_BYTES = 8 * 1024 * 1024;
 
-    private static final byte[] EMPTY = new byte[0];
 
     private final boolean streaming;
     private final UsageReader usage = new UsageReader();
     private final SseDecoder sse;
     private final String jsonEncoding;
-    private byte[] json;
-    private int jsonLength;
+    /** The JSON body copied so far (nothing is allocated before its first bytes), or null when not copied. */
+    private HeapBytes json;
 
     private ResponseObserver(boolean streaming, boolean decodeSse, String jsonEncoding) {
         this.streaming = streaming;
         this.sse = decodeSse ? new SseDecoder(usage, MAX_EVENT_BYTES) : null;
         this.jsonEncoding = jsonEncoding;
-        this.json = jsonEncoding != null ? EMPTY : null;
+        this.json = jsonEncoding != null ? new HeapBytes(0) : null;
     }
 
     /** The observer for a response with these headers. */
@@ -58,29 +57,22 @@ public final class ResponseObserver {
     public void observe(ByteBuf chunk) {
         if (sse != null) {
             sse.feed(chunk);
-        } else if (json != null) {
-            int n = chunk.readableBytes();
-            if (jsonLength + n > MAX_JSON_BYTES) {
-                json = null; // too big to be worth reading for a usage line
-                return;
-            }
-            if (jsonLength + n > json.length) {
-                json = Arrays.copyOf(json, jsonLength == 0 ? n : Math.max(json.length * 2, jsonLength + n));
-            }
-            chunk.getBytes(chunk.readerIndex(), json, jsonLength, n);
-            jsonLength += n;
+        } else if (json != null && !json.appendWithin(chunk, MAX_JSON_BYTES)) {
+            json = null; // too big to be worth reading for a usage line
         }
     }
 
     /** The body ended cleanly: read what was collected. */
     public void finish() {
-        if (json == null || jsonLength == 0) {
+        if (json == null || json.length() == 0) {
             return;
         }
         try {
-            byte[] body = "identity".equals(jsonEncoding) ? json
-                    : ContentCodings.decode(Unpooled.wrappedBuffer(json, 0, jsonLength), jsonEncoding, MAX_JSON_BYTES);
-            usage.onBody(body, body == json ? jsonLength : body.length);
+            boolean identity = "identity".equals(jsonEncoding);
+            byte[] body = identity ? json.array()
+                    : ContentCodings.decode(Unpooled.wrappedBuffer(json.array(), 0, json.length()), jsonEncoding,
+                            MAX_JSON_BYTES);
+            usage.onBody(body, identity ? json.length() : body.length);
         } catch (RuntimeException e) {
             // a body that is not what its headers say has no usage to report
         }
