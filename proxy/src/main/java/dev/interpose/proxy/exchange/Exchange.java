@@ -237,14 +237,10 @@ public final class Exchange implements UpstreamListener {
         if (fallBack("its circuit breaker is open")) {
             return;
         }
-        state = State.FAILED;
         String message = "upstream " + upstreamName() + " is failing; its circuit breaker is " + breaker.getState()
                 .name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ", so this request was not sent";
-        status = info.route().dialect() == dev.interpose.config.Dialect.ANTHROPIC ? 529 : 503;
-        client.writeAndFlush(ProxyResponses.circuitOpen(info.route().dialect(), message, info.requestId(), keepAlive,
-                config().breaker().openFor().toSeconds())).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE
-                        : ChannelFutureListener.CLOSE);
-        end(Outcome.FAILED, ErrorKind.CIRCUIT_OPEN, message);
+        fail(ErrorKind.CIRCUIT_OPEN, message, ProxyResponses.circuitOpen(info.route().dialect(), message,
+                info.requestId(), keepAlive, config().breaker().openFor().toSeconds()));
     }
 
     /** Records the call's outcome with the upstream's breaker, once. */
@@ -575,13 +571,18 @@ public final class Exchange implements UpstreamListener {
 
     /** Before the head: answer with an error in the client's dialect. */
     private void fail(ErrorKind kind, String message) {
+        fail(kind, message, ProxyResponses.error(info.route().dialect(), kind, message, info.requestId(), keepAlive));
+    }
+
+    /** Before the head: answer with {@code answer}, its status the one logged. */
+    private void fail(ErrorKind kind, String message, io.netty.handler.codec.http.FullHttpResponse answer) {
         settle(true, kind.code());
         state = State.FAILED;
         timer.cancel();
         dropUpstream();
-        status = kind.status();
-        client.writeAndFlush(ProxyResponses.error(info.route().dialect(), kind, message, info.requestId(), keepAlive))
-                .addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+        status = answer.status().code();
+        client.writeAndFlush(answer).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE
+                : ChannelFutureListener.CLOSE);
         end(Outcome.FAILED, kind, message);
     }
 
