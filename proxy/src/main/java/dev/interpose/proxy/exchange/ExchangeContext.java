@@ -14,4 +14,10 @@ public record ExchangeContext(Map<String, UpstreamClient> upstreams, ProxyMetric
     public ExchangeContext {
         upstreams = Map.copyOf(upstreams);
     }
+
+    /** Logs and counts a request the proxy answered itself, without an exchange. */
+    public void recordLocal(ExchangeRecord record) {
+        metrics.exchangeFinished(record, false);
+        accessLog.write(record);
+    }
 }

@@ -364,8 +364,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 "none", "none", method, path, null, null, false, kind.status(), Outcome.FAILED, kind, message, -1,
                 (System.nanoTime() - start) / 1e6, 0, 0, Usage.NONE, null);
         ExchangeContext exchanges = server.snapshot().exchanges();
-        exchanges.metrics().exchangeFinished(record, false);
-        exchanges.accessLog().write(record);
+        exchanges.recordLocal(record);
     }
 
     private void write(FullHttpResponse response, boolean keepAlive) {

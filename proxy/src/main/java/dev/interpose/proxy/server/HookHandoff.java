@@ -65,8 +65,7 @@ final class HookHandoff {
         ExchangeRecord record = new ExchangeRecord(requestId, ClientKind.of(headers).label(), "local", "none", "POST",
                 path, null, null, false, status, Outcome.LOCAL, null, null, -1, (System.nanoTime() - start) / 1e6,
                 bytesIn, bytesOut, Usage.NONE, null);
-        exchanges.metrics().exchangeFinished(record, false);
-        exchanges.accessLog().write(record);
+        exchanges.recordLocal(record);
     }
 
     /** The same request sent through another route. */
@@ -95,8 +94,7 @@ final class HookHandoff {
                 decision.stream(), 200, blocked ? Outcome.BLOCKED : Outcome.LOCAL, null,
                 blocked ? "blocked by hook " + decision.blockedBy() : "answered by the proxy", -1,
                 (System.nanoTime() - info.startNanos()) / 1e6, info.bytesIn(), reply.bytes().length, Usage.NONE, null);
-        exchanges.metrics().exchangeFinished(record, false);
-        exchanges.accessLog().write(record);
+        exchanges.recordLocal(record);
         return ProxyResponses.complete(HttpResponseStatus.OK, reply.bytes(), reply.contentType(), info.requestId(),
                 info.keepAlive());
     }
