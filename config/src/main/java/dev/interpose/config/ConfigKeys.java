@@ -13,27 +13,30 @@ final class ConfigKeys {
     static final List<String> FIXED = List.of("listener.host", "listener.port", "listener.max-header-bytes",
             "listener.max-body-bytes", "upstream-proxy", "drain-timeout", "logging.format", "commands.shell",
             "commands.shell-timeout", "commands.max-include-bytes", "agents.max-concurrent", "agents.timeout",
-            "agents.deadline", "agents.max-tokens");
+            "agents.deadline", "agents.max-tokens", "cache.max-bytes", "cache.max-entry-bytes", "cache.ttl");
+    /** Keys holding a list, replaced whole by the layer that sets them. */
+    static final List<String> LISTS = List.of("routes", "cache.ignore");
     /** Keys of every upstream, below {@code upstreams.<name>.}. */
     static final List<String> UPSTREAM_FIELDS = List.of("url", "dialect", "connect-timeout", "head-timeout",
             "idle-timeout", "max-idle-connections", "proxy", "tls.ca-file", "tls.verify", "breaker.enabled",
             "breaker.failure-rate", "breaker.slow-call-rate", "breaker.slow-call", "breaker.window",
             "breaker.minimum-calls", "breaker.open-for", "breaker.half-open-calls", "retry.max-attempts",
-            "retry.backoff", "retry.max-delay", "bulkhead.max-concurrent", "bulkhead.max-wait", "fallback");
+            "retry.backoff", "retry.max-delay", "bulkhead.max-concurrent", "bulkhead.max-wait", "fallback", "cache");
     /** Keys of every route, below {@code routes[<i>].}. */
     static final List<String> ROUTE_FIELDS = List.of("name", "path", "dialect", "model", "upstream",
-            "rewrite-model");
+            "rewrite-model", "cache");
     static final Pattern UPSTREAM_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
     private static final Pattern UPSTREAM_KEY = Pattern.compile("upstreams\\.([^.]+)\\.(.+)");
     private static final Pattern ROUTE_KEY = Pattern.compile("routes\\[(\\d+)]\\.(.+)");
+    private static final Pattern IGNORE_ELEMENT = Pattern.compile("cache\\.ignore\\[\\d+]");
 
     private ConfigKeys() {
     }
 
     /** Whether {@code key} names a value (rather than a section or nothing). */
     static boolean isLeaf(String key) {
-        if (FIXED.contains(key)) {
+        if (FIXED.contains(key) || IGNORE_ELEMENT.matcher(key).matches()) {
             return true;
         }
         Matcher upstream = UPSTREAM_KEY.matcher(key);
@@ -46,7 +49,7 @@ final class ConfigKeys {
 
     /** Whether {@code key} holds a list, whose elements the file reader indexes. */
     static boolean isList(String key) {
-        return key.equals("routes");
+        return LISTS.contains(key);
     }
 
     /** The upstream a key belongs to, or null. */
@@ -80,7 +83,8 @@ final class ConfigKeys {
         int dot = key.indexOf('.');
         if (dot > 0) {
             String section = key.substring(0, dot + 1);
-            List<String> inSection = FIXED.stream().filter(k -> k.startsWith(section)).toList();
+            List<String> inSection = java.util.stream.Stream.concat(FIXED.stream(), LISTS.stream())
+                    .filter(k -> k.startsWith(section)).toList();
             if (!inSection.isEmpty()) {
                 return "one of: " + String.join(", ", inSection);
             }

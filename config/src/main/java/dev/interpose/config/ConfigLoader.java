@@ -41,6 +41,8 @@ public final class ConfigLoader {
 
     private final Set<String> problems = new LinkedHashSet<>();
     private final Map<String, Setting> settings = new LinkedHashMap<>();
+    /** Routes that set {@code cache}, by route name. */
+    private final Map<String, Boolean> routeCache = new LinkedHashMap<>();
 
     private ConfigLoader() {
     }
@@ -96,8 +98,10 @@ public final class ConfigLoader {
     }
 
     private void file(List<Setting> fromFile) {
-        if (fromFile.stream().anyMatch(s -> s.key().equals("routes"))) {
-            settings.keySet().removeIf(k -> k.equals("routes") || k.startsWith("routes["));
+        for (String list : ConfigKeys.LISTS) {
+            if (fromFile.stream().anyMatch(s -> s.key().equals(list))) {
+                settings.keySet().removeIf(k -> k.equals(list) || k.startsWith(list + "["));
+            }
         }
         for (Setting s : fromFile) {
             String key = s.key();
@@ -105,7 +109,7 @@ public final class ConfigLoader {
             if (upstream != null && !ConfigKeys.UPSTREAM_NAME.matcher(upstream).matches()) {
                 problems.add(s.source().describe() + ": upstreams." + upstream + ": not a valid upstream name"
                         + " (expected: lowercase letters, digits, - and _, starting with a letter or digit)");
-            } else if (ConfigKeys.isLeaf(key) || key.equals("routes")) {
+            } else if (ConfigKeys.isLeaf(key) || ConfigKeys.isList(key)) {
                 settings.put(key, s);
             } else if (ROUTE_ELEMENT.matcher(key).matches()) {
                 settings.put(key, s);
@@ -151,6 +155,13 @@ public final class ConfigLoader {
         put("agents.timeout", text(AgentsConfig.DEFAULT.timeout()));
         put("agents.deadline", text(AgentsConfig.DEFAULT.deadline()));
         put("agents.max-tokens", String.valueOf(AgentsConfig.DEFAULT.maxTokens()));
+        put("cache.max-bytes", String.valueOf(CacheConfig.DEFAULT.maxBytes()));
+        put("cache.max-entry-bytes", String.valueOf(CacheConfig.DEFAULT.maxEntryBytes()));
+        put("cache.ttl", text(CacheConfig.DEFAULT.ttl()));
+        put("cache.ignore", "<list>");
+        for (int i = 0; i < CacheConfig.DEFAULT_IGNORE.size(); i++) {
+            put("cache.ignore[" + i + "]", CacheConfig.DEFAULT_IGNORE.get(i));
+        }
     }
 
     /** The defaults every upstream shares; {@code keep} leaves values already set alone. */
@@ -179,6 +190,7 @@ public final class ConfigLoader {
         values.put(prefix + "bulkhead.max-concurrent", String.valueOf(BulkheadConfig.DEFAULT.maxConcurrent()));
         values.put(prefix + "bulkhead.max-wait", text(BulkheadConfig.DEFAULT.maxWait()));
         values.put(prefix + "fallback", "");
+        values.put(prefix + "cache", "false");
         values.forEach((key, value) -> {
             if (!keep || !settings.containsKey(key)) {
                 put(key, value);
@@ -270,12 +282,13 @@ public final class ConfigLoader {
         Duration agentTimeout = duration("agents.timeout");
         Duration agentDeadline = duration("agents.deadline");
         int agentTokens = integer("agents.max-tokens", 1, 1_000_000, "a token count from 1 to 1000000");
+        CacheConfig cache = cache(upstreams.keySet());
         if (!problems.isEmpty()) {
             throw new ConfigException(List.copyOf(problems));
         }
         return new InterposeConfig(new ListenerConfig(host, port, maxHeader, maxBody), upstreams, routes, proxy,
                 drain, format, new CommandsConfig(shell, shellTimeout, maxInclude),
-                new AgentsConfig(agentCap, agentTimeout, agentDeadline, agentTokens));
+                new AgentsConfig(agentCap, agentTimeout, agentDeadline, agentTokens), cache);
     }
 
     private UpstreamConfig upstream(String name, Optional<URI> defaultProxy) {
@@ -316,6 +329,47 @@ public final class ConfigLoader {
         return new UpstreamConfig(name, url, dialect, connect, head, idle, idleConnections, proxy,
                 new TlsConfig(caFile, verify), breaker, new RetryConfig(attempts, backoff, maxDelay),
                 new BulkheadConfig(concurrent, maxWait), fallback);
+    }
+
+    private CacheConfig cache(Set<String> upstreamNames) {
+        long maxBytes = 0;
+        String size = settings.get("cache.max-bytes").value().trim();
+        try {
+            maxBytes = Long.parseLong(size);
+        } catch (NumberFormatException e) {
+            maxBytes = -1;
+        }
+        if (maxBytes < 0) {
+            problem("cache.max-bytes", "a size in bytes (0 stores nothing)");
+        }
+        int maxEntry = integer("cache.max-entry-bytes", 1, Integer.MAX_VALUE, "a positive size in bytes");
+        Duration ttl = duration("cache.ttl");
+        Setting list = settings.get("cache.ignore");
+        if (list != null && !list.value().equals("<list>")) {
+            problem("cache.ignore", "a list of JSON pointers such as /metadata/user_id");
+        }
+        List<String> ignore = new ArrayList<>();
+        for (Map.Entry<String, Setting> e : settings.entrySet()) {
+            if (e.getKey().startsWith("cache.ignore[")) {
+                String rule = e.getValue().value().trim();
+                if (!rule.startsWith("/") || rule.equals("<mapping>") || rule.equals("<list>")) {
+                    problem(e.getKey(), "a JSON pointer starting with /, * for any one step, optionally =glob on the"
+                            + " value, such as /system/*/text=x-anthropic-billing-header*");
+                } else {
+                    ignore.add(rule);
+                }
+            }
+        }
+        if (ignore.size() > 64) {
+            problem("cache.ignore", "at most 64 rules");
+        }
+        Set<String> upstreams = new LinkedHashSet<>();
+        for (String name : upstreamNames) {
+            if (bool("upstreams." + name + ".cache")) {
+                upstreams.add(name);
+            }
+        }
+        return ttl == null ? null : new CacheConfig(maxBytes, maxEntry, ttl, ignore, upstreams, routeCache);
     }
 
     private BreakerConfig breaker(String prefix) {
@@ -372,6 +426,10 @@ public final class ConfigLoader {
                 if (s != null && s.value().isBlank()) {
                     problem(key, "a non-empty text");
                 }
+            }
+            Setting cache = settings.get(prefix + "cache");
+            if (cache != null && !cache.value().isBlank()) {
+                routeCache.put(name == null ? "routes[" + i + "]" : name, bool(prefix + "cache"));
             }
             routes.add(new RouteConfig(name == null ? "routes[" + i + "]" : name, new Glob(path == null ? "*" : path),
                     Optional.ofNullable(dialect), Optional.ofNullable(model).map(Glob::new),
@@ -486,8 +544,8 @@ public final class ConfigLoader {
     }
 
     private static String text(Duration d) {
-        return d.toMillis() % 60_000 == 0 ? d.toMinutes() + "m" : d.toMillis() % 1000 == 0 ? d.toSeconds() + "s"
-                : d.toMillis() + "ms";
+        return d.toMillis() % 3_600_000 == 0 ? d.toHours() + "h" : d.toMillis() % 60_000 == 0 ? d.toMinutes() + "m"
+                : d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
     private LogFormat logFormat() {

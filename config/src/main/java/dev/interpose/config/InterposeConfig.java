@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param logFormat      JSON lines or human text
  * @param commands       how slash commands expand
  * @param agents         how subagents run
+ * @param cache          the response cache
  */
 public record InterposeConfig(
         ListenerConfig listener,
@@ -30,13 +31,21 @@ public record InterposeConfig(
         Duration drainTimeout,
         LogFormat logFormat,
         CommandsConfig commands,
-        AgentsConfig agents) {
+        AgentsConfig agents,
+        CacheConfig cache) {
 
     /** A configuration with the default command settings. */
     public InterposeConfig(ListenerConfig listener, Map<String, UpstreamConfig> upstreams, List<RouteConfig> routes,
             Optional<URI> upstreamProxy, Duration drainTimeout, LogFormat logFormat) {
         this(listener, upstreams, routes, upstreamProxy, drainTimeout, logFormat, CommandsConfig.DEFAULT,
                 AgentsConfig.DEFAULT);
+    }
+
+    /** A configuration with the cache off. */
+    public InterposeConfig(ListenerConfig listener, Map<String, UpstreamConfig> upstreams, List<RouteConfig> routes,
+            Optional<URI> upstreamProxy, Duration drainTimeout, LogFormat logFormat, CommandsConfig commands,
+            AgentsConfig agents) {
+        this(listener, upstreams, routes, upstreamProxy, drainTimeout, logFormat, commands, agents, CacheConfig.DEFAULT);
     }
 
     public InterposeConfig {
@@ -48,6 +57,7 @@ public record InterposeConfig(
         Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(commands, "commands");
         Objects.requireNonNull(agents, "agents");
+        Objects.requireNonNull(cache, "cache");
     }
 
     /** The upstream of that name; the loader guarantees the built-in names exist. */

@@ -131,11 +131,11 @@ class ConfigRoutesTest {
                         + " upstreams.local.breaker.half-open-calls, upstreams.local.retry.max-attempts,"
                         + " upstreams.local.retry.backoff, upstreams.local.retry.max-delay,"
                         + " upstreams.local.bulkhead.max-concurrent, upstreams.local.bulkhead.max-wait,"
-                        + " upstreams.local.fallback)",
+                        + " upstreams.local.fallback, upstreams.local.cache)",
                 f + ":25:5: routes[3]: \"just text\" (expected: a mapping of upstream and optionally name, path,"
-                        + " dialect, model, rewrite-model)",
+                        + " dialect, model, rewrite-model, cache)",
                 f + ":27:13: routes[4].weight: unknown key (expected one of: routes[4].name, routes[4].path,"
-                        + " routes[4].dialect, routes[4].model, routes[4].upstream, routes[4].rewrite-model)",
+                        + " routes[4].dialect, routes[4].model, routes[4].upstream, routes[4].rewrite-model, routes[4].cache)",
                 f + ":3:14: upstreams.anthropic.dialect: \"openai\" (expected: anthropic, the dialect of the built-in"
                         + " upstream anthropic)",
                 f + ":7:14: upstreams.nourl.url: missing (expected: an http or https URL with a host and no query)",

@@ -1,6 +1,9 @@
 package dev.interpose.proxy.exchange;
 
 import dev.interpose.config.UpstreamConfig;
+import dev.interpose.proxy.body.HeapBytes;
+import dev.interpose.proxy.cache.CachedResponse;
+import dev.interpose.proxy.cache.ResponseCache;
 import dev.interpose.proxy.error.ErrorKind;
 import dev.interpose.proxy.error.ProxyResponses;
 import dev.interpose.proxy.hook.ResponseHooks;
@@ -17,7 +20,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -93,6 +98,15 @@ public final class Exchange implements UpstreamListener {
     private boolean permitted;
     private final ResponseHooks.Tap tap;
     private ResponseGate gate;
+    /** This request's part in the response cache, or null when the cache is off for it. */
+    private ResponseCache.Ticket cache;
+    /** How the cache answered: {@code hit}, {@code collapsed} or {@code miss}; null without a cache. */
+    private String cacheResult;
+    /** The stored answer being replayed, or null when the answer comes from upstream. */
+    private CachedResponse replaying;
+    /** The upstream's head and body bytes as they came, collected to store; null when not storing. */
+    private HttpResponse upstreamHead;
+    private HeapBytes capture;
 
     /**
      * @param request the aggregated request; ownership passes to the exchange
@@ -101,6 +115,15 @@ public final class Exchange implements UpstreamListener {
      */
     public Exchange(ExchangeContext context, Channel client, FullHttpRequest request, RequestInfo info,
             ResponseHooks.Tap tap, Runnable onEnd) {
+        this(context, client, request, info, tap, null, onEnd);
+    }
+
+    /**
+     * @param cache this request's ticket from the response cache, or null when the cache is off for it
+     */
+    public Exchange(ExchangeContext context, Channel client, FullHttpRequest request, RequestInfo info,
+            ResponseHooks.Tap tap, ResponseCache.Ticket cache, Runnable onEnd) {
+        this.cache = cache;
         this.context = context;
         this.client = client;
         this.request = request;
@@ -120,11 +143,54 @@ public final class Exchange implements UpstreamListener {
     public void start() {
         context.metrics().exchangeStarted();
         state = State.CONNECTING;
+        if (cache != null) {
+            if (cache.hit() != null) {
+                replay(cache.hit(), "hit");
+                return;
+            }
+            if (cache.follows()) {
+                cache.await(client.eventLoop(), this::afterLeader); // an identical request is on its way upstream
+                return;
+            }
+        }
         enter();
+    }
+
+    /** The identical request this one waited for has ended: replay what it stored, or go upstream. */
+    private void afterLeader(CachedResponse answer) {
+        if (state != State.CONNECTING) {
+            return; // the client left meanwhile
+        }
+        if (answer != null) {
+            replay(answer, "collapsed");
+        } else {
+            cache = cache.alone();
+            enter();
+        }
+    }
+
+    /**
+     * Answers from the cache: the stored head and body go through the same path as an upstream's, so
+     * response hooks, the access log and the metrics see a replay as they see any answer.
+     */
+    private void replay(CachedResponse answer, String result) {
+        replaying = answer;
+        cacheResult = result;
+        cache.count(result);
+        state = State.AWAITING_HEAD;
+        sentNanos = System.nanoTime();
+        onUpstreamHead(answer.head());
+        if (state == State.STREAMING) {
+            onUpstreamContent(new DefaultLastHttpContent(Unpooled.wrappedBuffer(answer.body())));
+        }
     }
 
     /** Takes a slot of the current upstream's bulkhead, or waits for one, then attempts. */
     private void enter() {
+        if (cache != null && cacheResult == null) {
+            cacheResult = "miss";
+            cache.count("miss");
+        }
         Bulkhead bulkhead = upstreamClient.bulkhead();
         waiter = bulkhead.enter(client.eventLoop(), this::admitted);
         if (waiter == null) {
@@ -341,6 +407,11 @@ public final class Exchange implements UpstreamListener {
         upstreamKeepAlive = HttpUtil.isKeepAlive(head);
         upstreamRequestId = head.headers().get("x-request-id");
         observer = ResponseObserver.forResponse(head.headers());
+        if (cache != null && replaying == null && code == 200 && cache.stores()
+                && (HttpUtil.isContentLengthSet(head) || HttpUtil.isTransferEncodingChunked(head))) {
+            upstreamHead = head; // a body that ends by the connection closing might be cut: never stored
+            capture = new HeapBytes(0);
+        }
         if (observer.streaming()) {
             context.metrics().streamStarted();
         }
@@ -371,6 +442,12 @@ public final class Exchange implements UpstreamListener {
         if (upstreamRequestId != null) {
             headers.set("x-upstream-request-id", upstreamRequestId);
         }
+        if (cache != null) {
+            headers.set(ResponseCache.HEADER, replaying != null ? "hit" : "miss");
+            if (replaying != null) {
+                headers.set(HttpHeaderNames.AGE, replaying.ageSeconds(System.currentTimeMillis()));
+            }
+        }
         headers.set("x-request-id", info.requestId());
         HttpResponse out = new DefaultHttpResponse(info.http11() ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0,
                 head.status(), headers);
@@ -386,6 +463,9 @@ public final class Exchange implements UpstreamListener {
         }
         timer.touch();
         observer.observe(content.content());
+        if (capture != null && !capture.appendWithin(content.content(), cache.maxEntryBytes())) {
+            capture = null; // larger than an entry may be
+        }
         if (gate != null) {
             try {
                 gate.feed(content.content());
@@ -452,13 +532,22 @@ public final class Exchange implements UpstreamListener {
     /** The upstream's body ended; {@code last} is its last chunk, or null when a gate took it. */
     private void finish(LastHttpContent last) {
         timer.cancel();
-        if (upstreamKeepAlive && requestWritten) {
+        if (upstream == null) {
+            // a replay: no connection to hand back
+        } else if (upstreamKeepAlive && requestWritten) {
             upstreamClient.release(upstream);
         } else {
             upstreamClient.discard(upstream);
         }
         upstream = null;
         observer.finish();
+        if (capture != null && (!observer.streaming() || observer.endedCleanly())) {
+            // Complete: a JSON body to its length, or a stream through its final event. Stored before the
+            // gate or the client sees it, as the upstream sent it, so every replay passes the hooks anew.
+            cache.store(new CachedResponse(status, upstreamHead.headers(), capture.copy(0, capture.length()),
+                    System.currentTimeMillis()));
+        }
+        capture = null;
         if (gate != null) {
             state = State.HOLDING;
             // The hooks answer within their timeouts; a gate that never finishes is cut at the idle timeout.
@@ -608,6 +697,10 @@ public final class Exchange implements UpstreamListener {
 
     private void end(Outcome outcome, ErrorKind kind, String message) {
         releaseRequest();
+        capture = null;
+        if (cache != null) {
+            cache.settle(); // whoever waited on this request now replays its answer or goes upstream
+        }
         releaseSlot();
         if (permitted) {
             permitted = false;
@@ -622,7 +715,7 @@ public final class Exchange implements UpstreamListener {
                 upstreamName(), info.method(), info.path(), info.model() != null ? info.model() : usage.model(),
                 info.clientModel(), observer != null && observer.streaming(), status, outcome, kind, message,
                 headNanos < 0 ? -1 : (headNanos - sentNanos) / 1e6, (now - info.startNanos()) / 1e6,
-                info.bytesIn(), bytesOut, usage, upstreamRequestId);
+                info.bytesIn(), bytesOut, usage, upstreamRequestId, cacheResult);
         context.metrics().exchangeFinished(record, true);
         context.accessLog().write(record);
         if (outcome != Outcome.CANCELLED && keepAlive && client.isActive()) {

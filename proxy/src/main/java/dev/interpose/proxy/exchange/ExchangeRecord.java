@@ -8,6 +8,7 @@ import dev.interpose.proxy.stream.Usage;
  * Never holds a body or a credential.
  *
  * @param headMillis  from the request written upstream to the response head, -1 when none came
+ * @param cache       {@code hit}, {@code collapsed} or {@code miss} when the response cache was consulted, else null
  */
 public record ExchangeRecord(
         String requestId,
@@ -28,5 +29,14 @@ public record ExchangeRecord(
         long bytesIn,
         long bytesOut,
         Usage usage,
-        String upstreamRequestId) {
+        String upstreamRequestId,
+        String cache) {
+    /** A record of an exchange the cache had no part in. */
+    public ExchangeRecord(String requestId, String client, String route, String upstream, String method, String path,
+            String model, String clientModel, boolean stream, int status, Outcome outcome, ErrorKind error,
+            String errorMessage, double headMillis, double durationMillis, long bytesIn, long bytesOut, Usage usage,
+            String upstreamRequestId) {
+        this(requestId, client, route, upstream, method, path, model, clientModel, stream, status, outcome, error,
+                errorMessage, headMillis, durationMillis, bytesIn, bytesOut, usage, upstreamRequestId, null);
+    }
 }

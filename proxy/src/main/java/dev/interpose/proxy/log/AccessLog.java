@@ -52,6 +52,9 @@ public final class AccessLog {
         if (r.upstreamRequestId() != null) {
             fields.put("upstream_request_id", r.upstreamRequestId());
         }
+        if (r.cache() != null) {
+            fields.put("cache", r.cache());
+        }
         // Built here rather than with {} placeholders: SLF4J's formatter was a visible cost per request.
         String message = new StringBuilder(96).append(r.requestId()).append(' ').append(r.method()).append(' ')
                 .append(r.path()).append(' ').append(r.status()).append(' ').append(r.outcome().label()).append(' ')

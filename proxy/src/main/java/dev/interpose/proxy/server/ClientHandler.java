@@ -2,6 +2,9 @@ package dev.interpose.proxy.server;
 
 import dev.interpose.config.Dialect;
 import dev.interpose.proxy.body.ContentCodings;
+import dev.interpose.proxy.cache.CacheKey;
+import dev.interpose.proxy.cache.KeyBuilder;
+import dev.interpose.proxy.cache.ResponseCache;
 import dev.interpose.proxy.body.ModelPeek;
 import dev.interpose.proxy.body.ModelRewrite;
 import dev.interpose.proxy.error.ErrorKind;
@@ -253,8 +256,48 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         ResponseHooks responseHooks = now.hooks().response();
         ResponseHooks.Tap tap = meta != null && responseHooks.wants(info.path(), meta.claudeCode())
                 ? responseHooks.tap(meta) : null;
-        current = new Exchange(now.exchanges(), ctx.channel(), request, info, tap, this::exchangeEnded);
+        String asked = request.headers().get(ResponseCache.HEADER);
+        request.headers().remove(ResponseCache.HEADER); // the proxy's, never the upstream's
+        ResponseCache.Ticket ticket = null;
+        if (asked != null || now.config().cache().enabledFor(info.route().name(), info.route().upstream().name())) {
+            String mode = asked == null ? "on" : asked.strip().toLowerCase(java.util.Locale.ROOT);
+            if (!mode.equals("on") && !mode.equals("off") && !mode.equals("refresh")) {
+                String message = ResponseCache.HEADER + " was \"" + asked + "\"; expected on, off or refresh";
+                record(info.method(), info.path(), info.requestId(), ErrorKind.BAD_REQUEST, message,
+                        info.startNanos(), request.headers().get(HttpHeaderNames.USER_AGENT));
+                request.release();
+                write(ProxyResponses.error(info.route().dialect(), ErrorKind.BAD_REQUEST, message, info.requestId(),
+                        info.keepAlive()), info.keepAlive());
+                exchangeEnded();
+                return;
+            }
+            if (!mode.equals("off") && "POST".equals(info.method())) {
+                ResponseCache cache = now.exchanges().cache();
+                ticket = cache.admit(cacheKey(cache.keys(), request, info, now.config().listener().maxBodyBytes()),
+                        mode.equals("refresh"));
+            }
+        }
+        current = new Exchange(now.exchanges(), ctx.channel(), request, info, tap, ticket, this::exchangeEnded);
         current.start();
+    }
+
+    /** The request's cache key; null when its body is not JSON, or compressed in a coding the proxy cannot read. */
+    private static CacheKey cacheKey(KeyBuilder keys, FullHttpRequest request, RequestInfo info, int maxBody) {
+        String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+        byte[] body;
+        if (encoding == null || encoding.equalsIgnoreCase("identity")) {
+            body = io.netty.buffer.ByteBufUtil.getBytes(request.content());
+        } else if (ContentCodings.supported(encoding)) {
+            try {
+                body = ContentCodings.decode(request.content(), encoding, maxBody);
+            } catch (ProxyException e) {
+                return null;
+            }
+        } else {
+            return null;
+        }
+        return keys.key(info.route().dialect(), info.route().upstream().name(), info.method(), info.uri(), info.model(),
+                request.headers(), body);
     }
 
     /** Back on the event loop with what the hooks decided: forward (the body perhaps replaced) or answer the block. */

@@ -17,6 +17,8 @@ import dev.interpose.config.UpstreamConfig;
 import dev.interpose.proxy.exchange.ExchangeContext;
 import dev.interpose.proxy.log.AccessLog;
 import dev.interpose.proxy.metrics.ProxyMetrics;
+import dev.interpose.proxy.cache.CacheMetrics;
+import dev.interpose.proxy.cache.ResponseCache;
 import dev.interpose.proxy.upstream.Breakers;
 import dev.interpose.proxy.upstream.UpstreamClient;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -101,6 +103,9 @@ public final class InterposeServer {
     private final ExecutorService hookExecutor = Executors.newCachedThreadPool(daemon("interpose-hook"));
     /** Circuit breakers by upstream, across reloads. */
     private Breakers breakers;
+    /** The response cache, across reloads while its settings hold, and its meters. */
+    private final CacheMetrics cacheMetrics;
+    private ResponseCache cache;
     /** Subagent calls in flight, proxy-wide, across reloads. */
     private final AgentLimiter agentLimiter = new AgentLimiter(AgentsConfig.DEFAULT.maxConcurrent());
     /** Subagent calls go back through this proxy's own listener, known once it is bound. */
@@ -129,6 +134,7 @@ public final class InterposeServer {
         this.projectDir = projectDir;
         this.registry = registry;
         this.breakers = new Breakers(registry);
+        this.cacheMetrics = new CacheMetrics(registry);
         this.hookLog = new HookLog(registry);
         this.config = config;
         boolean epoll = Epoll.isAvailable();
@@ -223,7 +229,10 @@ public final class InterposeServer {
             upstreams.put(upstream.name(), new UpstreamClient(upstream, template, resolver, tlsFor(upstream.tls()),
                     upstream.proxy(), breakers.of(upstream), breakers.bulkhead(upstream)));
         }
-        return new ExchangeContext(upstreams, metrics, accessLog);
+        if (cache == null || !cache.serves(next.cache())) {
+            cache = new ResponseCache(next.cache(), cacheMetrics); // the old one's entries go with it
+        }
+        return new ExchangeContext(upstreams, metrics, accessLog, cache);
     }
 
     private static ThreadFactory daemon(String prefix) {

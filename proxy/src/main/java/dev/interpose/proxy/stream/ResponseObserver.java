@@ -84,6 +84,11 @@ public final class ResponseObserver {
         return usage.finished();
     }
 
+    /** Whether a stream ended with its successful final event, so that its transcript is complete. */
+    public boolean endedCleanly() {
+        return usage.completed();
+    }
+
     public Usage usage() {
         return usage.usage();
     }

@@ -25,6 +25,8 @@ public final class UsageReader implements SseDecoder.Listener {
     private long cacheRead = -1;
     private long cacheWrite = -1;
     private boolean finished;
+    /** The stream ended with its successful final event (not {@code response.failed} or an error). */
+    private boolean completed;
 
     @Override
     public boolean wants(String event) {
@@ -40,6 +42,7 @@ public final class UsageReader implements SseDecoder.Listener {
                 return true;
             case "message_stop":
                 finished = true;
+                completed = true;
                 return false;
             default:
                 return false;
@@ -54,6 +57,7 @@ public final class UsageReader implements SseDecoder.Listener {
         if (event == null) {
             if (length == DONE.length && contains(data, length, DONE)) {
                 finished = true;
+                completed = true;
             } else if (contains(data, length, USAGE)) {
                 read(data, length, null);
             }
@@ -68,6 +72,7 @@ public final class UsageReader implements SseDecoder.Listener {
                 break;
             default:
                 finished = true;
+                completed = "response.completed".equals(event);
                 read(data, length, "response");
                 break;
         }
@@ -76,6 +81,11 @@ public final class UsageReader implements SseDecoder.Listener {
     /** Reads usage from a complete non-streaming JSON body. */
     public void onBody(byte[] body, int length) {
         read(body, length, null);
+    }
+
+    /** True when the stream ended with its successful final event: {@code message_stop}, {@code response.completed}, {@code [DONE]}. */
+    public boolean completed() {
+        return completed;
     }
 
     /** True when the stream's final event was seen. */

@@ -45,7 +45,9 @@ class ClientPipelineTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Hooks noHooks = Hooks.none(new HookLog(registry));
         ServerContext server = new ServerContext(new ServerContext.Snapshot(config,
-                new ExchangeContext(Map.of(), new ProxyMetrics(registry), new AccessLog()), java.util.List.of(), noHooks,
+                new ExchangeContext(Map.of(), new ProxyMetrics(registry), new AccessLog(),
+                        new dev.interpose.proxy.cache.ResponseCache(dev.interpose.config.CacheConfig.DEFAULT,
+                                new dev.interpose.proxy.cache.CacheMetrics(registry))), java.util.List.of(), noHooks,
                 new SlashCommands(Catalog.empty(), new Expander(java.nio.file.Path.of("."), CommandsConfig.DEFAULT,
                         Runnable::run), new dev.interpose.proxy.agent.AgentRunner(java.util.List.of(),
                                 dev.interpose.config.AgentsConfig.DEFAULT, new dev.interpose.proxy.agent.AgentLimiter(8),

@@ -1,0 +1,45 @@
+package dev.interpose.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The response cache: exact-match, off unless an upstream or a route turns it on (or a request asks with
+ * {@code x-interpose-cache: on}).
+ *
+ * @param maxBytes      the most the cache holds, keys and answers counted, before it evicts
+ * @param maxEntryBytes the largest answer it stores
+ * @param ttl           how long an answer stays after it was stored
+ * @param ignore        parts of a request body left out of the key: JSON pointers, {@code *} matching any
+ *                      one step, optionally {@code =glob} so a string value is left out only when it matches
+ * @param upstreams     the upstreams whose answers are cached
+ * @param routes        routes that set {@code cache}, by route name: their setting wins over the upstream's
+ */
+public record CacheConfig(long maxBytes, int maxEntryBytes, Duration ttl, List<String> ignore, Set<String> upstreams,
+        Map<String, Boolean> routes) {
+    /** What the cache leaves out of a key unless told otherwise: the parts the CLIs change on every run. */
+    public static final List<String> DEFAULT_IGNORE = List.of(
+            "/system/*/text=x-anthropic-billing-header*", // Claude Code's billing line, a new hash each run
+            "/metadata/user_id",                           // Claude Code's device and session ids
+            "/prompt_cache_key",                           // Codex's session id
+            "/client_metadata",                            // Codex's session, turn and timing ids
+            "/input/*/id");                                // Codex's time-based message item ids
+    public static final CacheConfig DEFAULT = new CacheConfig(256L * 1024 * 1024, 8 * 1024 * 1024,
+            Duration.ofHours(1), DEFAULT_IGNORE, Set.of(), Map.of());
+
+    public CacheConfig {
+        Objects.requireNonNull(ttl, "ttl");
+        ignore = List.copyOf(ignore);
+        upstreams = Set.copyOf(upstreams);
+        routes = Map.copyOf(routes);
+    }
+
+    /** Whether requests taking this route to this upstream are cached when they do not say otherwise. */
+    public boolean enabledFor(String route, String upstream) {
+        Boolean byRoute = routes.get(route);
+        return byRoute != null ? byRoute : upstreams.contains(upstream);
+    }
+}

@@ -1,0 +1,296 @@
+package dev.interpose.proxy.cache;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.interpose.config.Dialect;
+import dev.interpose.config.Glob;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Turns a request into its {@link CacheKey}: dialect, upstream, method, path and query, model, the headers
+ * that change an answer, a SHA-256 of the credential (never the credential itself), and the JSON body in a
+ * canonical form where the members of every object are sorted by name, so key order does not matter.
+ *
+ * <p>Parts of the body named by an ignore rule are left out: a JSON pointer whose {@code *} steps match any
+ * member or element, and, after {@code =}, an optional glob that the string value must match. The body is
+ * read with Jackson's streaming parser in one pass; nothing is built but the key.
+ */
+public final class KeyBuilder {
+    private static final JsonFactory JSON = new JsonFactory();
+    /** Request headers that change what an upstream answers (version, beta features, account, format). */
+    static final List<String> HEADERS = List.of("anthropic-version", "anthropic-beta", "openai-beta",
+            "openai-organization", "openai-project", "accept", "accept-encoding");
+    /** Request headers that identify the caller: only their digest enters a key. */
+    static final List<String> CREDENTIALS = List.of("x-api-key", "authorization", "api-key", "cookie");
+    static final int MAX_RULES = 64;
+
+    private final Rule[] rules;
+    private final long all;
+
+    /**
+     * @param ignore the rules, each {@code /json/pointer} with {@code *} steps, optionally {@code =glob}
+     * @throws IllegalArgumentException for a rule that does not start with {@code /}, or more than 64 rules
+     */
+    public KeyBuilder(List<String> ignore) {
+        if (ignore.size() > MAX_RULES) {
+            throw new IllegalArgumentException("at most " + MAX_RULES + " ignore rules");
+        }
+        rules = new Rule[ignore.size()];
+        for (int i = 0; i < rules.length; i++) {
+            rules[i] = Rule.parse(ignore.get(i));
+        }
+        all = rules.length == 64 ? -1L : (1L << rules.length) - 1;
+    }
+
+    /** The key of a request, or null when its body is not a JSON object or array (such a request is not cached). */
+    public CacheKey key(Dialect dialect, String upstream, String method, String uri, String model, HttpHeaders headers,
+            byte[] body) {
+        Out out = new Out(body.length + 256);
+        out.text(dialect.name());
+        out.text(upstream);
+        out.text(method);
+        out.text(uri);
+        out.text(model == null ? "" : model);
+        for (String name : HEADERS) {
+            List<String> values = headers.getAll(name);
+            out.text(values.isEmpty() ? "" : values.size() == 1 ? values.get(0) : String.join("\n", values));
+        }
+        out.raw(credential(headers));
+        try (JsonParser p = JSON.createParser(body)) {
+            JsonToken first = p.nextToken();
+            if (first != JsonToken.START_OBJECT && first != JsonToken.START_ARRAY) {
+                return null;
+            }
+            value(p, first, out, 0, all);
+            if (p.nextToken() != null) {
+                return null;
+            }
+        } catch (IOException e) {
+            return null; // not JSON: forwarded, never cached
+        }
+        return new CacheKey(out.toArray());
+    }
+
+    /** SHA-256 over the credential headers present; 32 zero bytes for a request without one. */
+    static byte[] credential(HttpHeaders headers) {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        boolean any = false;
+        for (String name : CREDENTIALS) {
+            for (String value : headers.getAll(name)) {
+                any = true;
+                sha.update(name.getBytes(StandardCharsets.US_ASCII));
+                sha.update((byte) 0);
+                sha.update(value.getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+        }
+        return any ? sha.digest() : new byte[32];
+    }
+
+    /**
+     * One value, at {@code depth}, where {@code mask} holds the rules whose first {@code depth} steps match
+     * the path to it.
+     */
+    private void value(JsonParser p, JsonToken token, Out out, int depth, long mask) throws IOException {
+        for (long m = mask; m != 0; m &= m - 1) {
+            Rule rule = rules[Long.numberOfTrailingZeros(m)];
+            if (rule.steps.length == depth && (rule.glob == null
+                    || (token == JsonToken.VALUE_STRING && rule.glob.matches(p.getText())))) {
+                p.skipChildren();
+                out.put('x');
+                return;
+            }
+        }
+        switch (token) {
+            case START_OBJECT:
+                object(p, out, depth, mask);
+                break;
+            case START_ARRAY:
+                out.put('[');
+                int index = 0;
+                for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+                    value(p, e, out, depth + 1, child(mask, depth, null, index++));
+                }
+                out.put(']');
+                break;
+            case VALUE_STRING:
+                out.put('s');
+                out.text(p.getText());
+                break;
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+                out.put('n');
+                out.text(p.getText()); // as written: 1 and 1.0 are different requests
+                break;
+            case VALUE_TRUE:
+                out.put('t');
+                break;
+            case VALUE_FALSE:
+                out.put('f');
+                break;
+            case VALUE_NULL:
+                out.put('z');
+                break;
+            default:
+                throw new IOException("unexpected " + token);
+        }
+    }
+
+    /** An object's members, sorted by name: written as they come, then put in order when they were not. */
+    private void object(JsonParser p, Out out, int depth, long mask) throws IOException {
+        out.put('{');
+        int from = out.size();
+        List<String> names = null;
+        int[] starts = null;
+        int count = 0;
+        boolean sorted = true;
+        String previous = null;
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String name = p.currentName();
+            if (names == null) {
+                names = new ArrayList<>(8);
+                starts = new int[8];
+            } else if (count == starts.length) {
+                starts = Arrays.copyOf(starts, count * 2);
+            }
+            names.add(name);
+            starts[count++] = out.size();
+            if (previous != null && previous.compareTo(name) > 0) {
+                sorted = false;
+            }
+            previous = name;
+            out.put('k');
+            out.text(name);
+            value(p, p.nextToken(), out, depth + 1, child(mask, depth, name, -1));
+        }
+        if (!sorted) {
+            out.reorder(from, names, starts, count);
+        }
+        out.put('}');
+    }
+
+    /** The rules of {@code mask} that still match once the path takes the step {@code name} (or {@code index}). */
+    private long child(long mask, int depth, String name, int index) {
+        long next = 0;
+        for (long m = mask; m != 0; m &= m - 1) {
+            int i = Long.numberOfTrailingZeros(m);
+            Rule rule = rules[i];
+            if (rule.steps.length > depth) {
+                String step = rule.steps[depth];
+                if (step == null || (name != null ? step.equals(name) : rule.indices[depth] == index)) {
+                    next |= 1L << i;
+                }
+            }
+        }
+        return next;
+    }
+
+    /** One ignore rule: its steps ({@code null} for {@code *}), each step's array index or -1, and a value glob. */
+    private static final class Rule {
+        final String[] steps;
+        final int[] indices;
+        final Glob glob;
+
+        private Rule(String[] steps, int[] indices, Glob glob) {
+            this.steps = steps;
+            this.indices = indices;
+            this.glob = glob;
+        }
+
+        static Rule parse(String text) {
+            if (!text.startsWith("/")) {
+                throw new IllegalArgumentException("an ignore rule is a JSON pointer starting with /: " + text);
+            }
+            int eq = text.indexOf('=');
+            String pointer = eq < 0 ? text : text.substring(0, eq);
+            Glob glob = eq < 0 ? null : new Glob(text.substring(eq + 1));
+            String[] steps = pointer.substring(1).split("/", -1);
+            int[] indices = new int[steps.length];
+            for (int i = 0; i < steps.length; i++) {
+                String step = steps[i].replace("~1", "/").replace("~0", "~");
+                steps[i] = step.equals("*") ? null : step;
+                indices[i] = step.matches("0|[1-9][0-9]{0,8}") ? Integer.parseInt(step) : -1;
+            }
+            return new Rule(steps, indices, glob);
+        }
+    }
+
+    /** A growing byte array. */
+    private static final class Out {
+        private byte[] buf;
+        private int size;
+
+        Out(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        int size() {
+            return size;
+        }
+
+        void put(char c) {
+            ensure(1);
+            buf[size++] = (byte) c;
+        }
+
+        /** A length-prefixed string: no separator can be forged by the text. */
+        void text(String s) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            ensure(b.length + 5);
+            int n = b.length;
+            while (n >= 0x80) {
+                buf[size++] = (byte) (n | 0x80);
+                n >>>= 7;
+            }
+            buf[size++] = (byte) n;
+            System.arraycopy(b, 0, buf, size, b.length);
+            size += b.length;
+        }
+
+        void raw(byte[] b) {
+            ensure(b.length);
+            System.arraycopy(b, 0, buf, size, b.length);
+            size += b.length;
+        }
+
+        /** Rewrites the members from {@code from} to the end in name order (stable for repeated names). */
+        void reorder(int from, List<String> names, int[] starts, int count) {
+            byte[] region = Arrays.copyOfRange(buf, from, size);
+            Integer[] order = new Integer[count];
+            for (int i = 0; i < count; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> names.get(a).compareTo(names.get(b)));
+            int at = from;
+            for (int i : order) {
+                int start = starts[i] - from;
+                int end = (i + 1 < count ? starts[i + 1] : size) - from;
+                System.arraycopy(region, start, buf, at, end - start);
+                at += end - start;
+            }
+        }
+
+        byte[] toArray() {
+            return Arrays.copyOf(buf, size);
+        }
+
+        private void ensure(int more) {
+            if (size + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+            }
+        }
+    }
+}

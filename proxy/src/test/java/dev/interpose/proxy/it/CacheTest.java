@@ -1,0 +1,326 @@
+package dev.interpose.proxy.it;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.interpose.proxy.Fixtures;
+import dev.interpose.proxy.ScriptedUpstream;
+import dev.interpose.proxy.TestProxy;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The response cache through the proxy: what is stored, what is replayed, and what never is. */
+@Timeout(60)
+class CacheTest {
+    private static final byte[] SSE = Fixtures.bytes("sample-anthropic-sse.txt");
+    private static final byte[] RESPONSES_SSE = Fixtures.bytes("sample-responses-sse.txt");
+    private static final String BODY = "{\"model\":\"claude-x\",\"max_tokens\":64,\"stream\":true,"
+            + "\"system\":[{\"type\":\"text\",\"text\":\"x-anthropic-billing-header: cc_version=1; cch=aaaa;\"},"
+            + "{\"type\":\"text\",\"text\":\"You are terse.\"}],"
+            + "\"metadata\":{\"user_id\":\"{\\\"session_id\\\":\\\"one\\\"}\"},"
+            + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"say hi\"}]}]}";
+    /** The same request as the CLI sends it next time: keys in another order, a new billing hash and session. */
+    private static final String SAME_BODY_AGAIN = "{\"messages\":[{\"content\":[{\"text\":\"say hi\",\"type\":\"text\"}],"
+            + "\"role\":\"user\"}],\"stream\":true,\"metadata\":{\"user_id\":\"{\\\"session_id\\\":\\\"two\\\"}\"},"
+            + "\"system\":[{\"type\":\"text\",\"text\":\"x-anthropic-billing-header: cc_version=1; cch=bbbb;\"},"
+            + "{\"text\":\"You are terse.\",\"type\":\"text\"}],\"max_tokens\":64,\"model\":\"claude-x\"}";
+
+    @TempDir
+    Path dir;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private WireMockServer upstream;
+
+    @BeforeEach
+    void start() {
+        upstream = new WireMockServer(options().dynamicPort().containerThreads(80));
+        upstream.start();
+    }
+
+    @AfterEach
+    void stop() {
+        upstream.stop();
+    }
+
+    private TestProxy proxy(String yaml, String baseUrl) throws Exception {
+        Path file = dir.resolve("interpose.yaml");
+        Files.writeString(file, yaml);
+        return TestProxy.start(Map.of("anthropic", baseUrl, "openai", baseUrl), List.of(file));
+    }
+
+    private TestProxy cachingProxy() throws Exception {
+        return proxy("upstreams:\n  anthropic:\n    cache: true\n  openai:\n    cache: true\n", upstream.baseUrl());
+    }
+
+    private void streams(String path, byte[] sse) {
+        upstream.stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(200)
+                .withHeader("content-type", "text/event-stream").withHeader("x-request-id", "req_up_1").withBody(sse)));
+    }
+
+    private HttpResponse<byte[]> send(TestProxy proxy, String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(proxy.uri(path)).header("anthropic-version", "2023-06-01")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        boolean key = false;
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+            key |= headers[i].equals("x-api-key");
+        }
+        if (!key) {
+            request.header("x-api-key", "sk-one");
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private double requests(TestProxy proxy, String result) {
+        return proxy.registry().get("interpose.cache.requests").tag("result", result).counter().count();
+    }
+
+    @Test
+    void aRepeatedStreamIsReplayedByteForByteEvenWithKeysReorderedAndANewBillingLine() throws Exception {
+        streams("/v1/messages", SSE);
+        try (TestProxy proxy = cachingProxy()) {
+            HttpResponse<byte[]> first = send(proxy, "/v1/messages?beta=true", BODY);
+            HttpResponse<byte[]> second = send(proxy, "/v1/messages?beta=true", SAME_BODY_AGAIN);
+
+            assertThat(first.statusCode()).isEqualTo(200);
+            assertThat(first.headers().firstValue("x-interpose-cache")).hasValue("miss");
+            assertThat(second.headers().firstValue("x-interpose-cache")).hasValue("hit");
+            assertThat(second.headers().firstValue("content-type")).hasValue("text/event-stream");
+            assertThat(second.headers().firstValue("age")).isPresent();
+            assertThat(second.headers().firstValue("x-upstream-request-id")).hasValue("req_up_1");
+            assertThat(second.headers().firstValue("x-request-id")).isNotEqualTo(first.headers().firstValue("x-request-id"));
+            assertThat(second.body()).isEqualTo(first.body()).isEqualTo(SSE);
+            upstream.verify(1, postRequestedFor(urlPathEqualTo("/v1/messages")));
+            assertThat(upstream.getAllServeEvents().get(0).getRequest().containsHeader("x-interpose-cache")).isFalse();
+            assertThat(requests(proxy, "miss")).isEqualTo(1);
+            assertThat(requests(proxy, "hit")).isEqualTo(1);
+            List<Map<String, Object>> log = proxy.accessLog(2);
+            assertThat(log).extracting(line -> line.get("cache")).containsExactly("miss", "hit");
+            assertThat(log.get(1).get("output_tokens")).as("a replay reports the usage it carries")
+                    .isEqualTo(log.get(0).get("output_tokens"));
+        }
+    }
+
+    @Test
+    void aResponsesApiStreamAndAJsonAnswerAreReplayedAsTheyCame() throws Exception {
+        streams("/v1/responses", RESPONSES_SSE);
+        String json = "{\"id\":\"msg_1\",\"type\":\"message\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}],"
+                + "\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}";
+        upstream.stubFor(post(urlPathEqualTo("/v1/messages")).willReturn(aResponse().withStatus(200)
+                .withHeader("content-type", "application/json").withBody(json)));
+        try (TestProxy proxy = cachingProxy()) {
+            String codex = "{\"model\":\"gpt-5\",\"stream\":true,\"prompt_cache_key\":\"a\",\"input\":[{\"type\":"
+                    + "\"message\",\"id\":\"msg_01\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":"
+                    + "\"hi\"}]}]}";
+            String codexAgain = codex.replace("\"a\"", "\"b\"").replace("msg_01", "msg_02");
+            HttpResponse<byte[]> first = send(proxy, "/v1/responses", codex, "authorization", "Bearer k");
+            HttpResponse<byte[]> second = send(proxy, "/v1/responses", codexAgain, "authorization", "Bearer k");
+            assertThat(second.headers().firstValue("x-interpose-cache")).hasValue("hit");
+            assertThat(second.body()).isEqualTo(first.body()).isEqualTo(RESPONSES_SSE);
+
+            String plain = BODY.replace("\"stream\":true,", "");
+            HttpResponse<byte[]> one = send(proxy, "/v1/messages", plain);
+            HttpResponse<byte[]> two = send(proxy, "/v1/messages", plain);
+            assertThat(one.headers().firstValue("x-interpose-cache")).hasValue("miss");
+            assertThat(two.headers().firstValue("x-interpose-cache")).hasValue("hit");
+            assertThat(two.headers().firstValue("content-length")).isEqualTo(one.headers().firstValue("content-length"));
+            assertThat(new String(two.body(), StandardCharsets.UTF_8)).isEqualTo(json);
+            upstream.verify(1, postRequestedFor(urlPathEqualTo("/v1/responses")));
+            upstream.verify(1, postRequestedFor(urlPathEqualTo("/v1/messages")));
+        }
+    }
+
+    @Test
+    void twoCredentialsNeverShareAnEntry() throws Exception {
+        streams("/v1/messages", SSE);
+        try (TestProxy proxy = cachingProxy()) {
+            assertThat(send(proxy, "/v1/messages", BODY, "x-api-key", "sk-alice").headers()
+                    .firstValue("x-interpose-cache")).hasValue("miss");
+            assertThat(send(proxy, "/v1/messages", BODY, "x-api-key", "sk-bob").headers()
+                    .firstValue("x-interpose-cache")).hasValue("miss");
+            assertThat(send(proxy, "/v1/messages", BODY, "x-api-key", "sk-alice").headers()
+                    .firstValue("x-interpose-cache")).hasValue("hit");
+            assertThat(send(proxy, "/v1/messages", BODY, "x-api-key", "sk-bob", "authorization", "Bearer other")
+                    .headers().firstValue("x-interpose-cache")).as("a second credential header is part of it too")
+                    .hasValue("miss");
+            upstream.verify(3, postRequestedFor(urlPathEqualTo("/v1/messages")));
+        }
+    }
+
+    @Test
+    void theHeadersThatChangeAnAnswerArePartOfTheKey() throws Exception {
+        streams("/v1/messages", SSE);
+        try (TestProxy proxy = cachingProxy()) {
+            send(proxy, "/v1/messages", BODY);
+            assertThat(send(proxy, "/v1/messages", BODY, "anthropic-beta", "context-1m").headers()
+                    .firstValue("x-interpose-cache")).hasValue("miss");
+            assertThat(send(proxy, "/v1/messages", BODY.replace("say hi", "say ho")).headers()
+                    .firstValue("x-interpose-cache")).hasValue("miss");
+            assertThat(send(proxy, "/v1/messages?beta=true", BODY).headers().firstValue("x-interpose-cache"))
+                    .as("the query").hasValue("miss");
+            assertThat(send(proxy, "/v1/messages", BODY, "x-stainless-retry-count", "3").headers()
+                    .firstValue("x-interpose-cache")).as("a header that does not change the answer").hasValue("hit");
+            upstream.verify(4, postRequestedFor(urlPathEqualTo("/v1/messages")));
+        }
+    }
+
+    @Test
+    void fiftyIdenticalConcurrentRequestsMakeOneUpstreamCall() throws Exception {
+        upstream.stubFor(post(urlPathEqualTo("/v1/messages")).willReturn(aResponse().withStatus(200)
+                .withHeader("content-type", "text/event-stream").withBody(SSE).withFixedDelay(500)));
+        try (TestProxy proxy = cachingProxy()) {
+            List<CompletableFuture<HttpResponse<byte[]>>> all = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                all.add(http.sendAsync(HttpRequest.newBuilder(proxy.uri("/v1/messages")).header("x-api-key", "sk-one")
+                        .header("anthropic-version", "2023-06-01").POST(HttpRequest.BodyPublishers.ofString(BODY))
+                        .build(), HttpResponse.BodyHandlers.ofByteArray()));
+            }
+            int hits = 0;
+            for (CompletableFuture<HttpResponse<byte[]>> f : all) {
+                HttpResponse<byte[]> response = f.get();
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(response.body()).isEqualTo(SSE);
+                hits += response.headers().firstValue("x-interpose-cache").orElseThrow().equals("hit") ? 1 : 0;
+            }
+            upstream.verify(1, postRequestedFor(urlPathEqualTo("/v1/messages")));
+            assertThat(hits).isEqualTo(49);
+            assertThat(requests(proxy, "miss")).isEqualTo(1);
+            assertThat(requests(proxy, "collapsed") + requests(proxy, "hit")).isEqualTo(49);
+        }
+    }
+
+    @Test
+    void aStreamCutShortOrEndingWithoutItsFinalEventIsNeverStored() throws Exception {
+        String full = new String(SSE, StandardCharsets.UTF_8);
+        String withoutStop = full.substring(0, full.indexOf("event: message_stop"));
+        AtomicInteger served = new AtomicInteger();
+        try (ScriptedUpstream scripted = new ScriptedUpstream((c, index) -> {
+            while (c.readRequest() != null) {
+                int n = served.getAndIncrement();
+                c.write("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n");
+                if (n == 0) {
+                    c.chunk(withoutStop.substring(0, 200).getBytes(StandardCharsets.UTF_8));
+                    c.close(); // cut mid-stream
+                    return;
+                }
+                c.chunk(withoutStop.getBytes(StandardCharsets.UTF_8));
+                if (n == 1) {
+                    c.write("0\r\n\r\n"); // a clean end of the body, but no message_stop
+                } else {
+                    c.chunk(full.substring(withoutStop.length()).getBytes(StandardCharsets.UTF_8));
+                    c.write("0\r\n\r\n");
+                }
+            }
+        }); TestProxy proxy = proxy("upstreams:\n  anthropic:\n    cache: true\n", scripted.baseUrl())) {
+            assertThat(sendExpectingCut(proxy)).isTrue();
+            assertThat(send(proxy, "/v1/messages", BODY).headers().firstValue("x-interpose-cache")).hasValue("miss");
+            HttpResponse<byte[]> third = send(proxy, "/v1/messages", BODY);
+            assertThat(third.headers().firstValue("x-interpose-cache")).hasValue("miss");
+            assertThat(third.body()).isEqualTo(SSE);
+            HttpResponse<byte[]> fourth = send(proxy, "/v1/messages", BODY);
+            assertThat(fourth.headers().firstValue("x-interpose-cache")).hasValue("hit");
+            assertThat(fourth.body()).isEqualTo(SSE);
+            assertThat(served.get()).isEqualTo(3);
+        }
+    }
+
+    /** True when the proxy cut the client's response short, as it must when the upstream's stream broke. */
+    private boolean sendExpectingCut(TestProxy proxy) throws Exception {
+        try {
+            HttpResponse<byte[]> r = send(proxy, "/v1/messages", BODY);
+            return r.body().length < SSE.length;
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void errorsAreNotStoredAndTheRequestHeaderTurnsTheCacheOnOffOrRefreshes() throws Exception {
+        upstream.stubFor(post(urlPathEqualTo("/v1/messages")).willReturn(aResponse().withStatus(400)
+                .withHeader("content-type", "application/json").withBody("{\"type\":\"error\"}")));
+        try (TestProxy proxy = proxy("", upstream.baseUrl())) {
+            HttpResponse<byte[]> off = send(proxy, "/v1/messages", BODY);
+            assertThat(off.headers().firstValue("x-interpose-cache")).as("off by default").isEmpty();
+            assertThat(send(proxy, "/v1/messages", BODY, "x-interpose-cache", "on").headers()
+                    .firstValue("x-interpose-cache")).hasValue("miss");
+            assertThat(send(proxy, "/v1/messages", BODY, "x-interpose-cache", "on").headers()
+                    .firstValue("x-interpose-cache")).as("a 400 is not stored").hasValue("miss");
+            upstream.verify(3, postRequestedFor(urlPathEqualTo("/v1/messages")));
+
+            streams("/v1/messages", SSE);
+            send(proxy, "/v1/messages", BODY, "x-interpose-cache", "on");
+            assertThat(send(proxy, "/v1/messages", BODY, "x-interpose-cache", "on").headers()
+                    .firstValue("x-interpose-cache")).hasValue("hit");
+            assertThat(send(proxy, "/v1/messages", BODY, "x-interpose-cache", "off").headers()
+                    .firstValue("x-interpose-cache")).isEmpty();
+            byte[] changed = new String(SSE, StandardCharsets.UTF_8).replace("msg_fake", "msg_redo")
+                    .getBytes(StandardCharsets.UTF_8);
+            streams("/v1/messages", changed);
+            HttpResponse<byte[]> refreshed = send(proxy, "/v1/messages", BODY, "x-interpose-cache", "refresh");
+            assertThat(refreshed.headers().firstValue("x-interpose-cache")).hasValue("miss");
+            HttpResponse<byte[]> after = send(proxy, "/v1/messages", BODY, "x-interpose-cache", "on");
+            assertThat(after.headers().firstValue("x-interpose-cache")).hasValue("hit");
+            assertThat(after.body()).isEqualTo(changed);
+            upstream.verify(6, postRequestedFor(urlPathEqualTo("/v1/messages")));
+
+            HttpResponse<byte[]> bad = send(proxy, "/v1/messages", BODY, "x-interpose-cache", "yes");
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(new String(bad.body(), StandardCharsets.UTF_8)).contains("\"type\":\"error\"")
+                    .contains("x-interpose-cache was \\\"yes\\\"; expected on, off or refresh");
+            upstream.verify(6, postRequestedFor(urlPathEqualTo("/v1/messages")));
+        }
+    }
+
+    @Test
+    void aRouteTurnsTheCacheOnForItsRequestsOnly() throws Exception {
+        streams("/v1/messages", SSE);
+        try (TestProxy proxy = proxy("routes:\n  - name: cached-haiku\n    model: claude-haiku*\n    upstream: anthropic\n"
+                + "    cache: true\n", upstream.baseUrl())) {
+            String haiku = BODY.replace("claude-x", "claude-haiku-4");
+            send(proxy, "/v1/messages", haiku);
+            assertThat(send(proxy, "/v1/messages", haiku).headers().firstValue("x-interpose-cache")).hasValue("hit");
+            assertThat(send(proxy, "/v1/messages", BODY).headers().firstValue("x-interpose-cache")).isEmpty();
+            upstream.verify(2, postRequestedFor(urlPathEqualTo("/v1/messages")));
+        }
+    }
+
+    @Test
+    void theCacheStaysWithinItsBytesAndItsTtl() throws Exception {
+        streams("/v1/messages", SSE);
+        try (TestProxy proxy = proxy("upstreams:\n  anthropic:\n    cache: true\ncache:\n  ttl: 400ms\n  max-bytes: "
+                + (SSE.length * 3) + "\n", upstream.baseUrl())) {
+            send(proxy, "/v1/messages", BODY);
+            assertThat(send(proxy, "/v1/messages", BODY).headers().firstValue("x-interpose-cache")).hasValue("hit");
+            Thread.sleep(600); // past the TTL, which is wall-clock time
+            assertThat(send(proxy, "/v1/messages", BODY).headers().firstValue("x-interpose-cache")).hasValue("miss");
+            for (int i = 0; i < 6; i++) {
+                send(proxy, "/v1/messages", BODY.replace("say hi", "say hi " + i));
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                assertThat(proxy.registry().get("interpose.cache.evictions").tag("cause", "size").counter().count())
+                        .isGreaterThanOrEqualTo(3);
+                assertThat(proxy.registry().get("interpose.cache.bytes").gauge().value())
+                        .isLessThanOrEqualTo(SSE.length * 3);
+            });
+        }
+    }
+}
