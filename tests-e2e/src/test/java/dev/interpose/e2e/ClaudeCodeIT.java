@@ -137,4 +137,30 @@ class ClaudeCodeIT extends ThroughProxy {
             assertThat(commands.stop()).isZero();
         }
     }
+
+    @Test
+    void aSecondRunIsAnsweredFromTheCacheWithTheUpstreamStopped() throws Exception {
+        upstream.anthropicAnswers("Remembered by Interpose.");
+        Path config = Files.writeString(dir.resolve("config.yaml"), "upstreams:\n  anthropic:\n    cache: true\n");
+        try (InterposeProcess cached = InterposeProcess.start(java.util.Map.of(upstreamVariable(), upstream.baseUrl()),
+                "--config", config.toString())) {
+            Path home = Files.createDirectories(dir.resolve("home"));
+            Path work = Files.createDirectories(dir.resolve("work"));
+            Cli.Run first = Cli.claude(home, work, cached.baseUrl(), "say hi");
+            assertThat(first.exitCode()).as("claude exit: %s", first).isZero();
+            assertThat(JSON.readTree(first.stdout()).path("result").asText()).isEqualTo("Remembered by Interpose.");
+            assertThat(cached.awaitLine("\"route\":\"anthropic.messages\"", "\"cache\":\"miss\""))
+                    .contains("\"outcome\":\"ok\"");
+            upstream.stop();
+
+            Cli.Run second = Cli.claude(home, work, cached.baseUrl(), "say hi");
+            assertThat(second.exitCode()).as("claude exit: %s", second).isZero();
+            JsonNode result = JSON.readTree(second.stdout());
+            assertThat(result.path("is_error").asBoolean()).as("claude reported an error: %s", second).isFalse();
+            assertThat(result.path("result").asText()).isEqualTo("Remembered by Interpose.");
+            assertThat(cached.awaitLine("\"route\":\"anthropic.messages\"", "\"cache\":\"hit\""))
+                    .contains("\"outcome\":\"ok\"").contains("\"stream\":true");
+            assertThat(cached.stop()).isZero();
+        }
+    }
 }

@@ -214,4 +214,28 @@ class CodexIT extends ThroughProxy {
             }
         }
     }
+
+    @Test
+    void aSecondRunIsAnsweredFromTheCacheWithTheUpstreamStopped() throws Exception {
+        upstream.responsesAnswers("Remembered by Interpose.");
+        Path config = Files.writeString(dir.resolve("config.yaml"), "upstreams:\n  openai:\n    cache: true\n");
+        try (InterposeProcess cached = InterposeProcess.start(java.util.Map.of(upstreamVariable(), upstream.baseUrl()),
+                "--config", config.toString())) {
+            Path home = Files.createDirectories(dir.resolve("home"));
+            Path work = Files.createDirectories(dir.resolve("work"));
+            Cli.Run first = Cli.codex(home, work, cached.baseUrl() + "/v1", "say hi");
+            assertThat(first.exitCode()).as("codex exit: %s", first).isZero();
+            assertThat(first.stdout().trim()).isEqualTo("Remembered by Interpose.");
+            assertThat(cached.awaitLine("\"route\":\"openai.responses\"", "\"cache\":\"miss\""))
+                    .contains("\"outcome\":\"ok\"");
+            upstream.stop();
+
+            Cli.Run second = Cli.codex(home, work, cached.baseUrl() + "/v1", "say hi");
+            assertThat(second.exitCode()).as("codex exit: %s", second).isZero();
+            assertThat(second.stdout().trim()).isEqualTo("Remembered by Interpose.");
+            assertThat(cached.awaitLine("\"route\":\"openai.responses\"", "\"cache\":\"hit\""))
+                    .contains("\"outcome\":\"ok\"").contains("\"stream\":true");
+            assertThat(cached.stop()).isZero();
+        }
+    }
 }
