@@ -73,6 +73,10 @@ public final class Bench implements Callable<Integer> {
             + "with no hook, an in-process Java PreRequest hook, and a script PreRequest hook.")
     boolean hooks;
 
+    @Option(names = "--cache", description = "Also measure cache hits: a proxy with the response cache on answers "
+            + "the same requests from memory, at concurrency 1 and at --connections, against the direct calls.")
+    boolean cache;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Bench()).execute(args));
     }
@@ -139,6 +143,9 @@ public final class Bench implements Callable<Integer> {
             if (hooks) {
                 hookCosts(clientLoop, clientType, upstream.port(), claudeBody, p1, warm, measure);
             }
+            if (cache) {
+                cacheFigures(clientLoop, clientType, upstream.port(), smallBody, claudeBody, dn, d1, warm, measure);
+            }
             if (agents) {
                 AgentFigures.run(this::startProxy, Bench::awaitPort, upstream);
             }
@@ -196,6 +203,70 @@ public final class Bench implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "  %-22s %12s %12s %12s%n", "", "no hook", "script hook", "added");
         row("latency p50", plain.latency(), results[1].latency(), 50);
         row("latency p99", plain.latency(), results[1].latency(), 99);
+    }
+
+    /**
+     * The same runs as the direct ones ({@code directMany} at {@code --connections}, {@code directOne} at
+     * concurrency 1 with the Claude Code body), through a proxy with the response cache on: after the first
+     * request of each kind, every answer comes from memory. The proxy's own hit count is printed with them.
+     */
+    private void cacheFigures(EventLoopGroup clientLoop, Class<? extends Channel> clientType, int upstreamPort,
+            byte[] smallBody, byte[] claudeBody, LoadClient.Result directMany, LoadClient.Result directOne, long warm,
+            long measure) throws Exception {
+        Path config = Files.createTempFile("interpose-bench-cache", ".yaml");
+        Files.writeString(config, "upstreams:\n  anthropic:\n    cache: true\n");
+        Path log = Files.createTempFile("interpose-bench-cached", ".log");
+        Process proxy = startProxy(upstreamPort, log, "--config", config.toString());
+        try {
+            int port = awaitPort(proxy, log);
+            LoadClient.run(clientLoop, clientType, port, "/v1/messages", smallBody, "json", connections, warm * 2, warm);
+            LoadClient.run(clientLoop, clientType, port, "/v1/messages?beta=true", claudeBody, "sse", 1, 0, warm * 2);
+            LoadClient.Result many = LoadClient.run(clientLoop, clientType, port, "/v1/messages", smallBody, "json",
+                    connections, warm, measure);
+            LoadClient.Result smallDirect = LoadClient.run(clientLoop, clientType, upstreamPort, "/v1/messages",
+                    smallBody, "json", 1, warm, measure);
+            LoadClient.Result small = LoadClient.run(clientLoop, clientType, port, "/v1/messages", smallBody, "json", 1,
+                    warm, measure);
+            LoadClient.Result one = LoadClient.run(clientLoop, clientType, port, "/v1/messages?beta=true", claudeBody,
+                    "sse", 1, warm, measure);
+            System.out.printf(Locale.ROOT, "%ncache hits (proxy with the response cache on; %s)%n", cacheCounts(port));
+            System.out.printf(Locale.ROOT, "  %d connections, %d-byte body, JSON answer%n", connections, smallBody.length);
+            System.out.printf(Locale.ROOT, "  %-22s %12s %12s %12s%n", "", "direct", "cache hit", "hit/direct");
+            System.out.printf(Locale.ROOT, "  %-22s %12.0f %12.0f %12.2f%n", "requests/s", directMany.perSecond(),
+                    many.perSecond(), many.perSecond() / directMany.perSecond());
+            System.out.printf(Locale.ROOT, "  %-22s %12s %12s %12s%n", "", "direct", "cache hit", "difference");
+            row("latency p50", directMany.latency(), many.latency(), 50);
+            row("latency p99", directMany.latency(), many.latency(), 99);
+            System.out.printf(Locale.ROOT, "  concurrency 1, %d-byte body, JSON answer (%d hits)%n", smallBody.length,
+                    small.requests());
+            row("latency p50", smallDirect.latency(), small.latency(), 50);
+            row("latency p99", smallDirect.latency(), small.latency(), 99);
+            System.out.printf(Locale.ROOT, "  concurrency 1, %d-byte Claude Code body, SSE answer (%d hits)%n",
+                    claudeBody.length, one.requests());
+            row("latency p50", directOne.latency(), one.latency(), 50);
+            row("latency p99", directOne.latency(), one.latency(), 99);
+            row("first SSE event p50", directOne.firstByte(), one.firstByte(), 50);
+        } finally {
+            proxy.toHandle().destroy();
+            proxy.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The proxy's cache counters, read from its /metrics. */
+    private static String cacheCounts(int port) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String metrics = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        StringBuilder counts = new StringBuilder();
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("interpose_cache_requests_total{")) {
+                String result = line.substring(line.indexOf("result=\"") + 8, line.indexOf('"', line.indexOf("result=\"") + 8));
+                counts.append(counts.length() == 0 ? "" : ", ").append(result).append(' ')
+                        .append((long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+            }
+        }
+        return counts.toString();
     }
 
     /** Starts the packaged proxy in front of the fake upstream; the caller stops it. */

@@ -25,6 +25,15 @@ import java.util.List;
  */
 public final class KeyBuilder {
     private static final JsonFactory JSON = new JsonFactory();
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    });
     /** Request headers that change what an upstream answers (version, beta features, account, format). */
     static final List<String> HEADERS = List.of("anthropic-version", "anthropic-beta", "openai-beta",
             "openai-organization", "openai-project", "accept", "accept-encoding");
@@ -69,24 +78,19 @@ public final class KeyBuilder {
             if (first != JsonToken.START_OBJECT && first != JsonToken.START_ARRAY) {
                 return null;
             }
-            value(p, first, out, 0, all);
+            value(p, body, first, out, 0, all);
             if (p.nextToken() != null) {
                 return null;
             }
         } catch (IOException e) {
             return null; // not JSON: forwarded, never cached
         }
-        return new CacheKey(out.toArray());
+        return new CacheKey(out.array(), out.size());
     }
 
     /** SHA-256 over the credential headers present; 32 zero bytes for a request without one. */
     static byte[] credential(HttpHeaders headers) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        MessageDigest sha = SHA256.get(); // looking one up costs more than hashing a key
         boolean any = false;
         for (String name : CREDENTIALS) {
             for (String value : headers.getAll(name)) {
@@ -104,11 +108,18 @@ public final class KeyBuilder {
      * One value, at {@code depth}, where {@code mask} holds the rules whose first {@code depth} steps match
      * the path to it.
      */
-    private void value(JsonParser p, JsonToken token, Out out, int depth, long mask) throws IOException {
+    private void value(JsonParser p, byte[] body, JsonToken token, Out out, int depth, long mask) throws IOException {
+        int open = -1;
+        if (token == JsonToken.VALUE_STRING) {
+            open = (int) p.currentTokenLocation().getByteOffset();
+            if (open < 0 || open >= body.length || body[open] != '"') {
+                throw new IOException("no string at " + open);
+            }
+        }
         for (long m = mask; m != 0; m &= m - 1) {
             Rule rule = rules[Long.numberOfTrailingZeros(m)];
             if (rule.steps.length == depth && (rule.glob == null
-                    || (token == JsonToken.VALUE_STRING && rule.glob.matches(p.getText())))) {
+                    || (token == JsonToken.VALUE_STRING && rule.matches(p, body, open + 1)))) {
                 p.skipChildren();
                 out.put('x');
                 return;
@@ -116,19 +127,21 @@ public final class KeyBuilder {
         }
         switch (token) {
             case START_OBJECT:
-                object(p, out, depth, mask);
+                object(p, body, out, depth, mask);
                 break;
             case START_ARRAY:
                 out.put('[');
                 int index = 0;
                 for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
-                    value(p, e, out, depth + 1, child(mask, depth, null, index++));
+                    value(p, body, e, out, depth + 1, child(mask, depth, null, index++));
                 }
                 out.put(']');
                 break;
             case VALUE_STRING:
+                // The string as written, copied from the body: the parser only skips it, never decodes it.
+                int close = closingQuote(body, open + 1);
                 out.put('s');
-                out.text(p.getText());
+                out.bytes(body, open + 1, close - open - 1);
                 break;
             case VALUE_NUMBER_INT:
             case VALUE_NUMBER_FLOAT:
@@ -150,7 +163,7 @@ public final class KeyBuilder {
     }
 
     /** An object's members, sorted by name: written as they come, then put in order when they were not. */
-    private void object(JsonParser p, Out out, int depth, long mask) throws IOException {
+    private void object(JsonParser p, byte[] body, Out out, int depth, long mask) throws IOException {
         out.put('{');
         int from = out.size();
         List<String> names = null;
@@ -174,12 +187,41 @@ public final class KeyBuilder {
             previous = name;
             out.put('k');
             out.text(name);
-            value(p, p.nextToken(), out, depth + 1, child(mask, depth, name, -1));
+            value(p, body, p.nextToken(), out, depth + 1, child(mask, depth, name, -1));
         }
         if (!sorted) {
             out.reorder(from, names, starts, count);
         }
         out.put('}');
+    }
+
+    /**
+     * The index of the quote that ends the string whose contents begin at {@code from}: eight bytes at a
+     * time until a word holds a quote or a backslash, then byte by byte past it.
+     */
+    private static int closingQuote(byte[] b, int from) throws IOException {
+        int i = from;
+        while (i < b.length) {
+            while (i + 8 <= b.length && !quoteOrBackslash((long) LONGS.get(b, i))) {
+                i += 8;
+            }
+            if (i >= b.length) {
+                break;
+            }
+            byte c = b[i];
+            if (c == '"') {
+                return i;
+            }
+            i += c == '\\' ? 2 : 1; // an escape takes the byte after it, whatever it is
+        }
+        throw new IOException("unterminated string");
+    }
+
+    /** Whether any byte of the word is a quote or a backslash (the exact has-zero-byte test on each). */
+    private static boolean quoteOrBackslash(long word) {
+        long q = word ^ 0x2222222222222222L;
+        long s = word ^ 0x5C5C5C5C5C5C5C5CL;
+        return ((((q - 0x0101010101010101L) & ~q) | ((s - 0x0101010101010101L) & ~s)) & 0x8080808080808080L) != 0;
     }
 
     /** The rules of {@code mask} that still match once the path takes the step {@code name} (or {@code index}). */
@@ -203,11 +245,33 @@ public final class KeyBuilder {
         final String[] steps;
         final int[] indices;
         final Glob glob;
+        /** The glob's literal start in ASCII, compared with the raw string before anything is decoded. */
+        final byte[] prefix;
 
-        private Rule(String[] steps, int[] indices, Glob glob) {
+        private Rule(String[] steps, int[] indices, Glob glob, String pattern) {
             this.steps = steps;
             this.indices = indices;
             this.glob = glob;
+            int end = 0;
+            while (pattern != null && end < pattern.length() && "*?\\\"".indexOf(pattern.charAt(end)) < 0
+                    && pattern.charAt(end) < 0x80) {
+                end++;
+            }
+            this.prefix = pattern == null ? new byte[0] : pattern.substring(0, end).getBytes(StandardCharsets.US_ASCII);
+        }
+
+        /** Whether the string whose raw contents start at {@code from} matches the glob; decodes it only when it may. */
+        boolean matches(JsonParser p, byte[] body, int from) throws IOException {
+            for (int i = 0; i < prefix.length; i++) {
+                byte c = from + i < body.length ? body[from + i] : (byte) '"';
+                if (c == '\\') {
+                    break; // an escape: judge the decoded text
+                }
+                if (c != prefix[i]) {
+                    return false; // a system prompt of 20 KB is never decoded to learn it is not the billing line
+                }
+            }
+            return glob.matches(p.getText());
         }
 
         static Rule parse(String text) {
@@ -224,7 +288,7 @@ public final class KeyBuilder {
                 steps[i] = step.equals("*") ? null : step;
                 indices[i] = step.matches("0|[1-9][0-9]{0,8}") ? Integer.parseInt(step) : -1;
             }
-            return new Rule(steps, indices, glob);
+            return new Rule(steps, indices, glob, eq < 0 ? null : text.substring(eq + 1));
         }
     }
 
@@ -249,15 +313,20 @@ public final class KeyBuilder {
         /** A length-prefixed string: no separator can be forged by the text. */
         void text(String s) {
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            ensure(b.length + 5);
-            int n = b.length;
+            bytes(b, 0, b.length);
+        }
+
+        /** Length-prefixed bytes of {@code b}. */
+        void bytes(byte[] b, int from, int length) {
+            ensure(length + 5);
+            int n = length;
             while (n >= 0x80) {
                 buf[size++] = (byte) (n | 0x80);
                 n >>>= 7;
             }
             buf[size++] = (byte) n;
-            System.arraycopy(b, 0, buf, size, b.length);
-            size += b.length;
+            System.arraycopy(b, from, buf, size, length);
+            size += length;
         }
 
         void raw(byte[] b) {
@@ -283,8 +352,9 @@ public final class KeyBuilder {
             }
         }
 
-        byte[] toArray() {
-            return Arrays.copyOf(buf, size);
+        /** The bytes written so far are the first {@link #size} of this array. */
+        byte[] array() {
+            return buf;
         }
 
         private void ensure(int more) {
