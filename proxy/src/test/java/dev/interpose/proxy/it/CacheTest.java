@@ -323,4 +323,44 @@ class CacheTest {
             });
         }
     }
+
+    @Test
+    void aHitPassesThePreToolUseHooksAgainAndTheStoredAnswerIsTheUpstreamsOwn() throws Exception {
+        byte[] toolCall = Fixtures.bytes("sample-anthropic-tool-sse.txt");
+        streams("/v1/messages", toolCall);
+        Path project = java.nio.file.Files.createDirectories(dir.resolve("project"));
+        dev.interpose.proxy.HookFiles.script(project, "guard.sh", "#!/usr/bin/env bash", "# interpose-event: PreToolUse",
+                "# interpose-matcher: Read", "cat > /dev/null", "echo 'no reading' >&2", "exit 2");
+        Path config = java.nio.file.Files.writeString(dir.resolve("interpose.yaml"), "upstreams:\n  anthropic:\n"
+                + "    cache: true\n");
+        try (TestProxy proxy = TestProxy.withExtensions(Map.of("anthropic", upstream.baseUrl()), project,
+                List.of(config))) {
+            for (String expected : List.of("miss", "hit")) {
+                HttpResponse<byte[]> response = send(proxy, "/v1/messages", BODY);
+                String body = new String(response.body(), StandardCharsets.UTF_8);
+                assertThat(response.headers().firstValue("x-interpose-cache")).hasValue(expected);
+                assertThat(body).contains("Interpose denied the Read tool call: hook guard.sh said: no reading")
+                        .doesNotContain("\"tool_use\"");
+            }
+            assertThat(proxy.registry().get("interpose.hook.runs").tag("hook", "guard.sh").tag("event", "PreToolUse")
+                    .tag("outcome", "block").counter().count())
+                    .as("the replay carried the tool call, so the hook judged it again").isEqualTo(2.0);
+            upstream.verify(1, postRequestedFor(urlPathEqualTo("/v1/messages")));
+        }
+    }
+
+    @Test
+    void aLargeBodysKeyIsBuiltOffTheEventLoopAndHitsAlike() throws Exception {
+        streams("/v1/messages", SSE);
+        String large = BODY.replace("say hi", "say hi " + "lorem ipsum ".repeat(40_000)); // 480 KB
+        try (TestProxy proxy = cachingProxy()) {
+            assertThat(send(proxy, "/v1/messages", large).headers().firstValue("x-interpose-cache")).hasValue("miss");
+            HttpResponse<byte[]> hit = send(proxy, "/v1/messages", large);
+            assertThat(hit.headers().firstValue("x-interpose-cache")).hasValue("hit");
+            assertThat(hit.body()).isEqualTo(SSE);
+            assertThat(send(proxy, "/v1/messages", large.replace("lorem", "Lorem")).headers()
+                    .firstValue("x-interpose-cache")).hasValue("miss");
+            upstream.verify(2, postRequestedFor(urlPathEqualTo("/v1/messages")));
+        }
+    }
 }
