@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The cache's meters, registered once and kept across reloads: requests by result
- * ({@code interpose_cache_requests_total{result=hit|collapsed|miss}}), stores, evictions by cause, and
+ * ({@code interpose_cache_requests_total{result=hit|collapsed|miss|refresh|bypass}}), stores, evictions by cause, and
  * the bytes and entries of the cache in use.
  */
 public final class CacheMetrics {
@@ -15,6 +15,8 @@ public final class CacheMetrics {
     private final Counter hits;
     private final Counter collapsed;
     private final Counter misses;
+    private final Counter refreshes;
+    private final Counter bypasses;
     private final Counter stores;
     private final AtomicReference<ResponseCache> current = new AtomicReference<>();
 
@@ -23,6 +25,8 @@ public final class CacheMetrics {
         hits = request(registry, "hit");
         collapsed = request(registry, "collapsed");
         misses = request(registry, "miss");
+        refreshes = request(registry, "refresh");
+        bypasses = request(registry, "bypass");
         stores = Counter.builder("interpose.cache.stores").description("Answers stored in the response cache")
                 .register(registry);
         Gauge.builder("interpose.cache.bytes", current, c -> c.get() == null ? 0 : c.get().bytes())
@@ -46,6 +50,8 @@ public final class CacheMetrics {
         switch (result) {
             case "hit": hits.increment(); break;
             case "collapsed": collapsed.increment(); break;
+            case "refresh": refreshes.increment(); break;
+            case "bypass": bypasses.increment(); break;
             default: misses.increment(); break;
         }
     }

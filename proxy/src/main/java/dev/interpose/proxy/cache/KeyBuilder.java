@@ -62,17 +62,18 @@ public final class KeyBuilder {
     /** The key of a request, or null when its body is not a JSON object or array (such a request is not cached). */
     public CacheKey key(Dialect dialect, String upstream, String method, String uri, String model, HttpHeaders headers,
             byte[] body) {
-        Out out = new Out(body.length + 256);
+        Out out = new Out(body.length + 2048);
         out.text(dialect.name());
         out.text(upstream);
         out.text(method);
-        out.text(uri);
+        int query = uri.indexOf('?');
+        out.text(query < 0 ? uri : uri.substring(0, query)); // the query may carry a key: only in the digest
         out.text(model == null ? "" : model);
         for (String name : HEADERS) {
             List<String> values = headers.getAll(name);
             out.text(values.isEmpty() ? "" : values.size() == 1 ? values.get(0) : String.join("\n", values));
         }
-        out.raw(credential(headers));
+        out.raw(credential(headers, query < 0 ? "" : uri.substring(query)));
         try (JsonParser p = JSON.createParser(body)) {
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT && first != JsonToken.START_ARRAY) {
@@ -85,23 +86,37 @@ public final class KeyBuilder {
         } catch (IOException e) {
             return null; // not JSON: forwarded, never cached
         }
-        return new CacheKey(out.array(), out.size());
+        byte[] bytes = out.array();
+        if (bytes.length - out.size() > 64) {
+            bytes = Arrays.copyOf(bytes, out.size()); // a key is weighed and kept at its array's size
+        }
+        return new CacheKey(bytes, out.size());
     }
 
-    /** SHA-256 over the credential headers present; 32 zero bytes for a request without one. */
-    static byte[] credential(HttpHeaders headers) {
+    /**
+     * SHA-256 over the credential headers present and the query (which may carry a key), each value
+     * length-prefixed; 32 zero bytes for a request with neither.
+     */
+    static byte[] credential(HttpHeaders headers, String query) {
         MessageDigest sha = SHA256.get(); // looking one up costs more than hashing a key
-        boolean any = false;
+        sha.reset();
+        boolean any = !query.isEmpty();
+        digest(sha, query);
         for (String name : CREDENTIALS) {
             for (String value : headers.getAll(name)) {
                 any = true;
-                sha.update(name.getBytes(StandardCharsets.US_ASCII));
-                sha.update((byte) 0);
-                sha.update(value.getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
+                digest(sha, name);
+                digest(sha, value);
             }
         }
         return any ? sha.digest() : new byte[32];
+    }
+
+    private static void digest(MessageDigest sha, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        sha.update(new byte[] {(byte) (bytes.length >>> 24), (byte) (bytes.length >>> 16), (byte) (bytes.length >>> 8),
+                (byte) bytes.length});
+        sha.update(bytes);
     }
 
     /**

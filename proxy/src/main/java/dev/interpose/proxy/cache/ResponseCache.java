@@ -68,11 +68,11 @@ public final class ResponseCache {
      * A null key (the body is not JSON) goes upstream and stores nothing.
      */
     public Ticket admit(CacheKey key, boolean refresh) {
-        if (key == null) {
-            return new Ticket(null, null, null, null);
+        if (key == null || config.maxBytes() == 0) {
+            return new Ticket(null, null, null, null); // nothing can be stored, so nothing to wait for
         }
         if (refresh) {
-            return new Ticket(key, null, null, null);
+            return new Ticket(key, null, null, null, true);
         }
         CachedResponse hit = store.getIfPresent(key);
         if (hit != null) {
@@ -100,13 +100,28 @@ public final class ResponseCache {
         private final CompletableFuture<CachedResponse> leader;
         private CompletableFuture<CachedResponse> mine;
         private CachedResponse stored;
+        private final boolean refresh;
 
         private Ticket(CacheKey key, CachedResponse hit, CompletableFuture<CachedResponse> leader,
                 CompletableFuture<CachedResponse> mine) {
+            this(key, hit, leader, mine, false);
+        }
+
+        private Ticket(CacheKey key, CachedResponse hit, CompletableFuture<CachedResponse> leader,
+                CompletableFuture<CachedResponse> mine, boolean refresh) {
             this.key = key;
             this.hit = hit;
             this.leader = leader;
             this.mine = mine;
+            this.refresh = refresh;
+        }
+
+        /**
+         * How a request that goes upstream counts: {@code miss}, {@code refresh} when it asked to skip the
+         * lookup, {@code bypass} when it could not be cached (not JSON, or a cache of no bytes).
+         */
+        public String result() {
+            return key == null ? "bypass" : refresh ? "refresh" : "miss";
         }
 
         /** The stored answer to replay, or null. */
@@ -126,7 +141,7 @@ public final class ResponseCache {
 
         /** A ticket for going upstream without a leader to wait for (the leader stored nothing). */
         public Ticket alone() {
-            return new Ticket(key, null, null, null);
+            return new Ticket(key, null, null, null, refresh);
         }
 
         /** Whether an answer to this request may be stored. */

@@ -107,6 +107,9 @@ public final class Exchange implements UpstreamListener {
     /** The upstream's head and body bytes as they came, collected to store; null when not storing. */
     private HttpResponse upstreamHead;
     private HeapBytes capture;
+    /** Waiting for an identical request's answer, and the wait's limit. */
+    private boolean following;
+    private io.netty.util.concurrent.ScheduledFuture<?> followTimer;
 
     /**
      * @param request the aggregated request; ownership passes to the exchange
@@ -149,7 +152,11 @@ public final class Exchange implements UpstreamListener {
                 return;
             }
             if (cache.follows()) {
-                cache.await(client.eventLoop(), this::afterLeader); // an identical request is on its way upstream
+                // An identical request is on its way upstream: wait for its answer, at most the head timeout.
+                following = true;
+                cache.await(client.eventLoop(), this::afterLeader);
+                followTimer = client.eventLoop().schedule(() -> afterLeader(null), config().headTimeout().toMillis(),
+                        TimeUnit.MILLISECONDS);
                 return;
             }
         }
@@ -158,8 +165,13 @@ public final class Exchange implements UpstreamListener {
 
     /** The identical request this one waited for has ended: replay what it stored, or go upstream. */
     private void afterLeader(CachedResponse answer) {
-        if (state != State.CONNECTING) {
-            return; // the client left meanwhile
+        if (!following || state != State.CONNECTING) {
+            return; // the client left meanwhile, or the wait already ended
+        }
+        following = false;
+        if (followTimer != null) {
+            followTimer.cancel(false);
+            followTimer = null;
         }
         if (answer != null) {
             replay(answer, "collapsed");
@@ -178,8 +190,8 @@ public final class Exchange implements UpstreamListener {
         cacheResult = result;
         cache.count(result);
         state = State.AWAITING_HEAD;
-        sentNanos = System.nanoTime();
         onUpstreamHead(answer.head());
+        headNanos = -1; // no upstream was asked: nothing for the upstream's head-time histogram
         if (state == State.STREAMING) {
             onUpstreamContent(new DefaultLastHttpContent(Unpooled.wrappedBuffer(answer.body())));
         }
@@ -188,8 +200,8 @@ public final class Exchange implements UpstreamListener {
     /** Takes a slot of the current upstream's bulkhead, or waits for one, then attempts. */
     private void enter() {
         if (cache != null && cacheResult == null) {
-            cacheResult = "miss";
-            cache.count("miss");
+            cacheResult = cache.result();
+            cache.count(cacheResult);
         }
         Bulkhead bulkhead = upstreamClient.bulkhead();
         waiter = bulkhead.enter(client.eventLoop(), this::admitted);
@@ -407,10 +419,18 @@ public final class Exchange implements UpstreamListener {
         upstreamKeepAlive = HttpUtil.isKeepAlive(head);
         upstreamRequestId = head.headers().get("x-request-id");
         observer = ResponseObserver.forResponse(head.headers());
-        if (cache != null && replaying == null && code == 200 && cache.stores()
-                && (HttpUtil.isContentLengthSet(head) || HttpUtil.isTransferEncodingChunked(head))) {
-            upstreamHead = head; // a body that ends by the connection closing might be cut: never stored
-            capture = new HeapBytes(0);
+        if (cache != null && replaying == null) {
+            if (code == 200 && cache.stores() && upstreamClient.config().name().equals(info.route().upstream().name())
+                    && (observer.streaming() || head.headers().get(HttpHeaderNames.CONTENT_TYPE, "")
+                            .toLowerCase(java.util.Locale.ROOT).startsWith("application/json"))
+                    && (HttpUtil.isContentLengthSet(head) || HttpUtil.isTransferEncodingChunked(head))) {
+                // Not stored: another status, a fallback's answer, another type, or a body that ends by the
+                // connection closing (which might be cut).
+                upstreamHead = head;
+                capture = new HeapBytes(0);
+            } else {
+                cache.settle(); // nothing will be stored: whoever waits goes upstream now
+            }
         }
         if (observer.streaming()) {
             context.metrics().streamStarted();
@@ -461,10 +481,17 @@ public final class Exchange implements UpstreamListener {
             content.release();
             return;
         }
+        if (content.decoderResult().isFailure()) {
+            content.release(); // a broken chunk: the body is not what the upstream meant to send
+            abort(ErrorKind.UPSTREAM_BAD_RESPONSE, "upstream " + upstreamName() + " sent a malformed body: "
+                    + describe(content.decoderResult().cause()));
+            return;
+        }
         timer.touch();
         observer.observe(content.content());
         if (capture != null && !capture.appendWithin(content.content(), cache.maxEntryBytes())) {
             capture = null; // larger than an entry may be
+            cache.settle();
         }
         if (gate != null) {
             try {
@@ -548,6 +575,9 @@ public final class Exchange implements UpstreamListener {
                     System.currentTimeMillis()));
         }
         capture = null;
+        if (cache != null) {
+            cache.settle(); // followers replay now, not after a gate's hooks or the client's last write
+        }
         if (gate != null) {
             state = State.HOLDING;
             // The hooks answer within their timeouts; a gate that never finishes is cut at the idle timeout.
@@ -632,6 +662,10 @@ public final class Exchange implements UpstreamListener {
 
     /** The client went away: stop the upstream (that stops generation and billing). */
     public void cancel() {
+        if (followTimer != null) {
+            followTimer.cancel(false);
+            followTimer = null;
+        }
         if (retryTimer != null) {
             retryTimer.cancel(false);
             retryTimer = null;

@@ -95,7 +95,9 @@ public final class ProxyMetrics {
         }
         bytesIn.record(r.bytesIn());
         bytesOut.record(r.bytesOut());
-        tokens(r.usage());
+        if (!"hit".equals(r.cache()) && !"collapsed".equals(r.cache())) {
+            tokens(r.usage()); // a replay's usage was counted when the upstream spent those tokens
+        }
     }
 
     private Meters meters(RequestKey key) {

@@ -278,20 +278,37 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 ResponseCache cache = now.exchanges().cache();
                 boolean refresh = mode.equals("refresh");
                 int maxBody = now.config().listener().maxBodyBytes();
-                if (request.content().readableBytes() <= KEY_ON_LOOP_BYTES) {
+                String coding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+                boolean plain = coding == null || coding.equalsIgnoreCase("identity");
+                if (plain && request.content().readableBytes() <= KEY_ON_LOOP_BYTES) {
                     ticket = cache.admit(cacheKey(cache.keys(), request, info, maxBody), refresh);
                 } else {
-                    // About 1.4 µs a kilobyte: a large body's key is built off the event loop.
+                    // About 1.4 µs a kilobyte, and a compressed body's size is unknown until it is decoded: the
+                    // key of a large or compressed body is built off the event loop.
                     hooking = true;
                     FullHttpRequest held = request;
-                    java.util.concurrent.CompletableFuture.supplyAsync(() -> cacheKey(cache.keys(), held, info, maxBody))
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> cacheKey(cache.keys(), held, info, maxBody),
+                            now.commands().agents().executor())
                             .whenComplete((key, error) -> ctx.channel().eventLoop().execute(() -> {
                                 hooking = false;
                                 if (!ctx.channel().isActive()) {
                                     held.release();
                                     return;
                                 }
-                                begin(now, held, info, tap, cache.admit(error == null ? key : null, refresh));
+                                try {
+                                    begin(now, held, info, tap, cache.admit(error == null ? key : null, refresh));
+                                } catch (RuntimeException e) {
+                                    LOG.error("internal error starting {}", info.requestId(), e);
+                                    if (held.refCnt() > 0) {
+                                        held.release();
+                                    }
+                                    if (current == null || !current.isLive()) {
+                                        write(ProxyResponses.error(info.route().dialect(), ErrorKind.INTERNAL,
+                                                "internal proxy error (" + e.getClass().getSimpleName()
+                                                        + "); see the proxy log for " + info.requestId(),
+                                                info.requestId(), false), false);
+                                    }
+                                }
                             }));
                     return;
                 }
@@ -321,8 +338,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         } else {
             return null;
         }
-        return keys.key(info.route().dialect(), info.route().upstream().name(), info.method(), info.uri(), info.model(),
-                request.headers(), body);
+        return keys.key(info.route().dialect(), info.route().upstream().name() + " " + info.route().upstream().url(),
+                info.method(), info.uri(), info.model(), request.headers(), body);
     }
 
     /** Back on the event loop with what the hooks decided: forward (the body perhaps replaced) or answer the block. */

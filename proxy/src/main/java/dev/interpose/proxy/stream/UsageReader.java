@@ -42,8 +42,7 @@ public final class UsageReader implements SseDecoder.Listener {
                 return true;
             case "message_stop":
                 finished = true;
-                completed = true;
-                return false;
+                return true; // complete only once the whole event arrived (onEvent)
             default:
                 return false;
         }
@@ -69,6 +68,9 @@ public final class UsageReader implements SseDecoder.Listener {
                 break;
             case "message_delta":
                 read(data, length, null);
+                break;
+            case "message_stop":
+                completed = true;
                 break;
             default:
                 finished = true;

@@ -363,4 +363,71 @@ class CacheTest {
             upstream.verify(2, postRequestedFor(urlPathEqualTo("/v1/messages")));
         }
     }
+
+    @Test
+    void aBrokenChunkIsNeverStoredAndFollowersOfAnAnswerThatCannotBeStoredGoUpstreamAtOnce() throws Exception {
+        String json = "{\"type\":\"message\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}";
+        AtomicInteger served = new AtomicInteger();
+        try (ScriptedUpstream scripted = new ScriptedUpstream((c, index) -> {
+            while (c.readRequest() != null) {
+                int n = served.getAndIncrement();
+                c.write("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n");
+                c.chunk(json.substring(0, 10).getBytes(StandardCharsets.UTF_8));
+                if (n == 0) {
+                    c.write("zz\r\nnot a chunk\r\n0\r\n\r\n"); // a malformed chunk size, then an end
+                    c.close();
+                    return;
+                }
+                c.chunk(json.substring(10).getBytes(StandardCharsets.UTF_8));
+                c.write("0\r\n\r\n");
+            }
+        }); TestProxy proxy = proxy("upstreams:\n  anthropic:\n    cache: true\n", scripted.baseUrl())) {
+            String plain = BODY.replace("\"stream\":true,", "");
+            try {
+                HttpResponse<byte[]> cut = send(proxy, "/v1/messages", plain);
+                assertThat(new String(cut.body(), StandardCharsets.UTF_8)).isNotEqualTo(json);
+            } catch (java.io.IOException expected) {
+                // the proxy closed the client's connection mid-body, as it must
+            }
+            assertThat(send(proxy, "/v1/messages", plain).headers().firstValue("x-interpose-cache")).hasValue("miss");
+            HttpResponse<byte[]> hit = send(proxy, "/v1/messages", plain);
+            assertThat(hit.headers().firstValue("x-interpose-cache")).hasValue("hit");
+            assertThat(new String(hit.body(), StandardCharsets.UTF_8)).isEqualTo(json);
+            assertThat(served.get()).isEqualTo(2);
+        }
+
+        upstream.stubFor(post(urlPathEqualTo("/v1/messages")).willReturn(aResponse().withStatus(400)
+                .withHeader("content-type", "application/json").withBody("{\"type\":\"error\"}").withFixedDelay(300)));
+        try (TestProxy proxy = cachingProxy()) {
+            List<CompletableFuture<HttpResponse<byte[]>>> all = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                all.add(http.sendAsync(HttpRequest.newBuilder(proxy.uri("/v1/messages")).header("x-api-key", "sk-one")
+                        .POST(HttpRequest.BodyPublishers.ofString(BODY)).build(), HttpResponse.BodyHandlers.ofByteArray()));
+            }
+            for (CompletableFuture<HttpResponse<byte[]>> f : all) {
+                assertThat(f.get().statusCode()).isEqualTo(400);
+                assertThat(f.get().headers().firstValue("x-interpose-cache")).hasValue("miss");
+            }
+            upstream.verify(10, postRequestedFor(urlPathEqualTo("/v1/messages")));
+        }
+    }
+
+    @Test
+    void anAnswerFromAFallbackUpstreamIsNotStoredUnderThePrimarysKey() throws Exception {
+        streams("/v1/messages", SSE);
+        int dead;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            dead = socket.getLocalPort(); // closed again: connecting to it is refused
+        }
+        try (TestProxy proxy = proxy("upstreams:\n  anthropic:\n    cache: true\n    retry:\n      max-attempts: 1\n"
+                + "    fallback: backup\n  backup:\n    url: " + upstream.baseUrl() + "\n    dialect: anthropic\n",
+                "http://127.0.0.1:" + dead)) {
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<byte[]> response = send(proxy, "/v1/messages", BODY);
+                assertThat(response.body()).isEqualTo(SSE);
+                assertThat(response.headers().firstValue("x-interpose-cache")).hasValue("miss");
+            }
+            upstream.verify(2, postRequestedFor(urlPathEqualTo("/v1/messages")));
+        }
+    }
 }
