@@ -27,6 +27,8 @@ public record CacheConfig(long maxBytes, int maxEntryBytes, Duration ttl, List<S
             "/prompt_cache_key",                           // Codex's session id
             "/client_metadata",                            // Codex's session, turn and timing ids
             "/input/*/id");                                // Codex's time-based message item ids
+    /** The most ignore rules a cache takes (the key builder tracks them in one 64-bit mask). */
+    public static final int MAX_IGNORE_RULES = 64;
     public static final CacheConfig DEFAULT = new CacheConfig(256L * 1024 * 1024, 8 * 1024 * 1024,
             Duration.ofHours(1), DEFAULT_IGNORE, Set.of(), Map.of());
 

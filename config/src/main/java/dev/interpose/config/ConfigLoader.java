@@ -332,16 +332,7 @@ public final class ConfigLoader {
     }
 
     private CacheConfig cache(Set<String> upstreamNames) {
-        long maxBytes = 0;
-        String size = settings.get("cache.max-bytes").value().trim();
-        try {
-            maxBytes = Long.parseLong(size);
-        } catch (NumberFormatException e) {
-            maxBytes = -1;
-        }
-        if (maxBytes < 0) {
-            problem("cache.max-bytes", "a size in bytes (0 stores nothing)");
-        }
+        long maxBytes = number("cache.max-bytes", 0, Long.MAX_VALUE, "a size in bytes (0 stores nothing)");
         int maxEntry = integer("cache.max-entry-bytes", 1, Integer.MAX_VALUE, "a positive size in bytes");
         Duration ttl = duration("cache.ttl");
         Setting list = settings.get("cache.ignore");
@@ -352,7 +343,7 @@ public final class ConfigLoader {
         for (Map.Entry<String, Setting> e : settings.entrySet()) {
             if (e.getKey().startsWith("cache.ignore[")) {
                 String rule = e.getValue().value().trim();
-                if (!rule.startsWith("/") || rule.equals("<mapping>") || rule.equals("<list>")) {
+                if (!rule.startsWith("/")) { // also a <mapping> or <list> where a text belongs
                     problem(e.getKey(), "a JSON pointer starting with /, * for any one step, optionally =glob on the"
                             + " value, such as /system/*/text=x-anthropic-billing-header*");
                 } else {
@@ -360,8 +351,8 @@ public final class ConfigLoader {
                 }
             }
         }
-        if (ignore.size() > 64) {
-            problem("cache.ignore", "at most 64 rules");
+        if (ignore.size() > CacheConfig.MAX_IGNORE_RULES) {
+            problem("cache.ignore", "at most " + CacheConfig.MAX_IGNORE_RULES + " rules");
         }
         Set<String> upstreams = new LinkedHashSet<>();
         for (String name : upstreamNames) {
@@ -445,8 +436,12 @@ public final class ConfigLoader {
     }
 
     private int integer(String key, int min, int max, String expected) {
+        return (int) number(key, min, max, expected);
+    }
+
+    private long number(String key, long min, long max, String expected) {
         try {
-            int value = Integer.parseInt(settings.get(key).value().trim());
+            long value = Long.parseLong(settings.get(key).value().trim());
             if (value >= min && value <= max) {
                 return value;
             }

@@ -3,6 +3,7 @@ package dev.interpose.proxy.cache;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.interpose.config.CacheConfig;
 import dev.interpose.config.Dialect;
 import dev.interpose.config.Glob;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -39,7 +40,6 @@ public final class KeyBuilder {
             "openai-organization", "openai-project", "accept", "accept-encoding");
     /** Request headers that identify the caller: only their digest enters a key. */
     static final List<String> CREDENTIALS = List.of("x-api-key", "authorization", "api-key", "cookie");
-    static final int MAX_RULES = 64;
 
     private final Rule[] rules;
     private final long all;
@@ -49,14 +49,14 @@ public final class KeyBuilder {
      * @throws IllegalArgumentException for a rule that does not start with {@code /}, or more than 64 rules
      */
     public KeyBuilder(List<String> ignore) {
-        if (ignore.size() > MAX_RULES) {
-            throw new IllegalArgumentException("at most " + MAX_RULES + " ignore rules");
+        if (ignore.size() > CacheConfig.MAX_IGNORE_RULES) {
+            throw new IllegalArgumentException("at most " + CacheConfig.MAX_IGNORE_RULES + " ignore rules");
         }
         rules = new Rule[ignore.size()];
         for (int i = 0; i < rules.length; i++) {
             rules[i] = Rule.parse(ignore.get(i));
         }
-        all = rules.length == 64 ? -1L : (1L << rules.length) - 1;
+        all = rules.length == Long.SIZE ? -1L : (1L << rules.length) - 1;
     }
 
     /** The key of a request, or null when its body is not a JSON object or array (such a request is not cached). */
