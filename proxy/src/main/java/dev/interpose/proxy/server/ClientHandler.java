@@ -193,13 +193,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         String agentCall = request.headers().get(AgentRunner.HEADER);
         request.headers().remove(AgentRunner.HEADER); // never sent upstream
         if (agentCall != null && agentCall.equals(now.commands().agents().token())) {
-            startExchange(now, request, info, null); // a subagent's own call: no commands, no hooks again
+            startExchange(now, request, info, null, decoded); // a subagent's own call: no commands, no hooks again
             return;
         }
         boolean command = Api.of(path) != null && readable
                 && now.commands().mayApply(decoded != null ? Unpooled.wrappedBuffer(decoded) : request.content());
         if (!command && !hooks.wants(path, claudeCode)) {
-            startExchange(now, request, info, null); // no hook, no command: no copy, no parse
+            startExchange(now, request, info, null, decoded); // no hook, no command: no copy, no parse
             return;
         }
         RequestHooks.Meta meta = HookHandoff.meta(info, request.headers());
@@ -208,7 +208,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             request.headers().set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
         }
         if (!command && !hooks.request().wants(path, claudeCode)) {
-            startExchange(now, request, info, meta);
+            startExchange(now, request, info, meta, decoded);
             return;
         }
         byte[] body = decoded != null ? decoded : io.netty.buffer.ByteBufUtil.getBytes(request.content());
@@ -216,7 +216,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         gone = new java.util.concurrent.CompletableFuture<>(); // one per hand-off, so nothing piles up on it
         FullHttpRequest held = request;
         hooks.request().apply(body, meta, command ? now.commands() : null, gone).thenAccept(decision ->
-                ctx.channel().eventLoop().execute(() -> afterHooks(now, held, info, meta, decision)));
+                ctx.channel().eventLoop().execute(() -> afterHooks(now, held, readable ? body : null, info, meta, decision)));
     }
 
     /** {@code POST /interpose/agents/run}: the agents run off the loop; the answer is written back on it. */
@@ -253,9 +253,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 }));
     }
 
-    /** Forwards the request; {@code meta} is set when hooks may see the response. */
+    /**
+     * Forwards the request; {@code meta} is set when hooks may see the response, {@code plain} holds the
+     * body uncompressed when it is already at hand (else null: the cache reads it from the request).
+     */
     private void startExchange(ServerContext.Snapshot now, FullHttpRequest request, RequestInfo info,
-            RequestHooks.Meta meta) {
+            RequestHooks.Meta meta, byte[] plain) {
         ResponseHooks responseHooks = now.hooks().response();
         ResponseHooks.Tap tap = meta != null && responseHooks.wants(info.path(), meta.claudeCode())
                 ? responseHooks.tap(meta) : null;
@@ -265,12 +268,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (asked != null || now.config().cache().enabledFor(info.route().name(), info.route().upstream().name())) {
             String mode = asked == null ? "on" : asked.strip().toLowerCase(java.util.Locale.ROOT);
             if (!mode.equals("on") && !mode.equals("off") && !mode.equals("refresh")) {
-                String message = ResponseCache.HEADER + " was \"" + asked + "\"; expected on, off or refresh";
-                record(info.method(), info.path(), info.requestId(), ErrorKind.BAD_REQUEST, message,
-                        info.startNanos(), request.headers().get(HttpHeaderNames.USER_AGENT));
-                request.release();
-                write(ProxyResponses.error(info.route().dialect(), ErrorKind.BAD_REQUEST, message, info.requestId(),
-                        info.keepAlive()), info.keepAlive());
+                answerLocally(request, info.route().dialect(), ErrorKind.BAD_REQUEST, ResponseCache.HEADER + " was \""
+                        + asked + "\"; expected on, off or refresh", info.requestId(), info.startNanos(),
+                        info.keepAlive());
                 exchangeEnded();
                 return;
             }
@@ -279,16 +279,17 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 boolean refresh = mode.equals("refresh");
                 int maxBody = now.config().listener().maxBodyBytes();
                 String coding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
-                boolean plain = coding == null || coding.equalsIgnoreCase("identity");
-                if (plain && request.content().readableBytes() <= KEY_ON_LOOP_BYTES) {
-                    ticket = cache.admit(cacheKey(cache.keys(), request, info, maxBody), refresh);
+                int size = plain != null ? plain.length
+                        : coding == null || coding.equalsIgnoreCase("identity") ? request.content().readableBytes()
+                        : Integer.MAX_VALUE; // compressed: its size is unknown until it is decoded
+                if (size <= KEY_ON_LOOP_BYTES) {
+                    ticket = cache.admit(cacheKey(cache.keys(), request, plain, info, maxBody), refresh);
                 } else {
-                    // About 1.4 µs a kilobyte, and a compressed body's size is unknown until it is decoded: the
-                    // key of a large or compressed body is built off the event loop.
+                    // About 1.4 µs a kilobyte: the key of a large or compressed body is built off the event loop.
                     hooking = true;
                     FullHttpRequest held = request;
-                    java.util.concurrent.CompletableFuture.supplyAsync(() -> cacheKey(cache.keys(), held, info, maxBody),
-                            now.commands().agents().executor())
+                    java.util.concurrent.CompletableFuture.supplyAsync(
+                            () -> cacheKey(cache.keys(), held, plain, info, maxBody), now.commands().agents().executor())
                             .whenComplete((key, error) -> ctx.channel().eventLoop().execute(() -> {
                                 hooking = false;
                                 if (!ctx.channel().isActive()) {
@@ -298,16 +299,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                                 try {
                                     begin(now, held, info, tap, cache.admit(error == null ? key : null, refresh));
                                 } catch (RuntimeException e) {
-                                    LOG.error("internal error starting {}", info.requestId(), e);
-                                    if (held.refCnt() > 0) {
-                                        held.release();
-                                    }
-                                    if (current == null || !current.isLive()) {
-                                        write(ProxyResponses.error(info.route().dialect(), ErrorKind.INTERNAL,
-                                                "internal proxy error (" + e.getClass().getSimpleName()
-                                                        + "); see the proxy log for " + info.requestId(),
-                                                info.requestId(), false), false);
-                                    }
+                                    failInternally(held, info, "starting", e);
                                 }
                             }));
                     return;
@@ -323,11 +315,17 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         current.start();
     }
 
-    /** The request's cache key; null when its body is not JSON, or compressed in a coding the proxy cannot read. */
-    private static CacheKey cacheKey(KeyBuilder keys, FullHttpRequest request, RequestInfo info, int maxBody) {
+    /**
+     * The request's cache key; null when its body is not JSON, or compressed in a coding the proxy cannot
+     * read. {@code plain} is the body uncompressed when already at hand, else null.
+     */
+    private static CacheKey cacheKey(KeyBuilder keys, FullHttpRequest request, byte[] plain, RequestInfo info,
+            int maxBody) {
         String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
         byte[] body;
-        if (encoding == null || encoding.equalsIgnoreCase("identity")) {
+        if (plain != null) {
+            body = plain;
+        } else if (encoding == null || encoding.equalsIgnoreCase("identity")) {
             body = io.netty.buffer.ByteBufUtil.getBytes(request.content());
         } else if (ContentCodings.supported(encoding)) {
             try {
@@ -343,25 +341,31 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Back on the event loop with what the hooks decided: forward (the body perhaps replaced) or answer the block. */
-    private void afterHooks(ServerContext.Snapshot now, FullHttpRequest request, RequestInfo info,
+    private void afterHooks(ServerContext.Snapshot now, FullHttpRequest request, byte[] body, RequestInfo info,
             RequestHooks.Meta meta, RequestHooks.Decision decision) {
         hooking = false;
         try {
-            forwardAfterHooks(now, request, info, meta, decision);
+            forwardAfterHooks(now, request, body, info, meta, decision);
         } catch (RuntimeException e) {
-            LOG.error("internal error after the hooks of {}", info.requestId(), e);
-            if (request.refCnt() > 0) {
-                request.release();
-            }
-            if (current == null || !current.isLive()) {
-                write(ProxyResponses.error(info.route().dialect(), ErrorKind.INTERNAL, "internal proxy error ("
-                        + e.getClass().getSimpleName() + "); see the proxy log for " + info.requestId(),
-                        info.requestId(), false), false);
-            }
+            failInternally(request, info, "after the hooks of", e);
         }
     }
 
-    private void forwardAfterHooks(ServerContext.Snapshot now, FullHttpRequest request, RequestInfo info,
+    /** A bug of ours back on the event loop: the request released, and a 500 unless an exchange already answers. */
+    private void failInternally(FullHttpRequest request, RequestInfo info, String when, RuntimeException e) {
+        LOG.error("internal error {} {}", when, info.requestId(), e);
+        if (request.refCnt() > 0) {
+            request.release();
+        }
+        if (current == null || !current.isLive()) {
+            write(ProxyResponses.error(info.route().dialect(), ErrorKind.INTERNAL, "internal proxy error ("
+                    + e.getClass().getSimpleName() + "); see the proxy log for " + info.requestId(),
+                    info.requestId(), false), false);
+        }
+    }
+
+    /** {@code body} is the request's body as the hooks were given it, uncompressed; null when it could not be. */
+    private void forwardAfterHooks(ServerContext.Snapshot now, FullHttpRequest request, byte[] body, RequestInfo info,
             RequestHooks.Meta meta, RequestHooks.Decision decision) {
         if (!ctx.channel().isActive()) {
             request.release();
@@ -374,7 +378,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (decision.body() != null) {
-            FullHttpRequest replaced = request.replace(Unpooled.wrappedBuffer(decision.body()));
+            body = decision.body();
+            FullHttpRequest replaced = request.replace(Unpooled.wrappedBuffer(body));
             request.release();
             replaced.headers().remove(HttpHeaderNames.CONTENT_ENCODING);
             String before = info.model();
@@ -388,6 +393,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                     FullHttpRequest rewritten = rewriteModel(replaced, null, again.rewriteModel());
                     if (rewritten != null) {
                         replaced = rewritten;
+                        body = null; // the body changed again
                         info = HookHandoff.withModel(info, again.rewriteModel());
                     }
                 }
@@ -395,7 +401,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             meta = HookHandoff.meta(info, replaced.headers());
             request = replaced;
         }
-        startExchange(now, request, info, meta);
+        startExchange(now, request, info, meta, body);
     }
 
 
