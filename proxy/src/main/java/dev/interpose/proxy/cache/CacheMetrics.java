@@ -3,6 +3,9 @@ package dev.interpose.proxy.cache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -11,22 +14,21 @@ import java.util.concurrent.atomic.AtomicReference;
  * the bytes and entries of the cache in use.
  */
 public final class CacheMetrics {
+    /** How a request the cache was asked about was answered. */
+    static final List<String> RESULTS = List.of("hit", "collapsed", "miss", "refresh", "bypass");
+
     private final MeterRegistry registry;
-    private final Counter hits;
-    private final Counter collapsed;
-    private final Counter misses;
-    private final Counter refreshes;
-    private final Counter bypasses;
+    private final Map<String, Counter> requests = new HashMap<>(); // filled once, then only read
     private final Counter stores;
     private final AtomicReference<ResponseCache> current = new AtomicReference<>();
 
     public CacheMetrics(MeterRegistry registry) {
         this.registry = registry;
-        hits = request(registry, "hit");
-        collapsed = request(registry, "collapsed");
-        misses = request(registry, "miss");
-        refreshes = request(registry, "refresh");
-        bypasses = request(registry, "bypass");
+        for (String result : RESULTS) {
+            requests.put(result, Counter.builder("interpose.cache.requests").tag("result", result)
+                    .description("Requests the response cache was consulted for, by how they were answered")
+                    .register(registry));
+        }
         stores = Counter.builder("interpose.cache.stores").description("Answers stored in the response cache")
                 .register(registry);
         Gauge.builder("interpose.cache.bytes", current, c -> c.get() == null ? 0 : c.get().bytes())
@@ -36,24 +38,13 @@ public final class CacheMetrics {
                 .description("Answers held by the response cache").register(registry);
     }
 
-    private static Counter request(MeterRegistry registry, String result) {
-        return Counter.builder("interpose.cache.requests").tag("result", result)
-                .description("Requests the response cache was consulted for, by how they were answered")
-                .register(registry);
-    }
-
     void watch(ResponseCache cache) {
         current.set(cache);
     }
 
+    /** Counts one request under one of {@link #RESULTS}. */
     void request(String result) {
-        switch (result) {
-            case "hit": hits.increment(); break;
-            case "collapsed": collapsed.increment(); break;
-            case "refresh": refreshes.increment(); break;
-            case "bypass": bypasses.increment(); break;
-            default: misses.increment(); break;
-        }
+        requests.get(result).increment();
     }
 
     void stored() {

@@ -69,28 +69,28 @@ public final class ResponseCache {
      */
     public Ticket admit(CacheKey key, boolean refresh) {
         if (key == null || config.maxBytes() == 0) {
-            return new Ticket(null, null, null, null); // nothing can be stored, so nothing to wait for
+            return new Ticket(null, null, null, null, false); // nothing can be stored, so nothing to wait for
         }
         if (refresh) {
             return new Ticket(key, null, null, null, true);
         }
         CachedResponse hit = store.getIfPresent(key);
         if (hit != null) {
-            return new Ticket(key, hit, null, null);
+            return new Ticket(key, hit, null, null, false);
         }
         CompletableFuture<CachedResponse> mine = new CompletableFuture<>();
         CompletableFuture<CachedResponse> other = leading.putIfAbsent(key, mine);
         if (other != null) {
-            return new Ticket(key, null, other, null);
+            return new Ticket(key, null, other, null, false);
         }
         // A leader may have stored and left between the lookup and now: look once more.
         hit = store.getIfPresent(key);
         if (hit != null) {
             leading.remove(key, mine);
             mine.complete(hit);
-            return new Ticket(key, hit, null, null);
+            return new Ticket(key, hit, null, null, false);
         }
-        return new Ticket(key, null, null, mine);
+        return new Ticket(key, null, null, mine, false);
     }
 
     /** One request's part in the cache, confined to its exchange's event loop. */
@@ -101,11 +101,6 @@ public final class ResponseCache {
         private CompletableFuture<CachedResponse> mine;
         private CachedResponse stored;
         private final boolean refresh;
-
-        private Ticket(CacheKey key, CachedResponse hit, CompletableFuture<CachedResponse> leader,
-                CompletableFuture<CachedResponse> mine) {
-            this(key, hit, leader, mine, false);
-        }
 
         private Ticket(CacheKey key, CachedResponse hit, CompletableFuture<CachedResponse> leader,
                 CompletableFuture<CachedResponse> mine, boolean refresh) {

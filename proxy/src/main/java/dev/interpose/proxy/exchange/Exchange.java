@@ -731,7 +731,6 @@ public final class Exchange implements UpstreamListener {
 
     private void end(Outcome outcome, ErrorKind kind, String message) {
         releaseRequest();
-        capture = null;
         if (cache != null) {
             cache.settle(); // whoever waited on this request now replays its answer or goes upstream
         }
