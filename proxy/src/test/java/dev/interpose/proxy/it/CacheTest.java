@@ -430,4 +430,37 @@ class CacheTest {
             upstream.verify(2, postRequestedFor(urlPathEqualTo("/v1/messages")));
         }
     }
+
+    @Test
+    void theKeyIsTakenFromTheBodyAsAHookLeftItAndFromACompressedBodyDecoded() throws Exception {
+        streams("/v1/messages", SSE);
+        Path project = java.nio.file.Files.createDirectories(dir.resolve("project"));
+        dev.interpose.proxy.HookFiles.script(project, "tag.py", "#!/usr/bin/env python3",
+                "# interpose-event: PreRequest", "import json, sys", "request = json.load(sys.stdin)['request']",
+                "request['metadata'] = {'tagged_by': 'hook'}", "print(json.dumps({'interpose': {'request': request}}))");
+        Path config = java.nio.file.Files.writeString(dir.resolve("interpose.yaml"), "upstreams:\n  anthropic:\n"
+                + "    cache: true\n");
+        try (TestProxy proxy = TestProxy.withExtensions(Map.of("anthropic", upstream.baseUrl()), project,
+                List.of(config))) {
+            assertThat(send(proxy, "/v1/messages", BODY).headers().firstValue("x-interpose-cache")).hasValue("miss");
+            assertThat(send(proxy, "/v1/messages", BODY.replace("\"metadata\":{", "\"metadata\":{\"trace\":\"t-2\",")).headers()
+                    .firstValue("x-interpose-cache")).as("the hook replaced the metadata both differ in").hasValue("hit");
+            assertThat(upstream.getAllServeEvents().get(0).getRequest().getBodyAsString()).contains("tagged_by");
+            upstream.verify(1, postRequestedFor(urlPathEqualTo("/v1/messages")));
+        }
+        try (TestProxy proxy = cachingProxy()) {
+            java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+                out.write(BODY.getBytes(StandardCharsets.UTF_8));
+            }
+            send(proxy, "/v1/messages", BODY);
+            HttpResponse<byte[]> compressed = http.send(HttpRequest.newBuilder(proxy.uri("/v1/messages"))
+                    .header("x-api-key", "sk-one").header("anthropic-version", "2023-06-01")
+                    .header("content-encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gz.toByteArray()))
+                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(compressed.headers().firstValue("x-interpose-cache")).as("the same body, compressed")
+                    .hasValue("hit");
+            assertThat(compressed.body()).isEqualTo(SSE);
+        }
+    }
 }
