@@ -77,6 +77,16 @@ public final class Bench implements Callable<Integer> {
             + "the same requests from memory, at concurrency 1 and at --connections, against the direct calls.")
     boolean cache;
 
+    @Option(names = "--soak-minutes", description = "Run only the soak: this many minutes at a steady rate through a "
+            + "script hook, the cache and streams, sampling the proxy's RSS, threads and file descriptors.")
+    Integer soakMinutes;
+
+    @Option(names = "--soak-rate", description = "Soak ticks per second (default: ${DEFAULT-VALUE}).")
+    int soakRate = 20;
+
+    @Option(names = "--soak-sample", description = "Seconds between soak samples (default: ${DEFAULT-VALUE}).")
+    int soakSample = 60;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Bench()).execute(args));
     }
@@ -93,6 +103,16 @@ public final class Bench implements Callable<Integer> {
         Class<? extends ServerChannel> serverType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         Class<? extends Channel> clientType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         FakeUpstream upstream = new FakeUpstream(upstreamLoop, serverType, sse, fakePort);
+        if (soakMinutes != null) {
+            try {
+                printMachine();
+                return Soak.run(this::startProxy, Bench::awaitPort, upstream.port(), soakMinutes, soakRate, soakSample);
+            } finally {
+                upstream.close();
+                clientLoop.shutdownGracefully();
+                upstreamLoop.shutdownGracefully();
+            }
+        }
         Path log = Files.createTempFile("interpose-bench-proxy", ".log");
         Process proxy = startProxy(upstream.port(), log);
         try {
