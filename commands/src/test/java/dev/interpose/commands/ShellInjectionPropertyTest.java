@@ -16,6 +16,8 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.Size;
+import net.jqwik.api.constraints.StringLength;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeProperty;
 
@@ -93,7 +95,7 @@ class ShellInjectionPropertyTest {
     }
 
     @Property
-    void shellWordsOfQuotedWordsGiveThemBack(@ForAll List<String> values) {
+    void shellWordsOfQuotedWordsGiveThemBack(@ForAll @Size(max = 8) List<@StringLength(max = 30) String> values) {
         String typed = String.join(" ", values.stream().map(v -> "'" + v.replace("'", "'\\''") + "'").toList());
         assertThat(ShellWords.split(typed)).isEqualTo(values);
     }

@@ -71,7 +71,9 @@ public record ProcessRun(int exit, Capped stdout, Capped stderr, String failure)
             io.execute(out);
             io.execute(err);
             if (tree.waitFor(deadline)) {
-                long until = Math.min(deadline, System.nanoTime() + AFTER_EXIT_NANOS);
+                // An exit just before the deadline still gets the readers' short grace to take its last output.
+                long now = System.nanoTime();
+                long until = Math.max(Math.min(deadline, now + AFTER_EXIT_NANOS), now + AFTER_KILL_NANOS);
                 if (out.await(until) && err.await(until)) {
                     feed.abandon(); // it exited: input it did not read is not its error
                     return new ProcessRun(process.exitValue(), out.result(), err.result(), null);
