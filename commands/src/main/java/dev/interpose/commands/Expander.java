@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.regex.Matcher;
@@ -32,7 +33,10 @@ import java.util.regex.Pattern;
  *       on and the command's {@code allowed-tools} permits it ({@code Bash}, {@code Bash(git status)} for
  *       exactly that, {@code Bash(git status:*)} for it and its arguments); a command with shell operators
  *       ({@code ; & | < > $( `} or a newline) is permitted by plain {@code Bash} only. Run with
- *       {@code /bin/sh -c} in the project directory; killed with its children after
+ *       {@code /bin/sh -c SCRIPT sh word1 word2 …} in the project directory, the placeholders of the
+ *       template turned into parameter references ({@link ShellScript}): what was typed reaches the
+ *       shell as argv and environment, never as source. Refused when the arguments exceed
+ *       {@value #MAX_SHELL_ARGUMENT_BYTES} bytes. Killed with its children after
  *       {@code commands.shell-timeout}.</li>
  * </ul>
  * Blocks (file reads, processes): call it off the event loop. Thread-safe.
@@ -43,6 +47,8 @@ public final class Expander {
     /** What makes a shell line more than one plain command: operators, expansions, substitutions. */
     private static final Pattern SHELL_OPERATOR = Pattern.compile("[;&|<>`\\n\\r()$*?~{}\\[\\]\\\\]");
     private static final Pattern BASH_RULE = Pattern.compile("Bash(?:\\((.*)\\))?");
+    /** Longest argument text a shell line gets (it travels in argv and the environment). */
+    static final int MAX_SHELL_ARGUMENT_BYTES = 64 * 1024;
 
     private final Path projectDir;
     private final CommandsConfig config;
@@ -75,7 +81,7 @@ public final class Expander {
         while (m.find()) {
             out.append(substitute(template.substring(last, m.start()), arguments, words));
             if (m.group(1) != null) {
-                out.append(shell(command, m.group(1), arguments, words, counts));
+                out.append(shell(command, m.group(1), arguments, counts));
             } else {
                 out.append(include(substitute(m.group(2), arguments, words), counts));
             }
@@ -90,33 +96,20 @@ public final class Expander {
     }
 
     private static String substitute(String text, String arguments, List<String> words) {
-        return substitute(text, arguments, words, false);
-    }
-
-    /**
-     * Fills the placeholders; for a shell line ({@code quoted}) each value is single-quoted (the arguments
-     * word by word), so what was typed is only ever data to the shell.
-     */
-    private static String substitute(String text, String arguments, List<String> words, boolean quoted) {
         Matcher m = PLACEHOLDER.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String value;
             if (m.group(1).equals("ARGUMENTS")) {
-                value = quoted ? String.join(" ", words.stream().map(Expander::quote).toList()) : arguments;
+                value = arguments;
             } else {
                 int n = m.group(1).charAt(0) - '1';
                 value = n < words.size() ? words.get(n) : "";
-                value = quoted ? quote(value) : value;
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value));
         }
         m.appendTail(out);
         return out.toString();
-    }
-
-    private static String quote(String value) {
-        return "'" + value.replace("'", "'\\''") + "'";
     }
 
     private String include(String token, int[] counts) {
@@ -202,29 +195,42 @@ public final class Expander {
         return null;
     }
 
-    private String shell(CommandDefinition command, String template, String arguments, List<String> words,
-            int[] counts) throws InterruptedException {
-        // Judged on the template (placeholders as plain words): the quoted values cannot add operators.
+    private String shell(CommandDefinition command, String template, String arguments, int[] counts)
+            throws InterruptedException {
+        // Judged on the template (placeholders as plain words): the values are never part of the shell source.
         String judged = PLACEHOLDER.matcher(template).replaceAll("ARG").strip();
-        String line = substitute(template, arguments, words, true);
+        String refusal = null;
+        String script = null;
         if (!config.shell()) {
-            counts[2]++;
-            return "[Interpose: !`" + line + "` did not run: shell commands in command files are off "
-                    + "(commands.shell: false)]";
+            refusal = "shell commands in command files are off (commands.shell: false)";
+        } else if (!permitted(command.allowedTools(), judged)) {
+            refusal = "allowed-tools of /" + command.name() + " does not permit it";
+        } else if (arguments.getBytes(StandardCharsets.UTF_8).length > MAX_SHELL_ARGUMENT_BYTES) {
+            refusal = "the arguments exceed " + MAX_SHELL_ARGUMENT_BYTES + " bytes, too long for a shell command";
+        } else {
+            try {
+                script = ShellScript.of(template);
+            } catch (ShellScript.UnsupportedTemplateException e) {
+                refusal = e.getMessage();
+            }
         }
-        if (!permitted(command.allowedTools(), judged)) {
+        if (refusal != null) {
             counts[2]++;
-            return "[Interpose: !`" + line + "` did not run: allowed-tools of /" + command.name()
-                    + " does not permit it]";
+            return "[Interpose: !`" + template + "` did not run: " + refusal + "]";
         }
         counts[1]++;
-        ProcessBuilder builder = ProcessRun.in(projectDir, List.of("/bin/sh", "-c", line));
+        // The values travel as argv and environment, which cannot carry NUL: it is dropped.
+        String text = arguments.replace("\0", "");
+        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", script, "sh"));
+        argv.addAll(ShellWords.split(text));
+        ProcessBuilder builder = ProcessRun.in(projectDir, argv);
         builder.redirectErrorStream(true);
         builder.environment().put("INTERPOSE_PROJECT_DIR", projectDir.toString());
+        builder.environment().put(ShellScript.ARGUMENTS_VARIABLE, text);
         ProcessRun run = ProcessRun.run(builder, new byte[0], config.shellTimeout(), config.maxIncludeBytes(), 1024, io);
         String output = run.stdout().text().stripTrailing();
         if (run.failed()) {
-            return output + (output.isEmpty() ? "" : "\n") + "[Interpose: !`" + line + "` " + run.failure() + "]";
+            return output + (output.isEmpty() ? "" : "\n") + "[Interpose: !`" + template + "` " + run.failure() + "]";
         }
         return output + (run.exit() == 0 ? "" : "\n[exit " + run.exit() + "]");
     }

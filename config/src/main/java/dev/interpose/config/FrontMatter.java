@@ -20,6 +20,12 @@ import java.nio.file.Path;
  */
 public record FrontMatter(ObjectNode fields, String body) {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /**
+     * The longest front matter read, in characters. Front matter is a few {@code key: value} lines; the YAML
+     * parser slows down worse than linearly on megabytes (a 30 MB scalar took minutes), and command files
+     * come with cloned projects.
+     */
+    static final int MAX_CHARS = 64 * 1024;
 
     /** A file that cannot be read or whose front matter is broken; the message says where and why. */
     public static final class Invalid extends Exception {
@@ -45,6 +51,9 @@ public record FrontMatter(ObjectNode fields, String body) {
             throw new Invalid("front matter opened with --- on line 1 is never closed");
         }
         String yaml = text.substring(text.indexOf('\n') + 1, end + 1);
+        if (yaml.length() > MAX_CHARS) {
+            throw new Invalid("front matter is longer than " + MAX_CHARS + " characters");
+        }
         int bodyStart = text.indexOf('\n', end + 4);
         String body = bodyStart < 0 ? "" : text.substring(bodyStart + 1);
         try {
@@ -90,14 +99,38 @@ public record FrontMatter(ObjectNode fields, String body) {
                 out.add(item.asText().strip());
             }
         } else if (value.isValueNode()) {
-            for (String item : value.asText().split(",(?![^()]*\\))")) { // commas inside Bash(a, b) stay
-                if (!item.isBlank()) {
-                    out.add(item.strip());
-                }
-            }
+            splitOutsideParentheses(value.asText(), out);
         } else {
             throw new Invalid("front matter: " + key + ": expected a list or comma-separated text");
         }
         return out;
+    }
+
+    /**
+     * Adds the comma-separated items of {@code text} to {@code out}, blank ones dropped; a comma whose next
+     * parenthesis is a closing one (inside {@code Bash(a, b)}) does not separate. One pass from the end:
+     * linear, where a regular expression looking ahead from every comma was quadratic.
+     */
+    private static void splitOutsideParentheses(String text, java.util.List<String> out) {
+        java.util.ArrayDeque<String> items = new java.util.ArrayDeque<>();
+        boolean insideParentheses = false;
+        int end = text.length();
+        for (int i = text.length() - 1; i >= 0; i--) {
+            char c = text.charAt(i);
+            if (c == ')') {
+                insideParentheses = true;
+            } else if (c == '(') {
+                insideParentheses = false;
+            } else if (c == ',' && !insideParentheses) {
+                items.addFirst(text.substring(i + 1, end));
+                end = i;
+            }
+        }
+        items.addFirst(text.substring(0, end));
+        for (String item : items) {
+            if (!item.isBlank()) {
+                out.add(item.strip());
+            }
+        }
     }
 }

@@ -105,8 +105,9 @@ public final class HookPipeline {
             }
         }, executor).completeOnTimeout(HookResult.error("timed out after " + hook.timeout().toMillis() + "ms"),
                 limit.toMillis(), TimeUnit.MILLISECONDS).thenApply(result -> {
+                    boolean skipped = result.decision() == HookResult.Decision.ERROR && !hook.failClosed();
                     onRun.accept(new HookRun(hook.name(), event, System.nanoTime() - start, result.outcome(),
-                            result.reason()));
+                            result.reason(), skipped));
                     return result;
                 });
     }

@@ -14,7 +14,8 @@ import java.util.concurrent.Executor;
  * read as JSON when it is an object, as added context when it is plain text on {@code UserPromptSubmit}
  * and {@code SessionStart}); exit 2 to block, stderr being the reason; any other exit is a hook error.
  * The working directory is the project directory, with {@code INTERPOSE_PROJECT_DIR} and
- * {@code CLAUDE_PROJECT_DIR} set. On timeout the whole process tree is killed. Output beyond
+ * {@code CLAUDE_PROJECT_DIR} set. At most {@link ProcessLimit#max()} hook processes run at once; waiting
+ * for a slot counts against the timeout. On timeout the whole process tree is killed. Output beyond
  * {@value #MAX_STDOUT} bytes (stdout) or {@value #MAX_STDERR} (stderr) is read and dropped, and an overlong
  * stdout is a hook error rather than half a JSON document.
  */
@@ -26,15 +27,23 @@ public final class ScriptHook implements Hook {
     private final HookDefinition definition;
     private final Path projectDir;
     private final Executor io;
+    private final ProcessLimit limit;
+
+    /** A hook under the {@linkplain ProcessLimit#shared() shared} process limit. */
+    public ScriptHook(HookDefinition definition, Path projectDir, Executor io) {
+        this(definition, projectDir, io, ProcessLimit.shared());
+    }
 
     /**
-     * @param io runs the threads that feed stdin and drain stdout and stderr; must not be bounded below
-     *           three threads per concurrent hook
+     * @param io    runs the threads that feed stdin and drain stdout and stderr; must not be bounded below
+     *              three threads per process the limit allows
+     * @param limit how many hook processes may run at once; waiting for a slot counts against the timeout
      */
-    public ScriptHook(HookDefinition definition, Path projectDir, Executor io) {
+    public ScriptHook(HookDefinition definition, Path projectDir, Executor io, ProcessLimit limit) {
         this.definition = definition;
         this.projectDir = projectDir;
         this.io = io;
+        this.limit = limit;
     }
 
     public HookDefinition definition() {
@@ -82,8 +91,18 @@ public final class ScriptHook implements Hook {
         ProcessBuilder builder = ProcessRun.in(projectDir, definition.command());
         builder.environment().put("INTERPOSE_PROJECT_DIR", projectDir.toString());
         builder.environment().put("CLAUDE_PROJECT_DIR", projectDir.toString());
-        ProcessRun run = ProcessRun.run(builder, JSON.writeValueAsBytes(input), definition.timeout(), MAX_STDOUT,
-                MAX_STDERR, io);
+        byte[] stdin = JSON.writeValueAsBytes(input);
+        long deadline = System.nanoTime() + definition.timeout().toNanos();
+        if (!limit.acquire(deadline)) {
+            return HookResult.error("not started within its timeout of " + definition.timeout().toMillis()
+                    + "ms: " + limit.max() + " hook processes were already running (the limit)");
+        }
+        ProcessRun run;
+        try {
+            run = ProcessRun.run(builder, stdin, deadline, definition.timeout(), MAX_STDOUT, MAX_STDERR, io);
+        } finally {
+            limit.release();
+        }
         if (run.failed()) {
             return HookResult.error(run.failure());
         }

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One log line per hook run (logger {@code interpose.hooks}: request id, hook, event, duration, outcome and
- * the reason of a block or an error) and the metrics {@code interpose_hook_runs_total{hook,event,outcome}}
+ * the reason of a block or an error; a fail-open hook that failed is marked {@code skipped (fail-open)}: its
+ * guard did not apply) and the metrics {@code interpose_hook_runs_total{hook,event,outcome}}
  * and {@code interpose_hook_duration_seconds{hook,event}}. Called on hook threads. Thread-safe.
  */
 public final class HookLog {
@@ -40,8 +41,11 @@ public final class HookLog {
         if (run.detail() != null) {
             fields.put("detail", run.detail());
         }
+        if (run.skipped()) {
+            fields.put("skipped", true);
+        }
         String message = "hook " + run.hook() + " " + event + " " + run.outcome()
-                + (run.detail() == null ? "" : ": " + run.detail());
+                + (run.skipped() ? ", skipped (fail-open)" : "") + (run.detail() == null ? "" : ": " + run.detail());
         if (run.outcome().equals("error")) {
             LOG.warn(Markers.appendEntries(fields), message);
         } else {
