@@ -11,11 +11,12 @@ import java.util.regex.Pattern;
 final class ConfigKeys {
     /** Keys that exist once. */
     static final List<String> FIXED = List.of("listener.host", "listener.port", "listener.max-header-bytes",
-            "listener.max-body-bytes", "upstream-proxy", "drain-timeout", "logging.format", "commands.shell",
+            "listener.max-body-bytes", "listener.request-timeout", "upstream-proxy", "drain-timeout", "logging.format", "commands.shell",
             "commands.shell-timeout", "commands.max-include-bytes", "agents.max-concurrent", "agents.timeout",
             "agents.deadline", "agents.max-tokens", "cache.max-bytes", "cache.max-entry-bytes", "cache.ttl");
     /** Keys holding a list, replaced whole by the layer that sets them. */
-    static final List<String> LISTS = List.of("routes", "cache.ignore");
+    static final List<String> LISTS = List.of("routes", "cache.ignore", "listener.allowed-hosts",
+            "listener.allowed-origins");
     /** Keys of every upstream, below {@code upstreams.<name>.}. */
     static final List<String> UPSTREAM_FIELDS = List.of("url", "dialect", "connect-timeout", "head-timeout",
             "idle-timeout", "max-idle-connections", "proxy", "tls.ca-file", "tls.verify", "breaker.enabled",
@@ -29,14 +30,16 @@ final class ConfigKeys {
 
     private static final Pattern UPSTREAM_KEY = Pattern.compile("upstreams\\.([^.]+)\\.(.+)");
     private static final Pattern ROUTE_KEY = Pattern.compile("routes\\[(\\d+)]\\.(.+)");
-    private static final Pattern IGNORE_ELEMENT = Pattern.compile("cache\\.ignore\\[\\d+]");
+    /** An element of a list of texts (not of routes, whose elements are mappings). */
+    private static final Pattern TEXT_ELEMENT = Pattern.compile("(cache\\.ignore|listener\\.allowed-hosts"
+            + "|listener\\.allowed-origins)\\[\\d+]");
 
     private ConfigKeys() {
     }
 
     /** Whether {@code key} names a value (rather than a section or nothing). */
     static boolean isLeaf(String key) {
-        if (FIXED.contains(key) || IGNORE_ELEMENT.matcher(key).matches()) {
+        if (FIXED.contains(key) || TEXT_ELEMENT.matcher(key).matches()) {
             return true;
         }
         Matcher upstream = UPSTREAM_KEY.matcher(key);

@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
     private static final Pattern ROUTE_ELEMENT = Pattern.compile("routes\\[\\d+]");
+    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+]");
+    private static final Pattern ORIGIN = Pattern.compile("https?://([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+])(:\\d{1,5})?");
     private static final String URL_EXPECTED = "an http or https URL with a host and no query";
 
     private final Set<String> problems = new LinkedHashSet<>();
@@ -139,6 +141,9 @@ public final class ConfigLoader {
         put("listener.port", String.valueOf(Defaults.PORT));
         put("listener.max-header-bytes", String.valueOf(Defaults.MAX_HEADER_BYTES));
         put("listener.max-body-bytes", String.valueOf(Defaults.MAX_BODY_BYTES));
+        put("listener.request-timeout", text(ListenerConfig.DEFAULT_REQUEST_TIMEOUT));
+        put("listener.allowed-hosts", "<list>");
+        put("listener.allowed-origins", "<list>");
         for (Map.Entry<String, String> upstream : Defaults.UPSTREAM_URLS.entrySet()) {
             String prefix = "upstreams." + upstream.getKey() + ".";
             put(prefix + "url", upstream.getValue());
@@ -243,6 +248,14 @@ public final class ConfigLoader {
         int port = integer("listener.port", 0, 65535, "a port from 0 to 65535");
         int maxHeader = integer("listener.max-header-bytes", 1024, Integer.MAX_VALUE, "a size in bytes, at least 1024");
         int maxBody = integer("listener.max-body-bytes", 1, Integer.MAX_VALUE, "a positive size in bytes");
+        Duration requestTimeout = duration("listener.request-timeout");
+        if (requestTimeout != null && requestTimeout.isZero()) {
+            problem("listener.request-timeout", "a positive duration such as 30s");
+        }
+        List<String> allowedHosts = texts("listener.allowed-hosts", HOST_NAME,
+                "host names or IP addresses without a port, such as proxy.lan or 192.168.1.5 or [fd00::5]");
+        List<String> allowedOrigins = texts("listener.allowed-origins", ORIGIN,
+                "browser origins: scheme, host and optional port, such as https://app.example or http://localhost:3000");
         Optional<URI> proxy = settings.get("upstream-proxy").value().isBlank() ? Optional.empty()
                 : Optional.ofNullable(httpUrl("upstream-proxy"));
         Map<String, UpstreamConfig> upstreams = new LinkedHashMap<>();
@@ -286,7 +299,8 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(List.copyOf(problems));
         }
-        return new InterposeConfig(new ListenerConfig(host, port, maxHeader, maxBody), upstreams, routes, proxy,
+        return new InterposeConfig(new ListenerConfig(host, port, maxHeader, maxBody, allowedHosts,
+                allowedOrigins, requestTimeout), upstreams, routes, proxy,
                 drain, format, new CommandsConfig(shell, shellTimeout, maxInclude),
                 new AgentsConfig(agentCap, agentTimeout, agentDeadline, agentTokens), cache);
     }
@@ -329,6 +343,26 @@ public final class ConfigLoader {
         return new UpstreamConfig(name, url, dialect, connect, head, idle, idleConnections, proxy,
                 new TlsConfig(caFile, verify), breaker, new RetryConfig(attempts, backoff, maxDelay),
                 new BulkheadConfig(concurrent, maxWait), fallback);
+    }
+
+    /** The elements of a list of texts, each matching {@code shape}; a problem for each that does not. */
+    private List<String> texts(String key, Pattern shape, String expected) {
+        Setting list = settings.get(key);
+        if (list != null && !list.value().equals("<list>")) {
+            problem(key, "a list of " + expected);
+        }
+        List<String> values = new ArrayList<>();
+        for (Map.Entry<String, Setting> e : settings.entrySet()) {
+            if (e.getKey().startsWith(key + "[")) {
+                String value = e.getValue().value().trim();
+                if (shape.matcher(value).matches()) {
+                    values.add(value);
+                } else {
+                    problem(e.getKey(), expected);
+                }
+            }
+        }
+        return values;
     }
 
     private CacheConfig cache(Set<String> upstreamNames) {

@@ -1,5 +1,8 @@
 package dev.interpose.config;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -9,9 +12,27 @@ import java.util.Objects;
  * @param port            TCP port, 0 picks a free one
  * @param maxHeaderBytes  total size of the request headers before a 431 answer
  * @param maxBodyBytes    size of a request body before a 413 answer
+ * @param allowedHosts    {@code Host} names accepted besides the loopback names and the bound address (lowercase,
+ *                        without port); any other {@code Host} is refused (DNS rebinding)
+ * @param allowedOrigins  browser {@code Origin}s accepted (lowercase, such as {@code https://app.example}); a
+ *                        request from any other origin is refused
+ * @param requestTimeout  how long a client may take to send a request head (and go silent within its body)
+ *                        while nothing is in flight on its connection; also how long an idle keep-alive
+ *                        connection stays open
  */
-public record ListenerConfig(String host, int port, int maxHeaderBytes, int maxBodyBytes) {
+public record ListenerConfig(String host, int port, int maxHeaderBytes, int maxBodyBytes, List<String> allowedHosts,
+        List<String> allowedOrigins, Duration requestTimeout) {
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
     public ListenerConfig {
         Objects.requireNonNull(host, "host");
+        allowedHosts = allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+        allowedOrigins = allowedOrigins.stream().map(o -> o.toLowerCase(Locale.ROOT)).toList();
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+    }
+
+    /** A listener with no extra hosts or origins and the default request timeout. */
+    public ListenerConfig(String host, int port, int maxHeaderBytes, int maxBodyBytes) {
+        this(host, port, maxHeaderBytes, maxBodyBytes, List.of(), List.of(), DEFAULT_REQUEST_TIMEOUT);
     }
 }

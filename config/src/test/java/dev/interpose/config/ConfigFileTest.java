@@ -31,6 +31,41 @@ class ConfigFileTest {
     }
 
     @Test
+    void theListenerTakesExtraHostsOriginsAndARequestTimeout() throws Exception {
+        InterposeConfig defaults = ConfigLoader.load(Map.of(), Overrides.none());
+        assertThat(defaults.listener().allowedHosts()).isEmpty();
+        assertThat(defaults.listener().allowedOrigins()).isEmpty();
+        assertThat(defaults.listener().requestTimeout()).hasSeconds(30);
+        Path config = file("config.yaml", String.join("\n",
+                "listener:",
+                "  allowed-hosts: [Proxy.LAN, 192.168.1.5, \"[fd00::5]\"]",
+                "  allowed-origins:",
+                "    - https://App.example",
+                "    - http://localhost:3000",
+                "  request-timeout: 5s",
+                ""));
+        InterposeConfig c = ConfigLoader.load(Map.of(), Overrides.none(), List.of(config));
+        assertThat(c.listener().allowedHosts()).containsExactly("proxy.lan", "192.168.1.5", "[fd00::5]");
+        assertThat(c.listener().allowedOrigins()).containsExactly("https://app.example", "http://localhost:3000");
+        assertThat(c.listener().requestTimeout()).hasSeconds(5);
+    }
+
+    @Test
+    void aHostWithAPortOrAnOriginWithAPathIsRefused() throws Exception {
+        Path config = file("config.yaml", String.join("\n",
+                "listener:",
+                "  allowed-hosts: [\"proxy.lan:8080\"]",
+                "  allowed-origins: [\"https://app.example/\", \"*\"]",
+                "  request-timeout: 0s",
+                ""));
+        assertThat(problems(config)).hasSize(4).anySatisfy(p -> assertThat(p)
+                .contains("listener.allowed-hosts[0]: \"proxy.lan:8080\" (expected: host names"))
+                .anySatisfy(p -> assertThat(p).contains("listener.allowed-origins[0]: \"https://app.example/\""))
+                .anySatisfy(p -> assertThat(p).contains("listener.allowed-origins[1]: \"*\""))
+                .anySatisfy(p -> assertThat(p).contains("listener.request-timeout: \"0s\""));
+    }
+
+    @Test
     void aFileSetsListenerUpstreamsAndLogging() throws Exception {
         Path config = file("config.yaml", String.join("\n",
                 "listener:",
@@ -87,7 +122,8 @@ class ConfigFileTest {
         String f = config.toString();
         assertThat(problems(config)).containsExactly(
                 f + ":3:9: listener.prot: unknown key (expected one of: listener.host, listener.port,"
-                        + " listener.max-header-bytes, listener.max-body-bytes)",
+                        + " listener.max-header-bytes, listener.max-body-bytes, listener.request-timeout,"
+                        + " listener.allowed-hosts, listener.allowed-origins)",
                 f + ":2:9: listener.port: \"70000\" (expected: a port from 0 to 65535)",
                 f + ":6:10: upstreams.anthropic.url: \"htp://x\" (expected: an http or https URL with a host and no query)",
                 f + ":10:7: upstreams.anthropic.connect-timeout: \"<mapping>\" (expected: a positive duration such as 500ms, 30s, 5m or 1h)",

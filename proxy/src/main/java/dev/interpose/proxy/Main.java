@@ -171,7 +171,7 @@ public final class Main implements Callable<Integer> {
             server.stop(java.time.Duration.ZERO);
             return EXIT_START_FAILED;
         }
-        System.out.println("listening on http://" + bound.getHostString() + ":" + bound.getPort());
+        System.out.println("listening on " + listeningUrl(bound, config.listener().host()));
         System.out.flush();
 
         org.slf4j.LoggerFactory.getLogger(Main.class).info("extensions: {}", Reloader.summary(extensions));
@@ -193,6 +193,25 @@ public final class Main implements Callable<Integer> {
         // Flush the async appender: System.exit does not wait for queued log lines.
         ((ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory()).stop();
         return 0;
+    }
+
+    /**
+     * The URL the proxy listens on as a user would type it: {@code http://0.0.0.0:PORT} for the IPv4 wildcard
+     * (which the JVM reports as the IPv6 one), IPv6 literals in brackets.
+     */
+    static String listeningUrl(InetSocketAddress bound, String configuredHost) {
+        java.net.InetAddress address = bound.getAddress();
+        String host;
+        if (address.isAnyLocalAddress()) {
+            host = configuredHost.contains(":") ? "[::]" : "0.0.0.0";
+        } else if (address instanceof java.net.Inet6Address) {
+            String literal = address.getHostAddress();
+            int zone = literal.indexOf('%');
+            host = "[" + (zone < 0 ? literal : literal.substring(0, zone)) + "]";
+        } else {
+            host = address.getHostAddress();
+        }
+        return "http://" + host + ":" + bound.getPort();
     }
 
     private static void printProblems(ConfigException e) {

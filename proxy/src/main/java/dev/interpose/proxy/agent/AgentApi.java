@@ -20,6 +20,12 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class AgentApi {
     public static final String PATH = "/interpose/agents/run";
+    /** The largest body a run takes (a larger one is answered 413 before it is read). */
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+    /** The most agents one run may name (each is an upstream call). */
+    public static final int MAX_AGENTS = 16;
+    /** The most runs one client address may have in flight at once (another is answered 429). */
+    public static final int MAX_RUNS_PER_PEER = 8;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private AgentApi() {
@@ -43,6 +49,10 @@ public final class AgentApi {
             if (name.isTextual()) {
                 agents.add(name.asText());
             }
+        }
+        if (request.path("agents").size() > MAX_AGENTS) {
+            return done(error(400, "at most " + MAX_AGENTS + " agents per run; this one names "
+                    + request.path("agents").size()));
         }
         if (agents.isEmpty() || !request.path("prompt").isTextual() || request.path("prompt").asText().isBlank()) {
             return done(error(400, "expected {\"agents\": [\"name\", ...], \"prompt\": \"...\"} (optional: model, "

@@ -47,8 +47,10 @@ public final class ErrorBodies {
     /** Anthropic's documented error types, by the status the proxy answers with. */
     static String anthropicType(ErrorKind kind) {
         switch (kind.status()) {
+            case 403: return "permission_error";
             case 404: return "not_found_error";
             case 413: return "request_too_large";
+            case 429: return "rate_limit_error";
             case 504: return "timeout_error";
             case 503: return "overloaded_error";
             default: return kind.status() < 500 ? "invalid_request_error" : "api_error";

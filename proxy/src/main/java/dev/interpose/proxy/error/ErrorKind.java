@@ -6,11 +6,19 @@ package dev.interpose.proxy.error;
  */
 public enum ErrorKind {
     BAD_REQUEST(400, "bad_request", false),
+    /** A request from a browser page or through a foreign host name (DNS rebinding): refused before anything runs. */
+    FORBIDDEN(403, "forbidden", false),
     NOT_FOUND(404, "not_found", false),
+    /** The client did not finish sending its request in time. */
+    REQUEST_TIMEOUT(408, "request_timeout", true),
     BODY_TOO_LARGE(413, "request_too_large", false),
     URI_TOO_LONG(414, "uri_too_long", false),
     UPGRADE_REQUIRED(426, "upgrade_required", false),
+    /** The client already has as many runs of a kind in flight as it may. */
+    TOO_MANY_REQUESTS(429, "too_many_requests", true),
     HEADERS_TOO_LARGE(431, "request_header_fields_too_large", false),
+    /** A transfer coding the proxy cannot frame (anything but chunked). */
+    NOT_IMPLEMENTED(501, "not_implemented", false),
     UPSTREAM_UNREACHABLE(502, "upstream_unreachable", true),
     UPSTREAM_RESET(502, "upstream_reset", true),
     UPSTREAM_BAD_RESPONSE(502, "upstream_bad_response", true),

@@ -7,6 +7,7 @@ import dev.interpose.proxy.cache.KeyBuilder;
 import dev.interpose.proxy.cache.ResponseCache;
 import dev.interpose.proxy.body.ModelPeek;
 import dev.interpose.proxy.body.ModelRewrite;
+import dev.interpose.proxy.error.ErrorBodies;
 import dev.interpose.proxy.error.ErrorKind;
 import dev.interpose.proxy.error.ProxyException;
 import dev.interpose.proxy.error.ProxyResponses;
@@ -30,6 +31,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
+import java.util.concurrent.TimeUnit;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -47,29 +50,41 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One per client connection: turns each aggregated request into an {@link Exchange}, or answers it itself
- * (local endpoints, malformed or oversized requests, unknown paths, WebSocket upgrades). One exchange at a
- * time per connection; a pipelined request waits, with reading paused, until the current one ends.
- * Confined to the channel's event loop.
+ * (local endpoints, malformed, refused or oversized requests, unknown paths, WebSocket upgrades). One
+ * exchange at a time per connection: pipelined requests wait in arrival order, with reading paused while any
+ * waits, and are answered in that order. Confined to the channel's event loop.
  */
-final class ClientHandler extends ChannelInboundHandlerAdapter {
+final class ClientHandler extends ChannelInboundHandlerAdapter implements RequestTimeoutHandler.Watched {
     private static final Logger LOG = LoggerFactory.getLogger(ClientHandler.class);
 
     /** Bodies larger than this have their cache key built off the event loop. */
     private static final int KEY_ON_LOOP_BYTES = 256 * 1024;
+    /** How long the rest of an oversized body is read and dropped after the 413, at most. */
+    private static final long DRAIN_SECONDS = 5;
 
     private final ServerContext server;
     private ChannelHandlerContext ctx;
     private Exchange current;
     /** A request is with its hooks (off the event loop); the next one waits as for a live exchange. */
     private boolean hooking;
-    private FullHttpRequest waiting;
+    /** Pipelined requests that arrived while one was in flight, in order. */
+    private final java.util.ArrayDeque<FullHttpRequest> waiting = new java.util.ArrayDeque<>();
+    /** {@link #dispatch} is on the stack: an exchange that ends within it must not start the next one itself. */
+    private boolean dispatching;
+    /** An answer that closes the connection was written: nothing more is answered on it. */
+    private boolean closing;
+    /** The 413 of an oversized pipelined request, written once the requests before it are answered. */
+    private FullHttpResponse oversized;
+    private final RequestTimeoutHandler timer;
     /** Completes when the client goes away while its request is with the commands, hooks or agents. */
     private java.util.concurrent.CompletableFuture<Void> gone = new java.util.concurrent.CompletableFuture<>();
     /** A 413 closed the conversation: whatever the client sent after the oversized body is dropped. */
     private boolean refusing;
 
-    ClientHandler(ServerContext server) {
+    ClientHandler(ServerContext server, RequestTimeoutHandler timer) {
         this.server = server;
+        this.timer = timer;
+        timer.watch(this);
     }
 
     @Override
@@ -84,34 +99,69 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         FullHttpRequest request = (FullHttpRequest) msg;
-        if (refusing) {
+        if (refusing || closing) {
             request.release();
             return;
         }
-        if ((current != null && current.isLive()) || hooking) {
-            if (waiting != null) {
-                request.release();
-                ctx.close(); // more than one request ahead: not a client we can serve in order
-                return;
-            }
-            waiting = request;
-            ctx.channel().config().setAutoRead(false);
+        waiting.add(request);
+        dispatch();
+    }
+
+    /** Whether a request is being served: an exchange live, or hooks, agents or a cache key at work off the loop. */
+    @Override
+    public boolean busy() {
+        return (current != null && current.isLive()) || hooking;
+    }
+
+    /**
+     * Serves the waiting requests in order while nothing is in flight; reads on only when none waits (the
+     * codec may hand over several at once, but no more arrive meanwhile).
+     */
+    private void dispatch() {
+        if (dispatching) {
             return;
         }
-        handleSafely(request);
+        dispatching = true;
+        try {
+            while (!busy() && !closing && !waiting.isEmpty() && ctx.channel().isActive()) {
+                handleSafely(waiting.poll());
+            }
+        } finally {
+            dispatching = false;
+        }
+        if (closing) {
+            releaseWaiting();
+            return;
+        }
+        if (oversized != null && !busy() && waiting.isEmpty()) {
+            writeOversized();
+            return;
+        }
+        ctx.channel().config().setAutoRead(waiting.isEmpty());
+        if (!busy() && waiting.isEmpty()) {
+            timer.idle();
+        }
+    }
+
+    private void releaseWaiting() {
+        FullHttpRequest next;
+        while ((next = waiting.poll()) != null) {
+            next.release();
+        }
     }
 
     /** Every request gets an answer: a bug of ours becomes a 500 in the client's dialect, not a dropped connection. */
     private void handleSafely(FullHttpRequest request) {
+        String requestId = RequestIds.next();
         try {
-            handle(request);
+            handle(request, requestId);
         } catch (RuntimeException e) {
-            LOG.error("internal error handling {} {}", request.method(), pathOf(originForm(request.uri())), e);
+            LOG.error("internal error {} handling {} {}", requestId, request.method(),
+                    pathOf(originForm(request.uri())), e);
             if (current == null || !current.isLive()) {
                 if (request.refCnt() > 0) {
                     request.release();
                 }
-                String requestId = RequestIds.next();
                 write(ProxyResponses.error(Router.guessDialect(request.headers()), ErrorKind.INTERNAL,
                         "internal proxy error (" + e.getClass().getSimpleName() + "); see the proxy log for " + requestId,
                         requestId, false), false);
@@ -121,24 +171,32 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void handle(FullHttpRequest request) {
+    private void handle(FullHttpRequest request, String requestId) {
         long start = System.nanoTime();
         ServerContext.Snapshot now = server.snapshot(); // this request's configuration, to its end
-        String requestId = RequestIds.next();
         boolean keepAlive = HttpUtil.isKeepAlive(request) && !server.draining();
-        Dialect guess = Router.guessDialect(request.headers());
+        String uri = originForm(request.uri());
+        String path = pathOf(uri);
+        Dialect guess = dialectOf(path, request.headers());
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
-            ErrorKind kind = cause instanceof TooLongHttpHeaderException ? ErrorKind.HEADERS_TOO_LARGE
+            if (!ctx.channel().isActive()) {
+                // The client left mid-request: one line, no trace (nothing is wrong on our side).
+                LOG.info("client {} left before its request {} {} was complete", ctx.channel().remoteAddress(),
+                        request.method(), path);
+                request.release();
+                return;
+            }
+            ErrorKind kind = cause instanceof ProxyException refused ? refused.kind()
+                    : cause instanceof TooLongHttpHeaderException ? ErrorKind.HEADERS_TOO_LARGE
                     : cause instanceof TooLongHttpLineException ? ErrorKind.URI_TOO_LONG : ErrorKind.BAD_REQUEST;
-            String message = kind == ErrorKind.HEADERS_TOO_LARGE
+            String message = cause instanceof ProxyException ? cause.getMessage()
+                    : kind == ErrorKind.HEADERS_TOO_LARGE
                     ? "request headers exceed " + now.config().listener().maxHeaderBytes() + " bytes"
                     : "malformed HTTP request: " + cause.getMessage();
             answerLocally(request, guess, kind, message, requestId, start, false);
             return;
         }
-        String uri = originForm(request.uri());
-        String path = pathOf(uri);
         if (LocalEndpoints.handles(path)) {
             FullHttpResponse answer = LocalEndpoints.answer(path, server, now, requestId, keepAlive);
             request.release();
@@ -146,7 +204,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (AgentApi.PATH.equals(path)) {
-            runAgents(now, request, requestId, keepAlive);
+            runAgents(now, request, requestId, start, keepAlive);
             return;
         }
         if ("websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
@@ -219,26 +277,45 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 ctx.channel().eventLoop().execute(() -> afterHooks(now, held, readable ? body : null, info, meta, decision)));
     }
 
-    /** {@code POST /interpose/agents/run}: the agents run off the loop; the answer is written back on it. */
-    private void runAgents(ServerContext.Snapshot now, FullHttpRequest request, String requestId, boolean keepAlive) {
-        long start = System.nanoTime();
-        byte[] body = io.netty.buffer.ByteBufUtil.getBytes(request.content());
-        java.util.Map<String, String> credentials = HookHandoff.credentials(request.headers());
-        String method = request.method().name();
-        request.release();
-        if (!"POST".equals(method)) {
-            write(ProxyResponses.error(Dialect.OPENAI, ErrorKind.BAD_REQUEST, AgentApi.PATH + " takes POST",
-                    requestId, keepAlive), keepAlive);
+    /**
+     * {@code POST /interpose/agents/run}: the agents run off the loop; the answer is written back on it. Bounded:
+     * the body at most {@link AgentApi#MAX_BODY_BYTES} (413), at most {@link AgentApi#MAX_RUNS_PER_PEER} runs in
+     * flight per client address (429); the agents per run are bounded by {@link AgentApi}.
+     */
+    private void runAgents(ServerContext.Snapshot now, FullHttpRequest request, String requestId, long start,
+            boolean keepAlive) {
+        if (!"POST".equals(request.method().name())) {
+            answerLocally(request, Dialect.OPENAI, ErrorKind.BAD_REQUEST, AgentApi.PATH + " takes POST", requestId,
+                    start, keepAlive);
             return;
         }
+        if (request.content().readableBytes() > AgentApi.MAX_BODY_BYTES) {
+            answerLocally(request, Dialect.OPENAI, ErrorKind.BODY_TOO_LARGE, AgentApi.PATH + " takes a body of at most "
+                    + AgentApi.MAX_BODY_BYTES + " bytes", requestId, start, keepAlive);
+            return;
+        }
+        String peer = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
+        if (!server.agentRuns().tryAcquire(peer)) {
+            answerLocally(request, Dialect.OPENAI, ErrorKind.TOO_MANY_REQUESTS, "this client already has "
+                    + AgentApi.MAX_RUNS_PER_PEER + " agent runs in flight; wait for one to end", requestId, start,
+                    keepAlive);
+            return;
+        }
+        byte[] body = io.netty.buffer.ByteBufUtil.getBytes(request.content());
+        java.util.Map<String, String> credentials = HookHandoff.credentials(request.headers());
+        request.release();
         hooking = true;
         gone = new java.util.concurrent.CompletableFuture<>();
         java.util.concurrent.CompletableFuture<Void> cancel = gone;
         java.util.concurrent.CompletableFuture.supplyAsync(() -> AgentApi.run(now.commands().agents(), body, credentials,
                 requestId, cancel), now.commands().agents().executor()).thenCompose(f -> f)
-                .exceptionally(e -> new AgentApi.Answer(500, ("{\"error\":{\"type\":\"internal_error\",\"message\":"
-                        + "\"the agents could not run; see the proxy log for " + requestId + "\"}}")
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .exceptionally(e -> {
+                    LOG.error("internal error {} running agents", requestId, e); // the line the 500 points to
+                    return new AgentApi.Answer(500, ErrorBodies.render(Dialect.OPENAI, ErrorKind.INTERNAL,
+                            "the agents could not run; see the proxy log for " + requestId));
+                })
+                .whenComplete((answer, e) -> server.agentRuns().release(peer))
                 .thenAccept(answer ->
                 ctx.channel().eventLoop().execute(() -> {
                     hooking = false;
@@ -425,9 +502,51 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         return rewritten;
     }
 
-    /** After a 413 that ends the connection: drop every later request instead of forwarding it. */
-    void refuseFurtherRequests() {
+    /**
+     * An oversized request: every later one is dropped, and its 413 is written once the requests before it are
+     * answered (at once when none is in flight); then the connection half-closes.
+     */
+    void answerOversized(HttpRequest request, int maxBytes) {
         refusing = true;
+        if (oversized != null || closing) {
+            return;
+        }
+        oversized = tooLarge(request, maxBytes, false);
+        if (!busy() && waiting.isEmpty()) {
+            writeOversized();
+        }
+    }
+
+    private void writeOversized() {
+        FullHttpResponse answer = oversized;
+        oversized = null;
+        closing = true;
+        ctx.writeAndFlush(answer).addListener(f -> {
+            if (!f.isSuccess() || !(ctx.channel() instanceof DuplexChannel)) {
+                ctx.close();
+                return;
+            }
+            // Closing while the client is still sending its body would reset the connection, and a reset can
+            // destroy the 413 before the client reads it. Half-close instead: the client reads the answer to
+            // its end while what it still sends is dropped (the aggregator discards the rest of an oversized
+            // body); the connection closes when the client closes its side, or after DRAIN at the latest.
+            ((DuplexChannel) ctx.channel()).shutdownOutput();
+            ctx.executor().schedule(() -> ctx.close(), DRAIN_SECONDS, TimeUnit.SECONDS);
+        });
+    }
+
+    /** The request timeout ran out with nothing in flight: a 408 when part of a request had come, else just close. */
+    @Override
+    public void timedOut(boolean partial) {
+        if (!partial) {
+            ctx.close(); // an idle keep-alive connection: nothing to answer
+            return;
+        }
+        String requestId = RequestIds.next();
+        String message = "the request did not arrive within " + server.snapshot().config().listener().requestTimeout()
+                .toMillis() + " ms";
+        record("-", "-", requestId, ErrorKind.REQUEST_TIMEOUT, message, System.nanoTime(), null);
+        write(ProxyResponses.error(Dialect.OPENAI, ErrorKind.REQUEST_TIMEOUT, message, requestId, false), false);
     }
 
     /** The 413 answer for an oversized request, in its dialect; logged and counted here. */
@@ -459,17 +578,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void write(FullHttpResponse response, boolean keepAlive) {
+        if (!keepAlive) {
+            closing = true; // the requests still waiting are dropped with the connection
+        }
         ctx.writeAndFlush(response).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE
                 : ChannelFutureListener.CLOSE);
     }
 
     private void exchangeEnded() {
-        FullHttpRequest next = waiting;
-        if (next != null) {
-            waiting = null;
-            ctx.channel().config().setAutoRead(true);
-            handleSafely(next);
-        }
+        dispatch();
     }
 
     @Override
@@ -486,18 +603,33 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (current != null) {
             current.cancel();
         }
-        if (waiting != null) {
-            waiting.release();
-            waiting = null;
+        releaseWaiting();
+        if (oversized != null) {
+            oversized.release();
+            oversized = null;
         }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!(cause instanceof java.io.IOException) && !(cause instanceof TooLongFrameException)) {
+        if (cause instanceof io.netty.handler.codec.PrematureChannelClosureException) {
+            // The client left mid-request: one line, no trace (nothing is wrong on our side).
+            LOG.info("client {} left before its request was complete", ctx.channel().remoteAddress());
+        } else if (!(cause instanceof java.io.IOException) && !(cause instanceof TooLongFrameException)) {
             LOG.warn("closing client connection after unexpected error", cause);
         }
         ctx.close();
+    }
+
+    /** The dialect of the client's own error shape: by path for the known APIs, else guessed from the headers. */
+    private static Dialect dialectOf(String path, io.netty.handler.codec.http.HttpHeaders headers) {
+        if (path.startsWith("/v1/messages")) {
+            return Dialect.ANTHROPIC;
+        }
+        if (path.startsWith("/v1/responses") || path.startsWith("/v1/chat/") || path.startsWith("/backend-api/")) {
+            return Dialect.OPENAI;
+        }
+        return Router.guessDialect(headers);
     }
 
     /** The path without the query: what the access log records (a query may carry a key). */

@@ -7,8 +7,9 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
- * The pipeline of each client connection: HTTP/1.1 codec with the header limit, the request aggregator
- * with the body limit, and the client handler. No compressor or aggregator ever sits on the response path.
+ * The pipeline of each client connection: the slow-client timer, HTTP/1.1 codec with the header limit, the
+ * front-door checks of each head (host, origin, framing, target), the request aggregator with the body limit,
+ * and the client handler. No compressor or aggregator ever sits on the response path.
  */
 final class ClientInitializer extends ChannelInitializer<Channel> {
     private static final int MAX_INITIAL_LINE = 16 * 1024;
@@ -26,10 +27,13 @@ final class ClientInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         clients.add(ch);
         ListenerConfig listener = server.snapshot().config().listener(); // limits apply per connection
-        ClientHandler handler = new ClientHandler(server);
+        RequestTimeoutHandler timer = new RequestTimeoutHandler(listener.requestTimeout());
+        ClientHandler handler = new ClientHandler(server, timer);
         ch.pipeline()
+                .addLast("timeout", timer)
                 .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, listener.maxHeaderBytes(), 64 * 1024))
-                .addLast("aggregate", new RequestAggregator(listener.maxBodyBytes(), handler))
+                .addLast("front-door", new FrontDoorHandler(() -> server.snapshot().config().listener()))
+                .addLast("aggregate", new RequestAggregator(listener.maxBodyBytes(), handler, timer))
                 .addLast("client", handler);
     }
 }

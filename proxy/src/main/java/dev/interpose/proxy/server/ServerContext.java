@@ -32,6 +32,8 @@ final class ServerContext {
     private final PrometheusMeterRegistry registry;
     private volatile Snapshot snapshot;
     private volatile boolean draining;
+    /** Runs of the agents API in flight, by client address, across reloads. */
+    private final PeerSlots agentRuns = new PeerSlots(dev.interpose.proxy.agent.AgentApi.MAX_RUNS_PER_PEER);
 
     ServerContext(Snapshot first, PrometheusMeterRegistry registry) {
         this.snapshot = first;
@@ -52,6 +54,10 @@ final class ServerContext {
 
     PrometheusMeterRegistry registry() {
         return registry;
+    }
+
+    PeerSlots agentRuns() {
+        return agentRuns;
     }
 
     boolean draining() {

@@ -249,7 +249,7 @@ class AgentsTest {
                         + "\"/agents waiter -- wait\"}]}";
                 try (Socket client = new Socket("127.0.0.1", proxy.uri("/").getPort())) {
                     OutputStream out = client.getOutputStream();
-                    out.write(("POST /v1/messages HTTP/1.1\r\nhost: x\r\nx-api-key: k\r\ncontent-type: application/json\r\n"
+                    out.write(("POST /v1/messages HTTP/1.1\r\nhost: localhost\r\nx-api-key: k\r\ncontent-type: application/json\r\n"
                             + "content-length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
                     out.flush();
                     await().atMost(Duration.ofSeconds(10)).until(() -> upstreamAccepted.get() != 0);

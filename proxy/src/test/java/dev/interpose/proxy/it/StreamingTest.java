@@ -67,7 +67,7 @@ class StreamingTest {
         }
         socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port()));
         OutputStream out = socket.getOutputStream();
-        out.write(("POST /v1/messages HTTP/1.1\r\nHost: x\r\nx-api-key: k\r\ncontent-type: application/json\r\n"
+        out.write(("POST /v1/messages HTTP/1.1\r\nHost: localhost\r\nx-api-key: k\r\ncontent-type: application/json\r\n"
                 + "content-length: " + REQUEST_BODY.length() + "\r\n\r\n" + REQUEST_BODY).getBytes(StandardCharsets.UTF_8));
         out.flush();
         return socket;

@@ -74,14 +74,14 @@ class ClientPipelineTest {
 
     @Test
     void healthAndMetricsAreAnsweredByTheProxyOnOneKeptAliveConnection() throws Exception {
-        String health = exchange("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+        String health = exchange("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
         assertThat(health).startsWith("HTTP/1.1 200 OK").contains("x-request-id: ");
         assertThat(body(health).path("status").asText()).isEqualTo("ok");
         assertThat(body(health).path("upstreams").path("anthropic").path("url").asText())
                 .isEqualTo("https://api.anthropic.com");
 
-        exchange("GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n");
-        String metrics = exchange("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+        exchange("GET /nowhere HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        String metrics = exchange("GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n");
         assertThat(metrics).startsWith("HTTP/1.1 200 OK").contains("text/plain; version=0.0.4")
                 .contains("interpose_requests_total{outcome=\"failed\",route=\"none\",status=\"404\"} 1.0")
                 .contains("interpose_active_streams 0.0");
@@ -91,14 +91,14 @@ class ClientPipelineTest {
 
     @Test
     void unknownPathIs404InTheDialectTheHeadersSuggest() throws Exception {
-        String anthropic = exchange("POST /v2/complete HTTP/1.1\r\nHost: x\r\nanthropic-version: 2023-06-01\r\n"
+        String anthropic = exchange("POST /v2/complete HTTP/1.1\r\nHost: localhost\r\nanthropic-version: 2023-06-01\r\n"
                 + "content-length: 2\r\n\r\n{}");
         assertThat(anthropic).startsWith("HTTP/1.1 404 Not Found");
         assertThat(body(anthropic).path("type").asText()).isEqualTo("error");
         assertThat(body(anthropic).path("error").path("type").asText()).isEqualTo("not_found_error");
         assertThat(body(anthropic).path("error").path("message").asText()).isEqualTo("no upstream serves /v2/complete");
 
-        String openai = exchange("GET /api/other HTTP/1.1\r\nHost: x\r\nauthorization: Bearer k\r\n\r\n");
+        String openai = exchange("GET /api/other HTTP/1.1\r\nHost: localhost\r\nauthorization: Bearer k\r\n\r\n");
         assertThat(openai).startsWith("HTTP/1.1 404 Not Found");
         assertThat(body(openai).path("error").path("code").asText()).isEqualTo("not_found");
         assertFalse(channel.finishAndReleaseAll());
@@ -106,7 +106,7 @@ class ClientPipelineTest {
 
     @Test
     void websocketUpgradeOnResponsesIs426AtOnce() throws Exception {
-        String answer = exchange("GET /v1/responses HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+        String answer = exchange("GET /v1/responses HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
                 + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
         assertThat(answer).startsWith("HTTP/1.1 426 Upgrade Required");
         assertThat(body(answer).path("error").path("code").asText()).isEqualTo("upgrade_required");
@@ -115,7 +115,7 @@ class ClientPipelineTest {
 
     @Test
     void oversizedHeadersAre431AndTheConnectionCloses() throws Exception {
-        String answer = exchange("POST /v1/messages HTTP/1.1\r\nHost: x\r\nanthropic-version: 2023-06-01\r\n"
+        String answer = exchange("POST /v1/messages HTTP/1.1\r\nHost: localhost\r\nanthropic-version: 2023-06-01\r\n"
                 + "x-big: " + "a".repeat(5000) + "\r\n\r\n");
         assertThat(answer).startsWith("HTTP/1.1 431 Request Header Fields Too Large");
         assertThat(body(answer).path("error").path("message").asText()).isEqualTo("request headers exceed 4096 bytes");
@@ -125,7 +125,7 @@ class ClientPipelineTest {
 
     @Test
     void oversizedBodyIs413InDialect() throws Exception {
-        String answer = exchange("POST /v1/messages HTTP/1.1\r\nHost: x\r\nx-api-key: k\r\ncontent-length: 1500\r\n\r\n"
+        String answer = exchange("POST /v1/messages HTTP/1.1\r\nHost: localhost\r\nx-api-key: k\r\ncontent-length: 1500\r\n\r\n"
                 + "{".repeat(1500));
         assertThat(answer).startsWith("HTTP/1.1 413 Request Entity Too Large");
         assertThat(body(answer).path("error").path("type").asText()).isEqualTo("request_too_large");
@@ -136,12 +136,12 @@ class ClientPipelineTest {
 
     @Test
     void expectContinueGets100OrA413BeforeTheBodyIsSent() throws Exception {
-        String refused = exchange("POST /v1/responses HTTP/1.1\r\nHost: x\r\ncontent-length: 5000\r\n"
+        String refused = exchange("POST /v1/responses HTTP/1.1\r\nHost: localhost\r\ncontent-length: 5000\r\n"
                 + "Expect: 100-continue\r\n\r\n");
         assertThat(refused).startsWith("HTTP/1.1 413 Request Entity Too Large");
         assertThat(body(refused).path("error").path("code").asText()).isEqualTo("request_too_large");
 
-        String accepted = exchange("POST /health HTTP/1.1\r\nHost: x\r\ncontent-length: 2\r\nExpect: 100-continue\r\n\r\n");
+        String accepted = exchange("POST /health HTTP/1.1\r\nHost: localhost\r\ncontent-length: 2\r\nExpect: 100-continue\r\n\r\n");
         assertThat(accepted).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
         assertThat(exchange("{}")).startsWith("HTTP/1.1 200 OK");
         assertFalse(channel.finishAndReleaseAll());
