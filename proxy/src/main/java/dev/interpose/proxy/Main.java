@@ -276,7 +276,7 @@ public final class Main implements Callable<Integer> {
 
         /** Hides the credentials of a URL such as {@code http://user:secret@proxy:3128}. */
         private static String mask(String value) {
-            return value.replaceAll("(?<=://)[^/@]+@", "***@");
+            return dev.interpose.config.Redact.urls(value);
         }
     }
 

@@ -42,7 +42,7 @@ final class LocalEndpoints {
         extensions.put("failed", now.extensions().stream().filter(e -> !e.loaded()).count());
         ObjectNode upstreams = body.putObject("upstreams");
         for (UpstreamConfig upstream : now.config().upstreams().values()) {
-            ObjectNode entry = upstreams.putObject(upstream.name()).put("url", upstream.url().toString());
+            ObjectNode entry = upstreams.putObject(upstream.name()).put("url", dev.interpose.config.Redact.url(upstream.url()));
             var client = now.exchanges().upstreams().get(upstream.name());
             if (client != null) {
                 entry.putObject("bulkhead").put("in_flight", client.bulkhead().running())
