@@ -85,10 +85,19 @@ class ProcessTreeTest {
     @Test
     void aGrandchildLeftHoldingStdoutAfterTheHookExitsIsKilledAtTheDeadline() throws Exception {
         String marker = marker();
+        // The grandchild keeps writing. When the reader is already blocked on the pipe as the hook exits, the
+        // run waits for the pipe to close until the deadline and then kills the tree. When the JDK's reaper got
+        // there first (a loaded machine: the reader thread had not started), it drained and closed our end of
+        // the pipe at the exit, the run ended cleanly, and the grandchild dies of SIGPIPE at its next write.
+        // Either way nothing of the tree outlives the deadline.
         ScriptHook hook = hook("leave.sh", new ProcessLimit(4), "#!/bin/sh", "# interpose-event: UserPromptSubmit",
-                "# interpose-timeout: 1s", "( sleep " + marker + " & )", "exit 0");
-        assertThat(timed(hook, 2_000))
-                .isEqualTo(HookResult.error("exited but a child process kept its output open; killed"));
+                "# interpose-timeout: 1s", "( sh -c 'while :; do echo; sleep 0.1; done' " + marker + " & )", "exit 0");
+        HookResult result = timed(hook, 2_000);
+        if (result.decision() == HookResult.Decision.ERROR) {
+            assertThat(result.reason()).isEqualTo("exited but a child process kept its output open; killed");
+        } else {
+            assertThat(result.decision()).isEqualTo(HookResult.Decision.CONTINUE);
+        }
         assertNoneAlive(marker);
     }
 
