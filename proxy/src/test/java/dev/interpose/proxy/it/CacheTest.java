@@ -167,6 +167,36 @@ class CacheTest {
     }
 
     @Test
+    void anAccountOrAnUnlistedCredentialHeaderNeverSharesAnEntryButAnUnrelatedHeaderDoes() throws Exception {
+        streams("/v1/responses", RESPONSES_SSE);
+        streams("/v1/messages", SSE);
+        String codex = "{\"model\":\"gpt-5\",\"stream\":true,\"input\":[{\"type\":\"message\",\"role\":\"user\","
+                + "\"content\":[{\"type\":\"input_text\",\"text\":\"hi\"}]}]}";
+        try (TestProxy proxy = cachingProxy()) {
+            assertThat(send(proxy, "/v1/responses", codex, "authorization", "Bearer shared", "chatgpt-account-id",
+                    "acct-alice").headers().firstValue("x-interpose-cache")).hasValue("miss");
+            HttpResponse<byte[]> bob = send(proxy, "/v1/responses", codex, "authorization", "Bearer shared",
+                    "chatgpt-account-id", "acct-bob");
+            assertThat(bob.headers().firstValue("x-interpose-cache")).as("one bearer, another ChatGPT account")
+                    .hasValue("miss");
+            upstream.verify(2, postRequestedFor(urlPathEqualTo("/v1/responses")));
+
+            assertThat(send(proxy, "/v1/messages", BODY, "x-goog-api-key", "AIza-alice").headers()
+                    .firstValue("x-interpose-cache")).hasValue("miss");
+            assertThat(send(proxy, "/v1/messages", BODY, "x-goog-api-key", "AIza-bob").headers()
+                    .firstValue("x-interpose-cache")).as("a credential header the key builder does not list")
+                    .hasValue("miss");
+            upstream.verify(2, postRequestedFor(urlPathEqualTo("/v1/messages")));
+
+            assertThat(send(proxy, "/v1/messages", BODY, "x-request-id", "one").headers()
+                    .firstValue("x-interpose-cache")).hasValue("miss");
+            assertThat(send(proxy, "/v1/messages", BODY, "x-request-id", "two").headers()
+                    .firstValue("x-interpose-cache")).as("a header that identifies no one").hasValue("hit");
+            upstream.verify(3, postRequestedFor(urlPathEqualTo("/v1/messages")));
+        }
+    }
+
+    @Test
     void theHeadersThatChangeAnAnswerArePartOfTheKey() throws Exception {
         streams("/v1/messages", SSE);
         try (TestProxy proxy = cachingProxy()) {
