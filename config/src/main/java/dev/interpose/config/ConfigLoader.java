@@ -609,7 +609,7 @@ public final class ConfigLoader {
         if (source.kind() == Setting.Source.Kind.FLAG && key.startsWith("upstreams.") && !key.endsWith(".url")) {
             shown = "upstreams.*" + key.substring(key.lastIndexOf('.'));
         }
-        String message = shown + ": \"" + Redact.urls(s.value()) + "\" (expected: " + expected + ")";
+        String message = shown + ": \"" + s.value() + "\" (expected: " + expected + ")";
         switch (source.kind()) {
             case FILE:
                 problems.add(source.describe() + ": " + message);

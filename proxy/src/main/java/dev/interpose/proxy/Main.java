@@ -270,13 +270,8 @@ public final class Main implements Callable<Integer> {
                 return EXIT_BAD_CONFIG;
             }
             new java.util.TreeMap<>(settings).values().forEach(s -> System.out.printf("%s = %s  (%s)%n", s.key(),
-                    mask(s.value()), s.source().describe()));
+                    dev.interpose.config.Secrets.mask(s.value()), s.source().describe()));
             return 0;
-        }
-
-        /** Hides the credentials of a URL such as {@code http://user:secret@proxy:3128}. */
-        private static String mask(String value) {
-            return dev.interpose.config.Redact.urls(value);
         }
     }
 
@@ -309,7 +304,8 @@ public final class Main implements Callable<Integer> {
                     }
                     String state = error != null ? "  FAILED: " + error
                             : e.hiddenBy() != null ? "  (hidden by " + e.hiddenBy() + ")" : hooks;
-                    System.out.printf("  %-28s %-8s %s%s%n", e.name(), e.scope(), e.file(), state);
+                    System.out.printf("  %-28s %-8s %s%s%n", e.name(), e.scope(), e.file(),
+                            dev.interpose.config.Secrets.mask(state));
                     failed |= error != null;
                 }
             }

@@ -6,6 +6,7 @@ import dev.interpose.config.Extension;
 import dev.interpose.config.Extensions;
 import dev.interpose.config.InterposeConfig;
 import dev.interpose.config.Overrides;
+import dev.interpose.config.Secrets;
 import dev.interpose.proxy.server.InterposeServer;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,7 +55,7 @@ final class Reloader {
         try {
             sameListener = server.reconfigure(config, extensions);
         } catch (javax.net.ssl.SSLException | RuntimeException e) {
-            LOG.error("configuration reload failed; the last good configuration keeps serving", e);
+            LOG.error("configuration reload failed; the last good configuration keeps serving", masked(e));
             return;
         }
         if (configChanged) {
@@ -74,9 +75,16 @@ final class Reloader {
         for (Extension e : extensions) {
             if (!e.loaded()) {
                 LOG.warn("{} {} failed to load from {}: {}", e.kind().name().toLowerCase(java.util.Locale.ROOT),
-                        e.name(), e.file(), e.error());
+                        e.name(), e.file(), Secrets.mask(e.error()));
             }
         }
+    }
+
+    /** The failure with its stack, its message (which may quote a configured URL) masked. */
+    private static Throwable masked(Throwable e) {
+        RuntimeException copy = new RuntimeException(Secrets.mask(e.toString()));
+        copy.setStackTrace(e.getStackTrace());
+        return copy;
     }
 
     /** {@code 2 hooks, 1 command, 0 agents, 1 plugin, 1 failed}: those that loaded and are not hidden. */

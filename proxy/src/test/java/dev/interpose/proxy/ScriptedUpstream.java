@@ -92,6 +92,12 @@ public final class ScriptedUpstream implements AutoCloseable {
         public void close() throws IOException {
             socket.close();
         }
+
+        /** Closes with a TCP reset rather than a clean close. */
+        public void reset() throws IOException {
+            socket.setSoLinger(true, 0);
+            socket.close();
+        }
     }
 
     private final ServerSocket server;

@@ -106,6 +106,11 @@ public final class TestProxy implements AutoCloseable {
         return port;
     }
 
+    /** The server itself, for what a test drives as {@code main} would (a {@link Reloader}). */
+    public InterposeServer server() {
+        return server;
+    }
+
     public URI uri(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + port + pathAndQuery);
     }

@@ -812,8 +812,10 @@ public final class Exchange implements UpstreamListener {
         return null;
     }
 
+    /** A cause as the client and the log read it: never a URL's credentials. */
     private static String describe(Throwable t) {
         String message = t.getMessage();
-        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+        return message == null || message.isBlank() ? t.getClass().getSimpleName()
+                : dev.interpose.config.Secrets.mask(message);
     }
 }

@@ -174,7 +174,8 @@ public final class InterposeServer {
                     plugin = Plugins.load(e.file());
                     plugins.put(key, plugin); // a jar loads once per version, not on every reload
                     if (plugin.error() != null) {
-                        LOG.warn("plugin {} failed to load from {}: {}", e.name(), e.file(), plugin.error());
+                        LOG.warn("plugin {} failed to load from {}: {}", e.name(), e.file(),
+                                dev.interpose.config.Secrets.mask(plugin.error()));
                     } else {
                         LOG.info("plugin {} loaded: {}", e.name(), plugin.hooks().stream().map(Hook::name).toList());
                     }

@@ -3,6 +3,7 @@ package dev.interpose.proxy.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.interpose.config.Extensions;
+import dev.interpose.config.Secrets;
 import dev.interpose.config.UpstreamConfig;
 import dev.interpose.proxy.error.ProxyResponses;
 import dev.interpose.proxy.metrics.ProxyMetrics;
@@ -42,7 +43,7 @@ final class LocalEndpoints {
         extensions.put("failed", now.extensions().stream().filter(e -> !e.loaded()).count());
         ObjectNode upstreams = body.putObject("upstreams");
         for (UpstreamConfig upstream : now.config().upstreams().values()) {
-            ObjectNode entry = upstreams.putObject(upstream.name()).put("url", dev.interpose.config.Redact.url(upstream.url()));
+            ObjectNode entry = upstreams.putObject(upstream.name()).put("url", Secrets.mask(upstream.url()));
             var client = now.exchanges().upstreams().get(upstream.name());
             if (client != null) {
                 entry.putObject("bulkhead").put("in_flight", client.bulkhead().running())

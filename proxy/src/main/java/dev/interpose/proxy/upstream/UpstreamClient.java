@@ -8,7 +8,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -113,12 +112,17 @@ public final class UpstreamClient {
         return channel.pipeline().get(UpstreamHandler.class).attach(owner);
     }
 
-    /** Returns a channel whose response was read to the end to its loop's pool. Called on its loop. */
+    /**
+     * Returns a channel whose response was read to the end to its loop's pool; one whose framing is in doubt
+     * (see {@link UpstreamCodec}) is closed instead, so its next request never reads another's bytes. Called
+     * on its loop.
+     */
     public void release(Channel channel) {
         channel.pipeline().get(UpstreamHandler.class).detach();
         channel.config().setAutoRead(true); // idle channels read, so an upstream's close is noticed
         LoopPool pool = pools.get(channel.eventLoop());
-        if (retired || !channel.isActive() || pool.idle.size() >= config.maxIdleConnections()) {
+        if (retired || !channel.isActive() || !channel.pipeline().get(UpstreamCodec.class).reusable()
+                || pool.idle.size() >= config.maxIdleConnections()) {
             channel.close();
             return;
         }
@@ -166,7 +170,7 @@ public final class UpstreamClient {
             }
             ch.pipeline().addLast("tls", ssl);
         }
-        ch.pipeline().addLast("http", new HttpClientCodec(4096, MAX_RESPONSE_HEADER_BYTES, 65536, true));
+        ch.pipeline().addLast("http", new UpstreamCodec(4096, MAX_RESPONSE_HEADER_BYTES, 65536));
         ch.pipeline().addLast("upstream", new UpstreamHandler());
     }
 

@@ -20,6 +20,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 /** What makes two requests the same to the cache, and what never does. */
@@ -91,6 +97,130 @@ class KeyBuilderTest {
         assertThat(key(body, headers("x-api-key", "sk-alice-secret", "anthropic-beta", "b1"))).isNotEqualTo(alice);
         assertThat(key(body, headers("x-api-key", "sk-alice-secret", "user-agent", "other"))).isEqualTo(alice);
         assertThat(new String(keyBytes(alice), StandardCharsets.ISO_8859_1)).doesNotContain("sk-alice-secret");
+    }
+
+    @Test
+    void everyHeaderThatMayIdentifyTheCallerOrTheAccountSeparatesKeys() {
+        String body = "{\"model\":\"gpt-5\",\"input\":[]}";
+        CacheKey codex = key(body, headers("authorization", "Bearer shared", "chatgpt-account-id", "acct-alice"));
+        assertThat(key(body, headers("authorization", "Bearer shared", "chatgpt-account-id", "acct-bob")))
+                .as("the ChatGPT path: one bearer, two accounts").isNotEqualTo(codex);
+        assertThat(key(body, headers("Authorization", "Bearer shared", "ChatGPT-Account-Id", "acct-alice")))
+                .as("names in any case").isEqualTo(codex);
+        assertThat(key(body, headers("chatgpt-account-id", "acct-alice", "authorization", "Bearer shared")))
+                .as("in any order").isEqualTo(codex);
+        CacheKey gemini = key(body, headers("x-goog-api-key", "AIza-alice"));
+        assertThat(key(body, headers("x-goog-api-key", "AIza-bob"))).isNotEqualTo(gemini);
+        assertThat(key(body, headers())).isNotEqualTo(gemini);
+        for (String name : List.of("x-auth-token", "x-tenant-id", "x-forwarded-user", "openai-organization",
+                "x-session-token", "proxy-authorization", "x-amz-security-token", "x-user-email")) {
+            assertThat(key(body, headers(name, "one"))).as(name).isNotEqualTo(key(body, headers(name, "two")));
+        }
+        for (String name : List.of("x-request-id", "x-client-request-id", "x-stainless-retry-count", "user-agent",
+                "x-claude-code-session-id", "session-id", "thread-id", "x-codex-turn-metadata", "originator")) {
+            assertThat(key(body, headers(name, "one"))).as(name).isEqualTo(key(body, headers(name, "two")));
+        }
+        assertThat(new String(keyBytes(codex), StandardCharsets.ISO_8859_1)).doesNotContain("acct-alice");
+    }
+
+    /** Header names that look like a credential: a marker, in any case, amid other name characters. */
+    @Provide
+    Arbitrary<String> identifyingNames() {
+        Arbitrary<String> affix = Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyzABCXYZ0123456789-_")
+                .ofMaxLength(8);
+        Arbitrary<String> marker = Arbitraries.of(KeyBuilder.IDENTITY_MARKERS).flatMap(m -> Arbitraries.integers()
+                .between(0, (1 << m.length()) - 1).map(caseBits -> recase(m, caseBits)));
+        return Combinators.combine(affix, marker, affix).as((a, m, b) -> a + m + b)
+                .filter(n -> !KeyBuilder.NOT_IDENTITY.contains(n.toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    @Provide
+    Arbitrary<String> values() {
+        return Arbitraries.strings().withCharRange('!', '~').ofMaxLength(40);
+    }
+
+    @Property
+    void aHeaderThatLooksLikeACredentialAlwaysSeparatesKeys(@ForAll("identifyingNames") String name,
+            @ForAll("values") String one, @ForAll("values") String two, @ForAll boolean withKey) {
+        net.jqwik.api.Assume.that(!one.equals(two));
+        String[] base = withKey ? new String[] {"x-api-key", "sk-shared"} : new String[0];
+        String body = "{\"model\":\"m\",\"messages\":[]}";
+        CacheKey first = key(body, headers(concat(base, name, one)));
+        assertThat(KeyBuilder.identifies(name)).as(name).isTrue();
+        assertThat(key(body, headers(concat(base, name, two)))).as(name + ": " + one + " vs " + two)
+                .isNotEqualTo(first);
+        assertThat(key(body, headers(concat(base, name, one)))).isEqualTo(first);
+        if (one.length() >= 12) {
+            assertThat(new String(keyBytes(first), StandardCharsets.ISO_8859_1)).doesNotContain(one);
+        }
+    }
+
+    @Property
+    void aHeaderThatIdentifiesNoOneNeverSplitsAKey(@ForAll("plainNames") String name, @ForAll("values") String one,
+            @ForAll("values") String two) {
+        String body = "{\"model\":\"m\",\"messages\":[]}";
+        assertThat(key(body, headers("x-api-key", "k", name, one))).as(name)
+                .isEqualTo(key(body, headers("x-api-key", "k", name, two)));
+    }
+
+    @Provide
+    Arbitrary<String> plainNames() {
+        return Arbitraries.strings().withChars("abcdefhimnqrvwxz-").ofMinLength(1).ofMaxLength(20)
+                .filter(n -> !KeyBuilder.identifies(n) && !KeyBuilder.HEADERS.contains(n));
+    }
+
+    /** Bodies a hostile client may send: random bytes, JSON nested past any sane depth, absurd numbers, broken text. */
+    @Provide
+    Arbitrary<byte[]> hostileBodies() {
+        Arbitrary<byte[]> randomBytes = Arbitraries.bytes().array(byte[].class).ofMaxSize(512);
+        Arbitrary<byte[]> deep = Combinators.combine(Arbitraries.integers().between(1, 200_000), Arbitraries.of("[", "{\"a\":",
+                "[{\"b\":"), Arbitraries.of(true, false)).as((depth, open, closed) -> {
+                    StringBuilder b = new StringBuilder().append(open.repeat(depth)).append("1");
+                    if (closed) {
+                        for (int i = 0; i < depth; i++) {
+                            b.append(open.equals("[") ? "]" : open.equals("{\"a\":") ? "}" : "}]");
+                        }
+                    }
+                    return b.toString().getBytes(StandardCharsets.UTF_8);
+                });
+        Arbitrary<byte[]> numbers = Combinators.combine(Arbitraries.of("", "-", "0.", "1e", "1E-", "-0."),
+                Arbitraries.integers().between(1, 100_000), Arbitraries.of("", "e999999999", ".5", "e-99999"))
+                .as((sign, digits, tail) -> ("{\"n\":" + sign + "9".repeat(digits) + tail + ",\"m\":[1e308,-1e-400]}")
+                        .getBytes(StandardCharsets.UTF_8));
+        Arbitrary<byte[]> broken = Arbitraries.strings().withChars("{}[]\":,\\\"ue0123aé\u0000\ud800 ").ofMaxLength(300)
+                .map(t -> ("{\"a\":" + t).getBytes(StandardCharsets.UTF_8));
+        return Arbitraries.oneOf(randomBytes, deep, numbers, broken);
+    }
+
+    @Property
+    void aHostileBodyNeverThrowsAndItsKeyNeverHoldsTheCredential(@ForAll("hostileBodies") byte[] body) {
+        KeyBuilder strict = new KeyBuilder(List.of("/a/*/b", "/n=9*", "/*/0"));
+        HttpHeaders credentials = headers("x-api-key", "sk-hostile-0123456789", "chatgpt-account-id", "acct-hostile-42");
+        for (KeyBuilder keys : List.of(KEYS, strict)) {
+            CacheKey one = keys.key(Dialect.OPENAI, "openai", "POST", "/v1/responses", null, credentials, body);
+            CacheKey two = keys.key(Dialect.OPENAI, "openai", "POST", "/v1/responses", null, credentials, body.clone());
+            assertThat(two).isEqualTo(one);
+            if (one != null) {
+                String text = new String(keyBytes(one), StandardCharsets.ISO_8859_1);
+                assertThat(text).doesNotContain("sk-hostile-0123456789").doesNotContain("acct-hostile-42");
+            }
+        }
+    }
+
+    private static String recase(String marker, int bits) {
+        StringBuilder b = new StringBuilder(marker.length());
+        for (int i = 0; i < marker.length(); i++) {
+            char c = marker.charAt(i);
+            b.append((bits & (1 << i)) != 0 ? Character.toUpperCase(c) : c);
+        }
+        return b.toString();
+    }
+
+    private static String[] concat(String[] base, String name, String value) {
+        String[] all = java.util.Arrays.copyOf(base, base.length + 2);
+        all[base.length] = name;
+        all[base.length + 1] = value;
+        return all;
     }
 
     @Test

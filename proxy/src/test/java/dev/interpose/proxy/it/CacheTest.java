@@ -167,6 +167,111 @@ class CacheTest {
     }
 
     @Test
+    void anAccountOrAnUnlistedCredentialHeaderNeverSharesAnEntryButAnUnrelatedHeaderDoes() throws Exception {
+        streams("/v1/responses", RESPONSES_SSE);
+        streams("/v1/messages", SSE);
+        String codex = "{\"model\":\"gpt-5\",\"stream\":true,\"input\":[{\"type\":\"message\",\"role\":\"user\","
+                + "\"content\":[{\"type\":\"input_text\",\"text\":\"hi\"}]}]}";
+        try (TestProxy proxy = cachingProxy()) {
+            assertThat(send(proxy, "/v1/responses", codex, "authorization", "Bearer shared", "chatgpt-account-id",
+                    "acct-alice").headers().firstValue("x-interpose-cache")).hasValue("miss");
+            HttpResponse<byte[]> bob = send(proxy, "/v1/responses", codex, "authorization", "Bearer shared",
+                    "chatgpt-account-id", "acct-bob");
+            assertThat(bob.headers().firstValue("x-interpose-cache")).as("one bearer, another ChatGPT account")
+                    .hasValue("miss");
+            upstream.verify(2, postRequestedFor(urlPathEqualTo("/v1/responses")));
+
+            assertThat(send(proxy, "/v1/messages", BODY, "x-goog-api-key", "AIza-alice").headers()
+                    .firstValue("x-interpose-cache")).hasValue("miss");
+            assertThat(send(proxy, "/v1/messages", BODY, "x-goog-api-key", "AIza-bob").headers()
+                    .firstValue("x-interpose-cache")).as("a credential header the key builder does not list")
+                    .hasValue("miss");
+            upstream.verify(2, postRequestedFor(urlPathEqualTo("/v1/messages")));
+
+            assertThat(send(proxy, "/v1/messages", BODY, "x-request-id", "one").headers()
+                    .firstValue("x-interpose-cache")).hasValue("miss");
+            assertThat(send(proxy, "/v1/messages", BODY, "x-request-id", "two").headers()
+                    .firstValue("x-interpose-cache")).as("a header that identifies no one").hasValue("hit");
+            upstream.verify(3, postRequestedFor(urlPathEqualTo("/v1/messages")));
+        }
+    }
+
+    @Test
+    void hostileBodiesAreForwardedOrRefusedInTheClientsDialectAndNeverBreakTheCache() throws Exception {
+        String answer = "{\"type\":\"message\",\"content\":[],\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}";
+        AtomicInteger calls = new AtomicInteger();
+        try (ScriptedUpstream scripted = new ScriptedUpstream((c, i) -> {
+            while (c.readRequest() != null) {
+                calls.incrementAndGet();
+                c.write("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: " + answer.length()
+                        + "\r\n\r\n" + answer);
+            }
+        }); TestProxy proxy = proxy("upstreams:\n  anthropic:\n    cache: true\n", scripted.baseUrl())) {
+            java.util.Random random = new java.util.Random(13);
+            int tries = Integer.getInteger("fuzz.tries", 300); // the long profile raises it
+            int refused = 0;
+            for (int i = 0; i < tries; i++) {
+                byte[] body = hostileBody(random);
+                HttpRequest.Builder request = HttpRequest.newBuilder(proxy.uri("/v1/messages")).header("x-api-key", "k")
+                        .header("anthropic-version", "2023-06-01").header("content-type", "application/json");
+                if (random.nextInt(4) == 0) {
+                    request.header("content-encoding", "gzip"); // declared, and half the time not gzip at all
+                    body = random.nextBoolean() ? gzip(body) : body;
+                }
+                HttpResponse<String> response = http.send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    assertThat(response.body()).isEqualTo(answer);
+                } else {
+                    refused++;
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+                    assertThat(response.body()).startsWith("{\"type\":\"error\"");
+                }
+            }
+            assertThat(calls.get() + requests(proxy, "hit") + refused).as("each request answered once")
+                    .isEqualTo(tries);
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(proxy.uri("/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"active_exchanges\":0");
+        }
+    }
+
+    /** Random bytes, JSON nested far too deep, absurd numbers, a valid body with one byte changed, or a repeat. */
+    private static byte[] hostileBody(java.util.Random random) {
+        switch (random.nextInt(5)) {
+            case 0: {
+                byte[] bytes = new byte[random.nextInt(2048)];
+                random.nextBytes(bytes);
+                return bytes;
+            }
+            case 1: {
+                int depth = 1 + random.nextInt(50_000);
+                return ("{\"model\":\"m\",\"messages\":" + "[".repeat(depth) + "]".repeat(random.nextBoolean() ? depth : 0)
+                        + "}").getBytes(StandardCharsets.UTF_8);
+            }
+            case 2:
+                return ("{\"model\":\"m\",\"max_tokens\":" + "9".repeat(1 + random.nextInt(20_000))
+                        + (random.nextBoolean() ? "e999999999" : ".5") + "}").getBytes(StandardCharsets.UTF_8);
+            case 3: {
+                byte[] bytes = BODY.getBytes(StandardCharsets.UTF_8);
+                bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
+                return bytes;
+            }
+            default:
+                return BODY.replace("say hi", "say " + random.nextInt(3)).getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static byte[] gzip(byte[] bytes) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(bytes);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
     void theHeadersThatChangeAnAnswerArePartOfTheKey() throws Exception {
         streams("/v1/messages", SSE);
         try (TestProxy proxy = cachingProxy()) {
