@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 final class ConfigKeys {
     /** Keys that exist once. */
     static final List<String> FIXED = List.of("listener.host", "listener.port", "listener.max-header-bytes",
-            "listener.max-body-bytes", "listener.request-timeout", "upstream-proxy", "drain-timeout", "logging.format", "commands.shell",
+            "listener.max-body-bytes", "listener.request-timeout", "listener.allow-other-users", "upstream-proxy",
+            "drain-timeout", "logging.format", "commands.shell",
             "commands.shell-timeout", "commands.max-include-bytes", "agents.max-concurrent", "agents.timeout",
             "agents.deadline", "agents.max-tokens", "cache.max-bytes", "cache.max-entry-bytes", "cache.ttl");
     /** Keys holding a list, replaced whole by the layer that sets them. */

@@ -144,6 +144,7 @@ public final class ConfigLoader {
         put("listener.request-timeout", text(ListenerConfig.DEFAULT_REQUEST_TIMEOUT));
         put("listener.allowed-hosts", "<list>");
         put("listener.allowed-origins", "<list>");
+        put("listener.allow-other-users", "false");
         for (Map.Entry<String, String> upstream : Defaults.UPSTREAM_URLS.entrySet()) {
             String prefix = "upstreams." + upstream.getKey() + ".";
             put(prefix + "url", upstream.getValue());
@@ -256,6 +257,7 @@ public final class ConfigLoader {
                 "host names or IP addresses without a port, such as proxy.lan or 192.168.1.5 or [fd00::5]");
         List<String> allowedOrigins = texts("listener.allowed-origins", ORIGIN,
                 "browser origins: scheme, host and optional port, such as https://app.example or http://localhost:3000");
+        boolean allowOtherUsers = bool("listener.allow-other-users");
         Optional<URI> proxy = settings.get("upstream-proxy").value().isBlank() ? Optional.empty()
                 : Optional.ofNullable(httpUrl("upstream-proxy"));
         Map<String, UpstreamConfig> upstreams = new LinkedHashMap<>();
@@ -300,7 +302,7 @@ public final class ConfigLoader {
             throw new ConfigException(List.copyOf(problems));
         }
         return new InterposeConfig(new ListenerConfig(host, port, maxHeader, maxBody, allowedHosts,
-                allowedOrigins, requestTimeout), upstreams, routes, proxy,
+                allowedOrigins, requestTimeout, allowOtherUsers), upstreams, routes, proxy,
                 drain, format, new CommandsConfig(shell, shellTimeout, maxInclude),
                 new AgentsConfig(agentCap, agentTimeout, agentDeadline, agentTokens), cache);
     }

@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param requestTimeout  how long a client may take to send a request head (and go silent within its body)
  *                        while nothing is in flight on its connection; also how long an idle keep-alive
  *                        connection stays open
+ * @param allowOtherUsers whether a loopback client owned by another local user than the proxy's may use it; by
+ *                        default (false) such a connection is refused, where the system can tell (Linux)
  */
 public record ListenerConfig(String host, int port, int maxHeaderBytes, int maxBodyBytes, List<String> allowedHosts,
-        List<String> allowedOrigins, Duration requestTimeout) {
+        List<String> allowedOrigins, Duration requestTimeout, boolean allowOtherUsers) {
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     public ListenerConfig {
@@ -31,7 +33,13 @@ public record ListenerConfig(String host, int port, int maxHeaderBytes, int maxB
         Objects.requireNonNull(requestTimeout, "requestTimeout");
     }
 
-    /** A listener with no extra hosts or origins and the default request timeout. */
+    /** A listener serving only its own user. */
+    public ListenerConfig(String host, int port, int maxHeaderBytes, int maxBodyBytes, List<String> allowedHosts,
+            List<String> allowedOrigins, Duration requestTimeout) {
+        this(host, port, maxHeaderBytes, maxBodyBytes, allowedHosts, allowedOrigins, requestTimeout, false);
+    }
+
+    /** A listener with no extra hosts or origins, the default request timeout, serving only its own user. */
     public ListenerConfig(String host, int port, int maxHeaderBytes, int maxBodyBytes) {
         this(host, port, maxHeaderBytes, maxBodyBytes, List.of(), List.of(), DEFAULT_REQUEST_TIMEOUT);
     }

@@ -36,6 +36,7 @@ class ConfigFileTest {
         assertThat(defaults.listener().allowedHosts()).isEmpty();
         assertThat(defaults.listener().allowedOrigins()).isEmpty();
         assertThat(defaults.listener().requestTimeout()).hasSeconds(30);
+        assertThat(defaults.listener().allowOtherUsers()).isFalse();
         Path config = file("config.yaml", String.join("\n",
                 "listener:",
                 "  allowed-hosts: [Proxy.LAN, 192.168.1.5, \"[fd00::5]\"]",
@@ -43,8 +44,10 @@ class ConfigFileTest {
                 "    - https://App.example",
                 "    - http://localhost:3000",
                 "  request-timeout: 5s",
+                "  allow-other-users: true",
                 ""));
         InterposeConfig c = ConfigLoader.load(Map.of(), Overrides.none(), List.of(config));
+        assertThat(c.listener().allowOtherUsers()).isTrue();
         assertThat(c.listener().allowedHosts()).containsExactly("proxy.lan", "192.168.1.5", "[fd00::5]");
         assertThat(c.listener().allowedOrigins()).containsExactly("https://app.example", "http://localhost:3000");
         assertThat(c.listener().requestTimeout()).hasSeconds(5);
@@ -123,7 +126,7 @@ class ConfigFileTest {
         assertThat(problems(config)).containsExactly(
                 f + ":3:9: listener.prot: unknown key (expected one of: listener.host, listener.port,"
                         + " listener.max-header-bytes, listener.max-body-bytes, listener.request-timeout,"
-                        + " listener.allowed-hosts, listener.allowed-origins)",
+                        + " listener.allow-other-users, listener.allowed-hosts, listener.allowed-origins)",
                 f + ":2:9: listener.port: \"70000\" (expected: a port from 0 to 65535)",
                 f + ":6:10: upstreams.anthropic.url: \"htp://x\" (expected: an http or https URL with a host and no query)",
                 f + ":10:7: upstreams.anthropic.connect-timeout: \"<mapping>\" (expected: a positive duration such as 500ms, 30s, 5m or 1h)",

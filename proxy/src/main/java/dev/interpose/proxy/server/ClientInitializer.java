@@ -16,11 +16,16 @@ final class ClientInitializer extends ChannelInitializer<Channel> {
 
     private final ServerContext server;
     private final ChannelGroup clients;
+    private final PeerUsers users;
 
-    /** @param clients every open client connection, closed together when the server stops */
-    ClientInitializer(ServerContext server, ChannelGroup clients) {
+    /**
+     * @param clients every open client connection, closed together when the server stops
+     * @param users   the check that a loopback client is this proxy's own user
+     */
+    ClientInitializer(ServerContext server, ChannelGroup clients, PeerUsers users) {
         this.server = server;
         this.clients = clients;
+        this.users = users;
     }
 
     @Override
@@ -35,5 +40,9 @@ final class ClientInitializer extends ChannelInitializer<Channel> {
                 .addLast("front-door", new FrontDoorHandler(() -> server.snapshot().config().listener()))
                 .addLast("aggregate", new RequestAggregator(listener.maxBodyBytes(), handler, timer))
                 .addLast("client", handler);
+        if (!listener.allowOtherUsers() && users.appliesTo(ch)) {
+            ch.config().setAutoRead(false); // not one byte is read before the owner is known
+            ch.pipeline().addAfter("http", "peer-user", new PeerUserHandler(users));
+        }
     }
 }

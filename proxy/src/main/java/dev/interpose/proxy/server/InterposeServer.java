@@ -101,6 +101,9 @@ public final class InterposeServer {
     private final PrometheusMeterRegistry registry;
     /** Hook processes and the threads that feed and drain them: never an event loop. */
     private final ExecutorService hookExecutor = Executors.newCachedThreadPool(daemon("interpose-hook"));
+    /** Looks up who owns each client connection (a read of /proc/net/tcp): never an event loop. */
+    private final ExecutorService peerExecutor = Executors.newFixedThreadPool(2, daemon("interpose-peer"));
+    private final PeerUsers users;
     /** Circuit breakers by upstream, across reloads. */
     private Breakers breakers;
     /** The response cache, across reloads while its settings hold, and its meters. */
@@ -131,6 +134,13 @@ public final class InterposeServer {
      */
     public InterposeServer(InterposeConfig config, List<Extension> extensions, Path projectDir,
             PrometheusMeterRegistry registry) throws SSLException {
+        this(config, extensions, projectDir, registry, ProcNetTcp.system().orElse(null));
+    }
+
+    /** As above, finding who owns a client connection with {@code owners} (null: no way to tell here). */
+    InterposeServer(InterposeConfig config, List<Extension> extensions, Path projectDir,
+            PrometheusMeterRegistry registry, PeerUids owners) throws SSLException {
+        this.users = PeerUsers.of(owners, ProcNetTcp.selfUid(Path.of("/proc/self/status")), peerExecutor);
         this.projectDir = projectDir;
         this.registry = registry;
         this.breakers = new Breakers(registry);
@@ -309,13 +319,20 @@ public final class InterposeServer {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new ClientInitializer(server, clients));
+                .childHandler(new ClientInitializer(server, clients, users));
         listening = bootstrap.bind(config.listener().host(), config.listener().port()).sync().channel();
         InetSocketAddress bound = (InetSocketAddress) listening.localAddress();
         String host = bound.getAddress().isAnyLocalAddress() ? "127.0.0.1"
                 : bound.getAddress() instanceof java.net.Inet6Address ? "[" + bound.getAddress().getHostAddress() + "]"
                 : bound.getAddress().getHostAddress();
         self = URI.create("http://" + host + ":" + bound.getPort());
+        if (config.listener().allowOtherUsers()) {
+            LOG.warn("listener.allow-other-users: true: other users of this machine may use this proxy, with this "
+                    + "user's commands, agents and upstreams");
+        } else if (!users.available()) {
+            LOG.warn("cannot tell which user of this machine owns a connection here (no /proc/net/tcp): other users "
+                    + "of this machine can use this proxy");
+        }
         return bound;
     }
 
@@ -338,6 +355,7 @@ public final class InterposeServer {
         clients.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         resolver.close();
         hookExecutor.shutdownNow();
+        peerExecutor.shutdownNow();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
         return drained;

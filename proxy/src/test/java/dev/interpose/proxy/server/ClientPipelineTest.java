@@ -54,7 +54,8 @@ class ClientPipelineTest {
                                 java.net.http.HttpClient.newHttpClient(), () -> java.net.URI.create("http://127.0.0.1:1"),
                                 "token", registry, Runnable::run), registry)),
                 registry);
-        channel = new EmbeddedChannel(new ClientInitializer(server, new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE)));
+        channel = new EmbeddedChannel(new ClientInitializer(server, new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE),
+                PeerUsers.unavailable()));
     }
 
     private String exchange(String rawRequest) {

@@ -1,0 +1,83 @@
+package dev.interpose.proxy.server;
+
+import io.netty.channel.Channel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The check that a client on this machine is this proxy's own user ({@code listener.allow-other-users: false}):
+ * the lookup of a connection's owner, this process's uid, and the small executor the lookups run on (never an
+ * event loop). Another local user reaching the listener (over loopback, or at one of this machine's own
+ * addresses when bound to more than loopback) could otherwise run this user's commands (shell commands
+ * included), agents and upstreams. Clients of other machines are not in this machine's tables: they are the
+ * business of {@code listener.allowed-hosts}. Root is no exception: a proxy run as root serves only
+ * root. Unavailable where the system cannot say who owns a socket (no /proc); everything is served then.
+ * Immutable and thread-safe.
+ */
+final class PeerUsers {
+    private final PeerUids lookup;
+    private final int self;
+    private final Executor executor;
+
+    private PeerUsers(PeerUids lookup, int self, Executor executor) {
+        this.lookup = lookup;
+        this.self = self;
+        this.executor = executor;
+    }
+
+    /** The check with this lookup (null when the system has none) and this process's uid (empty when unknown). */
+    static PeerUsers of(PeerUids lookup, OptionalInt self, Executor executor) {
+        return new PeerUsers(self.isPresent() ? lookup : null, self.orElse(-1), executor);
+    }
+
+    /** A check that never applies. */
+    static PeerUsers unavailable() {
+        return new PeerUsers(null, -1, Runnable::run);
+    }
+
+    /** Whether owners of connections can be found here at all. */
+    boolean available() {
+        return lookup != null;
+    }
+
+    /** This process's uid, the only one served. */
+    int self() {
+        return self;
+    }
+
+    /** Whether the check applies to this accepted connection: it is available and the connection is TCP/IP. */
+    boolean appliesTo(Channel channel) {
+        return available() && channel.remoteAddress() instanceof InetSocketAddress client && !client.isUnresolved()
+                && channel.localAddress() instanceof InetSocketAddress;
+    }
+
+    /**
+     * Whether the client of {@code channel} is on loopback. Its socket is then on this machine for sure, so one
+     * not found is refused; a client from another address whose socket is not found is on another machine.
+     */
+    static boolean loopback(Channel channel) {
+        return ProcNetTcp.loopback(((InetSocketAddress) channel.remoteAddress()).getAddress());
+    }
+
+    /** The owner of the client end of {@code channel}, found on the executor; empty when none is found. */
+    CompletableFuture<OptionalInt> ownerOf(Channel channel) {
+        InetSocketAddress client = (InetSocketAddress) channel.remoteAddress();
+        InetSocketAddress listener = (InetSocketAddress) channel.localAddress();
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return lookup.ownerOf(client, listener);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, executor);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(e); // stopping: refused like any unknown owner
+        }
+    }
+}
