@@ -71,6 +71,11 @@ class ToolGateTest {
             flushes++;
         }
 
+        @Override
+        public void refuse(String message) {
+            throw new AssertionError("a readable stream was refused: " + message);
+        }
+
         String text() {
             return bytes.toString(StandardCharsets.UTF_8);
         }
