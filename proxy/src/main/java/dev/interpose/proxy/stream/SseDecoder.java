@@ -88,9 +88,10 @@ public final class SseDecoder {
             return;
         }
         if (lineLength + count > maxEventBytes + 16) {
+            // Keep what fits, so the field's name is known however the line was split into chunks.
+            count = maxEventBytes + 16 - lineLength;
             lineTooLong = true;
             truncated = true;
-            return;
         }
         if (lineLength + count > line.length) {
             line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + count));
@@ -123,7 +124,7 @@ public final class SseDecoder {
     }
 
     private boolean startsWithData() {
-        return lineLength >= DATA.length && is(DATA, DATA.length);
+        return lineLength > DATA.length && is(DATA, DATA.length) && line[DATA.length] == ':';
     }
 
     private void appendData(int valueStart) {
