@@ -21,7 +21,9 @@ import java.nio.charset.StandardCharsets;
  * UTF-8 (no overlong forms, no encoded surrogates: Jackson alone lets those through), the text one JSON
  * object and nothing after it, no member given twice at any depth, and within Jackson's default
  * {@code StreamReadConstraints} (nesting 1,000, numbers of 1,000 digits, strings of 20,000,000 chars,
- * names of 50,000). What the hooks are shown is then exactly what any upstream reads. Stateless and
+ * names of 50,000). JSON whitespace around the object is allowed, and one leading UTF-8 byte order mark
+ * (as {@code fetch}'s {@code response.json()} and Jackson reading bytes take it). What the hooks are shown is
+ * then exactly what any upstream reads. Stateless and
  * thread-safe; allocates about three times the body, so it runs off the event loop.
  */
 public final class StrictJson {
@@ -40,6 +42,11 @@ public final class StrictJson {
 
     /** The object held by {@code length} bytes of {@code body} from {@code offset}. */
     public static ObjectNode object(byte[] body, int offset, int length) throws UnreadableBodyException {
+        if (length >= 3 && body[offset] == (byte) 0xEF && body[offset + 1] == (byte) 0xBB
+                && body[offset + 2] == (byte) 0xBF) {
+            offset += 3; // a leading byte order mark: dropped by fetch's UTF-8 decode and by Jackson reading bytes
+            length -= 3;
+        }
         CharBuffer text = utf8(body, offset, length);
         try (JsonParser parser = JSON.createParser(text.array(), text.arrayOffset() + text.position(),
                 text.remaining())) {

@@ -533,6 +533,11 @@ public final class Exchange implements UpstreamListener {
 
         @Override
         public void refuse(String message) {
+            refuse(message, null);
+        }
+
+        @Override
+        public void refuse(String message, byte[] lastEvent) {
             if (state != State.STREAMING && state != State.HOLDING) {
                 return;
             }
@@ -540,9 +545,12 @@ public final class Exchange implements UpstreamListener {
                 heldHead = null;
                 gate.cancel();
                 fail(ErrorKind.UPSTREAM_BAD_RESPONSE, message);
-            } else {
-                abort(ErrorKind.UPSTREAM_BAD_RESPONSE, message);
+                return;
             }
+            if (lastEvent != null) {
+                toClient(new DefaultHttpContent(Unpooled.wrappedBuffer(lastEvent))); // flushed by abort
+            }
+            abort(ErrorKind.UPSTREAM_BAD_RESPONSE, message);
         }
     }
 

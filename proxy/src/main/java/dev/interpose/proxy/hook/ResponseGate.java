@@ -21,6 +21,13 @@ public interface ResponseGate {
          * closed. Logged with the exchange. The gate writes nothing after it.
          */
         void refuse(String message);
+
+        /**
+         * As {@link #refuse(String)}, for a stream: when the head has gone out already, {@code lastEvent} (the
+         * error event of the client's API, which it reads as a failed answer) is written before the connection
+         * closes. The gate writes nothing after it.
+         */
+        void refuse(String message, byte[] lastEvent);
     }
 
     /** Takes the readable bytes of one body chunk (a copy; the buffer is left as it is). */

@@ -143,6 +143,12 @@ public final class ResponseHooks {
                     LOG.warn("request {}: {}", meta.requestId(), message);
                     out.refuse(message);
                 }
+
+                @Override
+                public void refuse(String message, byte[] lastEvent) {
+                    LOG.warn("request {}: {}", meta.requestId(), message);
+                    out.refuse(message, lastEvent);
+                }
             };
         }
 

@@ -22,7 +22,7 @@ import net.jqwik.api.constraints.IntRange;
  * The tool gate fed the fixtures' tool-call streams cut at random bytes, from pooled direct buffers, writes
  * the same bytes as when fed whole, whether the hooks allow or deny, answering at once or after a delay
  * (the queued answers run on a test "loop"); random bytes in each API never make it throw, and it always
- * finishes. Every buffer it writes is released here, so the leak guard sees any it leaked. Tries:
+ * finishes or refuses the stream, at the same event however the bytes were cut. Every buffer it writes is released here, so the leak guard sees any it leaked. Tries:
  * {@code jqwik.tries.default}.
  */
 class ToolGatePropertyTest {
@@ -59,6 +59,7 @@ class ToolGatePropertyTest {
 
     private static final class Sink implements ResponseGate.Output {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        boolean refused;
 
         @Override
         public void write(ByteBuf buf) {
@@ -77,11 +78,18 @@ class ToolGatePropertyTest {
 
         @Override
         public void refuse(String message) {
-            throw new AssertionError("the stream gate never refuses: " + message);
+            throw new AssertionError("the stream gate refuses with an error event: " + message);
+        }
+
+        @Override
+        public void refuse(String message, byte[] lastEvent) {
+            assertThat(refused).as("refused once").isFalse();
+            refused = true;
+            bytes.writeBytes(lastEvent);
         }
     }
 
-    /** What the gate writes for {@code stream} cut at {@code cuts}; asserts it finished. */
+    /** What the gate writes for {@code stream} cut at {@code cuts}; asserts it finished or refused the stream. */
     private static String run(Api api, byte[] stream, List<Integer> cuts, String deny, boolean later) {
         List<Runnable> loop = later ? new ArrayList<>() : null;
         Sink sink = new Sink();
@@ -104,8 +112,9 @@ class ToolGatePropertyTest {
         boolean[] done = {false};
         gate.end(() -> done[0] = true);
         drain(loop, tasks);
-        assertThat(done[0]).as("the gate finished").isTrue();
-        return sink.bytes.toString(StandardCharsets.ISO_8859_1);
+        assertThat(done[0] || sink.refused).as("the gate finished, or refused the stream").isTrue();
+        assertThat(done[0] && sink.refused).as("not both").isFalse();
+        return (sink.refused ? "refused:" : "") + sink.bytes.toString(StandardCharsets.ISO_8859_1);
     }
 
     /** Runs the hooks' answers and what they queue on the loop, until nothing is left. */
@@ -135,6 +144,7 @@ class ToolGatePropertyTest {
             @ForAll("cuts") List<Integer> cuts, @ForAll("denials") String deny, @ForAll boolean later) {
         Api api = APIS[which];
         String whole = run(api, STREAMS.get(which), List.of(), deny, false);
+        assertThat(whole).doesNotStartWith("refused:");
         assertThat(run(api, STREAMS.get(which), cuts, deny, later)).isEqualTo(whole);
         if (deny.equals("Read") && api == Api.MESSAGES || deny.equals("exec_command") && api == Api.RESPONSES) {
             assertThat(whole).contains("Interpose denied the " + deny + " tool call");

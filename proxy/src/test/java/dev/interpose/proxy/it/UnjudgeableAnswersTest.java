@@ -11,8 +11,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.interpose.proxy.Fixtures;
 import dev.interpose.proxy.HookFiles;
+import dev.interpose.proxy.LogCapture;
 import dev.interpose.proxy.TestProxy;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,7 +24,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Answers whose tool calls a PreToolUse hook cannot be shown (compressed past the 16 MiB the gate holds,
  * corrupt for their coding, in a coding the proxy cannot decode, not JSON it reads) are refused with a
- * 502 in the client's dialect: never gzip bytes without their header, never a tool call nobody judged.
+ * 502 in the client's dialect: never gzip bytes without their header, never a tool call nobody judged. A
+ * plain stream with an event the gate cannot read ends there with the API's error event, and the
+ * connection closes.
  */
 @Timeout(120)
 class UnjudgeableAnswersTest {
@@ -170,6 +179,75 @@ class UnjudgeableAnswersTest {
             assertThat(next.statusCode()).isEqualTo(200);
             assertThat(new String(next.body(), StandardCharsets.UTF_8)).isEqualTo("{\"type\":\"message\",\"content\":[]}");
         }
+    }
+
+    /** The whole answer to a streaming Messages call, read from a raw socket until the proxy closes it. */
+    private static String rawStream(TestProxy proxy) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", proxy.port())) {
+            socket.setSoTimeout(20_000);
+            byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/messages HTTP/1.1\r\nhost: 127.0.0.1\r\nx-api-key: k\r\nconnection: close\r\ncontent-type: application/json"
+                    + "\r\ncontent-length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8); // to the end: the proxy closes
+        }
+    }
+
+    @Test
+    void aStreamEventTheGateCannotReadEndsTheStreamWithTheAnthropicErrorEventAndAWarning() throws Exception {
+        String stream = new String(Fixtures.bytes("sample-anthropic-tool-sse.txt"), StandardCharsets.UTF_8)
+                .replace("\"index\": 1, \"content_block\"", "\"index\": 1, \"n\": " + "1".repeat(1500) + ", \"content_block\"");
+        answer("/v1/messages", "text/event-stream", null, stream.getBytes(StandardCharsets.UTF_8));
+        try (TestProxy proxy = proxy(); LogCapture log = new LogCapture(
+                "dev.interpose.proxy.hook.ResponseHooks")) {
+            String answer = rawStream(proxy);
+            assertThat(answer).startsWith("HTTP/1.1 200").contains("Calling Read.").doesNotContain("tool_use")
+                    .contains("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":"
+                            + "\"the upstream's stream was cut short: the PreToolUse hooks cannot check its tool calls, as an"
+                            + " event's data is past a limit of the proxy's JSON reader");
+            Matcher id = Pattern.compile("(?i)x-request-id: (\\S+)").matcher(answer);
+            assertThat(id.find()).isTrue();
+            List<Map<String, Object>> lines = proxy.accessLog(1);
+            assertThat(lines.get(0)).containsEntry("status", 200).containsEntry("error", "upstream_bad_response");
+            assertThat(log.lines()).anySatisfy(line -> {
+                assertThat(line).containsEntry("level", "WARN");
+                assertThat((String) line.get("message")).startsWith("request " + id.group(1)
+                        + ": the upstream's stream was cut short");
+            });
+        }
+        assertThat(judged).doesNotExist();
+    }
+
+    @Test
+    void aStreamEventWithTwoSpacesBeforeItsJsonIsJudgedThroughTheProxy() throws Exception {
+        String stream = new String(Fixtures.bytes("sample-anthropic-tool-sse.txt"), StandardCharsets.UTF_8)
+                .replace("data: {\"type\": \"content_block_start\", \"index\": 1", "data:  {\"type\": \"content_block_start\", \"index\": 1");
+        answer("/v1/messages", "text/event-stream", null, stream.getBytes(StandardCharsets.UTF_8));
+        try (TestProxy proxy = proxy()) {
+            String answer = rawStream(proxy);
+            assertThat(answer).contains("Interpose denied the Read tool call: hook guard.sh said: nope")
+                    .doesNotContain("tool_use").doesNotContain("event: error");
+        }
+        assertThat(Files.readAllLines(judged)).containsExactly("Read");
+    }
+
+    @Test
+    void aJsonAnswerWithAByteOrderMarkAndWhitespaceAroundItIsJudgedAsFetchReadsIt() throws Exception {
+        answer("/v1/messages", "application/json", null, ("\uFEFF \r\n\t{\"type\":\"message\",\"content\":[{\"type\":"
+                + "\"tool_use\",\"id\":\"t\",\"name\":\"Bash\",\"input\":{\"command\":\"rm -rf /\"}}],"
+                + "\"stop_reason\":\"tool_use\"}\n \t").getBytes(StandardCharsets.UTF_8));
+        try (TestProxy proxy = proxy()) {
+            HttpResponse<byte[]> answer = send(proxy, "/v1/messages", "x-api-key", "k");
+            assertThat(answer.statusCode()).isEqualTo(200);
+            JsonNode body = JSON.readTree(answer.body());
+            assertThat(body.path("content").get(0).path("text").asText())
+                    .isEqualTo("Interpose denied the Bash tool call: hook guard.sh said: nope");
+            assertThat(body.path("stop_reason").asText()).isEqualTo("end_turn");
+        }
+        assertThat(Files.readAllLines(judged)).containsExactly("Bash");
     }
 
     private static byte[] gzip(String text) throws Exception {
