@@ -74,7 +74,17 @@ public final class ContentCodings {
                 int flg = raw.read();
                 raw.reset();
                 boolean zlib = cmf >= 0 && flg >= 0 && (cmf & 0x0f) == 8 && ((cmf << 8) | flg) % 31 == 0;
-                return new InflaterInputStream(raw, new Inflater(!zlib), 8192);
+                Inflater inflater = new Inflater(!zlib);
+                return new InflaterInputStream(raw, inflater, 8192) {
+                    @Override
+                    public void close() throws IOException {
+                        try {
+                            super.close();
+                        } finally {
+                            inflater.end(); // a stream given its Inflater leaves freeing it to the collector
+                        }
+                    }
+                };
             default:
                 return raw;
         }

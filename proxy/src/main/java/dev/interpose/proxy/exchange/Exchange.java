@@ -98,6 +98,8 @@ public final class Exchange implements UpstreamListener {
     private boolean permitted;
     private final ResponseHooks.Tap tap;
     private ResponseGate gate;
+    /** The client's head, held while a gate that holds the whole body may still refuse it; else null. */
+    private HttpResponse heldHead;
     /** This request's part in the response cache, or null when the cache is off for it. */
     private ResponseCache.Ticket cache;
     /** How the cache answered: {@code hit}, {@code collapsed} or {@code miss}; null without a cache. */
@@ -440,7 +442,11 @@ public final class Exchange implements UpstreamListener {
         if (tap != null) {
             gate = tap.begin(code, head.headers(), client.eventLoop(), new GateOutput());
         }
-        client.write(clientHead(head));
+        if (gate != null && gate.holdsWhole()) {
+            heldHead = clientHead(head); // a refusal can then still be a 502 in the client's dialect
+        } else {
+            client.write(clientHead(head));
+        }
     }
 
     private HttpResponse clientHead(HttpResponse head) {
@@ -502,7 +508,7 @@ public final class Exchange implements UpstreamListener {
             } finally {
                 content.release();
             }
-            if (content instanceof LastHttpContent) {
+            if (content instanceof LastHttpContent && state == State.STREAMING) { // not when the gate refused
                 finish(null);
             }
         } else if (content instanceof LastHttpContent) {
@@ -516,12 +522,42 @@ public final class Exchange implements UpstreamListener {
     private final class GateOutput implements ResponseGate.Output {
         @Override
         public void write(ByteBuf bytes) {
+            writeHeldHead();
             toClient(new DefaultHttpContent(bytes));
         }
 
         @Override
         public void flush() {
             client.flush();
+        }
+
+        @Override
+        public void refuse(String message) {
+            refuse(message, null);
+        }
+
+        @Override
+        public void refuse(String message, byte[] lastEvent) {
+            if (state != State.STREAMING && state != State.HOLDING) {
+                return;
+            }
+            if (heldHead != null) {
+                heldHead = null;
+                gate.cancel();
+                fail(ErrorKind.UPSTREAM_BAD_RESPONSE, message);
+                return;
+            }
+            if (lastEvent != null) {
+                toClient(new DefaultHttpContent(Unpooled.wrappedBuffer(lastEvent))); // flushed by abort
+            }
+            abort(ErrorKind.UPSTREAM_BAD_RESPONSE, message);
+        }
+    }
+
+    private void writeHeldHead() {
+        if (heldHead != null) {
+            client.write(heldHead);
+            heldHead = null;
         }
     }
 
@@ -599,6 +635,7 @@ public final class Exchange implements UpstreamListener {
 
     private void complete(LastHttpContent last) {
         state = State.DONE;
+        writeHeldHead();
         if (last.content().isReadable()) {
             bytesOut += last.content().readableBytes();
             if (tap != null) {

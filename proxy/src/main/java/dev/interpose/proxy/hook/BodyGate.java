@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.interpose.proxy.body.ContentCodings;
 import dev.interpose.proxy.body.HeapBytes;
+import dev.interpose.proxy.body.StrictJson;
+import dev.interpose.proxy.body.UnreadableBodyException;
+import dev.interpose.proxy.error.ErrorKind;
+import dev.interpose.proxy.error.ProxyException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
@@ -20,10 +24,14 @@ import java.util.concurrent.Executor;
  * part saying so: Anthropic {@code tool_use} blocks become {@code text} blocks, Responses API
  * {@code function_call} items become assistant messages, Chat {@code tool_calls} are dropped with the
  * denial appended to the message's content. When nothing was denied the body goes out byte for byte.
- * A body that is not JSON, or larger than {@link #MAX_BYTES}, is passed on unread. A compressed body (the
- * upstream ignored {@code accept-encoding: identity}) is decoded first and sent decoded; a compressed
- * stream is held whole, decoded, and then passed through a {@link ToolGate}, so it loses its pacing but
- * never its check.
+ * A compressed body (the upstream ignored {@code accept-encoding: identity}) is decoded first and sent
+ * decoded; a compressed stream is held whole, decoded, and then passed through a {@link ToolGate}, so it
+ * loses its pacing but never its check.
+ *
+ * <p>Nothing it cannot judge passes: a body larger than {@link #MAX_BYTES} (as sent or decoded), in a
+ * coding the proxy cannot decode, not valid for its coding, or (non-streaming) not one JSON object
+ * {@link StrictJson} reads, is refused: the client gets a 502 instead, since the head waits for the body
+ * ({@link #holdsWhole}).
  */
 final class BodyGate implements ResponseGate {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,7 +44,6 @@ final class BodyGate implements ResponseGate {
     private final String encoding;
     private final boolean stream;
     private HeapBytes body = new HeapBytes(8192);
-    private boolean tooBig;
     private boolean cancelled;
 
     /**
@@ -58,19 +65,20 @@ final class BodyGate implements ResponseGate {
     }
 
     @Override
+    public boolean holdsWhole() {
+        return true;
+    }
+
+    @Override
     public void feed(ByteBuf chunk) {
         if (cancelled) {
             return;
         }
-        if (!tooBig && body.appendWithin(chunk, MAX_BYTES)) {
-            return;
+        if (!ContentCodings.supported(encoding)) {
+            refuse("it is compressed with " + encoding + ", which the proxy cannot decode");
+        } else if (!body.appendWithin(chunk, MAX_BYTES)) {
+            refuse("it is larger than the " + MAX_BYTES + " bytes the proxy holds to check it");
         }
-        if (!tooBig) {
-            tooBig = true; // too big to judge: what was held goes out, the rest follows as it comes
-            out.write(Unpooled.wrappedBuffer(body.array(), 0, body.length()));
-        }
-        out.write(Unpooled.copiedBuffer(chunk));
-        out.flush();
     }
 
     @Override
@@ -78,8 +86,8 @@ final class BodyGate implements ResponseGate {
         if (cancelled) {
             return;
         }
-        if (encoding != null && !tooBig) {
-            decode();
+        if (encoding != null && !decode()) {
+            return;
         }
         if (stream) {
             ResponseGate gate = new ToolGate(api, judge, loop, out);
@@ -88,8 +96,18 @@ final class BodyGate implements ResponseGate {
             gate.end(whenDone);
             return;
         }
-        ObjectNode response = tooBig ? null : parse();
-        List<Call> calls = response == null ? List.of() : calls(response);
+        if (body.length() == 0) {
+            pass(whenDone); // nothing to judge
+            return;
+        }
+        ObjectNode response;
+        try {
+            response = StrictJson.object(body.array(), 0, body.length());
+        } catch (UnreadableBodyException e) {
+            refuse("its JSON could not be read: " + e.getMessage());
+            return;
+        }
+        List<Call> calls = calls(response);
         if (calls.isEmpty()) {
             pass(whenDone);
             return;
@@ -125,33 +143,36 @@ final class BodyGate implements ResponseGate {
     }
 
     private void pass(Runnable whenDone) {
-        if (!tooBig && body.length() > 0) {
+        if (body.length() > 0) {
             out.write(Unpooled.wrappedBuffer(body.array(), 0, body.length()));
         }
         out.flush();
         whenDone.run();
     }
 
-    /** Replaces the held bytes with their decoding; bytes that do not decode are passed on as they came. */
-    private void decode() {
+    /** Replaces the held bytes with their decoding; false (and the body refused) when they do not decode. */
+    private boolean decode() {
+        byte[] plain;
         try {
-            byte[] plain = ContentCodings.decode(Unpooled.wrappedBuffer(body.array(), 0, body.length()), encoding,
-                    MAX_BYTES);
-            HeapBytes decoded = new HeapBytes(Math.max(plain.length, 1));
-            decoded.append(Unpooled.wrappedBuffer(plain));
-            body = decoded;
-        } catch (RuntimeException e) {
-            // not what its header says: the client could not have decoded it either
+            plain = ContentCodings.decode(Unpooled.wrappedBuffer(body.array(), 0, body.length()), encoding, MAX_BYTES);
+        } catch (ProxyException e) {
+            refuse(e.kind() == ErrorKind.BODY_TOO_LARGE
+                    ? "it decodes from " + encoding + " to more than the " + MAX_BYTES + " bytes the proxy holds to check it"
+                    : "it is not valid " + encoding);
+            return false;
         }
+        HeapBytes decoded = new HeapBytes(Math.max(plain.length, 1));
+        decoded.append(Unpooled.wrappedBuffer(plain));
+        body = decoded;
+        return true;
     }
 
-    private ObjectNode parse() {
-        try {
-            JsonNode node = JSON.readTree(body.array(), 0, body.length());
-            return node instanceof ObjectNode ? (ObjectNode) node : null;
-        } catch (IOException e) {
-            return null;
-        }
+    /** Nothing of the body goes out: the client is told why instead (a 502, as nothing has gone out yet). */
+    private void refuse(String why) {
+        cancelled = true;
+        body = null;
+        out.refuse("the upstream's answer was not passed on: the PreToolUse hooks cannot check its tool calls, as "
+                + why);
     }
 
     /** A tool call a hook watches, where it sits in the body, and what the hooks said. */

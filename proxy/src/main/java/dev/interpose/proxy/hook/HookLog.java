@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One log line per hook run (logger {@code interpose.hooks}: request id, hook, event, duration, outcome and
- * the reason of a block or an error; a fail-open hook that failed is marked {@code skipped (fail-open)}: its
- * guard did not apply) and the metrics {@code interpose_hook_runs_total{hook,event,outcome}}
+ * the reason of a block, an error or a skip; a fail-open hook that failed is marked {@code skipped (fail-open)}:
+ * its guard did not apply; the outcome is {@code skipped} when the proxy could not show the hook the request)
+ * and the metrics {@code interpose_hook_runs_total{hook,event,outcome}}
  * and {@code interpose_hook_duration_seconds{hook,event}}. Called on hook threads. Thread-safe.
  */
 public final class HookLog {
@@ -46,7 +47,7 @@ public final class HookLog {
         }
         String message = "hook " + run.hook() + " " + event + " " + run.outcome()
                 + (run.skipped() ? ", skipped (fail-open)" : "") + (run.detail() == null ? "" : ": " + run.detail());
-        if (run.outcome().equals("error")) {
+        if (run.outcome().equals("error") || run.outcome().equals("skipped")) {
             LOG.warn(Markers.appendEntries(fields), message);
         } else {
             LOG.info(Markers.appendEntries(fields), message);

@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import dev.interpose.config.HookEvent;
+import dev.interpose.hooks.Hook;
 import dev.interpose.hooks.HookPipeline;
 import dev.interpose.hooks.HookRun;
 import dev.interpose.hooks.Verdict;
+import dev.interpose.proxy.body.StrictJson;
+import dev.interpose.proxy.body.UnreadableBodyException;
+import dev.interpose.proxy.error.ErrorKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +24,13 @@ import java.util.function.Consumer;
  * The request-side hook events of one configuration: {@code SessionStart}, {@code UserPromptSubmit},
  * {@code PostToolUse} and {@code PreRequest}, in that order, each event's hooks in parallel. Works on a
  * copy of the body on the hook executor, never on an event loop; with no hook for these events, the
- * request path does nothing at all ({@link #wants} is a loop over the hooks, no parse). Thread-safe.
+ * request path does nothing at all ({@link #wants} is a loop over the hooks, no parse).
+ *
+ * <p>A body the hooks cannot be shown ({@link StrictJson} refuses it: not UTF-8, not one JSON object, over
+ * a parser limit) is never passed on silently: each hook that would have seen it gets a log line saying it
+ * was skipped and why, and when one of them is fail-closed the request is refused (400) instead of sent.
+ * A body with a member given twice is refused whatever the hooks: the upstream may read the other value.
+ * Thread-safe.
  */
 public final class RequestHooks {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,9 +64,16 @@ public final class RequestHooks {
      * @param body      the body to send instead, or null to send it unchanged
      * @param stream    whether the client asked for a stream (for a reply the proxy gives itself)
      * @param reply     text the proxy answers with itself instead of forwarding ({@code /commands}), or null
+     * @param refused   the error the proxy answers with instead of forwarding ({@code reason} its message),
+     *                  or null
      */
-    public record Decision(String blockedBy, String reason, byte[] body, boolean stream, String reply) {
-        static final Decision UNCHANGED = new Decision(null, null, null, false, null);
+    public record Decision(String blockedBy, String reason, byte[] body, boolean stream, String reply,
+            ErrorKind refused) {
+        static final Decision UNCHANGED = new Decision(null, null, null, false, null, null);
+
+        static Decision refusal(ErrorKind kind, String message) {
+            return new Decision(null, message, null, false, null, kind);
+        }
 
         public boolean blocked() {
             return blockedBy != null;
@@ -83,27 +100,35 @@ public final class RequestHooks {
 
     /**
      * Expands a slash command (when {@code commands} is given) and runs the hooks, on the hook executor; never
-     * completes exceptionally (a failure leaves the body as it is).
+     * completes exceptionally. A failure of the proxy's own (not a hook's) skips the hooks as
+     * {@link #unreadable} does, with a 500 when one is fail-closed.
      */
     public CompletableFuture<Decision> apply(byte[] body, Meta meta, SlashCommands commands,
             CompletableFuture<?> cancel) {
         Consumer<HookRun> onRun = run -> log.record(meta.requestId(), run);
         return CompletableFuture.supplyAsync(() -> decide(body, meta, commands, cancel, onRun), executor)
-                .exceptionally(e -> Decision.UNCHANGED);
+                .exceptionally(e -> skip(meta, "the request hooks could not run (" + rootCause(e) + ")", false,
+                        ErrorKind.INTERNAL));
+    }
+
+    /**
+     * The body cannot be shown to the hooks ({@code why}, e.g. a coding the proxy cannot decode): each hook
+     * that would have run is logged as skipped, and the request is refused (400) when one is fail-closed.
+     */
+    public CompletableFuture<Decision> unreadable(Meta meta, String why) {
+        return CompletableFuture.supplyAsync(() -> skip(meta, "request body could not be read: " + why, false,
+                ErrorKind.BAD_REQUEST), executor).exceptionally(e -> Decision.UNCHANGED);
     }
 
     private Decision decide(byte[] body, Meta meta, SlashCommands commands, CompletableFuture<?> cancel,
             Consumer<HookRun> onRun) {
-        JsonNode parsed;
+        ObjectNode json;
         try {
-            parsed = JSON.readTree(body);
-        } catch (java.io.IOException e) {
-            return Decision.UNCHANGED; // not JSON: the upstream will say what is wrong with it
+            json = StrictJson.object(body);
+        } catch (UnreadableBodyException e) {
+            return skip(meta, "request body could not be read: " + e.getMessage(), e.ambiguous(),
+                    ErrorKind.BAD_REQUEST);
         }
-        if (!(parsed instanceof ObjectNode)) {
-            return Decision.UNCHANGED;
-        }
-        ObjectNode json = (ObjectNode) parsed;
         Turn turn = Turn.forPath(meta.path());
         boolean changed = false;
         if (commands != null) {
@@ -115,7 +140,7 @@ public final class RequestHooks {
                 return Decision.UNCHANGED;
             }
             if (command.reply() != null) {
-                return new Decision(null, null, null, json.path("stream").asBoolean(), command.reply());
+                return new Decision(null, null, null, json.path("stream").asBoolean(), command.reply(), null);
             }
             changed = command.expanded();
         }
@@ -132,7 +157,7 @@ public final class RequestHooks {
             ObjectNode input = input(HookEvent.USER_PROMPT_SUBMIT, meta, session).put("prompt", prompt);
             Verdict v = run(HookEvent.USER_PROMPT_SUBMIT, null, meta, input, onRun);
             if (v.blocked()) {
-                return new Decision(v.blockedBy(), v.reason(), null, json.path("stream").asBoolean(), null);
+                return new Decision(v.blockedBy(), v.reason(), null, json.path("stream").asBoolean(), null, null);
             }
             if (v.prompt() != null) {
                 turn.replacePrompt(json, v.prompt());
@@ -161,7 +186,7 @@ public final class RequestHooks {
             input.set("request", json);
             Verdict v = run(HookEvent.PRE_REQUEST, null, meta, input, onRun);
             if (v.blocked()) {
-                return new Decision(v.blockedBy(), v.reason(), null, json.path("stream").asBoolean(), null);
+                return new Decision(v.blockedBy(), v.reason(), null, json.path("stream").asBoolean(), null, null);
             }
             if (v.request() instanceof ObjectNode) {
                 json = (ObjectNode) v.request();
@@ -176,10 +201,58 @@ public final class RequestHooks {
             return Decision.UNCHANGED;
         }
         try {
-            return new Decision(null, null, JSON.writeValueAsBytes(json), false, null);
+            return new Decision(null, null, JSON.writeValueAsBytes(json), false, null, null);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("the changed request could not be written", e); // never sent unchanged
+        }
+    }
+
+    /**
+     * The hooks that would have seen this request are skipped: one log line each, with {@code reason};
+     * the request is refused ({@code kind}) when one of them is fail-closed, or when {@code refuse}.
+     */
+    private Decision skip(Meta meta, String reason, boolean refuse, ErrorKind kind) {
+        List<Hook> skipped = new ArrayList<>();
+        List<String> closed = new ArrayList<>();
+        for (Hook hook : pipeline.hooks()) {
+            if (hook.runsFor(meta.claudeCode()) && runsOnRequests(hook)) {
+                skipped.add(hook);
+                if (hook.failClosed()) {
+                    closed.add(hook.name());
+                }
+            }
+        }
+        boolean refused = refuse || !closed.isEmpty();
+        String detail = reason + (refused ? "; the request was refused" : "; the request went on without it");
+        for (Hook hook : skipped) {
+            for (HookEvent event : REQUEST_EVENTS) {
+                if (hook.events().contains(event)) {
+                    log.record(meta.requestId(), new HookRun(hook.name(), event, 0, "skipped", detail, false));
+                }
+            }
+        }
+        if (!refused) {
             return Decision.UNCHANGED;
         }
+        return Decision.refusal(kind, closed.isEmpty() ? reason
+                : reason + " (fail-closed hook" + (closed.size() > 1 ? "s " : " ") + String.join(", ", closed) + ")");
+    }
+
+    private static boolean runsOnRequests(Hook hook) {
+        for (HookEvent event : REQUEST_EVENTS) {
+            if (hook.events().contains(event)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getClass().getSimpleName();
     }
 
     private Verdict run(HookEvent event, String tool, Meta meta, ObjectNode input, Consumer<HookRun> onRun) {

@@ -14,6 +14,20 @@ public interface ResponseGate {
         void write(ByteBuf bytes);
 
         void flush();
+
+        /**
+         * The body cannot be judged, so none of it may reach the client: a 502 in the client's dialect with
+         * {@code message} when nothing has gone out yet (see {@link #holdsWhole}), else the connection is
+         * closed. Logged with the exchange. The gate writes nothing after it.
+         */
+        void refuse(String message);
+
+        /**
+         * As {@link #refuse(String)}, for a stream: when the head has gone out already, {@code lastEvent} (the
+         * error event of the client's API, which it reads as a failed answer) is written before the connection
+         * closes. The gate writes nothing after it.
+         */
+        void refuse(String message, byte[] lastEvent);
     }
 
     /** Takes the readable bytes of one body chunk (a copy; the buffer is left as it is). */
@@ -24,6 +38,14 @@ public interface ResponseGate {
 
     /** The exchange is over: drop what is held; answers still to come are ignored. */
     void cancel();
+
+    /**
+     * Whether the gate holds the whole body before it writes any of it: the client's response head then
+     * waits for the first write, so that a refusal can still be a proper error answer.
+     */
+    default boolean holdsWhole() {
+        return false;
+    }
 
     /** Whether the gate writes the body decoded (the client's head must then drop {@code content-encoding}). */
     default boolean decodes() {

@@ -115,18 +115,41 @@ public final class ResponseHooks {
             if (!pipeline.has(HookEvent.PRE_TOOL_USE, meta.claudeCode())) {
                 return null;
             }
-            if (!identity && !ContentCodings.supported(encoding)) {
-                LOG.warn("request {}: a {} response the PreToolUse hooks cannot read; its tool calls pass unchecked",
-                        meta.requestId(), encoding);
-                return null;
-            }
+            out = logged(out);
             if (stream && identity) {
                 return new ToolGate(api, new Judge(), loop, out);
             }
-            if (stream || jsonBody) {
+            if (stream || jsonBody) { // a coding the proxy cannot decode is refused by the gate, never passed
                 return new BodyGate(api, new Judge(), loop, out, identity ? null : encoding, stream);
             }
             return null;
+        }
+
+        /** {@code out}, with a warning logged for each refusal (the access log line says it too). */
+        private ResponseGate.Output logged(ResponseGate.Output out) {
+            return new ResponseGate.Output() {
+                @Override
+                public void write(ByteBuf bytes) {
+                    out.write(bytes);
+                }
+
+                @Override
+                public void flush() {
+                    out.flush();
+                }
+
+                @Override
+                public void refuse(String message) {
+                    LOG.warn("request {}: {}", meta.requestId(), message);
+                    out.refuse(message);
+                }
+
+                @Override
+                public void refuse(String message, byte[] lastEvent) {
+                    LOG.warn("request {}: {}", meta.requestId(), message);
+                    out.refuse(message, lastEvent);
+                }
+            };
         }
 
         /** Bytes of the body as the client receives them; only read. */

@@ -1,7 +1,10 @@
 package dev.interpose.proxy.hook;
 
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.interpose.proxy.body.HeapBytes;
@@ -34,13 +37,24 @@ import java.util.concurrent.Executor;
  * {@code end_turn} when every call of the message was denied; the Responses API's {@code sequence_number}s
  * are renumbered after a replacement and the denied items are replaced in {@code response.completed} too.
  *
+ * <p>It judges what the client parses, never less: an event's data is read as {@code JSON.parse} and
+ * serde read it (JSON whitespace around it allowed, nothing after it), its data lines joined as the SSE
+ * standard says, a byte order mark at a line's start dropped as the SDKs drop it; a stream that ends in
+ * the middle of an event or of a call has that event and that call judged all the same. An event it
+ * cannot judge (data that is not JSON, other than Chat's {@code [DONE]}; over {@link #MAX_EVENT_BYTES};
+ * framed so that it could be read as two events) is never passed on: the stream ends there with the
+ * API's error event ({@link StreamErrors}) and the connection closes. Events with no data (comments,
+ * blank lines) pass as they are.
+ *
  * <p>Confined to the exchange's event loop; hook answers come back through {@code loop}. Holds only heap
  * copies, so a cancelled gate leaks nothing.
  */
 public final class ToolGate implements ResponseGate {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    /** An event larger than this is passed on as it is, unparsed. */
-    private static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
+    /** Reads an event's data as the clients do: one JSON value, whitespace around it, nothing after it. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+    /** An event larger than this cannot be judged: the stream is refused there. */
+    static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
     /** Asks the hooks about a tool call. */
     interface Judge {
@@ -69,6 +83,8 @@ public final class ToolGate implements ResponseGate {
     private int scanned;
     private boolean lineEmpty = true;
     private boolean lastCr;
+    /** An event past the cap was met: nothing after it is framed. */
+    private boolean overflowed;
 
     private final ArrayDeque<Event> queue = new ArrayDeque<>();
     /** The events of the call being collected (and whatever came between), or null. */
@@ -90,6 +106,8 @@ public final class ToolGate implements ResponseGate {
     private int nextSequence = -1;
     private int lastSequence = -1;
     private final Map<String, ObjectNode> replacedItems = new HashMap<>();
+    /** Responses API: the id of the response, for a {@code response.failed} of the proxy's own. */
+    private String responseId;
 
     ToolGate(Api api, Judge judge, Executor loop, Output out) {
         this.api = api;
@@ -100,7 +118,7 @@ public final class ToolGate implements ResponseGate {
 
     @Override
     public void feed(ByteBuf chunk) {
-        if (cancelled) {
+        if (cancelled || overflowed) {
             return;
         }
         pending.append(chunk);
@@ -114,8 +132,9 @@ public final class ToolGate implements ResponseGate {
         if (cancelled) {
             return;
         }
-        if (pending.length() > 0) {
-            queue.add(Event.raw(pending.copy(0, pending.length()))); // no blank line after the last event
+        if (pending.length() > 0 && !overflowed) {
+            // No blank line after the last event: judged as if it had one, in case a client reads it so.
+            queue.add(parse(pending.copy(0, pending.length()), true));
             pending.discard(pending.length());
             scanned = 0;
         }
@@ -159,7 +178,7 @@ public final class ToolGate implements ResponseGate {
                         i++;
                         lastCr = false;
                     }
-                    queue.add(parse(pending.copy(eventStart, end)));
+                    queue.add(parse(pending.copy(eventStart, end), false));
                     eventStart = end;
                 }
                 lineEmpty = true;
@@ -168,25 +187,47 @@ public final class ToolGate implements ResponseGate {
             }
         }
         if (length - eventStart > MAX_EVENT_BYTES) {
-            queue.add(Event.raw(pending.copy(eventStart, length)));
+            queue.add(Event.unreadable("an event is larger than the " + MAX_EVENT_BYTES
+                    + " bytes the proxy reads to check it"));
+            overflowed = true; // the rest of the stream is dropped: it ends at that event
             eventStart = length;
         }
         pending.discard(eventStart);
         scanned = pending.length();
     }
 
-    /** One whole event's name and data, read by the project's SSE decoder (fed event by event, in order). */
-    private Event parse(byte[] raw) {
+    private static final byte[] BLANK_LINE = {'\n', '\n'};
+
+    /**
+     * One whole event's name and data, read by the project's SSE decoder (fed event by event, in order);
+     * {@code last}: the stream's unterminated tail, ended here with a blank line the client never got.
+     */
+    private Event parse(byte[] raw, boolean last) {
         fields.name = null;
         fields.data = null;
+        fields.events = 0;
+        fields.truncated = false;
         decoder.feed(raw, 0, raw.length);
+        if (last) {
+            decoder.feed(BLANK_LINE, 0, BLANK_LINE.length);
+        }
+        if (fields.events > 1) {
+            // A line of only a byte order mark: one event here, two to a client that drops the mark.
+            return Event.unreadable("an event's lines could be read as more than one event");
+        }
+        if (fields.truncated) {
+            return Event.unreadable("an event's data is larger than the " + MAX_EVENT_BYTES
+                    + " bytes the proxy reads to check it");
+        }
         return Event.of(raw, fields.name, fields.data);
     }
 
-    /** Keeps the fields of the one event {@link #decoder} was just fed. */
+    /** Keeps the fields of the one event {@link #decoder} was just fed, and how many it found. */
     private static final class Fields implements SseDecoder.Listener {
         String name;
         String data;
+        int events;
+        boolean truncated;
 
         @Override
         public boolean wants(String event) {
@@ -195,8 +236,10 @@ public final class ToolGate implements ResponseGate {
 
         @Override
         public void onEvent(String event, byte[] bytes, int length, boolean truncated) {
+            events++;
             name = event;
-            data = truncated ? null : new String(bytes, 0, length, StandardCharsets.UTF_8); // too big: passed on raw
+            this.truncated = truncated;
+            data = truncated ? null : new String(bytes, 0, length, StandardCharsets.UTF_8);
         }
     }
 
@@ -206,15 +249,15 @@ public final class ToolGate implements ResponseGate {
         while (!waiting && !cancelled && !queue.isEmpty()) {
             step(queue.poll());
         }
-        if (ended && !waiting && queue.isEmpty() && !cancelled && api == Api.CHAT && held != null && !chatJudged) {
-            judgeChat(); // a Chat stream that ended without [DONE]
-            return;
-        }
-        if (ended && !waiting && queue.isEmpty() && !cancelled) {
-            if (held != null) {
-                held.forEach(this::emit); // the stream ended inside a call: nothing to decide on, pass it on
-                held = null;
+        if (ended && !waiting && queue.isEmpty() && !cancelled && held != null) {
+            // The stream ended inside a call (a Chat stream: without [DONE]): judged on what came of it.
+            if (api == Api.CHAT) {
+                judgeChat();
+            } else {
+                judgeHeld(api == Api.MESSAGES ? messagesInput() : callInput(held.get(0).json().path("item")));
             }
+        }
+        if (ended && !waiting && queue.isEmpty() && !cancelled && held == null) {
             Runnable done = onDrained;
             onDrained = null;
             if (done != null) {
@@ -224,7 +267,14 @@ public final class ToolGate implements ResponseGate {
     }
 
     private void step(Event event) {
+        if (event.unreadable != null) {
+            refuse(event.unreadable);
+            return;
+        }
         JsonNode data = event.json();
+        if (data != null && api == Api.RESPONSES && responseId == null && data.path("response").path("id").isTextual()) {
+            responseId = data.path("response").path("id").asText();
+        }
         if (api == Api.CHAT) {
             chatStep(event, data);
             return;
@@ -325,18 +375,39 @@ public final class ToolGate implements ResponseGate {
             if (!"content_block_stop".equals(type)) {
                 return;
             }
-            input = heldInput.length() == 0 && heldStartInput != null ? heldStartInput
-                    : Turn.parseArguments(JSON.getNodeFactory().textNode(heldInput.length() == 0 ? "{}"
-                            : heldInput.toString()));
+            input = messagesInput();
         } else {
             if (!"response.output_item.done".equals(type) || data.path("output_index").asInt(-1) != heldIndex) {
                 return;
             }
             input = callInput(data.path("item"));
         }
+        judgeHeld(input);
+    }
+
+    /** The input of the Anthropic call held, from its deltas (or its start event when it came whole there). */
+    private JsonNode messagesInput() {
+        return heldInput.length() == 0 && heldStartInput != null ? heldStartInput
+                : Turn.parseArguments(JSON.getNodeFactory().textNode(heldInput.length() == 0 ? "{}"
+                        : heldInput.toString()));
+    }
+
+    private void judgeHeld(JsonNode input) {
         waiting = true;
         judge.judge(heldId, heldName, input).whenComplete((denial, error) ->
                 loop.execute(() -> decided(error == null ? denial : null)));
+    }
+
+    /**
+     * The stream cannot be judged from here on: nothing more of it goes out (not the call being held either),
+     * the client gets its API's error event, and the connection closes.
+     */
+    private void refuse(String why) {
+        cancel();
+        int sequence = nextSequence >= 0 ? nextSequence : lastSequence + 1;
+        String message = "the upstream's stream was cut short: the PreToolUse hooks cannot check its tool calls, as "
+                + why;
+        out.refuse(message, StreamErrors.event(api, message, sequence, responseId));
     }
 
     private void decided(Denial denial) {
@@ -465,6 +536,7 @@ public final class ToolGate implements ResponseGate {
         if (data != null && data.path("choices").path(0).path("delta").path("tool_calls").size() > 0) {
             held = new ArrayList<>();
             held.add(event);
+            chatJudged = false; // a call after [DONE] is judged too
             return;
         }
         emit(event);
@@ -603,40 +675,68 @@ public final class ToolGate implements ResponseGate {
         out.write(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** One event: its bytes as received, its name, its data parsed (null when not a JSON object). */
+    /**
+     * One event: its bytes as received, its name, its data parsed (null when not a JSON object), or why it
+     * cannot be judged.
+     */
     private static final class Event {
         final byte[] raw;
         final String name;
         private final ObjectNode json;
         /** Chat's {@code data: [DONE]}. */
         final boolean done;
+        /** Why the event cannot be judged, or null. */
+        final String unreadable;
 
-        Event(byte[] raw, String name, ObjectNode json, boolean done) {
+        Event(byte[] raw, String name, ObjectNode json, boolean done, String unreadable) {
             this.raw = raw;
             this.name = name;
             this.json = json;
             this.done = done;
+            this.unreadable = unreadable;
         }
 
         JsonNode json() {
             return json;
         }
 
-        static Event raw(byte[] raw) {
-            return new Event(raw, null, null, false);
+        static Event unreadable(String why) {
+            return new Event(null, null, null, false, why);
         }
 
         static Event of(byte[] raw, String name, String data) {
-            ObjectNode json = null;
-            if (data != null && data.length() > 0 && data.charAt(0) == '{') {
-                try {
-                    JsonNode node = JSON.readTree(data);
-                    json = node instanceof ObjectNode ? (ObjectNode) node : null;
-                } catch (IOException e) {
-                    json = null; // passed on untouched
-                }
+            if (data == null) {
+                return new Event(raw, name, null, false, null); // no data: nothing a client parses
             }
-            return new Event(raw, name, json, "[DONE]".equals(data));
+            if (isDone(data)) {
+                return new Event(raw, name, null, true, null);
+            }
+            try {
+                JsonNode node = JSON.readTree(data); // empty or blank data reads as no value
+                return new Event(raw, name, node instanceof ObjectNode ? (ObjectNode) node : null, false, null);
+            } catch (StreamConstraintsException e) {
+                return unreadable("an event's data is past a limit of the proxy's JSON reader: " + e.getOriginalMessage());
+            } catch (IOException e) {
+                return unreadable("an event's data is not JSON" + (name == null ? "" : " (event " + shown(name) + ")"));
+            }
+        }
+
+        /** Chat's end: the SDKs take any data starting with {@code [DONE]} for it (here after JSON whitespace). */
+        private static boolean isDone(String data) {
+            int i = 0;
+            while (i < data.length() && isJsonWhitespace(data.charAt(i))) {
+                i++;
+            }
+            return data.startsWith("[DONE]", i);
+        }
+
+        private static boolean isJsonWhitespace(char c) {
+            return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        }
+
+        private static String shown(String name) {
+            String cut = name.length() > 64 ? name.substring(0, 64) + "…" : name;
+            return cut.replaceAll("[^\\x20-\\x7e…]", "?");
         }
     }
 }

@@ -219,13 +219,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         boolean encoded = encoding != null && !encoding.equalsIgnoreCase("identity");
         boolean readable = !encoded || ContentCodings.supported(encoding); // else forwarded as sent, model unknown
         byte[] decoded; // the body decompressed, once, when it came compressed in a coding the proxy reads
+        String model;
         try {
             decoded = encoded && readable ? ContentCodings.decode(request.content(), encoding, maxBody) : null;
+            model = !readable ? null : decoded != null ? ModelPeek.of(decoded) : ModelPeek.of(request.content());
         } catch (ProxyException e) {
-            answerLocally(request, guess, e.kind(), e.getMessage(), requestId, start, keepAlive);
+            Route dialectOnly = now.router().route(path, request.headers(), null);
+            answerLocally(request, dialectOnly != null ? dialectOnly.dialect() : guess, e.kind(), e.getMessage(),
+                    requestId, start, keepAlive);
             return;
         }
-        String model = !readable ? null : decoded != null ? ModelPeek.of(decoded) : ModelPeek.of(request.content());
         Route route = now.router().route(path, request.headers(), model);
         if (route == null) {
             answerLocally(request, guess, ErrorKind.NOT_FOUND, "no upstream serves " + path, requestId, start,
@@ -273,7 +276,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         hooking = true;
         gone = new java.util.concurrent.CompletableFuture<>(); // one per hand-off, so nothing piles up on it
         FullHttpRequest held = request;
-        hooks.request().apply(body, meta, command ? now.commands() : null, gone).thenAccept(decision ->
+        (readable ? hooks.request().apply(body, meta, command ? now.commands() : null, gone)
+                : hooks.request().unreadable(meta, "its Content-Encoding " + encoding + " is not one the proxy decodes"))
+                .thenAccept(decision ->
                 ctx.channel().eventLoop().execute(() -> afterHooks(now, held, readable ? body : null, info, meta, decision)));
     }
 
@@ -446,6 +451,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             RequestHooks.Meta meta, RequestHooks.Decision decision) {
         if (!ctx.channel().isActive()) {
             request.release();
+            return;
+        }
+        if (decision.refused() != null) {
+            request.release();
+            write(HookHandoff.refusal(now.exchanges(), info, decision), info.keepAlive());
+            exchangeEnded();
             return;
         }
         if (decision.blocked() || decision.reply() != null) {

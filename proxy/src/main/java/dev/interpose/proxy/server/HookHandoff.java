@@ -1,6 +1,7 @@
 package dev.interpose.proxy.server;
 
 import dev.interpose.proxy.body.ModelPeek;
+import dev.interpose.proxy.error.ErrorKind;
 import dev.interpose.proxy.error.ProxyResponses;
 import dev.interpose.proxy.exchange.ExchangeContext;
 import dev.interpose.proxy.exchange.ExchangeRecord;
@@ -79,6 +80,16 @@ final class HookHandoff {
         String clientModel = info.clientModel() != null ? info.clientModel() : info.model();
         return new RequestInfo(info.requestId(), info.client(), info.route(), info.method(), info.path(), info.uri(),
                 model, clientModel, info.bytesIn(), info.keepAlive(), info.http11(), info.startNanos());
+    }
+
+    /** The error answer when the hooks could not be given the request and one is fail-closed, logged and counted. */
+    static FullHttpResponse refusal(ExchangeContext exchanges, RequestInfo info, RequestHooks.Decision decision) {
+        ErrorKind kind = decision.refused();
+        exchanges.recordLocal(new ExchangeRecord(info.requestId(), info.client().label(), info.route().name(),
+                info.route().upstream().name(), info.method(), info.path(), info.model(), info.clientModel(), false,
+                kind.status(), Outcome.FAILED, kind, decision.reason(), -1,
+                (System.nanoTime() - info.startNanos()) / 1e6, info.bytesIn(), 0, Usage.NONE, null));
+        return ProxyResponses.error(info.route().dialect(), kind, decision.reason(), info.requestId(), info.keepAlive());
     }
 
     /**

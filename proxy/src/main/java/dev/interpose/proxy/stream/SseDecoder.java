@@ -12,6 +12,11 @@ import java.util.Arrays;
  * with {@code truncated} set), so memory stays bounded whatever the upstream sends. Whether an event's
  * data is wanted is decided on its {@code event:} line, which both vendors send first.
  *
+ * <p>A UTF-8 byte order mark at the start of any line is dropped, not only at the start of the stream
+ * as the standard says: the JavaScript SDKs decode each line on its own with a {@code TextDecoder},
+ * which drops it there, so a line {@code \uFEFFdata: …} is data to them (and a line of only a BOM ends
+ * an event). A reader that checks what the client acts on must read those lines as the client does.
+ *
  * <p>Not thread-safe: one per stream, on its event loop. {@link #feed} only reads the buffer.
  */
 public final class SseDecoder {
@@ -27,6 +32,7 @@ public final class SseDecoder {
 
     private static final byte[] EVENT = "event".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private final Listener listener;
     private final int maxEventBytes;
@@ -88,9 +94,10 @@ public final class SseDecoder {
             return;
         }
         if (lineLength + count > maxEventBytes + 16) {
+            // Keep what fits, so the field's name is known however the line was split into chunks.
+            count = maxEventBytes + 16 - lineLength;
             lineTooLong = true;
             truncated = true;
-            return;
         }
         if (lineLength + count > line.length) {
             line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + count));
@@ -100,30 +107,35 @@ public final class SseDecoder {
     }
 
     private void endLine() {
-        if (lineLength == 0 && !lineTooLong) {
+        int from = startsWithBom() ? BOM.length : 0;
+        if (lineLength == from && !lineTooLong) {
             dispatch();
-        } else if (!lineTooLong && line[0] != ':') {
-            int colon = indexOf(line, lineLength, (byte) ':');
+        } else if (!lineTooLong && line[from] != ':') {
+            int colon = indexOf(line, from, lineLength, (byte) ':');
             int nameEnd = colon < 0 ? lineLength : colon;
             int valueStart = colon < 0 ? lineLength : colon + 1;
             if (valueStart < lineLength && line[valueStart] == ' ') {
                 valueStart++;
             }
-            if (is(EVENT, nameEnd)) {
+            if (is(EVENT, from, nameEnd)) {
                 event = new String(line, valueStart, lineLength - valueStart, StandardCharsets.UTF_8);
                 wanted = listener.wants(event);
-            } else if (is(DATA, nameEnd)) {
+            } else if (is(DATA, from, nameEnd)) {
                 appendData(valueStart);
             }
-        } else if (lineTooLong && startsWithData()) {
+        } else if (lineTooLong && startsWithData(from)) {
             hasData = true;
         }
         lineLength = 0;
         lineTooLong = false;
     }
 
-    private boolean startsWithData() {
-        return lineLength >= DATA.length && is(DATA, DATA.length);
+    private boolean startsWithBom() {
+        return lineLength >= BOM.length && line[0] == BOM[0] && line[1] == BOM[1] && line[2] == BOM[2];
+    }
+
+    private boolean startsWithData(int from) {
+        return lineLength > from + DATA.length && is(DATA, from, from + DATA.length) && line[from + DATA.length] == ':';
     }
 
     private void appendData(int valueStart) {
@@ -167,20 +179,20 @@ public final class SseDecoder {
         truncated = false;
     }
 
-    private boolean is(byte[] name, int nameEnd) {
-        if (nameEnd != name.length) {
+    private boolean is(byte[] name, int from, int nameEnd) {
+        if (nameEnd - from != name.length) {
             return false;
         }
         for (int i = 0; i < name.length; i++) {
-            if (line[i] != name[i]) {
+            if (line[from + i] != name[i]) {
                 return false;
             }
         }
         return true;
     }
 
-    private static int indexOf(byte[] bytes, int length, byte b) {
-        for (int i = 0; i < length; i++) {
+    private static int indexOf(byte[] bytes, int from, int length, byte b) {
+        for (int i = from; i < length; i++) {
             if (bytes[i] == b) {
                 return i;
             }

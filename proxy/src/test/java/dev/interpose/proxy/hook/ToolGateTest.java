@@ -71,6 +71,16 @@ class ToolGateTest {
             flushes++;
         }
 
+        @Override
+        public void refuse(String message) {
+            throw new AssertionError("a readable stream was refused: " + message);
+        }
+
+        @Override
+        public void refuse(String message, byte[] lastEvent) {
+            throw new AssertionError("a readable stream was refused: " + message);
+        }
+
         String text() {
             return bytes.toString(StandardCharsets.UTF_8);
         }
@@ -202,15 +212,20 @@ class ToolGateTest {
     }
 
     @Test
-    void aStreamThatEndsInsideACallPassesTheHeldEventsOnAsTheyCame() {
+    void aStreamThatEndsInsideACallIsJudgedOnWhatCameOfIt() {
         String cut = new String(ANTHROPIC, StandardCharsets.UTF_8);
         cut = cut.substring(0, cut.indexOf("event: content_block_stop\ndata: {\"type\": \"content_block_stop\", \"index\": 1"));
-        Judge judge = new Judge("Read", false);
+        Judge allow = new Judge(null, false);
         AtomicInteger ended = new AtomicInteger();
 
-        assertThat(run(Api.MESSAGES, cut.getBytes(StandardCharsets.UTF_8), judge, 5, ended)).isEqualTo(cut);
-        assertThat(judge.asked).isEmpty();
+        assertThat(run(Api.MESSAGES, cut.getBytes(StandardCharsets.UTF_8), allow, 5, ended)).isEqualTo(cut);
+        assertThat(allow.asked).containsExactly("toolu_fake_16445adea4914924a3e8 Read");
+        assertThat(allow.inputs.get(0).toString()).isEqualTo("{\"file_path\":\"/x\"}");
         assertThat(ended).hasValue(1);
+
+        String denied = run(Api.MESSAGES, cut.getBytes(StandardCharsets.UTF_8), new Judge("Read", false), 5, ended);
+        assertThat(denied).contains("Interpose denied the Read tool call").doesNotContain("tool_use");
+        assertThat(ended).hasValue(2);
     }
 
     @Test

@@ -41,6 +41,18 @@ class SseDecoderTest {
         return recorder.events;
     }
 
+    @Test
+    void aByteOrderMarkAtTheStartOfAnyLineIsDroppedAsTheJavaScriptSdksDropIt() {
+        byte[] bytes = ("\uFEFFevent: a\ndata: 1\n\nevent: b\n\uFEFFdata: 2\n\uFEFF\n\uFEFF: comment\n"
+                + "data: \uFEFF3\n\n").getBytes(StandardCharsets.UTF_8);
+        List<String> whole = decode(bytes);
+        // A line of only the mark ends the event; one inside a value stays.
+        assertThat(whole).containsExactly("a|1", "b|2", "null|\uFEFF3");
+        for (int split = 0; split <= bytes.length; split++) {
+            assertThat(decode(bytes, split)).as("split at %d", split).isEqualTo(whole);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sample-anthropic-sse.txt", "sample-anthropic-tool-sse.txt", "sample-responses-sse.txt",
             "sample-responses-tool-sse.txt"})
