@@ -163,11 +163,18 @@ public final class ToolGate implements ResponseGate {
         byte[] bytes = pending.array();
         int length = pending.length();
         int eventStart = 0;
+        int stop = length;
         for (int i = scanned; i < length; i++) {
             byte b = bytes[i];
             if (b == '\n' && lastCr) {
                 lastCr = false; // the LF of a CRLF
                 continue;
+            }
+            if (b == '\r' && lineEmpty && i + 1 == length) {
+                // An event ended by a CR that is the last byte so far: whether an LF follows decides where its
+                // bytes end, so wait for the next byte (or the stream's end) before taking it, as one chunk would.
+                stop = i;
+                break;
             }
             lastCr = b == '\r';
             if (b == '\n' || b == '\r') {
@@ -193,7 +200,7 @@ public final class ToolGate implements ResponseGate {
             eventStart = length;
         }
         pending.discard(eventStart);
-        scanned = pending.length();
+        scanned = Math.max(0, stop - eventStart);
     }
 
     private static final byte[] BLANK_LINE = {'\n', '\n'};
