@@ -122,6 +122,11 @@ final class BodyGate implements ResponseGate {
             refuse("its JSON could not be read: " + e.getMessage());
             return;
         }
+        String unjudgeable = api == Api.CHAT ? ToolGate.chatUnjudgeable(response, "message") : null;
+        if (unjudgeable != null) {
+            refuse(unjudgeable);
+            return;
+        }
         List<Call> calls = calls(response);
         if (calls.isEmpty()) {
             pass(whenDone);

@@ -275,6 +275,19 @@ class UnjudgeableAnswersTest {
         assertThat(Files.readAllLines(judged)).containsExactly("Read", "shell");
     }
 
+    @Test
+    void aChatAnswerWithCallsInASecondChoiceIsRefused() throws Exception {
+        answer("/v1/chat/completions", "application/json", null, ("{\"choices\":[{\"index\":0,\"message\":{\"role\":"
+                + "\"assistant\",\"content\":\"hi\"}},{\"index\":1,\"message\":{\"role\":\"assistant\",\"tool_calls\":"
+                + "[{\"id\":\"c\",\"type\":\"function\",\"function\":{\"name\":\"shell\",\"arguments\":\"{}\"}}]}}]}")
+                .getBytes(StandardCharsets.UTF_8));
+        try (TestProxy proxy = proxy()) {
+            assertThat(refused(send(proxy, "/v1/chat/completions", "authorization", "Bearer k"), false))
+                    .endsWith("tool calls come in a choice other than the first, which the proxy does not check");
+        }
+        assertThat(judged).doesNotExist();
+    }
+
     private static byte[] gzip(String text) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
