@@ -26,7 +26,10 @@ import java.util.concurrent.Executor;
  * denial appended to the message's content. When nothing was denied the body goes out byte for byte.
  * A compressed body (the upstream ignored {@code accept-encoding: identity}) is decoded first and sent
  * decoded; a compressed stream is held whole, decoded, and then passed through a {@link ToolGate}, so it
- * loses its pacing but never its check.
+ * loses its pacing but never its check. A body of any other type (or none) is held whole too and judged
+ * as what it looks like, since a client reads a streamed answer as a stream and a JSON one as JSON
+ * whatever its type says: an object (after JSON whitespace or a byte order mark) as JSON, anything else
+ * as a stream (plain text has no events, and passes).
  *
  * <p>Nothing it cannot judge passes: a body larger than {@link #MAX_BYTES} (as sent or decoded), in a
  * coding the proxy cannot decode, not valid for its coding, or (non-streaming) not one JSON object
@@ -43,6 +46,7 @@ final class BodyGate implements ResponseGate {
     private final Output out;
     private final String encoding;
     private final boolean stream;
+    private final boolean sniff;
     private HeapBytes body = new HeapBytes(8192);
     private boolean cancelled;
 
@@ -51,12 +55,23 @@ final class BodyGate implements ResponseGate {
      * @param stream   whether the body is a server-sent-events stream (then {@code encoding} is set)
      */
     BodyGate(Api api, ToolGate.Judge judge, Executor loop, Output out, String encoding, boolean stream) {
+        this(api, judge, loop, out, encoding, stream, false);
+    }
+
+    private BodyGate(Api api, ToolGate.Judge judge, Executor loop, Output out, String encoding, boolean stream,
+            boolean sniff) {
         this.api = api;
         this.judge = judge;
         this.loop = loop;
         this.out = out;
         this.encoding = encoding;
         this.stream = stream;
+        this.sniff = sniff;
+    }
+
+    /** A gate for a body whose type is neither JSON nor a stream: judged as what it looks like once whole. */
+    static BodyGate sniffing(Api api, ToolGate.Judge judge, Executor loop, Output out, String encoding) {
+        return new BodyGate(api, judge, loop, out, encoding, false, true);
     }
 
     @Override
@@ -89,7 +104,7 @@ final class BodyGate implements ResponseGate {
         if (encoding != null && !decode()) {
             return;
         }
-        if (stream) {
+        if (stream || sniff && !startsAnObject()) {
             ResponseGate gate = new ToolGate(api, judge, loop, out);
             gate.feed(Unpooled.wrappedBuffer(body.array(), 0, body.length()));
             body = null;
@@ -105,6 +120,11 @@ final class BodyGate implements ResponseGate {
             response = StrictJson.object(body.array(), 0, body.length());
         } catch (UnreadableBodyException e) {
             refuse("its JSON could not be read: " + e.getMessage());
+            return;
+        }
+        String unjudgeable = api == Api.CHAT ? ToolGate.chatUnjudgeable(response, "message") : null;
+        if (unjudgeable != null) {
+            refuse(unjudgeable);
             return;
         }
         List<Call> calls = calls(response);
@@ -148,6 +168,16 @@ final class BodyGate implements ResponseGate {
         }
         out.flush();
         whenDone.run();
+    }
+
+    /** Whether the held body starts with an object, after JSON whitespace and a byte order mark. */
+    private boolean startsAnObject() {
+        byte[] bytes = body.array();
+        int i = body.length() >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF ? 3 : 0;
+        while (i < body.length() && (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\n' || bytes[i] == '\r')) {
+            i++;
+        }
+        return i < body.length() && bytes[i] == '{';
     }
 
     /** Replaces the held bytes with their decoding; false (and the body refused) when they do not decode. */

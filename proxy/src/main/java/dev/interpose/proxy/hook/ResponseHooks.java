@@ -122,7 +122,8 @@ public final class ResponseHooks {
             if (stream || jsonBody) { // a coding the proxy cannot decode is refused by the gate, never passed
                 return new BodyGate(api, new Judge(), loop, out, identity ? null : encoding, stream);
             }
-            return null;
+            // Another type, or none: the client may still read it as a stream or as JSON, so it is judged.
+            return BodyGate.sniffing(api, new Judge(), loop, out, identity ? null : encoding);
         }
 
         /** {@code out}, with a warning logged for each refusal (the access log line says it too). */

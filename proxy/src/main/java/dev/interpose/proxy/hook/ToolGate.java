@@ -533,6 +533,11 @@ public final class ToolGate implements ResponseGate {
 
     /** From the first chunk with a tool call to the end of the stream everything is held, then judged at once. */
     private void chatStep(Event event, JsonNode data) {
+        String unjudgeable = data == null ? null : chatUnjudgeable(data, "delta");
+        if (unjudgeable != null) {
+            refuse(unjudgeable);
+            return;
+        }
         if (held != null) {
             held.add(event);
             if (event.done) {
@@ -547,6 +552,26 @@ public final class ToolGate implements ResponseGate {
             return;
         }
         emit(event);
+    }
+
+    /**
+     * Why the tool calls of a Chat chunk ({@code part} {@code delta}) or answer ({@code message}) cannot be
+     * judged, or null: calls in a choice other than the first (a client keys choices by their index), or a
+     * legacy {@code function_call}, which the gate does not read.
+     */
+    static String chatUnjudgeable(JsonNode data, String part) {
+        JsonNode choices = data.path("choices");
+        for (int i = 0; i < choices.size(); i++) {
+            JsonNode choice = choices.get(i);
+            JsonNode content = choice.path(part);
+            if (content.hasNonNull("function_call")) {
+                return "a choice has a legacy function_call, which the proxy does not check";
+            }
+            if (content.path("tool_calls").size() > 0 && (i > 0 || choice.path("index").asInt(0) != 0)) {
+                return "tool calls come in a choice other than the first, which the proxy does not check";
+            }
+        }
+        return null;
     }
 
     /** One Chat tool call put together from its deltas. */

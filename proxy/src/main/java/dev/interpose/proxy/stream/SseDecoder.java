@@ -14,7 +14,7 @@ import java.util.Arrays;
  *
  * <p>A UTF-8 byte order mark at the start of any line is dropped, not only at the start of the stream
  * as the standard says: the JavaScript SDKs decode each line on its own with a {@code TextDecoder},
- * which drops it there, so a line {@code \uFEFFdata: …} is data to them (and a line of only a BOM ends
+ * which drops it there, so a BOM then {@code data: …} is a data line to them (and a line of only a BOM ends
  * an event). A reader that checks what the client acts on must read those lines as the client does.
  *
  * <p>Not thread-safe: one per stream, on its event loop. {@link #feed} only reads the buffer.

@@ -309,6 +309,21 @@ class ToolGateEvasionTest {
     }
 
     @Test
+    void chatCallsInAChoiceOtherThanTheFirstOrAsALegacyFunctionCallAreRefused() {
+        String text = "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":null}]}\n\n";
+        String second = CHAT_TOOL.replace("\"choices\":[{\"index\":0,", "\"choices\":[{\"index\":0,\"delta\":{}},{\"index\":1,");
+        String reindexed = CHAT_TOOL.replace("\"choices\":[{\"index\":0,", "\"choices\":[{\"index\":1,");
+        String legacy = "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"function_call\":{\"name\":"
+                + "\"Bash\",\"arguments\":\"{\\\"command\\\":\\\"rm -rf /\\\"}\"}},\"finish_reason\":null}]}\n\n";
+        for (String chunk : List.of(second, reindexed, legacy)) {
+            assertThat(chunk).isNotEqualTo(CHAT_TOOL);
+            Outcome o = refused(Api.CHAT, text + chunk + CHAT_END + "data: [DONE]\n\n", "rm -rf");
+            assertThat(o.sink.text()).isEqualTo(text);
+            assertThat(o.sink.refusal).contains("which the proxy does not check");
+        }
+    }
+
+    @Test
     void whatIsLegitimatelyNotJsonStillPasses() {
         String chat = ": keep-alive\n\n"
                 + "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":null}]}\n\n"

@@ -250,6 +250,44 @@ class UnjudgeableAnswersTest {
         assertThat(Files.readAllLines(judged)).containsExactly("Bash");
     }
 
+    @Test
+    void anAnswerOfAnotherContentTypeIsJudgedAsWhatItLooksLike() throws Exception {
+        // The SDKs read a streamed call's answer as a stream, and a JSON-looking one as JSON, whatever its type.
+        answer("/v1/messages", "text/plain", null, Fixtures.bytes("sample-anthropic-tool-sse.txt"));
+        answer("/v1/chat/completions", "application/octet-stream", null, (" {\"choices\":[{\"message\":{\"role\":"
+                + "\"assistant\",\"tool_calls\":[{\"id\":\"c\",\"type\":\"function\",\"function\":{\"name\":"
+                + "\"shell\",\"arguments\":\"{}\"}}]},\"finish_reason\":\"tool_calls\"}]}").getBytes(StandardCharsets.UTF_8));
+        answer("/v1/responses", "text/plain", null, "just some text".getBytes(StandardCharsets.UTF_8));
+        try (TestProxy proxy = proxy()) {
+            HttpResponse<byte[]> messages = send(proxy, "/v1/messages", "x-api-key", "k");
+            assertThat(messages.statusCode()).isEqualTo(200);
+            assertThat(new String(messages.body(), StandardCharsets.UTF_8)).doesNotContain("tool_use")
+                    .contains("Interpose denied the Read tool call: hook guard.sh said: nope");
+            HttpResponse<byte[]> chat = send(proxy, "/v1/chat/completions", "authorization", "Bearer k");
+            assertThat(chat.statusCode()).isEqualTo(200);
+            JsonNode message = JSON.readTree(chat.body()).path("choices").get(0).path("message");
+            assertThat(message.has("tool_calls")).isFalse();
+            assertThat(message.path("content").asText()).contains("Interpose denied the shell tool call");
+            HttpResponse<byte[]> text = send(proxy, "/v1/responses", "authorization", "Bearer k");
+            assertThat(text.statusCode()).isEqualTo(200);
+            assertThat(new String(text.body(), StandardCharsets.UTF_8)).isEqualTo("just some text");
+        }
+        assertThat(Files.readAllLines(judged)).containsExactly("Read", "shell");
+    }
+
+    @Test
+    void aChatAnswerWithCallsInASecondChoiceIsRefused() throws Exception {
+        answer("/v1/chat/completions", "application/json", null, ("{\"choices\":[{\"index\":0,\"message\":{\"role\":"
+                + "\"assistant\",\"content\":\"hi\"}},{\"index\":1,\"message\":{\"role\":\"assistant\",\"tool_calls\":"
+                + "[{\"id\":\"c\",\"type\":\"function\",\"function\":{\"name\":\"shell\",\"arguments\":\"{}\"}}]}}]}")
+                .getBytes(StandardCharsets.UTF_8));
+        try (TestProxy proxy = proxy()) {
+            assertThat(refused(send(proxy, "/v1/chat/completions", "authorization", "Bearer k"), false))
+                    .endsWith("tool calls come in a choice other than the first, which the proxy does not check");
+        }
+        assertThat(judged).doesNotExist();
+    }
+
     private static byte[] gzip(String text) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
