@@ -1,8 +1,5 @@
 package dev.interpose.proxy;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.interpose.config.ConfigLoader;
 import dev.interpose.config.InterposeConfig;
 import dev.interpose.config.ListenerConfig;
@@ -15,19 +12,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
-import ch.qos.logback.classic.LoggerContext;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import net.logstash.logback.encoder.LogstashEncoder;
-import org.slf4j.LoggerFactory;
 
 /** The proxy in-process on a free port, with its access log captured for assertions. */
 public final class TestProxy implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final InterposeServer server;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+    private final LogCapture log = new LogCapture("interpose.access");
     private final int port;
 
     private TestProxy(InterposeConfig config) throws Exception {
@@ -36,9 +26,6 @@ public final class TestProxy implements AutoCloseable {
 
     private TestProxy(InterposeConfig config, List<dev.interpose.config.Extension> extensions,
             java.nio.file.Path projectDir) throws Exception {
-        Logger access = (Logger) LoggerFactory.getLogger("interpose.access");
-        log.start();
-        access.addAppender(log);
         server = new InterposeServer(config, extensions, projectDir, registry);
         port = server.start().getPort();
     }
@@ -130,31 +117,12 @@ public final class TestProxy implements AutoCloseable {
 
     /** Every access-log line written so far, as the JSON object an operator reads on stdout. */
     public List<Map<String, Object>> accessLog() {
-        LogstashEncoder encoder = new LogstashEncoder();
-        encoder.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
-        encoder.start();
-        try {
-            List<ILoggingEvent> events;
-            synchronized (log) { // ListAppender appends under this lock, from the event loops
-                events = List.copyOf(log.list);
-            }
-            return events.stream().map(e -> json(encoder.encode(e))).collect(Collectors.toList());
-        } finally {
-            encoder.stop();
-        }
-    }
-
-    private static Map<String, Object> json(byte[] line) {
-        try {
-            return JSON.readValue(line, new TypeReference<Map<String, Object>>() { });
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return log.lines();
     }
 
     @Override
     public void close() throws Exception {
         server.stop(Duration.ofSeconds(2));
-        ((Logger) LoggerFactory.getLogger("interpose.access")).detachAppender(log);
+        log.close();
     }
 }
