@@ -115,9 +115,16 @@ class ProcessTreeTest {
         String marker = marker();
         // setsid forks when its caller leads a process group: the sleep is then no descendant at all.
         ScriptHook hook = hook("escape.sh", new ProcessLimit(4), "#!/bin/sh", "# interpose-event: UserPromptSubmit",
-                "# interpose-timeout: 1s", "( setsid sh -c 'sleep " + marker + "' & )", "exit 0");
-        assertThat(timed(hook, 2_000))
-                .isEqualTo(HookResult.error("exited but a child process kept its output open; killed"));
+                "# interpose-timeout: 1s", "( setsid sh -c 'while :; do echo; sleep 0.1; done' " + marker + " & )",
+                "exit 0");
+        // As above: if the JDK's reaper drained and closed our end of the pipe before the reader started, the
+        // run ends cleanly and the writing orphan dies of SIGPIPE; else it is found by its pipe and killed.
+        HookResult result = timed(hook, 2_000);
+        if (result.decision() == HookResult.Decision.ERROR) {
+            assertThat(result.reason()).isEqualTo("exited but a child process kept its output open; killed");
+        } else {
+            assertThat(result.decision()).isEqualTo(HookResult.Decision.CONTINUE);
+        }
         assertNoneAlive(marker);
     }
 
