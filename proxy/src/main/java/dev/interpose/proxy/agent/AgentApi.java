@@ -1,10 +1,10 @@
 package dev.interpose.proxy.agent;
 
+import dev.interpose.proxy.dialect.ApiDialect;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.interpose.proxy.hook.Api;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,28 +60,18 @@ public final class AgentApi {
         }
         String dialect = request.path("dialect").asText(credentials.containsKey("x-api-key")
                 || credentials.containsKey("anthropic-version") ? "anthropic" : "openai");
-        Api api;
-        String path;
-        switch (dialect) {
-            case "anthropic" -> {
-                api = Api.MESSAGES;
-                path = "/v1/messages";
-            }
-            case "openai" -> {
-                api = Api.RESPONSES;
-                path = "/v1/responses";
-            }
-            case "chat" -> {
-                api = Api.CHAT;
-                path = "/v1/chat/completions";
-            }
-            default -> {
-                return done(error(400, "dialect: \"" + dialect + "\" (expected anthropic, openai or chat)"));
-            }
+        ApiDialect api = switch (dialect) {
+            case "anthropic" -> ApiDialect.MESSAGES;
+            case "openai" -> ApiDialect.RESPONSES;
+            case "chat" -> ApiDialect.CHAT;
+            default -> null;
+        };
+        if (api == null) {
+            return done(error(400, "dialect: \"" + dialect + "\" (expected anthropic, openai or chat)"));
         }
         String model = request.path("model").isTextual() ? request.path("model").asText() : null;
         long start = System.nanoTime();
-        AgentRunner.Trigger trigger = new AgentRunner.Trigger(api, path, credentials, model, requestId);
+        AgentRunner.Trigger trigger = new AgentRunner.Trigger(api, api.path(), credentials, model, requestId);
         return runner.run(agents, request.path("prompt").asText(), trigger, cancel).thenApply(results -> {
             ObjectNode out = JSON.createObjectNode();
             ArrayNode list = out.putArray("results");

@@ -1,11 +1,11 @@
 package dev.interpose.proxy.agent;
 
+import dev.interpose.proxy.dialect.ApiDialect;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.interpose.config.AgentDefinition;
 import dev.interpose.config.AgentsConfig;
-import dev.interpose.proxy.hook.Api;
 import dev.interpose.proxy.hook.AssembledResponse;
 import dev.interpose.proxy.hook.ResponseAssembler;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -97,7 +97,7 @@ public final class AgentRunner {
      * @param model       the trigger's model, for agents that name none; may be null
      * @param requestId   the trigger's request id, for the log
      */
-    public record Trigger(Api api, String path, Map<String, String> headers, String model, String requestId) {
+    public record Trigger(ApiDialect api, String path, Map<String, String> headers, String model, String requestId) {
     }
 
     /**
@@ -185,25 +185,7 @@ public final class AgentRunner {
     }
 
     private HttpRequest request(AgentDefinition agent, String task, Trigger trigger, String model) {
-        ObjectNode body = JSON.createObjectNode();
-        if (model != null) {
-            body.put("model", model);
-        }
-        switch (trigger.api()) {
-            case MESSAGES -> {
-                body.put("max_tokens", config.maxTokens()).put("system", agent.systemPrompt());
-                body.putArray("messages").addObject().put("role", "user").put("content", task);
-            }
-            case RESPONSES -> {
-                body.put("instructions", agent.systemPrompt()).put("input", task).put("stream", false)
-                        .put("store", false);
-            }
-            default -> {
-                var messages = body.putArray("messages");
-                messages.addObject().put("role", "system").put("content", agent.systemPrompt());
-                messages.addObject().put("role", "user").put("content", task);
-            }
-        }
+        ObjectNode body = trigger.api().agentRequest(model, agent.systemPrompt(), task, config.maxTokens());
         HttpRequest.Builder builder = HttpRequest.newBuilder(self.get().resolve(trigger.path()))
                 .timeout(config.timeout())
                 .header("content-type", "application/json")
@@ -217,7 +199,7 @@ public final class AgentRunner {
         return builder.build();
     }
 
-    private static Result answer(String agent, Api api, HttpResponse<byte[]> response, long ms) {
+    private static Result answer(String agent, ApiDialect api, HttpResponse<byte[]> response, long ms) {
         byte[] body = response.body();
         if (response.statusCode() / 100 != 2) {
             String text = new String(body, 0, Math.min(body.length, 500), java.nio.charset.StandardCharsets.UTF_8);

@@ -5,7 +5,7 @@ import dev.interpose.proxy.body.HeapBytes;
 import dev.interpose.proxy.cache.CachedResponse;
 import dev.interpose.proxy.cache.ResponseCache;
 import dev.interpose.proxy.error.ErrorKind;
-import dev.interpose.proxy.error.ProxyResponses;
+import dev.interpose.proxy.dialect.ProxyResponses;
 import dev.interpose.proxy.hook.ResponseHooks;
 import dev.interpose.proxy.hook.ResponseGate;
 import dev.interpose.proxy.stream.ResponseObserver;
@@ -319,7 +319,7 @@ public final class Exchange implements UpstreamListener {
         }
         String message = "upstream " + upstreamName() + " is failing; its circuit breaker is " + breaker.getState()
                 .name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ", so this request was not sent";
-        fail(ErrorKind.CIRCUIT_OPEN, message, ProxyResponses.circuitOpen(info.route().dialect(), message,
+        fail(ErrorKind.CIRCUIT_OPEN, message, ProxyResponses.circuitOpen(info.dialect(), message,
                 info.requestId(), keepAlive, config().breaker().openFor().toSeconds()));
     }
 
@@ -731,7 +731,7 @@ public final class Exchange implements UpstreamListener {
 
     /** Before the head: answer with an error in the client's dialect. */
     private void fail(ErrorKind kind, String message) {
-        fail(kind, message, ProxyResponses.error(info.route().dialect(), kind, message, info.requestId(), keepAlive));
+        fail(kind, message, ProxyResponses.error(info.dialect(), kind, message, info.requestId(), keepAlive));
     }
 
     /** Before the head: answer with {@code answer}, its status the one logged. */

@@ -1,5 +1,6 @@
 package dev.interpose.proxy.exchange;
 
+import dev.interpose.proxy.dialect.ApiDialect;
 import dev.interpose.proxy.route.ClientKind;
 import dev.interpose.proxy.route.Route;
 
@@ -28,4 +29,8 @@ public record RequestInfo(
         boolean keepAlive,
         boolean http11,
         long startNanos) {
+    /** The API the request speaks, whose shapes its answers and errors take. */
+    public ApiDialect dialect() {
+        return ApiDialect.of(path, route.dialect());
+    }
 }

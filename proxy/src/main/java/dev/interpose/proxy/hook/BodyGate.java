@@ -1,5 +1,8 @@
 package dev.interpose.proxy.hook;
 
+import dev.interpose.proxy.dialect.ApiDialect;
+import dev.interpose.proxy.dialect.ResponsesApi;
+import dev.interpose.proxy.dialect.Arguments;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -40,7 +43,7 @@ final class BodyGate implements ResponseGate {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int MAX_BYTES = 16 * 1024 * 1024;
 
-    private final Api api;
+    private final ApiDialect api;
     private final ToolGate.Judge judge;
     private final Executor loop;
     private final Output out;
@@ -54,11 +57,11 @@ final class BodyGate implements ResponseGate {
      * @param encoding the body's content coding, null for none
      * @param stream   whether the body is a server-sent-events stream (then {@code encoding} is set)
      */
-    BodyGate(Api api, ToolGate.Judge judge, Executor loop, Output out, String encoding, boolean stream) {
+    BodyGate(ApiDialect api, ToolGate.Judge judge, Executor loop, Output out, String encoding, boolean stream) {
         this(api, judge, loop, out, encoding, stream, false);
     }
 
-    private BodyGate(Api api, ToolGate.Judge judge, Executor loop, Output out, String encoding, boolean stream,
+    private BodyGate(ApiDialect api, ToolGate.Judge judge, Executor loop, Output out, String encoding, boolean stream,
             boolean sniff) {
         this.api = api;
         this.judge = judge;
@@ -70,7 +73,7 @@ final class BodyGate implements ResponseGate {
     }
 
     /** A gate for a body whose type is neither JSON nor a stream: judged as what it looks like once whole. */
-    static BodyGate sniffing(Api api, ToolGate.Judge judge, Executor loop, Output out, String encoding) {
+    static BodyGate sniffing(ApiDialect api, ToolGate.Judge judge, Executor loop, Output out, String encoding) {
         return new BodyGate(api, judge, loop, out, encoding, false, true);
     }
 
@@ -122,7 +125,7 @@ final class BodyGate implements ResponseGate {
             refuse("its JSON could not be read: " + e.getMessage());
             return;
         }
-        String unjudgeable = api == Api.CHAT ? ToolGate.chatUnjudgeable(response, "message") : null;
+        String unjudgeable = api == ApiDialect.CHAT ? ToolGate.chatUnjudgeable(response, "message") : null;
         if (unjudgeable != null) {
             refuse(unjudgeable);
             return;
@@ -225,11 +228,9 @@ final class BodyGate implements ResponseGate {
 
     private List<Call> calls(ObjectNode response) {
         List<Call> calls = new ArrayList<>();
-        JsonNode list = switch (api) {
-            case MESSAGES -> response.path("content");
-            case RESPONSES -> response.path("output");
-            default -> response.path("choices").path(0).path("message").path("tool_calls");
-        };
+        JsonNode list = api == ApiDialect.MESSAGES ? response.path("content")
+                : api instanceof ResponsesApi ? response.path("output")
+                : response.path("choices").path(0).path("message").path("tool_calls");
         if (!list.isArray()) {
             return calls;
         }
@@ -237,16 +238,16 @@ final class BodyGate implements ResponseGate {
             JsonNode part = list.get(i);
             String type = part.path("type").asText();
             Call call = null;
-            if (api == Api.MESSAGES && "tool_use".equals(type)) {
+            if (api == ApiDialect.MESSAGES && "tool_use".equals(type)) {
                 call = new Call((ArrayNode) list, i, part.path("id").asText(null), part.path("name").asText(""),
                         part.path("input"));
-            } else if (api == Api.RESPONSES && ToolGate.isCall(part)) {
-                call = new Call((ArrayNode) list, i, part.path("call_id").asText(null), ToolGate.toolName(part),
-                        ToolGate.callInput(part));
-            } else if (api == Api.CHAT) {
+            } else if (api instanceof ResponsesApi && ResponsesApi.isCall(part)) {
+                call = new Call((ArrayNode) list, i, part.path("call_id").asText(null), ResponsesApi.toolName(part),
+                        ResponsesApi.callInput(part));
+            } else if (api == ApiDialect.CHAT) {
                 JsonNode function = part.path("function");
                 call = new Call((ArrayNode) list, i, part.path("id").asText(null), function.path("name").asText(""),
-                        Turn.parseArguments(function.path("arguments")));
+                        Arguments.parse(function.path("arguments")));
             }
             if (call != null && judge.wants(call.name)) {
                 calls.add(call);
@@ -265,26 +266,20 @@ final class BodyGate implements ResponseGate {
             }
             denied++;
             String text = call.denial.text(call.name);
-            switch (api) {
-                case MESSAGES -> call.list.set(call.index, JSON.createObjectNode().put("type", "text").put("text", text));
-                case RESPONSES -> {
-                    ObjectNode item = JSON.createObjectNode().put("id", "msg_interpose_" + call.id)
-                            .put("type", "message").put("status", "completed").put("role", "assistant");
-                    item.putArray("content").addObject().put("type", "output_text").put("text", text)
-                            .putArray("annotations");
-                    call.list.set(call.index, item);
-                }
-                default -> {
-                    call.list.remove(call.index);
-                    chatText.insert(0, (chatText.length() == 0 ? "" : "\n") + text);
-                }
+            if (api == ApiDialect.MESSAGES) {
+                call.list.set(call.index, JSON.createObjectNode().put("type", "text").put("text", text));
+            } else if (api instanceof ResponsesApi) {
+                call.list.set(call.index, ResponsesApi.messageItem("msg_interpose_" + call.id, "completed", text));
+            } else {
+                call.list.remove(call.index);
+                chatText.insert(0, (chatText.length() == 0 ? "" : "\n") + text);
             }
         }
         int callsLeft = countCalls(response);
-        if (api == Api.MESSAGES && callsLeft == 0 && "tool_use".equals(response.path("stop_reason").asText())) {
+        if (api == ApiDialect.MESSAGES && callsLeft == 0 && "tool_use".equals(response.path("stop_reason").asText())) {
             response.put("stop_reason", "end_turn");
         }
-        if (api == Api.CHAT && denied > 0) {
+        if (api == ApiDialect.CHAT && denied > 0) {
             ObjectNode choice = (ObjectNode) response.path("choices").path(0);
             ObjectNode message = (ObjectNode) choice.path("message");
             String before = message.path("content").isTextual() ? message.path("content").asText() + "\n\n" : "";
@@ -298,12 +293,12 @@ final class BodyGate implements ResponseGate {
 
     private int countCalls(ObjectNode response) {
         int n = 0;
-        if (api == Api.CHAT) {
+        if (api == ApiDialect.CHAT) {
             return response.path("choices").path(0).path("message").path("tool_calls").size();
         }
-        for (JsonNode part : api == Api.MESSAGES ? response.path("content") : response.path("output")) {
+        for (JsonNode part : api == ApiDialect.MESSAGES ? response.path("content") : response.path("output")) {
             String type = part.path("type").asText();
-            if ("tool_use".equals(type) || ToolGate.isCall(part)) {
+            if ("tool_use".equals(type) || ResponsesApi.isCall(part)) {
                 n++;
             }
         }

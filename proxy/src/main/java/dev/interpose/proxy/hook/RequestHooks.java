@@ -1,5 +1,6 @@
 package dev.interpose.proxy.hook;
 
+import dev.interpose.proxy.dialect.ApiDialect;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -87,7 +88,7 @@ public final class RequestHooks {
 
     /** Whether any request-side hook may run for a request from this client to this path. */
     public boolean wants(String path, boolean claudeCode) {
-        if (Turn.forPath(path) == null) {
+        if (ApiDialect.forPath(path) == null) {
             return false;
         }
         for (HookEvent event : REQUEST_EVENTS) {
@@ -129,7 +130,7 @@ public final class RequestHooks {
             return skip(meta, "request body could not be read: " + e.getMessage(), e.ambiguous(),
                     ErrorKind.BAD_REQUEST);
         }
-        Turn turn = Turn.forPath(meta.path());
+        ApiDialect turn = ApiDialect.forPath(meta.path());
         boolean changed = false;
         if (commands != null) {
             SlashCommands.Result command;
@@ -166,7 +167,7 @@ public final class RequestHooks {
             contexts.addAll(v.contexts());
         }
         if (prompt == null && pipeline.has(HookEvent.POST_TOOL_USE, meta.claudeCode())) {
-            for (Turn.ToolResult result : turn.toolResults(json)) {
+            for (ApiDialect.ToolResult result : turn.toolResults(json)) {
                 ObjectNode input = input(HookEvent.POST_TOOL_USE, meta, session).put("tool_name", result.name());
                 input.set("tool_input", result.input().isMissingNode() ? null : result.input());
                 input.put("tool_response", result.output());

@@ -1,5 +1,8 @@
 package dev.interpose.proxy.hook;
 
+import dev.interpose.proxy.dialect.ApiDialect;
+import dev.interpose.proxy.dialect.ResponsesApi;
+import dev.interpose.proxy.dialect.Arguments;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,7 +21,7 @@ import java.util.Map;
 public final class ResponseAssembler implements SseDecoder.Listener {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Api api;
+    private final ApiDialect api;
     private final StringBuilder text = new StringBuilder();
     /** Tool calls by their position in the response (content index, output index or Chat's tool index). */
     private final Map<Integer, Call> calls = new LinkedHashMap<>();
@@ -26,7 +29,7 @@ public final class ResponseAssembler implements SseDecoder.Listener {
     private String stopReason;
     private ObjectNode usage;
 
-    public ResponseAssembler(Api api) {
+    public ResponseAssembler(ApiDialect api) {
         this.api = api;
     }
 
@@ -53,10 +56,12 @@ public final class ResponseAssembler implements SseDecoder.Listener {
         } catch (IOException e) {
             return;
         }
-        switch (api) {
-            case MESSAGES -> messagesEvent(node);
-            case RESPONSES -> responsesEvent(node);
-            default -> chatChunk(node);
+        if (api == ApiDialect.MESSAGES) {
+            messagesEvent(node);
+        } else if (api instanceof ResponsesApi) {
+            responsesEvent(node);
+        } else {
+            chatChunk(node);
         }
     }
 
@@ -68,38 +73,36 @@ public final class ResponseAssembler implements SseDecoder.Listener {
         } catch (IOException e) {
             return;
         }
-        switch (api) {
-            case MESSAGES -> {
-                model = textOr(node.path("model"), model);
-                int i = 0;
-                for (JsonNode block : node.path("content")) {
-                    contentBlock(i++, block);
-                }
-                stopReason = textOr(node.path("stop_reason"), stopReason);
-                mergeUsage(node.path("usage"));
+        if (api == ApiDialect.MESSAGES) {
+            model = textOr(node.path("model"), model);
+            int i = 0;
+            for (JsonNode block : node.path("content")) {
+                contentBlock(i++, block);
             }
-            case RESPONSES -> responseObject(node);
-            default -> {
-                model = textOr(node.path("model"), model);
-                JsonNode choice = node.path("choices").path(0);
-                JsonNode message = choice.path("message");
-                if (message.path("content").isTextual()) {
-                    text.append(message.path("content").asText());
-                }
-                int i = 0;
-                for (JsonNode call : message.path("tool_calls")) {
-                    chatToolCall(i++, call);
-                }
-                stopReason = textOr(choice.path("finish_reason"), stopReason);
-                mergeUsage(node.path("usage"));
+            stopReason = textOr(node.path("stop_reason"), stopReason);
+            mergeUsage(node.path("usage"));
+        } else if (api instanceof ResponsesApi) {
+            responseObject(node);
+        } else {
+            model = textOr(node.path("model"), model);
+            JsonNode choice = node.path("choices").path(0);
+            JsonNode message = choice.path("message");
+            if (message.path("content").isTextual()) {
+                text.append(message.path("content").asText());
             }
+            int i = 0;
+            for (JsonNode call : message.path("tool_calls")) {
+                chatToolCall(i++, call);
+            }
+            stopReason = textOr(choice.path("finish_reason"), stopReason);
+            mergeUsage(node.path("usage"));
         }
     }
 
     public AssembledResponse result() {
         List<AssembledResponse.ToolCall> tools = new ArrayList<>();
         for (Call call : calls.values()) {
-            JsonNode input = call.parsed != null ? call.parsed : Turn.parseArguments(JSON.getNodeFactory()
+            JsonNode input = call.parsed != null ? call.parsed : Arguments.parse(JSON.getNodeFactory()
                     .textNode(call.input.length() == 0 ? "{}" : call.input.toString()));
             tools.add(new AssembledResponse.ToolCall(call.id, call.name, input));
         }
@@ -190,11 +193,11 @@ public final class ResponseAssembler implements SseDecoder.Listener {
                     text.append(part.path("text").asText());
                 }
             }
-        } else if (ToolGate.isCall(item)) {
+        } else if (ResponsesApi.isCall(item)) {
             Call call = new Call();
             call.id = item.path("call_id").asText(null);
-            call.name = ToolGate.toolName(item);
-            call.parsed = ToolGate.callInput(item);
+            call.name = ResponsesApi.toolName(item);
+            call.parsed = ResponsesApi.callInput(item);
             calls.put(index, call);
         }
     }

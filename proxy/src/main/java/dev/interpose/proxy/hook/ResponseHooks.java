@@ -1,5 +1,6 @@
 package dev.interpose.proxy.hook;
 
+import dev.interpose.proxy.dialect.ApiDialect;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.interpose.config.HookEvent;
@@ -46,7 +47,7 @@ public final class ResponseHooks {
 
     /** Whether a response-side hook may run for a request from this client to this path. */
     public boolean wants(String path, boolean claudeCode) {
-        return Api.of(path) != null && (pipeline.has(HookEvent.PRE_TOOL_USE, claudeCode)
+        return ApiDialect.forPath(path) != null && (pipeline.has(HookEvent.PRE_TOOL_USE, claudeCode)
                 || pipeline.has(HookEvent.POST_RESPONSE, claudeCode) || pipeline.has(HookEvent.STOP, claudeCode));
     }
 
@@ -56,7 +57,7 @@ public final class ResponseHooks {
      * can read.
      */
     public boolean gates(String path, boolean claudeCode) {
-        return Api.of(path) != null && pipeline.has(HookEvent.PRE_TOOL_USE, claudeCode);
+        return ApiDialect.forPath(path) != null && pipeline.has(HookEvent.PRE_TOOL_USE, claudeCode);
     }
 
     private static ToolGate.Denial checkFailed(Throwable e) {
@@ -65,12 +66,12 @@ public final class ResponseHooks {
 
     /** The hooks' view of one response. */
     public Tap tap(RequestHooks.Meta meta) {
-        return new Tap(Api.of(meta.path()), meta);
+        return new Tap(ApiDialect.forPath(meta.path()), meta);
     }
 
     /** One response, seen by the hooks. Confined to the exchange's event loop. */
     public final class Tap {
-        private final Api api;
+        private final ApiDialect api;
         private final RequestHooks.Meta meta;
         private final boolean after;
         private ResponseAssembler assembler;
@@ -78,7 +79,7 @@ public final class ResponseHooks {
         private HeapBytes json;
         private String encoding;
 
-        private Tap(Api api, RequestHooks.Meta meta) {
+        private Tap(ApiDialect api, RequestHooks.Meta meta) {
             this.api = api;
             this.meta = meta;
             this.after = pipeline.has(HookEvent.POST_RESPONSE, meta.claudeCode())

@@ -1,5 +1,6 @@
 package dev.interpose.proxy.hook;
 
+import dev.interpose.proxy.dialect.ApiDialect;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.interpose.commands.Catalog;
 import dev.interpose.commands.Expander;
@@ -138,7 +139,7 @@ public final class SlashCommands {
      *
      * @param cancel completes when the client went away: agent calls in flight are cancelled
      */
-    Result apply(ObjectNode json, Turn turn, RequestHooks.Meta meta, CompletableFuture<?> cancel)
+    Result apply(ObjectNode json, ApiDialect turn, RequestHooks.Meta meta, CompletableFuture<?> cancel)
             throws InterruptedException {
         Invocation invocation = Invocation.parse(turn.prompt(json));
         if (invocation == null) {
@@ -169,7 +170,7 @@ public final class SlashCommands {
     }
 
     /** {@code /agents a,b -- task}: the task replaces the prompt, the agents' answers follow it. */
-    private Result agentsCommand(ObjectNode json, Turn turn, RequestHooks.Meta meta, String arguments,
+    private Result agentsCommand(ObjectNode json, ApiDialect turn, RequestHooks.Meta meta, String arguments,
             CompletableFuture<?> cancel, long start) {
         int split = arguments.indexOf("--");
         List<String> names = new ArrayList<>();
@@ -191,9 +192,9 @@ public final class SlashCommands {
         return new Result(AGENTS, null);
     }
 
-    private void runAgents(ObjectNode json, Turn turn, RequestHooks.Meta meta, List<String> names, String task,
+    private void runAgents(ObjectNode json, ApiDialect turn, RequestHooks.Meta meta, List<String> names, String task,
             CompletableFuture<?> cancel) {
-        Api api = Api.of(meta.path());
+        ApiDialect api = ApiDialect.forPath(meta.path());
         String model = json.path("model").isTextual() ? json.path("model").asText() : null;
         AgentRunner.Trigger trigger = new AgentRunner.Trigger(api, meta.path(), meta.credentials(), model,
                 meta.requestId());

@@ -1,5 +1,8 @@
 package dev.interpose.proxy.hook;
 
+import dev.interpose.proxy.dialect.ApiDialect;
+import dev.interpose.proxy.dialect.ResponsesApi;
+import dev.interpose.proxy.dialect.Arguments;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -72,7 +75,7 @@ public final class ToolGate implements ResponseGate {
         }
     }
 
-    private final Api api;
+    private final ApiDialect api;
     private final Judge judge;
     private final Executor loop;
     private final Output out;
@@ -109,7 +112,7 @@ public final class ToolGate implements ResponseGate {
     /** Responses API: the id of the response, for a {@code response.failed} of the proxy's own. */
     private String responseId;
 
-    ToolGate(Api api, Judge judge, Executor loop, Output out) {
+    ToolGate(ApiDialect api, Judge judge, Executor loop, Output out) {
         this.api = api;
         this.judge = judge;
         this.loop = loop;
@@ -258,10 +261,10 @@ public final class ToolGate implements ResponseGate {
         }
         if (ended && !waiting && queue.isEmpty() && !cancelled && held != null) {
             // The stream ended inside a call (a Chat stream: without [DONE]): judged on what came of it.
-            if (api == Api.CHAT) {
+            if (api == ApiDialect.CHAT) {
                 judgeChat();
             } else {
-                judgeHeld(api == Api.MESSAGES ? messagesInput() : callInput(held.get(0).json().path("item")));
+                judgeHeld(api == ApiDialect.MESSAGES ? messagesInput() : ResponsesApi.callInput(held.get(0).json().path("item")));
             }
         }
         if (ended && !waiting && queue.isEmpty() && !cancelled && held == null) {
@@ -279,10 +282,10 @@ public final class ToolGate implements ResponseGate {
             return;
         }
         JsonNode data = event.json();
-        if (data != null && api == Api.RESPONSES && responseId == null && data.path("response").path("id").isTextual()) {
+        if (data != null && api instanceof ResponsesApi && responseId == null && data.path("response").path("id").isTextual()) {
             responseId = data.path("response").path("id").asText();
         }
-        if (api == Api.CHAT) {
+        if (api == ApiDialect.CHAT) {
             chatStep(event, data);
             return;
         }
@@ -294,13 +297,13 @@ public final class ToolGate implements ResponseGate {
         if (data != null && startsCall(event, data)) {
             return;
         }
-        if (data != null && api == Api.MESSAGES && "message_delta".equals(data.path("type").asText())
+        if (data != null && api == ApiDialect.MESSAGES && "message_delta".equals(data.path("type").asText())
                 && "tool_use".equals(data.path("delta").path("stop_reason").asText()) && allowed == 0 && denied > 0) {
             ((ObjectNode) data.path("delta")).put("stop_reason", "end_turn"); // every call was denied
             emitJson(event.name, (ObjectNode) data);
             return;
         }
-        if (data != null && api == Api.RESPONSES && !replacedItems.isEmpty() && data.path("response").isObject()) {
+        if (data != null && api instanceof ResponsesApi && !replacedItems.isEmpty() && data.path("response").isObject()) {
             replaceItems((ObjectNode) data.path("response"));
             emitJson(event.name, (ObjectNode) data);
             return;
@@ -313,14 +316,14 @@ public final class ToolGate implements ResponseGate {
         String type = data.path("type").asText();
         JsonNode call;
         int index;
-        if (api == Api.MESSAGES && "content_block_start".equals(type)
+        if (api == ApiDialect.MESSAGES && "content_block_start".equals(type)
                 && "tool_use".equals(data.path("content_block").path("type").asText())) {
             call = data.path("content_block");
             index = data.path("index").asInt();
             heldId = call.path("id").asText(null);
             heldStartInput = call.path("input").isObject() && call.path("input").size() > 0 ? call.path("input") : null;
-        } else if (api == Api.RESPONSES && "response.output_item.added".equals(type)
-                && isCall(data.path("item"))) {
+        } else if (api instanceof ResponsesApi && "response.output_item.added".equals(type)
+                && ResponsesApi.isCall(data.path("item"))) {
             call = data.path("item");
             index = data.path("output_index").asInt();
             heldId = call.path("call_id").asText(null);
@@ -328,7 +331,7 @@ public final class ToolGate implements ResponseGate {
         } else {
             return false;
         }
-        String name = toolName(call);
+        String name = ResponsesApi.toolName(call);
         if (!judge.wants(name)) {
             allowed++;
             return false;
@@ -341,29 +344,6 @@ public final class ToolGate implements ResponseGate {
         return true;
     }
 
-    /** Whether a Responses API output item is a tool call: a function, a custom tool, or {@code local_shell}. */
-    static boolean isCall(JsonNode item) {
-        String type = item.path("type").asText();
-        return "function_call".equals(type) || "custom_tool_call".equals(type) || "local_shell_call".equals(type);
-    }
-
-    /** The tool a call names; {@code local_shell} for a {@code local_shell_call}, which names none. */
-    static String toolName(JsonNode call) {
-        return "local_shell_call".equals(call.path("type").asText()) ? "local_shell" : call.path("name").asText("");
-    }
-
-    /** What a Responses API call item asks the tool to do. */
-    static JsonNode callInput(JsonNode item) {
-        switch (item.path("type").asText()) {
-            case "custom_tool_call":
-                return item.path("input");
-            case "local_shell_call":
-                return item.path("action");
-            default:
-                return Turn.parseArguments(item.path("arguments"));
-        }
-    }
-
     /** One more event while a call is held: its input grows, or it ends and the hooks are asked. */
     private void collect(JsonNode data) {
         if (data == null) {
@@ -371,7 +351,7 @@ public final class ToolGate implements ResponseGate {
         }
         String type = data.path("type").asText();
         JsonNode input;
-        if (api == Api.MESSAGES) {
+        if (api == ApiDialect.MESSAGES) {
             if (data.path("index").asInt(-1) != heldIndex) {
                 return;
             }
@@ -387,7 +367,7 @@ public final class ToolGate implements ResponseGate {
             if (!"response.output_item.done".equals(type) || data.path("output_index").asInt(-1) != heldIndex) {
                 return;
             }
-            input = callInput(data.path("item"));
+            input = ResponsesApi.callInput(data.path("item"));
         }
         judgeHeld(input);
     }
@@ -395,7 +375,7 @@ public final class ToolGate implements ResponseGate {
     /** The input of the Anthropic call held, from its deltas (or its start event when it came whole there). */
     private JsonNode messagesInput() {
         return heldInput.length() == 0 && heldStartInput != null ? heldStartInput
-                : Turn.parseArguments(JSON.getNodeFactory().textNode(heldInput.length() == 0 ? "{}"
+                : Arguments.parse(JSON.getNodeFactory().textNode(heldInput.length() == 0 ? "{}"
                         : heldInput.toString()));
     }
 
@@ -414,7 +394,7 @@ public final class ToolGate implements ResponseGate {
         int sequence = nextSequence >= 0 ? nextSequence : lastSequence + 1;
         String message = "the upstream's stream was cut short: the PreToolUse hooks cannot check its tool calls, as "
                 + why;
-        out.refuse(message, StreamErrors.event(api, message, sequence, responseId));
+        out.refuse(message, api.streamError(message, sequence, responseId));
     }
 
     private void decided(Denial denial) {
@@ -436,7 +416,7 @@ public final class ToolGate implements ResponseGate {
                     emit(event); // another part's event that came while the call was held
                 } else if (!replaced) {
                     replaced = true;
-                    if (api == Api.MESSAGES) {
+                    if (api == ApiDialect.MESSAGES) {
                         messagesText(text);
                     } else {
                         responsesText(event.json(), text);
@@ -452,7 +432,7 @@ public final class ToolGate implements ResponseGate {
         if (data == null) {
             return false;
         }
-        return api == Api.MESSAGES ? data.path("index").asInt(-1) == heldIndex
+        return api == ApiDialect.MESSAGES ? data.path("index").asInt(-1) == heldIndex
                 : data.path("output_index").asInt(-1) == heldIndex;
     }
 
@@ -602,7 +582,7 @@ public final class ToolGate implements ResponseGate {
         List<CompletableFuture<?>> answers = new ArrayList<>();
         for (ChatCall call : calls.values()) {
             if (judge.wants(call.name)) {
-                JsonNode input = Turn.parseArguments(JSON.getNodeFactory().textNode(
+                JsonNode input = Arguments.parse(JSON.getNodeFactory().textNode(
                         call.arguments.length() == 0 ? "{}" : call.arguments.toString()));
                 answers.add(judge.judge(call.id, call.name, input).thenAccept(d -> call.denial = d));
             }
@@ -689,7 +669,7 @@ public final class ToolGate implements ResponseGate {
     // --- writing ---
 
     private void emit(Event event) {
-        if (api == Api.RESPONSES && event.json() != null && event.json().has("sequence_number")) {
+        if (api instanceof ResponsesApi && event.json() != null && event.json().has("sequence_number")) {
             if (nextSequence >= 0) {
                 emitJson(event.name, (ObjectNode) event.json());
                 return;
@@ -700,7 +680,7 @@ public final class ToolGate implements ResponseGate {
     }
 
     private void emitJson(String name, ObjectNode data) {
-        if (api == Api.RESPONSES && data.has("sequence_number") && nextSequence >= 0) {
+        if (api instanceof ResponsesApi && data.has("sequence_number") && nextSequence >= 0) {
             data.put("sequence_number", nextSequence++);
         }
         String text = (name != null ? "event: " + name + "\n" : "") + "data: " + data + "\n\n";

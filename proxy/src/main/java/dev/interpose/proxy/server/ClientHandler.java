@@ -1,16 +1,15 @@
 package dev.interpose.proxy.server;
 
-import dev.interpose.config.Dialect;
+import dev.interpose.proxy.dialect.ApiDialect;
 import dev.interpose.proxy.body.ContentCodings;
 import dev.interpose.proxy.cache.CacheKey;
 import dev.interpose.proxy.cache.KeyBuilder;
 import dev.interpose.proxy.cache.ResponseCache;
 import dev.interpose.proxy.body.ModelPeek;
 import dev.interpose.proxy.body.ModelRewrite;
-import dev.interpose.proxy.error.ErrorBodies;
 import dev.interpose.proxy.error.ErrorKind;
 import dev.interpose.proxy.error.ProxyException;
-import dev.interpose.proxy.error.ProxyResponses;
+import dev.interpose.proxy.dialect.ProxyResponses;
 import dev.interpose.proxy.exchange.Exchange;
 import dev.interpose.proxy.exchange.ExchangeContext;
 import dev.interpose.proxy.exchange.ExchangeRecord;
@@ -18,7 +17,6 @@ import dev.interpose.proxy.exchange.Outcome;
 import dev.interpose.proxy.exchange.RequestInfo;
 import dev.interpose.proxy.agent.AgentApi;
 import dev.interpose.proxy.agent.AgentRunner;
-import dev.interpose.proxy.hook.Api;
 import dev.interpose.proxy.hook.Hooks;
 import dev.interpose.proxy.hook.RequestHooks;
 import dev.interpose.proxy.hook.ResponseHooks;
@@ -162,7 +160,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
                 if (request.refCnt() > 0) {
                     request.release();
                 }
-                write(ProxyResponses.error(Router.guessDialect(request.headers()), ErrorKind.INTERNAL,
+                write(ProxyResponses.error(ApiDialect.errorsOf(Router.guessDialect(request.headers())), ErrorKind.INTERNAL,
                         "internal proxy error (" + e.getClass().getSimpleName() + "); see the proxy log for " + requestId,
                         requestId, false), false);
             } else {
@@ -177,7 +175,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         boolean keepAlive = HttpUtil.isKeepAlive(request) && !server.draining();
         String uri = originForm(request.uri());
         String path = pathOf(uri);
-        Dialect guess = dialectOf(path, request.headers());
+        ApiDialect guess = dialectOf(path, request.headers());
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             if (!ctx.channel().isActive()) {
@@ -209,7 +207,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         }
         if ("websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
             // Codex's built-in provider tries a WebSocket first; 426 makes it fall back to HTTP at once.
-            answerLocally(request, Dialect.OPENAI, ErrorKind.UPGRADE_REQUIRED,
+            answerLocally(request, ApiDialect.RESPONSES, ErrorKind.UPGRADE_REQUIRED,
                     "WebSocket is not supported by this proxy; use HTTP with server-sent events", requestId, start,
                     keepAlive);
             return;
@@ -225,7 +223,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             model = !readable ? null : decoded != null ? ModelPeek.of(decoded) : ModelPeek.of(request.content());
         } catch (ProxyException e) {
             Route dialectOnly = now.router().route(path, request.headers(), null);
-            answerLocally(request, dialectOnly != null ? dialectOnly.dialect() : guess, e.kind(), e.getMessage(),
+            answerLocally(request, dialectOnly != null ? ApiDialect.of(path, dialectOnly.dialect()) : guess, e.kind(), e.getMessage(),
                     requestId, start, keepAlive);
             return;
         }
@@ -257,7 +255,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             startExchange(now, request, info, null, decoded); // a subagent's own call: no commands, no hooks again
             return;
         }
-        boolean command = Api.of(path) != null && readable
+        boolean command = ApiDialect.forPath(path) != null && readable
                 && now.commands().mayApply(decoded != null ? Unpooled.wrappedBuffer(decoded) : request.content());
         if (!command && !hooks.wants(path, claudeCode)) {
             startExchange(now, request, info, null, decoded); // no hook, no command: no copy, no parse
@@ -290,19 +288,19 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private void runAgents(ServerContext.Snapshot now, FullHttpRequest request, String requestId, long start,
             boolean keepAlive) {
         if (!"POST".equals(request.method().name())) {
-            answerLocally(request, Dialect.OPENAI, ErrorKind.BAD_REQUEST, AgentApi.PATH + " takes POST", requestId,
+            answerLocally(request, ApiDialect.RESPONSES, ErrorKind.BAD_REQUEST, AgentApi.PATH + " takes POST", requestId,
                     start, keepAlive);
             return;
         }
         if (request.content().readableBytes() > AgentApi.MAX_BODY_BYTES) {
-            answerLocally(request, Dialect.OPENAI, ErrorKind.BODY_TOO_LARGE, AgentApi.PATH + " takes a body of at most "
+            answerLocally(request, ApiDialect.RESPONSES, ErrorKind.BODY_TOO_LARGE, AgentApi.PATH + " takes a body of at most "
                     + AgentApi.MAX_BODY_BYTES + " bytes", requestId, start, keepAlive);
             return;
         }
         String peer = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
                 ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
         if (!server.agentRuns().tryAcquire(peer)) {
-            answerLocally(request, Dialect.OPENAI, ErrorKind.TOO_MANY_REQUESTS, "this client already has "
+            answerLocally(request, ApiDialect.RESPONSES, ErrorKind.TOO_MANY_REQUESTS, "this client already has "
                     + AgentApi.MAX_RUNS_PER_PEER + " agent runs in flight; wait for one to end", requestId, start,
                     keepAlive);
             return;
@@ -317,7 +315,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
                 requestId, cancel), now.commands().agents().executor()).thenCompose(f -> f)
                 .exceptionally(e -> {
                     LOG.error("internal error {} running agents", requestId, e); // the line the 500 points to
-                    return new AgentApi.Answer(500, ErrorBodies.render(Dialect.OPENAI, ErrorKind.INTERNAL,
+                    return new AgentApi.Answer(500, ApiDialect.RESPONSES.errorBody(ErrorKind.INTERNAL,
                             "the agents could not run; see the proxy log for " + requestId));
                 })
                 .whenComplete((answer, e) -> server.agentRuns().release(peer))
@@ -350,7 +348,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         if (asked != null || now.config().cache().enabledFor(info.route().name(), info.route().upstream().name())) {
             String mode = asked == null ? "on" : asked.strip().toLowerCase(java.util.Locale.ROOT);
             if (!mode.equals("on") && !mode.equals("off") && !mode.equals("refresh")) {
-                answerLocally(request, info.route().dialect(), ErrorKind.BAD_REQUEST, ResponseCache.HEADER + " was \""
+                answerLocally(request, info.dialect(), ErrorKind.BAD_REQUEST, ResponseCache.HEADER + " was \""
                         + asked + "\"; expected on, off or refresh", info.requestId(), info.startNanos(),
                         info.keepAlive());
                 exchangeEnded();
@@ -440,7 +438,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             request.release();
         }
         if (current == null || !current.isLive()) {
-            write(ProxyResponses.error(info.route().dialect(), ErrorKind.INTERNAL, "internal proxy error ("
+            write(ProxyResponses.error(info.dialect(), ErrorKind.INTERNAL, "internal proxy error ("
                     + e.getClass().getSimpleName() + "); see the proxy log for " + info.requestId(),
                     info.requestId(), false), false);
         }
@@ -557,20 +555,20 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         String message = "the request did not arrive within " + server.snapshot().config().listener().requestTimeout()
                 .toMillis() + " ms";
         record("-", "-", requestId, ErrorKind.REQUEST_TIMEOUT, message, System.nanoTime(), null);
-        write(ProxyResponses.error(Dialect.OPENAI, ErrorKind.REQUEST_TIMEOUT, message, requestId, false), false);
+        write(ProxyResponses.error(ApiDialect.RESPONSES, ErrorKind.REQUEST_TIMEOUT, message, requestId, false), false);
     }
 
     /** The 413 answer for an oversized request, in its dialect; logged and counted here. */
     FullHttpResponse tooLarge(HttpRequest request, int maxBytes, boolean keepAlive) {
         String requestId = RequestIds.next();
         String message = "request body exceeds " + maxBytes + " bytes";
-        Dialect dialect = Router.guessDialect(request.headers());
+        ApiDialect dialect = ApiDialect.errorsOf(Router.guessDialect(request.headers()));
         record(request.method().name(), pathOf(originForm(request.uri())), requestId, ErrorKind.BODY_TOO_LARGE, message,
                 System.nanoTime(), request.headers().get(HttpHeaderNames.USER_AGENT));
         return ProxyResponses.error(dialect, ErrorKind.BODY_TOO_LARGE, message, requestId, keepAlive);
     }
 
-    private void answerLocally(FullHttpRequest request, Dialect dialect, ErrorKind kind, String message,
+    private void answerLocally(FullHttpRequest request, ApiDialect dialect, ErrorKind kind, String message,
             String requestId, long start, boolean keepAlive) {
         record(request.method().name(), pathOf(originForm(request.uri())), requestId, kind, message, start,
                 request.headers().get(HttpHeaderNames.USER_AGENT));
@@ -633,14 +631,18 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     }
 
     /** The dialect of the client's own error shape: by path for the known APIs, else guessed from the headers. */
-    private static Dialect dialectOf(String path, io.netty.handler.codec.http.HttpHeaders headers) {
+    private static ApiDialect dialectOf(String path, io.netty.handler.codec.http.HttpHeaders headers) {
+        ApiDialect api = ApiDialect.forPath(path);
+        if (api != null) {
+            return api;
+        }
         if (path.startsWith("/v1/messages")) {
-            return Dialect.ANTHROPIC;
+            return ApiDialect.MESSAGES;
         }
         if (path.startsWith("/v1/responses") || path.startsWith("/v1/chat/") || path.startsWith("/backend-api/")) {
-            return Dialect.OPENAI;
+            return ApiDialect.RESPONSES;
         }
-        return Router.guessDialect(headers);
+        return ApiDialect.errorsOf(Router.guessDialect(headers));
     }
 
     /** The path without the query: what the access log records (a query may carry a key). */

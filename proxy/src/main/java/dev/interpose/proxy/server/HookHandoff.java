@@ -2,12 +2,12 @@ package dev.interpose.proxy.server;
 
 import dev.interpose.proxy.body.ModelPeek;
 import dev.interpose.proxy.error.ErrorKind;
-import dev.interpose.proxy.error.ProxyResponses;
+import dev.interpose.proxy.dialect.ApiDialect;
+import dev.interpose.proxy.dialect.ProxyResponses;
 import dev.interpose.proxy.exchange.ExchangeContext;
 import dev.interpose.proxy.exchange.ExchangeRecord;
 import dev.interpose.proxy.exchange.Outcome;
 import dev.interpose.proxy.exchange.RequestInfo;
-import dev.interpose.proxy.hook.BlockedReply;
 import dev.interpose.proxy.hook.RequestHooks;
 import dev.interpose.proxy.route.ClientKind;
 import dev.interpose.proxy.route.Route;
@@ -89,7 +89,7 @@ final class HookHandoff {
                 info.route().upstream().name(), info.method(), info.path(), info.model(), info.clientModel(), false,
                 kind.status(), Outcome.FAILED, kind, decision.reason(), -1,
                 (System.nanoTime() - info.startNanos()) / 1e6, info.bytesIn(), 0, Usage.NONE, null));
-        return ProxyResponses.error(info.route().dialect(), kind, decision.reason(), info.requestId(), info.keepAlive());
+        return ProxyResponses.error(info.dialect(), kind, decision.reason(), info.requestId(), info.keepAlive());
     }
 
     /**
@@ -98,8 +98,9 @@ final class HookHandoff {
      */
     static FullHttpResponse reply(ExchangeContext exchanges, RequestInfo info, RequestHooks.Decision decision) {
         boolean blocked = decision.blocked();
-        String text = blocked ? BlockedReply.text(decision.blockedBy(), decision.reason()) : decision.reply();
-        BlockedReply.Body reply = BlockedReply.of(info.path(), decision.stream(), info.model(), info.requestId(), text);
+        String text = blocked ? "Interpose blocked this request: hook " + decision.blockedBy() + " said: " + decision.reason()
+                : decision.reply();
+        ApiDialect.Reply reply = info.dialect().reply(decision.stream(), info.model(), info.requestId(), text);
         ExchangeRecord record = new ExchangeRecord(info.requestId(), info.client().label(), info.route().name(),
                 info.route().upstream().name(), info.method(), info.path(), info.model(), info.clientModel(),
                 decision.stream(), 200, blocked ? Outcome.BLOCKED : Outcome.LOCAL, null,

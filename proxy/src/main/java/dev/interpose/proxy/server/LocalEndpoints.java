@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.interpose.config.Extensions;
 import dev.interpose.config.Secrets;
 import dev.interpose.config.UpstreamConfig;
-import dev.interpose.proxy.error.ProxyResponses;
+import dev.interpose.proxy.dialect.ProxyResponses;
 import dev.interpose.proxy.metrics.ProxyMetrics;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;

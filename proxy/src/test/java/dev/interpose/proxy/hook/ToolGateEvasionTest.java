@@ -1,5 +1,6 @@
 package dev.interpose.proxy.hook;
 
+import dev.interpose.proxy.dialect.ApiDialect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -100,7 +101,7 @@ class ToolGateEvasionTest {
         }
     }
 
-    private static Outcome run(Api api, byte[] stream, int chunk) {
+    private static Outcome run(ApiDialect api, byte[] stream, int chunk) {
         DenyAll judge = new DenyAll();
         Sink sink = new Sink();
         ToolGate gate = new ToolGate(api, judge, Runnable::run, sink);
@@ -114,7 +115,7 @@ class ToolGateEvasionTest {
         return new Outcome(judge, sink);
     }
 
-    private static Outcome run(Api api, String stream, int chunk) {
+    private static Outcome run(ApiDialect api, String stream, int chunk) {
         return run(api, stream.getBytes(StandardCharsets.UTF_8), chunk);
     }
 
@@ -124,7 +125,7 @@ class ToolGateEvasionTest {
         assertThat(o.sink.text()).as("the call never reaches the client").doesNotContain(callMarker);
     }
 
-    private static Outcome judged(Api api, String stream, String callMarker) {
+    private static Outcome judged(ApiDialect api, String stream, String callMarker) {
         for (int chunk : CHUNKS) {
             Outcome o = run(api, stream, chunk);
             neverUnjudged(o, callMarker);
@@ -135,11 +136,11 @@ class ToolGateEvasionTest {
         return run(api, stream, 1 << 20);
     }
 
-    private static Outcome refused(Api api, String stream, String callMarker) {
+    private static Outcome refused(ApiDialect api, String stream, String callMarker) {
         return refused(api, stream, callMarker, CHUNKS);
     }
 
-    private static Outcome refused(Api api, String stream, String callMarker, int... chunks) {
+    private static Outcome refused(ApiDialect api, String stream, String callMarker, int... chunks) {
         for (int chunk : chunks) {
             Outcome o = run(api, stream, chunk);
             neverUnjudged(o, callMarker);
@@ -157,21 +158,21 @@ class ToolGateEvasionTest {
     @ParameterizedTest
     @ValueSource(strings = {"data:  {", "data:\t{", "data: \t {"})
     void jsonWhitespaceBeforeTheDataIsReadAsJsonParseReadsIt(String prefix) {
-        Outcome o = judged(Api.MESSAGES, startLine(prefix + "\"type\": \"content_block_start\", \"index\": 1, "), CALL_ID);
+        Outcome o = judged(ApiDialect.MESSAGES, startLine(prefix + "\"type\": \"content_block_start\", \"index\": 1, "), CALL_ID);
         assertThat(o.judge.asked).containsExactly("Read {\"file_path\":\"/x\"}");
     }
 
     @Test
     void aBareDataLineBeforeTheJsonMakesALeadingNewlineThatIsReadToo() {
         // "data" alone is a data field with no value: the data is "\n{…}", which JSON.parse reads.
-        judged(Api.MESSAGES, startLine("data\ndata:{\"type\": \"content_block_start\", \"index\": 1, "), CALL_ID);
-        judged(Api.MESSAGES, startLine("data:\ndata:   {\"type\": \"content_block_start\", \"index\": 1, "), CALL_ID);
+        judged(ApiDialect.MESSAGES, startLine("data\ndata:{\"type\": \"content_block_start\", \"index\": 1, "), CALL_ID);
+        judged(ApiDialect.MESSAGES, startLine("data:\ndata:   {\"type\": \"content_block_start\", \"index\": 1, "), CALL_ID);
     }
 
     @Test
     void trailingWhitespaceAfterTheJsonIsReadToo() {
         String stream = ANTHROPIC.replace("\"input\": {}}}\n", "\"input\": {}}}  \t\n");
-        judged(Api.MESSAGES, stream, CALL_ID);
+        judged(ApiDialect.MESSAGES, stream, CALL_ID);
     }
 
     @Test
@@ -179,7 +180,7 @@ class ToolGateEvasionTest {
         String stream = ANTHROPIC.replace(START + "\"content_block\": ",
                 "data: {\"type\": \"content_block_start\", \"index\": 1,\ndata: \"content_block\": ");
         assertThat(stream).isNotEqualTo(ANTHROPIC);
-        judged(Api.MESSAGES, stream, CALL_ID);
+        judged(ApiDialect.MESSAGES, stream, CALL_ID);
     }
 
     @ParameterizedTest
@@ -187,7 +188,7 @@ class ToolGateEvasionTest {
     void everyLineEndingFramesTheSameEventsAndTheCallIsJudged(String ending) {
         String stream = ANTHROPIC.replace(START, "data:  {\"type\": \"content_block_start\", \"index\": 1, ")
                 .replace("\n", ending);
-        judged(Api.MESSAGES, stream, CALL_ID);
+        judged(ApiDialect.MESSAGES, stream, CALL_ID);
     }
 
     @Test
@@ -195,21 +196,21 @@ class ToolGateEvasionTest {
         // At the stream's start (the standard drops it there) and before a data line mid-stream (the SDKs
         // decode each line with a TextDecoder, which drops it there too).
         String first = "\uFEFF" + ANTHROPIC.substring(ANTHROPIC.indexOf("event: content_block_start\n" + START));
-        judged(Api.MESSAGES, first, CALL_ID);
+        judged(ApiDialect.MESSAGES, first, CALL_ID);
         String midStream = ANTHROPIC.replace(START, "\uFEFF" + START);
-        judged(Api.MESSAGES, midStream, CALL_ID);
+        judged(ApiDialect.MESSAGES, midStream, CALL_ID);
     }
 
     @Test
     void aByteOrderMarkInsideTheDataOrOnALineOfItsOwnIsRefused() {
         // JSON.parse rejects a BOM before the JSON: the client would fail; the gate cannot judge it.
-        Outcome inside = refused(Api.MESSAGES, startLine("data: \uFEFF{\"type\": \"content_block_start\", \"index\": 1, "),
+        Outcome inside = refused(ApiDialect.MESSAGES, startLine("data: \uFEFF{\"type\": \"content_block_start\", \"index\": 1, "),
                 CALL_ID);
         assertThat(inside.sink.refusal).endsWith("as an event's data is not JSON (event content_block_start)");
         // A line of only a BOM is a blank line to the SDKs: two events where the framing saw one.
         String split = ANTHROPIC.replace("event: content_block_start\n" + START, "event: ping\ndata: {\"type\": "
                 + "\"ping\"}\n\uFEFF\nevent: content_block_start\n" + START);
-        Outcome two = refused(Api.MESSAGES, split, CALL_ID);
+        Outcome two = refused(ApiDialect.MESSAGES, split, CALL_ID);
         assertThat(two.sink.refusal).endsWith("as an event's lines could be read as more than one event");
     }
 
@@ -218,7 +219,7 @@ class ToolGateEvasionTest {
         // JSON.parse takes a 2,000-digit number and 2,000 levels of nesting; Jackson stops at 1,000.
         for (String extra : new String[] {"\"pad\": " + "1".repeat(2000) + ", ",
                 "\"pad\": " + "[".repeat(2000) + "]".repeat(2000) + ", ", "\"pad\": nope, "}) {
-            Outcome o = refused(Api.MESSAGES, startLine(START + extra), CALL_ID);
+            Outcome o = refused(ApiDialect.MESSAGES, startLine(START + extra), CALL_ID);
             String before = ANTHROPIC.substring(0, ANTHROPIC.indexOf("event: content_block_start\n" + START));
             assertThat(o.sink.text()).as("what came before went out as it was").isEqualTo(before);
             assertThat(o.sink.refusal).startsWith("the upstream's stream was cut short: the PreToolUse hooks cannot"
@@ -236,19 +237,19 @@ class ToolGateEvasionTest {
     void anUnreadableEventWhileACallIsHeldDropsTheCallToo() {
         String stream = ANTHROPIC.replace("data: {\"type\": \"content_block_delta\", \"index\": 1, ",
                 "data: {\"type\": \"content_block_delta\", \"x\": " + "[".repeat(1500) + "]".repeat(1500) + ", \"index\": 1, ");
-        Outcome o = refused(Api.MESSAGES, stream, CALL_ID);
+        Outcome o = refused(ApiDialect.MESSAGES, stream, CALL_ID);
         assertThat(o.sink.text()).doesNotContain("tool_use").endsWith("\"index\": 0}\n\n");
     }
 
     @Test
     void anEventPastTheCapIsRefusedNotPassedUnread() {
         String pad = "a".repeat(ToolGate.MAX_EVENT_BYTES + 10);
-        Outcome o = refused(Api.MESSAGES, startLine(START + "\"pad\": \"" + pad + "\", "), CALL_ID, 8192, 1 << 20);
+        Outcome o = refused(ApiDialect.MESSAGES, startLine(START + "\"pad\": \"" + pad + "\", "), CALL_ID, 8192, 1 << 20);
         // Whole in one chunk it is framed first, and its data is past the decoder's cap; else framing stops it.
         assertThat(o.sink.refusal).matches(".*as an event('s data)? is larger than the 16777216 bytes the proxy reads"
                 + " to check it");
         // A big event before the call: nothing after it goes out either.
-        Outcome early = refused(Api.MESSAGES, "event: ping\ndata: {\"type\": \"ping\", \"pad\": \"" + pad + "\"}\n\n"
+        Outcome early = refused(ApiDialect.MESSAGES, "event: ping\ndata: {\"type\": \"ping\", \"pad\": \"" + pad + "\"}\n\n"
                 + ANTHROPIC, CALL_ID, 1 << 20);
         assertThat(early.sink.text()).isEmpty();
     }
@@ -258,7 +259,7 @@ class ToolGateEvasionTest {
         String cut = ANTHROPIC.substring(0, ANTHROPIC.indexOf("event: content_block_delta\ndata: {\"type\": "
                 + "\"content_block_delta\", \"index\": 1"));
         String noBlank = cut.substring(0, cut.length() - 2); // the call's start, then the stream ends
-        Outcome o = judged(Api.MESSAGES, noBlank, CALL_ID);
+        Outcome o = judged(ApiDialect.MESSAGES, noBlank, CALL_ID);
         assertThat(o.judge.asked).containsExactly("Read {}");
     }
 
@@ -267,10 +268,10 @@ class ToolGateEvasionTest {
         String added = "data: {\"type\": \"response.output_item.added\"";
         assertThat(RESPONSES).contains(added);
         String marker = "\"function_call\"";
-        judged(Api.RESPONSES, RESPONSES.replace(added, "data: \t {\"type\": \"response.output_item.added\""), marker);
-        judged(Api.RESPONSES, RESPONSES.replace("\n", "\r"), marker);
+        judged(ApiDialect.RESPONSES, RESPONSES.replace(added, "data: \t {\"type\": \"response.output_item.added\""), marker);
+        judged(ApiDialect.RESPONSES, RESPONSES.replace("\n", "\r"), marker);
 
-        Outcome o = refused(Api.RESPONSES, RESPONSES.replace(added, "data: {\"n\": " + "9".repeat(1200)
+        Outcome o = refused(ApiDialect.RESPONSES, RESPONSES.replace(added, "data: {\"n\": " + "9".repeat(1200)
                 + ", \"type\": \"response.output_item.added\""), marker);
         String last = new String(o.sink.lastEvent, StandardCharsets.UTF_8);
         assertThat(last).startsWith("event: response.failed\ndata: ").endsWith("\n\n");
@@ -292,12 +293,12 @@ class ToolGateEvasionTest {
     @Test
     void chatEvasionsAreJudgedAndAnUnreadableChunkEndsWithAnErrorChunk() throws Exception {
         String text = "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":null}]}\n\n";
-        Outcome o = judged(Api.CHAT, text + CHAT_TOOL + CHAT_END + "data: [DONE]\n\n", "rm -rf");
+        Outcome o = judged(ApiDialect.CHAT, text + CHAT_TOOL + CHAT_END + "data: [DONE]\n\n", "rm -rf");
         assertThat(o.judge.asked).containsExactly("Bash {\"command\":\"rm -rf /\"}");
         // A call after [DONE] is judged as well (at the end of the stream).
-        judged(Api.CHAT, text + "data: [DONE]\n\n" + CHAT_TOOL, "rm -rf");
+        judged(ApiDialect.CHAT, text + "data: [DONE]\n\n" + CHAT_TOOL, "rm -rf");
 
-        Outcome bad = refused(Api.CHAT, text + CHAT_TOOL.replace("\"id\":\"c1\"", "\"id\":\"c1\",\"n\":" + "7".repeat(1100))
+        Outcome bad = refused(ApiDialect.CHAT, text + CHAT_TOOL.replace("\"id\":\"c1\"", "\"id\":\"c1\",\"n\":" + "7".repeat(1100))
                 + CHAT_END + "data: [DONE]\n\n", "rm -rf");
         assertThat(bad.sink.text()).isEqualTo(text);
         String last = new String(bad.sink.lastEvent, StandardCharsets.UTF_8);
@@ -317,7 +318,7 @@ class ToolGateEvasionTest {
                 + "\"Bash\",\"arguments\":\"{\\\"command\\\":\\\"rm -rf /\\\"}\"}},\"finish_reason\":null}]}\n\n";
         for (String chunk : List.of(second, reindexed, legacy)) {
             assertThat(chunk).isNotEqualTo(CHAT_TOOL);
-            Outcome o = refused(Api.CHAT, text + chunk + CHAT_END + "data: [DONE]\n\n", "rm -rf");
+            Outcome o = refused(ApiDialect.CHAT, text + chunk + CHAT_END + "data: [DONE]\n\n", "rm -rf");
             assertThat(o.sink.text()).isEqualTo(text);
             assertThat(o.sink.refusal).contains("which the proxy does not check");
         }
@@ -331,14 +332,14 @@ class ToolGateEvasionTest {
                 + "data:\n\n"
                 + "event: nothing\n\n"
                 + "data: [DONE]\n\n";
-        Outcome o = run(Api.CHAT, chat, 3);
+        Outcome o = run(ApiDialect.CHAT, chat, 3);
         assertThat(o.refused()).isFalse();
         assertThat(o.sink.text()).isEqualTo(chat);
         String anthropic = ": comment\n\n" + ANTHROPIC.replace("event: ping\ndata: {\"type\": \"ping\"}", "event: ping\ndata: {}");
-        Outcome a = run(Api.MESSAGES, anthropic, 5);
+        Outcome a = run(ApiDialect.MESSAGES, anthropic, 5);
         assertThat(a.refused()).isFalse();
         assertThat(a.judge.asked).hasSize(1);
-        Outcome r = run(Api.RESPONSES, RESPONSES + "data: [DONE]\n\n", 11);
+        Outcome r = run(ApiDialect.RESPONSES, RESPONSES + "data: [DONE]\n\n", 11);
         assertThat(r.refused()).isFalse();
         assertThat(r.sink.text()).endsWith("data: [DONE]\n\n");
     }

@@ -1,5 +1,6 @@
 package dev.interpose.proxy.hook;
 
+import dev.interpose.proxy.dialect.ApiDialect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,7 +29,7 @@ import net.jqwik.api.constraints.IntRange;
 class ToolGatePropertyTest {
     private static final List<byte[]> STREAMS = List.of(Fixtures.bytes("sample-anthropic-tool-sse.txt"),
             Fixtures.bytes("sample-responses-tool-sse.txt"));
-    private static final Api[] APIS = {Api.MESSAGES, Api.RESPONSES};
+    private static final ApiDialect[] APIS = {ApiDialect.MESSAGES, ApiDialect.RESPONSES};
 
     /** The hooks: deny one tool (or none), at once or once the loop runs. */
     private static final class Judge implements ToolGate.Judge {
@@ -90,7 +91,7 @@ class ToolGatePropertyTest {
     }
 
     /** What the gate writes for {@code stream} cut at {@code cuts}; asserts it finished or refused the stream. */
-    private static String run(Api api, byte[] stream, List<Integer> cuts, String deny, boolean later) {
+    private static String run(ApiDialect api, byte[] stream, List<Integer> cuts, String deny, boolean later) {
         List<Runnable> loop = later ? new ArrayList<>() : null;
         Sink sink = new Sink();
         List<Runnable> tasks = new ArrayList<>();
@@ -142,11 +143,11 @@ class ToolGatePropertyTest {
     @Property
     void anyChunkingWritesWhatOneChunkWrites(@ForAll @IntRange(min = 0, max = 1) int which,
             @ForAll("cuts") List<Integer> cuts, @ForAll("denials") String deny, @ForAll boolean later) {
-        Api api = APIS[which];
+        ApiDialect api = APIS[which];
         String whole = run(api, STREAMS.get(which), List.of(), deny, false);
         assertThat(whole).doesNotStartWith("refused:");
         assertThat(run(api, STREAMS.get(which), cuts, deny, later)).isEqualTo(whole);
-        if (deny.equals("Read") && api == Api.MESSAGES || deny.equals("exec_command") && api == Api.RESPONSES) {
+        if (deny.equals("Read") && api == ApiDialect.MESSAGES || deny.equals("exec_command") && api == ApiDialect.RESPONSES) {
             assertThat(whole).contains("Interpose denied the " + deny + " tool call");
         } else {
             assertThat(whole).isEqualTo(new String(STREAMS.get(which), StandardCharsets.ISO_8859_1));
@@ -169,7 +170,7 @@ class ToolGatePropertyTest {
     @Property
     void randomBytesNeverThrowAndAlwaysFinish(@ForAll("noise") byte[] stream, @ForAll("cuts") List<Integer> cuts,
             @ForAll @IntRange(min = 0, max = 2) int api, @ForAll("denials") String deny, @ForAll boolean later) {
-        Api which = api == 0 ? Api.MESSAGES : api == 1 ? Api.RESPONSES : Api.CHAT;
+        ApiDialect which = api == 0 ? ApiDialect.MESSAGES : api == 1 ? ApiDialect.RESPONSES : ApiDialect.CHAT;
         String whole = run(which, stream, List.of(), deny, false);
         assertThat(run(which, stream, cuts, deny, later)).isEqualTo(whole);
     }

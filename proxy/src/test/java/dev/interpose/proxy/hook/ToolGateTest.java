@@ -1,5 +1,6 @@
 package dev.interpose.proxy.hook;
 
+import dev.interpose.proxy.dialect.ApiDialect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -86,7 +87,7 @@ class ToolGateTest {
         }
     }
 
-    private static String run(Api api, byte[] stream, Judge judge, int chunk, AtomicInteger ended) {
+    private static String run(ApiDialect api, byte[] stream, Judge judge, int chunk, AtomicInteger ended) {
         Sink sink = new Sink();
         ToolGate gate = new ToolGate(api, judge, Runnable::run, sink);
         for (int i = 0; i < stream.length; i += chunk) {
@@ -108,8 +109,8 @@ class ToolGateTest {
     void anAllowedCallPassesByteForByte(int chunk) {
         Judge judge = new Judge(null, false);
         AtomicInteger ended = new AtomicInteger();
-        assertThat(run(Api.MESSAGES, ANTHROPIC, judge, chunk, ended)).isEqualTo(new String(ANTHROPIC, StandardCharsets.UTF_8));
-        assertThat(run(Api.RESPONSES, RESPONSES, judge, chunk, ended)).isEqualTo(new String(RESPONSES, StandardCharsets.UTF_8));
+        assertThat(run(ApiDialect.MESSAGES, ANTHROPIC, judge, chunk, ended)).isEqualTo(new String(ANTHROPIC, StandardCharsets.UTF_8));
+        assertThat(run(ApiDialect.RESPONSES, RESPONSES, judge, chunk, ended)).isEqualTo(new String(RESPONSES, StandardCharsets.UTF_8));
         assertThat(judge.asked).containsExactly("toolu_fake_16445adea4914924a3e8 Read",
                 "call_fake_eb7c3bf8fa034cd88356 exec_command");
         assertThat(judge.inputs.get(0).toString()).isEqualTo("{\"file_path\":\"/x\"}");
@@ -122,7 +123,7 @@ class ToolGateTest {
         Judge judge = new Judge("Unwatched", false);
         byte[] unwatched = new String(ANTHROPIC, StandardCharsets.UTF_8).replace("\"Read\"", "\"Unwatched\"")
                 .getBytes(StandardCharsets.UTF_8);
-        assertThat(run(Api.MESSAGES, unwatched, judge, 50, new AtomicInteger()))
+        assertThat(run(ApiDialect.MESSAGES, unwatched, judge, 50, new AtomicInteger()))
                 .isEqualTo(new String(unwatched, StandardCharsets.UTF_8));
         assertThat(judge.asked).isEmpty();
     }
@@ -131,7 +132,7 @@ class ToolGateTest {
     @ValueSource(ints = {1, 13, 100_000})
     void aDeniedAnthropicCallBecomesATextBlockAndTheTurnEnds(int chunk) throws Exception {
         AtomicInteger ended = new AtomicInteger();
-        String out = run(Api.MESSAGES, ANTHROPIC, new Judge("Read", false), chunk, ended);
+        String out = run(ApiDialect.MESSAGES, ANTHROPIC, new Judge("Read", false), chunk, ended);
 
         List<JsonNode> events = events(out);
         assertThat(events).extracting(e -> e.path("type").asText()).containsExactly("message_start",
@@ -152,7 +153,7 @@ class ToolGateTest {
     @Test
     void aDeniedResponsesCallBecomesAMessageItemWithSequenceNumbersInOrder() throws Exception {
         AtomicInteger ended = new AtomicInteger();
-        String out = run(Api.RESPONSES, RESPONSES, new Judge("exec_command", false), 9, ended);
+        String out = run(ApiDialect.RESPONSES, RESPONSES, new Judge("exec_command", false), 9, ended);
 
         List<JsonNode> events = events(out);
         assertThat(events).extracting(e -> e.path("type").asText()).containsExactly("response.created",
@@ -178,7 +179,7 @@ class ToolGateTest {
     void everythingAfterAHeldCallWaitsForTheAnswerAndTheEndWaitsToo() {
         Judge judge = new Judge("Read", true);
         Sink sink = new Sink();
-        ToolGate gate = new ToolGate(Api.MESSAGES, judge, Runnable::run, sink);
+        ToolGate gate = new ToolGate(ApiDialect.MESSAGES, judge, Runnable::run, sink);
         AtomicInteger ended = new AtomicInteger();
         gate.feed(Unpooled.wrappedBuffer(ANTHROPIC));
         gate.end(ended::incrementAndGet);
@@ -198,7 +199,7 @@ class ToolGateTest {
     void aCancelledGateDropsWhatItHeldAndIgnoresALateAnswer() {
         Judge judge = new Judge("Read", true);
         Sink sink = new Sink();
-        ToolGate gate = new ToolGate(Api.MESSAGES, judge, Runnable::run, sink);
+        ToolGate gate = new ToolGate(ApiDialect.MESSAGES, judge, Runnable::run, sink);
         AtomicInteger ended = new AtomicInteger();
         gate.feed(Unpooled.wrappedBuffer(ANTHROPIC));
         gate.end(ended::incrementAndGet);
@@ -218,12 +219,12 @@ class ToolGateTest {
         Judge allow = new Judge(null, false);
         AtomicInteger ended = new AtomicInteger();
 
-        assertThat(run(Api.MESSAGES, cut.getBytes(StandardCharsets.UTF_8), allow, 5, ended)).isEqualTo(cut);
+        assertThat(run(ApiDialect.MESSAGES, cut.getBytes(StandardCharsets.UTF_8), allow, 5, ended)).isEqualTo(cut);
         assertThat(allow.asked).containsExactly("toolu_fake_16445adea4914924a3e8 Read");
         assertThat(allow.inputs.get(0).toString()).isEqualTo("{\"file_path\":\"/x\"}");
         assertThat(ended).hasValue(1);
 
-        String denied = run(Api.MESSAGES, cut.getBytes(StandardCharsets.UTF_8), new Judge("Read", false), 5, ended);
+        String denied = run(ApiDialect.MESSAGES, cut.getBytes(StandardCharsets.UTF_8), new Judge("Read", false), 5, ended);
         assertThat(denied).contains("Interpose denied the Read tool call").doesNotContain("tool_use");
         assertThat(ended).hasValue(2);
     }
@@ -232,7 +233,7 @@ class ToolGateTest {
     void crlfFramingIsCutAtTheSameEventsAndDeniedTheSameWay() throws Exception {
         byte[] crlf = new String(ANTHROPIC, StandardCharsets.UTF_8).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
         for (int chunk : new int[] {1, 3, 100_000}) {
-            String out = run(Api.MESSAGES, crlf, new Judge("Read", false), chunk, new AtomicInteger());
+            String out = run(ApiDialect.MESSAGES, crlf, new Judge("Read", false), chunk, new AtomicInteger());
             List<JsonNode> events = events(out.replace("\r\n", "\n"));
             assertThat(events).hasSize(10);
             assertThat(events.get(8).path("delta").path("stop_reason").asText()).isEqualTo("end_turn");
@@ -250,7 +251,7 @@ class ToolGateTest {
         byte[] two = (s.substring(0, end) + secondCall + s.substring(end)).getBytes(StandardCharsets.UTF_8);
         Judge judge = new Judge("Read", false);
 
-        List<JsonNode> events = events(run(Api.MESSAGES, two, judge, 11, new AtomicInteger()));
+        List<JsonNode> events = events(run(ApiDialect.MESSAGES, two, judge, 11, new AtomicInteger()));
 
         assertThat(judge.asked).containsExactly("toolu_fake_16445adea4914924a3e8 Read", "toolu_second Bash");
         assertThat(events.get(5).path("content_block").path("type").asText()).isEqualTo("text");
@@ -265,7 +266,7 @@ class ToolGateTest {
                 .replaceAll("event: content_block_delta\ndata: \\{[^\n]*input_json_delta[^\n]*\n\n", "")
                 .getBytes(StandardCharsets.UTF_8);
         Judge judge = new Judge(null, false);
-        run(Api.MESSAGES, whole, judge, 17, new AtomicInteger());
+        run(ApiDialect.MESSAGES, whole, judge, 17, new AtomicInteger());
         assertThat(judge.inputs).hasSize(1);
         assertThat(judge.inputs.get(0).path("file_path").asText()).isEqualTo("/etc/passwd");
     }
@@ -280,7 +281,7 @@ class ToolGateTest {
                 .getBytes(StandardCharsets.UTF_8);
         assertThat(new String(shell, StandardCharsets.UTF_8)).contains("local_shell_call").doesNotContain("\"function_call\"");
         Judge judge = new Judge("local_shell", false);
-        String out = run(Api.RESPONSES, shell, judge, 33, new AtomicInteger());
+        String out = run(ApiDialect.RESPONSES, shell, judge, 33, new AtomicInteger());
         assertThat(judge.asked).containsExactly("call_fake_eb7c3bf8fa034cd88356 local_shell");
         assertThat(judge.inputs.get(0).path("command").get(0).asText()).isEqualTo("ls");
         assertThat(out).contains("Interpose denied the local_shell tool call").doesNotContain("\"local_shell_call\"");
@@ -297,7 +298,7 @@ class ToolGateTest {
     @Test
     void aDeniedChatCallIsCutOutOfTheChunksAndTheOthersRenumbered() throws Exception {
         Judge judge = new Judge("Bash", false);
-        String out = run(Api.CHAT, CHAT.getBytes(StandardCharsets.UTF_8), judge, 7, new AtomicInteger());
+        String out = run(ApiDialect.CHAT, CHAT.getBytes(StandardCharsets.UTF_8), judge, 7, new AtomicInteger());
 
         assertThat(judge.asked).containsExactly("t1 Bash", "t2 Read");
         assertThat(judge.inputs.get(0).path("command").asText()).isEqualTo("rm -rf /");
@@ -315,13 +316,13 @@ class ToolGateTest {
     @Test
     void whenEveryChatCallIsDeniedTheTurnStopsAndAnAllowedStreamIsUntouched() throws Exception {
         String onlyBash = CHAT.replace("\"name\":\"Read\"", "\"name\":\"Bash\"");
-        List<JsonNode> chunks = events(run(Api.CHAT, onlyBash.getBytes(StandardCharsets.UTF_8), new Judge("Bash", false),
+        List<JsonNode> chunks = events(run(ApiDialect.CHAT, onlyBash.getBytes(StandardCharsets.UTF_8), new Judge("Bash", false),
                 5, new AtomicInteger()));
         assertThat(chunks.toString()).doesNotContain("tool_calls\":[");
         assertThat(chunks.get(chunks.size() - 1).path("choices").get(0).path("finish_reason").asText()).isEqualTo("stop");
 
         Judge allow = new Judge(null, false);
-        assertThat(run(Api.CHAT, CHAT.getBytes(StandardCharsets.UTF_8), allow, 3, new AtomicInteger())).isEqualTo(CHAT);
+        assertThat(run(ApiDialect.CHAT, CHAT.getBytes(StandardCharsets.UTF_8), allow, 3, new AtomicInteger())).isEqualTo(CHAT);
         assertThat(allow.asked).hasSize(2);
     }
 

@@ -1,6 +1,6 @@
-package dev.interpose.proxy.error;
+package dev.interpose.proxy.dialect;
 
-import dev.interpose.config.Dialect;
+import dev.interpose.proxy.error.ErrorKind;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -10,16 +10,18 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 
-/** Builds the proxy's own complete responses: dialect error bodies and small local answers. */
+/** Builds the proxy's own complete responses: errors in the client's dialect and small local answers. */
 public final class ProxyResponses {
+    private static final HttpResponseStatus OVERLOADED = new HttpResponseStatus(529, "Overloaded");
+
     private ProxyResponses() {
     }
 
     /** An error response in the client's dialect; the caller writes it and owns it until then. */
-    public static FullHttpResponse error(Dialect dialect, ErrorKind kind, String message, String requestId,
+    public static FullHttpResponse error(ApiDialect dialect, ErrorKind kind, String message, String requestId,
             boolean keepAlive) {
-        FullHttpResponse response = complete(HttpResponseStatus.valueOf(kind.status()),
-                ErrorBodies.render(dialect, kind, message), HttpHeaderValues.APPLICATION_JSON, requestId, keepAlive);
+        FullHttpResponse response = complete(status(dialect.status(kind)), dialect.errorBody(kind, message),
+                HttpHeaderValues.APPLICATION_JSON, requestId, keepAlive);
         if (kind == ErrorKind.SHUTTING_DOWN) {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
         }
@@ -30,12 +32,9 @@ public final class ProxyResponses {
      * The answer while an upstream's circuit breaker is open, in the form each CLI retries after a pause:
      * Anthropic's 529 {@code overloaded_error}, OpenAI's 503, both with {@code retry-after}.
      */
-    public static FullHttpResponse circuitOpen(Dialect dialect, String message, String requestId, boolean keepAlive,
+    public static FullHttpResponse circuitOpen(ApiDialect dialect, String message, String requestId, boolean keepAlive,
             long retryAfterSeconds) {
-        HttpResponseStatus status = dialect == Dialect.ANTHROPIC ? new HttpResponseStatus(529, "Overloaded")
-                : HttpResponseStatus.SERVICE_UNAVAILABLE;
-        FullHttpResponse response = complete(status, ErrorBodies.render(dialect, ErrorKind.CIRCUIT_OPEN, message),
-                HttpHeaderValues.APPLICATION_JSON, requestId, keepAlive);
+        FullHttpResponse response = error(dialect, ErrorKind.CIRCUIT_OPEN, message, requestId, keepAlive);
         response.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(Math.max(1, retryAfterSeconds)));
         return response;
     }
@@ -51,5 +50,9 @@ public final class ProxyResponses {
                 .set("x-request-id", requestId);
         HttpUtil.setKeepAlive(response, keepAlive);
         return response;
+    }
+
+    private static HttpResponseStatus status(int code) {
+        return code == 529 ? OVERLOADED : HttpResponseStatus.valueOf(code);
     }
 }
