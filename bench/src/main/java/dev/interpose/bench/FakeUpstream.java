@@ -90,5 +90,11 @@ final class FakeUpstream {
                 }
             }
         }
+
+        /** The proxy resets the connection of a stream its client abandoned: expected, and not worth a trace. */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
     }
 }
