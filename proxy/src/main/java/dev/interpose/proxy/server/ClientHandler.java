@@ -76,6 +76,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private final RequestTimeoutHandler timer;
     /** Completes when the client goes away while its request is with the commands, hooks or agents. */
     private java.util.concurrent.CompletableFuture<Void> gone = new java.util.concurrent.CompletableFuture<>();
+    /** A request of this connection is counted in flight ({@link ServerContext#arrived}). */
+    private boolean serving;
     /** A 413 closed the conversation: whatever the client sent after the oversized body is dropped. */
     private boolean refusing;
 
@@ -121,7 +123,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         }
         dispatching = true;
         try {
-            while (!busy() && !closing && !waiting.isEmpty() && ctx.channel().isActive()) {
+            while (true) {
+                if (serving && !busy()) {
+                    serving = false; // the request in flight has its outcome
+                    server.left();
+                }
+                if (busy() || closing || waiting.isEmpty() || !ctx.channel().isActive()) {
+                    break;
+                }
+                serving = true; // in flight from here, in every stage, until its outcome: what a drain waits for
+                server.arrived();
                 handleSafely(waiting.poll());
             }
         } finally {
@@ -609,6 +620,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         gone.complete(null); // agent calls for this connection stop
+        if (serving) {
+            serving = false; // the client left: nothing is answered any more
+            server.left();
+        }
         if (current != null) {
             current.cancel();
         }
