@@ -32,6 +32,8 @@ public enum ErrorKind {
     CIRCUIT_OPEN(503, "circuit_open", true),
     /** The upstream's bulkhead stayed full for longer than its wait. */
     UPSTREAM_BUSY(503, "upstream_busy", true),
+    /** A hook did not decide in time: after the head, {@code PreToolUse} hooks holding back a tool call. */
+    HOOK_TIMEOUT(504, "hook_timeout", true),
     INTERNAL(500, "internal_error", true);
 
     private final int status;

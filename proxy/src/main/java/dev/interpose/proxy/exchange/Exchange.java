@@ -1,117 +1,69 @@
 package dev.interpose.proxy.exchange;
 
+import dev.interpose.config.Secrets;
 import dev.interpose.config.UpstreamConfig;
-import dev.interpose.proxy.body.HeapBytes;
 import dev.interpose.proxy.cache.CachedResponse;
 import dev.interpose.proxy.cache.ResponseCache;
-import dev.interpose.proxy.error.ErrorKind;
 import dev.interpose.proxy.dialect.ProxyResponses;
+import dev.interpose.proxy.error.ErrorKind;
 import dev.interpose.proxy.hook.ResponseHooks;
-import dev.interpose.proxy.hook.ResponseGate;
-import dev.interpose.proxy.stream.ResponseObserver;
-import dev.interpose.proxy.stream.Usage;
 import dev.interpose.proxy.upstream.UpstreamClient;
 import dev.interpose.proxy.upstream.UpstreamListener;
-import dev.interpose.proxy.upstream.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Locale;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One request forwarded upstream and its response relayed back, as a state machine:
- * {@code CONNECTING → AWAITING_HEAD → STREAMING → DONE}, or {@code FAILED} / {@code CANCELLED} from any
- * live state; {@code HOLDING} between the upstream's end and the client's while a {@link ResponseGate} still
- * holds the body back for {@code PreToolUse} hooks. Confined to the client channel's event loop.
- *
- * <p>With response hooks ({@link ResponseHooks.Tap}), the body the client receives is shown to them; a
- * gate, when the tap returns one, takes the body and writes what the client gets.
+ * One request forwarded upstream and its response relayed back, conducted stage by stage ({@link Stage}):
+ * {@code CACHE_WAIT → QUEUED → CONNECTING → AWAITING_HEAD → STREAMING [→ HOLDING] → DONE}, with
+ * {@code RETRY_WAIT} between attempts, and {@code FAILED} or {@code CANCELLED} from any live stage. Each
+ * stage's work lives in its own class: {@link CacheWait}, {@link UpstreamGuard} (bulkhead and breaker),
+ * {@link AttemptPolicy} (retry, fallback), {@link UpstreamAttempt} (one connection), {@link ResponseRelay}
+ * (the body to the client); every timer is in {@link ExchangeTimers}; the end is one {@link Result}.
+ * Confined to the client channel's event loop.
  *
  * <p>Buffers: the exchange owns the aggregated request until the response head arrives (a stale pooled
- * connection may need it a second time) or the exchange ends; each response chunk is handed to the client
- * channel as it arrives. Errors before the head are JSON in the client's dialect; after it, the client
- * connection is closed without a clean end, so the client sees the truncation.
+ * connection, a retry or a fallback may need it again) or the exchange ends. Errors before the head are JSON
+ * in the client's dialect; after it, the client connection is closed without a clean end, so the client sees
+ * the truncation.
  */
 public final class Exchange implements UpstreamListener {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("interpose.retry");
-
-    /** Where the exchange is in its life. */
-    public enum State { CONNECTING, AWAITING_HEAD, STREAMING, HOLDING, DONE, FAILED, CANCELLED }
+    private static final Logger LOG = LoggerFactory.getLogger("interpose.retry");
 
     private final ExchangeContext context;
     private final Channel client;
     private final RequestInfo info;
+    private final ResponseHooks.Tap tap;
+    private final Runnable onEnd;
+    private final ExchangeTimers timers;
+    private final UpstreamGuard guard = new UpstreamGuard();
+    private final AttemptPolicy policy;
+    private final CacheWait cache;
+    private final ResponseRelay relay;
     /** The upstream being tried: the route's, or one of its fallbacks. */
     private UpstreamClient upstreamClient;
-    private int fallbackIndex;
-    private final Runnable onEnd;
-    private final ExchangeTimer timer;
+    private UpstreamAttempt attempt;
     private FullHttpRequest request;
-    private State state;
-    private Channel upstream;
-    private boolean reusedConnection;
-    private boolean retried;
-    /** Attempts made so far (retry policy), and the time waited between them. */
-    private int attempts = 1;
-    private long waitedMillis;
-    private io.netty.util.concurrent.ScheduledFuture<?> retryTimer;
-    /** The bulkhead slot this exchange holds (released once, at its end), or the wait for one. */
-    private Bulkhead slot;
-    private Bulkhead.Waiter waiter;
-    private io.netty.util.concurrent.ScheduledFuture<?> waitTimer;
-    /** When the current attempt began, for the breaker's slow-call count. */
-    private long attemptNanos;
-    private boolean requestWritten;
-    private Throwable writeFailure;
-    private long sentNanos;
-    private long headNanos = -1;
-    private int status;
-    private boolean keepAlive;
-    private boolean upstreamKeepAlive;
-    private boolean paused;
-    private String upstreamRequestId;
-    private long bytesOut;
-    private ResponseObserver observer;
-    /** Holds a permission of the upstream's circuit breaker until the outcome is recorded. */
-    private boolean permitted;
-    private final ResponseHooks.Tap tap;
-    private ResponseGate gate;
-    /** The client's head, held while a gate that holds the whole body may still refuse it; else null. */
-    private HttpResponse heldHead;
-    /** This request's part in the response cache, or null when the cache is off for it. */
-    private ResponseCache.Ticket cache;
-    /** How the cache answered: {@code hit}, {@code collapsed} or {@code miss}; null without a cache. */
-    private String cacheResult;
-    /** The stored answer being replayed, or null when the answer comes from upstream. */
-    private CachedResponse replaying;
-    /** The upstream's head and body bytes as they came, collected to store; null when not storing. */
-    private HttpResponse upstreamHead;
-    private HeapBytes capture;
-    /** Waiting for an identical request's answer, and the wait's limit. */
-    private boolean following;
-    private io.netty.util.concurrent.ScheduledFuture<?> followTimer;
+    private Stage stage = Stage.RECEIVED;
+    /** The status of the proxy's own error answer, when it gave one. */
+    private int answeredStatus;
 
     /**
      * @param request the aggregated request; ownership passes to the exchange
@@ -123,279 +75,125 @@ public final class Exchange implements UpstreamListener {
         this(context, client, request, info, tap, null, onEnd);
     }
 
-    /**
-     * @param cache this request's ticket from the response cache, or null when the cache is off for it
-     */
+    /** @param cache this request's ticket from the response cache, or null when the cache is off for it */
     public Exchange(ExchangeContext context, Channel client, FullHttpRequest request, RequestInfo info,
             ResponseHooks.Tap tap, ResponseCache.Ticket cache, Runnable onEnd) {
-        this.cache = cache;
         this.context = context;
         this.client = client;
         this.request = request;
         this.info = info;
-        this.upstreamClient = context.upstreams().get(info.route().upstream().name());
-        this.onEnd = onEnd;
         this.tap = tap;
-        this.keepAlive = info.keepAlive();
-        this.timer = new ExchangeTimer(client.eventLoop(), this::onTimeout);
+        this.onEnd = onEnd;
+        this.upstreamClient = context.upstreams().get(info.route().upstream().name());
+        this.timers = new ExchangeTimers(client.eventLoop(), this::onTimeout);
+        this.policy = new AttemptPolicy(info.route().upstream().fallback());
+        this.cache = cache == null ? null : new CacheWait(this, timers, cache);
+        this.relay = new ResponseRelay(this, client, info, tap, this.cache, timers);
     }
 
-    public State state() {
-        return state;
+    public Stage stage() {
+        return stage;
     }
 
-    /** Starts forwarding. */
+    /** Whether the exchange has started and not ended yet. */
+    public boolean isLive() {
+        return stage != Stage.RECEIVED && !stage.ended();
+    }
+
+    /** Starts: the cache first, when it is on for this request, else the upstream. */
     public void start() {
         context.metrics().exchangeStarted();
-        state = State.CONNECTING;
         if (cache != null) {
-            if (cache.hit() != null) {
-                replay(cache.hit(), "hit");
-                return;
-            }
-            if (cache.follows()) {
-                // An identical request is on its way upstream: wait for its answer, at most the head timeout.
-                following = true;
-                cache.await(client.eventLoop(), this::afterLeader);
-                followTimer = client.eventLoop().schedule(() -> afterLeader(null), config().headTimeout().toMillis(),
-                        TimeUnit.MILLISECONDS);
-                return;
-            }
-        }
-        enter();
-    }
-
-    /** The identical request this one waited for has ended: replay what it stored, or go upstream. */
-    private void afterLeader(CachedResponse answer) {
-        if (!following || state != State.CONNECTING) {
-            return; // the client left meanwhile, or the wait already ended
-        }
-        following = false;
-        if (followTimer != null) {
-            followTimer.cancel(false);
-            followTimer = null;
-        }
-        if (answer != null) {
-            replay(answer, "collapsed");
+            stage = Stage.CACHE_WAIT;
+            cache.start(client.eventLoop(), config().headTimeout());
         } else {
-            cache = cache.alone();
-            enter();
+            goUpstream();
         }
     }
 
-    /**
-     * Answers from the cache: the stored head and body go through the same path as an upstream's, so
-     * response hooks, the access log and the metrics see a replay as they see any answer.
-     */
-    private void replay(CachedResponse answer, String result) {
-        replaying = answer;
-        cacheResult = result;
-        cache.count(result);
-        state = State.AWAITING_HEAD;
-        onUpstreamHead(answer.head());
-        headNanos = -1; // no upstream was asked: nothing for the upstream's head-time histogram
-        if (state == State.STREAMING) {
-            onUpstreamContent(new DefaultLastHttpContent(Unpooled.wrappedBuffer(answer.body())));
+    /** From {@link CacheWait}: the stored answer goes to the client as an upstream's would, no upstream asked. */
+    void replay(CachedResponse answer) {
+        releaseRequest();
+        stage = Stage.STREAMING;
+        timers.arm(config().idleTimeout(), config().idleTimeout());
+        relay.begin(answer.head(), null, answer, false);
+        if (stage == Stage.STREAMING) {
+            relay.content(new DefaultLastHttpContent(Unpooled.wrappedBuffer(answer.body())));
         }
     }
 
-    /** Takes a slot of the current upstream's bulkhead, or waits for one, then attempts. */
-    private void enter() {
-        if (cache != null && cacheResult == null) {
-            cacheResult = cache.result();
-            cache.count(cacheResult);
-        }
-        Bulkhead bulkhead = upstreamClient.bulkhead();
-        waiter = bulkhead.enter(client.eventLoop(), this::admitted);
-        if (waiter == null) {
-            slot = bulkhead;
-            attempt();
+    /** {@link Stage#QUEUED}: a slot of the current upstream's bulkhead, at once or within its wait. */
+    void goUpstream() {
+        stage = Stage.QUEUED;
+        if (guard.enter(upstreamClient.bulkhead(), client.eventLoop(), this::admitted)) {
+            connect();
             return;
         }
         long wait = config().bulkhead().maxWait().toMillis();
-        waitTimer = client.eventLoop().schedule(() -> {
-            if (waiter != null && upstreamClient.bulkhead().leave(waiter)) {
-                waiter = null;
+        timers.waitFor(wait, () -> {
+            if (guard.leaveQueue()) {
                 fail(ErrorKind.UPSTREAM_BUSY, "upstream " + upstreamName() + " already has "
                         + config().bulkhead().maxConcurrent() + " requests in flight and no slot freed within "
                         + wait + " ms");
             }
-        }, wait, TimeUnit.MILLISECONDS);
+        });
     }
 
-    /** A bulkhead slot became this exchange's (on its event loop). */
     private void admitted() {
-        slot = upstreamClient.bulkhead();
-        waiter = null;
-        if (waitTimer != null) {
-            waitTimer.cancel(false);
-            waitTimer = null;
-        }
-        if (state == State.CONNECTING) {
-            attempt();
-        } else {
-            releaseSlot(); // ended meanwhile
-        }
+        timers.cancelWait();
+        connect();
     }
 
-    private void releaseSlot() {
-        if (slot != null) {
-            Bulkhead held = slot;
-            slot = null;
-            held.release();
-        }
-    }
-
-    /** One attempt: a permission from the breaker, then a connection. */
-    private void attempt() {
-        retryTimer = null;
-        if (state != State.CONNECTING) {
-            return; // cancelled while waiting to retry
+    /** {@link Stage#CONNECTING}: a permission from the breaker, then a connection. */
+    private void connect() {
+        if (stage.ended()) {
+            return;
         }
         CircuitBreaker breaker = upstreamClient.breaker();
-        if (breaker != null) {
-            if (!breaker.tryAcquirePermission()) {
-                rejectOpen(breaker);
-                return;
-            }
-            permitted = true;
+        if (!guard.permit(breaker)) {
+            rejectOpen(breaker);
+            return;
         }
-        retried = false;
-        attemptNanos = System.nanoTime();
+        stage = Stage.CONNECTING;
+        attempt = new UpstreamAttempt(upstreamClient);
         upstreamClient.acquire(client.eventLoop()).addListener(this::onAcquired);
-    }
-
-    /**
-     * The upstream failed the request before answering it: send it again after a wait, when the policy
-     * allows (attempts left, total wait within bounds, the body still held, nothing sent to the client).
-     *
-     * @param retryAfterMillis what the upstream asked to wait, or 0
-     * @return false when no retry is left: the caller answers the failure
-     */
-    private boolean retry(String why, long retryAfterMillis) {
-        dev.interpose.config.RetryConfig policy = config().retry();
-        if (attempts >= policy.maxAttempts() || request == null) {
-            return false;
-        }
-        double jitter = 0.5 + java.util.concurrent.ThreadLocalRandom.current().nextDouble();
-        long backoff = (long) (policy.backoff().toMillis() * Math.pow(2, attempts - 1) * jitter);
-        long wait = Math.max(backoff, retryAfterMillis);
-        if (waitedMillis + wait > policy.maxDelay().toMillis()) {
-            return false;
-        }
-        waitedMillis += wait;
-        attempts++;
-        timer.cancel();
-        dropUpstream();
-        state = State.CONNECTING;
-        LOG.info("request {} to upstream {}: {}; attempt {} of {} in {} ms", info.requestId(), upstreamName(), why,
-                attempts, policy.maxAttempts(), wait);
-        retryTimer = client.eventLoop().schedule(this::attempt, wait, TimeUnit.MILLISECONDS);
-        return true;
-    }
-
-    /** A {@code retry-after} value (seconds or an HTTP date) in milliseconds from now; 0 when absent or unreadable. */
-    public static long retryAfterMillis(String value) {
-        if (value == null || value.isBlank()) {
-            return 0;
-        }
-        try {
-            return Math.max(0, Long.parseLong(value.strip()) * 1000);
-        } catch (NumberFormatException e) {
-            try {
-                java.time.ZonedDateTime at = java.time.ZonedDateTime.parse(value.strip(),
-                        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
-                return Math.max(0, at.toInstant().toEpochMilli() - System.currentTimeMillis());
-            } catch (java.time.format.DateTimeParseException notADate) {
-                return 0;
-            }
-        }
-    }
-
-    /** The breaker is open: answer at once, in the form the client's CLI retries after {@code retry-after}. */
-    private void rejectOpen(CircuitBreaker breaker) {
-        if (fallBack("its circuit breaker is open")) {
-            return;
-        }
-        String message = "upstream " + upstreamName() + " is failing; its circuit breaker is " + breaker.getState()
-                .name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ", so this request was not sent";
-        fail(ErrorKind.CIRCUIT_OPEN, message, ProxyResponses.circuitOpen(info.dialect(), message,
-                info.requestId(), keepAlive, config().breaker().openFor().toSeconds()));
-    }
-
-    /** Records the call's outcome with the upstream's breaker, once. */
-    private void settle(boolean failed, String why) {
-        if (!permitted) {
-            return;
-        }
-        permitted = false;
-        CircuitBreaker breaker = upstreamClient.breaker();
-        long took = System.nanoTime() - attemptNanos; // this attempt only, not the waits before it
-        if (failed) {
-            breaker.onError(took, TimeUnit.NANOSECONDS, new UpstreamFailure(why));
-        } else {
-            breaker.onSuccess(took, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /** What the breaker counts as a failure: a message, no stack. */
-    private static final class UpstreamFailure extends RuntimeException {
-        UpstreamFailure(String message) {
-            super(message, null, false, false);
-        }
     }
 
     private void onAcquired(Future<? super Channel> future) {
         if (!future.isSuccess()) {
-            if (state == State.CONNECTING) {
+            if (stage == Stage.CONNECTING) {
                 Throwable cause = future.cause();
                 ErrorKind kind = cause instanceof ConnectTimeoutException ? ErrorKind.UPSTREAM_TIMEOUT
                         : ErrorKind.UPSTREAM_UNREACHABLE;
-                settle(true, kind.code());
-                if (retry("cannot connect: " + describe(cause), 0) || fallBack("cannot connect")) {
-                    return;
+                guard.settle(true, kind.code());
+                if (!tryAgain(kind, "cannot connect: " + describe(cause), "cannot connect", 0)) {
+                    fail(kind, "cannot connect to upstream " + upstreamName() + ": " + describe(cause));
                 }
-                fail(kind, "cannot connect to upstream " + upstreamName() + ": " + describe(cause));
             }
             return;
         }
         Channel channel = (Channel) future.getNow();
-        if (state != State.CONNECTING) {
+        if (stage != Stage.CONNECTING) {
             upstreamClient.discard(channel); // cancelled while connecting
             return;
         }
-        upstream = channel;
-        reusedConnection = UpstreamClient.attach(channel, this) > 0;
-        requestWritten = false;
-        writeFailure = null;
-        state = State.AWAITING_HEAD;
-        sentNanos = System.nanoTime();
-        timer.arm(config().headTimeout(), config().idleTimeout());
-        channel.writeAndFlush(upstreamRequest()).addListener((ChannelFutureListener) f -> {
-            if (upstream != channel) {
-                return; // an earlier attempt's channel, dropped by a retry or a fallback
-            }
-            if (f.isSuccess()) {
-                requestWritten = true;
-            } else {
-                writeFailure = f.cause();
-                f.channel().close();
-            }
-        });
+        stage = Stage.AWAITING_HEAD;
+        timers.arm(config().headTimeout(), config().idleTimeout());
+        attempt.send(channel, this, upstreamRequest());
     }
 
     private DefaultFullHttpRequest upstreamRequest() {
-        UpstreamConfig upstreamConfig = config();
+        UpstreamConfig upstream = config();
         int length = request.content().readableBytes();
-        HttpHeaders headers = HeaderRewrite.toUpstream(request.headers(), upstreamConfig.hostHeader(), length);
-        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(),
-                upstreamConfig.basePath() + info.uri(), request.content().retainedDuplicate(), headers,
-                EmptyHttpHeaders.INSTANCE);
+        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), upstream.basePath() + info.uri(),
+                request.content().retainedDuplicate(),
+                HeaderRewrite.toUpstream(request.headers(), upstream.hostHeader(), length), EmptyHttpHeaders.INSTANCE);
     }
 
+    /** {@link Stage#AWAITING_HEAD} → {@link Stage#STREAMING}, unless the status calls for another attempt. */
     @Override
     public void onUpstreamHead(HttpResponse head) {
-        if (state != State.AWAITING_HEAD) {
+        if (stage != Stage.AWAITING_HEAD) {
             return;
         }
         if (head.decoderResult().isFailure()) {
@@ -407,259 +205,53 @@ public final class Exchange implements UpstreamListener {
         if (code >= 100 && code < 200) {
             return; // an interim answer; the real head follows
         }
-        if (code == 429 || code == 500 || code == 502 || code == 503 || code == 529) {
-            settle(code >= 500, "status " + code);
-            if (retry("answered " + code, retryAfterMillis(head.headers().get(HttpHeaderNames.RETRY_AFTER)))
-                    || fallBack("answered " + code + " after " + attempts + " attempts")) {
+        ErrorKind kind = AttemptPolicy.kindOf(code);
+        if (kind != null) {
+            guard.settle(code >= 500, "status " + code);
+            if (tryAgain(kind, "answered " + code, "answered " + code + " after " + policy.attempts() + " attempts",
+                    AttemptPolicy.retryAfterMillis(head.headers().get(HttpHeaderNames.RETRY_AFTER)))) {
                 return; // nothing went to the client; the rest of this answer is dropped with its connection
             }
         }
-        headNanos = System.nanoTime();
-        status = code;
-        settle(code >= 500, "status " + code); // 5xx and 529 count against the upstream; 4xx is the client's
+        attempt.headArrived();
+        guard.settle(code >= 500, "status " + code); // 5xx and 529 count against the upstream; 4xx is the client's
         releaseRequest();
-        upstreamKeepAlive = HttpUtil.isKeepAlive(head);
-        upstreamRequestId = head.headers().get("x-request-id");
-        observer = ResponseObserver.forResponse(head.headers());
-        if (cache != null && replaying == null) {
-            if (code == 200 && cache.stores() && upstreamClient.config().name().equals(info.route().upstream().name())
-                    && (observer.streaming() || head.headers().get(HttpHeaderNames.CONTENT_TYPE, "")
-                            .toLowerCase(java.util.Locale.ROOT).startsWith("application/json"))
-                    && (HttpUtil.isContentLengthSet(head) || HttpUtil.isTransferEncodingChunked(head))) {
-                // Not stored: another status, a fallback's answer, another type, or a body that ends by the
-                // connection closing (which might be cut).
-                upstreamHead = head;
-                capture = new HeapBytes(0);
-            } else {
-                cache.settle(); // nothing will be stored: whoever waits goes upstream now
-            }
-        }
-        if (observer.streaming()) {
-            context.metrics().streamStarted();
-        }
-        state = State.STREAMING;
-        timer.arm(config().idleTimeout(), config().idleTimeout());
-        if (tap != null) {
-            gate = tap.begin(code, head.headers(), client.eventLoop(), new GateOutput());
-        }
-        if (gate != null && gate.holdsWhole()) {
-            heldHead = clientHead(head); // a refusal can then still be a 502 in the client's dialect
-        } else {
-            client.write(clientHead(head));
-        }
-    }
-
-    private HttpResponse clientHead(HttpResponse head) {
-        HttpHeaders headers = HeaderRewrite.toClient(head.headers());
-        if (gate != null) {
-            headers.remove(HttpHeaderNames.CONTENT_LENGTH); // the gate may change the body's length
-            if (gate.decodes()) {
-                headers.remove(HttpHeaderNames.CONTENT_ENCODING);
-            }
-        }
-        boolean bodyless = HttpMethod.HEAD.name().equals(info.method()) || status == 204 || status == 304;
-        if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH) && !bodyless) {
-            if (info.http11()) {
-                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            } else {
-                keepAlive = false; // an HTTP/1.0 client reads to the close
-            }
-        }
-        if (upstreamRequestId != null) {
-            headers.set("x-upstream-request-id", upstreamRequestId);
-        }
-        if (cache != null) {
-            headers.set(ResponseCache.HEADER, replaying != null ? "hit" : "miss");
-            if (replaying != null) {
-                headers.set(HttpHeaderNames.AGE, replaying.ageSeconds(System.currentTimeMillis()));
-            }
-        }
-        headers.set("x-request-id", info.requestId());
-        HttpResponse out = new DefaultHttpResponse(info.http11() ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0,
-                head.status(), headers);
-        HttpUtil.setKeepAlive(out, keepAlive);
-        return out;
+        stage = Stage.STREAMING;
+        timers.arm(config().idleTimeout(), config().idleTimeout());
+        relay.begin(head, attempt.channel(), null, upstreamName().equals(info.route().upstream().name()));
     }
 
     @Override
     public void onUpstreamContent(HttpContent content) {
-        if (state != State.STREAMING) {
+        if (stage != Stage.STREAMING) {
             content.release();
             return;
         }
-        if (content.decoderResult().isFailure()) {
-            content.release(); // a broken chunk: the body is not what the upstream meant to send
-            abort(ErrorKind.UPSTREAM_BAD_RESPONSE, "upstream " + upstreamName() + " sent a malformed body: "
-                    + describe(content.decoderResult().cause()));
-            return;
-        }
-        timer.touch();
-        observer.observe(content.content());
-        if (capture != null && !capture.appendWithin(content.content(), cache.maxEntryBytes())) {
-            capture = null; // larger than an entry may be
-            cache.settle();
-        }
-        if (gate != null) {
-            try {
-                gate.feed(content.content());
-            } catch (RuntimeException e) {
-                abort(ErrorKind.INTERNAL, "holding the response for PreToolUse hooks failed: " + e);
-                return;
-            } finally {
-                content.release();
-            }
-            if (content instanceof LastHttpContent && state == State.STREAMING) { // not when the gate refused
-                finish(null);
-            }
-        } else if (content instanceof LastHttpContent) {
-            finish((LastHttpContent) content);
-        } else {
-            toClient(content);
-        }
-    }
-
-    /** A gate writes the body the client receives through the same path as an ungated one. */
-    private final class GateOutput implements ResponseGate.Output {
-        @Override
-        public void write(ByteBuf bytes) {
-            writeHeldHead();
-            toClient(new DefaultHttpContent(bytes));
-        }
-
-        @Override
-        public void flush() {
-            client.flush();
-        }
-
-        @Override
-        public void refuse(String message) {
-            refuse(message, null);
-        }
-
-        @Override
-        public void refuse(String message, byte[] lastEvent) {
-            if (state != State.STREAMING && state != State.HOLDING) {
-                return;
-            }
-            if (heldHead != null) {
-                heldHead = null;
-                gate.cancel();
-                fail(ErrorKind.UPSTREAM_BAD_RESPONSE, message);
-                return;
-            }
-            if (lastEvent != null) {
-                toClient(new DefaultHttpContent(Unpooled.wrappedBuffer(lastEvent))); // flushed by abort
-            }
-            abort(ErrorKind.UPSTREAM_BAD_RESPONSE, message);
-        }
-    }
-
-    private void writeHeldHead() {
-        if (heldHead != null) {
-            client.write(heldHead);
-            heldHead = null;
-        }
-    }
-
-    /** Body bytes to the client, shown to the response hooks on the way. */
-    private void toClient(HttpContent content) {
-        bytesOut += content.content().readableBytes();
-        if (tap != null) {
-            tap.observe(content.content());
-        }
-        client.write(content);
+        relay.content(content);
     }
 
     @Override
     public void onUpstreamReadComplete() {
-        if (state == State.STREAMING) {
-            client.flush();
-            if (!client.isWritable()) {
-                // The client is slower than the upstream: stop reading until it has drained.
-                paused = true;
-                timer.pause();
-                upstream.config().setAutoRead(false);
-            }
+        if (stage == Stage.STREAMING) {
+            relay.readComplete();
         }
     }
 
     /** The client channel's writability changed: resume reading the upstream once it drained. */
     public void onClientWritable() {
-        if (state == State.STREAMING && paused && client.isWritable()) {
-            paused = false;
-            timer.resume();
-            upstream.config().setAutoRead(true);
+        if (stage == Stage.STREAMING) {
+            relay.writable();
         }
-    }
-
-    /** The upstream's body ended; {@code last} is its last chunk, or null when a gate took it. */
-    private void finish(LastHttpContent last) {
-        timer.cancel();
-        if (upstream == null) {
-            // a replay: no connection to hand back
-        } else if (upstreamKeepAlive && requestWritten) {
-            upstreamClient.release(upstream);
-        } else {
-            upstreamClient.discard(upstream);
-        }
-        upstream = null;
-        observer.finish();
-        if (capture != null && (!observer.streaming() || observer.endedCleanly())) {
-            // Complete: a JSON body to its length, or a stream through its final event. Stored before the
-            // gate or the client sees it, as the upstream sent it, so every replay passes the hooks anew.
-            cache.store(new CachedResponse(status, upstreamHead.headers(), capture.copy(0, capture.length()),
-                    System.currentTimeMillis()));
-        }
-        capture = null;
-        if (cache != null) {
-            cache.settle(); // followers replay now, not after a gate's hooks or the client's last write
-        }
-        if (gate != null) {
-            state = State.HOLDING;
-            // The hooks answer within their timeouts; a gate that never finishes is cut at the idle timeout.
-            timer.arm(config().idleTimeout(), config().idleTimeout());
-            try {
-                gate.end(() -> {
-                    if (state == State.HOLDING) {
-                        timer.cancel();
-                        complete(LastHttpContent.EMPTY_LAST_CONTENT);
-                    }
-                });
-            } catch (RuntimeException e) {
-                abort(ErrorKind.INTERNAL, "holding the response for PreToolUse hooks failed: " + e);
-            }
-        } else {
-            complete(last);
-        }
-    }
-
-    private void complete(LastHttpContent last) {
-        state = State.DONE;
-        writeHeldHead();
-        if (last.content().isReadable()) {
-            bytesOut += last.content().readableBytes();
-            if (tap != null) {
-                tap.observe(last.content());
-            }
-        }
-        client.writeAndFlush(last).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE
-                : ChannelFutureListener.CLOSE);
-        if (tap != null) {
-            tap.completed();
-        }
-        end(Outcome.OK, null, null);
     }
 
     @Override
     public void onUpstreamClosed(Throwable cause) {
-        Throwable why = cause != null ? cause : writeFailure;
-        if (state == State.AWAITING_HEAD) {
-            upstream = null;
-            if (reusedConnection && !retried) {
+        if (stage == Stage.AWAITING_HEAD) {
+            Throwable why = attempt.closed(cause);
+            if (attempt.mayResend()) {
                 // A pooled connection the upstream had already closed: nothing was answered, send once more.
-                retried = true;
-                state = State.CONNECTING;
-                timer.cancel();
+                stage = Stage.CONNECTING;
+                timers.cancelWatchdog();
                 upstreamClient.acquire(client.eventLoop()).addListener(this::onAcquired);
                 return;
             }
@@ -670,127 +262,181 @@ public final class Exchange implements UpstreamListener {
                 return;
             }
             ErrorKind kind = why instanceof DecoderException ? ErrorKind.UPSTREAM_BAD_RESPONSE : ErrorKind.UPSTREAM_RESET;
-            settle(true, kind.code());
-            if (kind == ErrorKind.UPSTREAM_RESET && (retry("reset before answering", 0)
-                    || fallBack("reset before answering"))) {
+            guard.settle(true, kind.code());
+            if (kind == ErrorKind.UPSTREAM_RESET
+                    && tryAgain(kind, "reset before answering", "reset before answering", 0)) {
                 return;
             }
             fail(kind, "upstream " + upstreamName() + " closed the connection before answering"
                     + (why == null ? "" : ": " + describe(why)));
-        } else if (state == State.STREAMING) {
-            upstream = null;
+        } else if (stage == Stage.STREAMING) {
+            Throwable why = attempt.closed(cause);
             abort(ErrorKind.UPSTREAM_TRUNCATED, "upstream " + upstreamName() + " closed the connection mid-response"
                     + (why == null ? "" : ": " + describe(why)));
         }
     }
 
+    /**
+     * The attempt failed before the upstream answered: the same upstream again after a back-off
+     * ({@link Stage#RETRY_WAIT}), else the next fallback; only while the whole request is still held.
+     *
+     * @return false when neither is left: the caller answers the failure
+     */
+    private boolean tryAgain(ErrorKind kind, String why, String fallbackWhy, long retryAfterMillis) {
+        if (request == null) {
+            return false;
+        }
+        long wait = policy.nextRetry(kind, config().retry(), retryAfterMillis);
+        if (wait < 0) {
+            return fallBack(fallbackWhy);
+        }
+        timers.cancelWatchdog();
+        dropUpstream();
+        stage = Stage.RETRY_WAIT;
+        LOG.info("request {} to upstream {}: {}; attempt {} of {} in {} ms", info.requestId(), upstreamName(), why,
+                policy.attempts(), config().retry().maxAttempts(), wait);
+        timers.waitFor(wait, this::connect);
+        return true;
+    }
+
+    /** The next fallback upstream, while the body is still held and nothing went to the client; false when none. */
+    private boolean fallBack(String why) {
+        UpstreamClient alternate = request == null ? null : policy.nextFallback(context.upstreams());
+        if (alternate == null) {
+            return false;
+        }
+        LOG.info("request {} to upstream {}: {}; falling back to upstream {}", info.requestId(), upstreamName(), why,
+                alternate.config().name());
+        timers.cancelWatchdog();
+        dropUpstream();
+        guard.releaseSlot(); // the alternate's own bulkhead applies
+        upstreamClient = alternate;
+        goUpstream();
+        return true;
+    }
+
+    /** The breaker is open: answer at once, in the form the client's CLI retries after {@code retry-after}. */
+    private void rejectOpen(CircuitBreaker breaker) {
+        if (fallBack("its circuit breaker is open")) {
+            return;
+        }
+        String message = "upstream " + upstreamName() + " is failing; its circuit breaker is " + breaker.getState()
+                .name().toLowerCase(Locale.ROOT).replace('_', '-') + ", so this request was not sent";
+        fail(ErrorKind.CIRCUIT_OPEN, message, ProxyResponses.circuitOpen(info.dialect(), message,
+                info.requestId(), relay.keepAlive(), config().breaker().openFor().toSeconds()));
+    }
+
+    /** From {@link ResponseRelay}: the upstream's body ended; its connection goes back or is closed. */
+    void upstreamEnded(boolean upstreamKeepAlive) {
+        timers.cancelWatchdog();
+        if (attempt != null) {
+            attempt.finish(upstreamKeepAlive);
+        }
+    }
+
+    /** From {@link ResponseRelay}: a gate holds the body's rest; its hooks answer within the idle timeout. */
+    void hold() {
+        stage = Stage.HOLDING;
+        timers.arm(config().idleTimeout(), config().idleTimeout());
+    }
+
+    /** From {@link ResponseRelay}: the gate let the held rest go. */
+    void released() {
+        timers.cancelWatchdog();
+    }
+
+    /** From {@link ResponseRelay}: the client has the whole answer (its end is being written). */
+    void done() {
+        stage = Stage.DONE;
+    }
+
     private void onTimeout() {
-        if (state == State.AWAITING_HEAD) {
+        if (stage == Stage.AWAITING_HEAD) {
             fail(ErrorKind.UPSTREAM_TIMEOUT, "upstream " + upstreamName() + " sent no response head within "
                     + config().headTimeout().toMillis() + " ms");
-        } else if (state == State.STREAMING) {
+        } else if (stage == Stage.STREAMING) {
             abort(ErrorKind.UPSTREAM_IDLE_TIMEOUT, "upstream " + upstreamName() + " sent nothing for "
                     + config().idleTimeout().toMillis() + " ms mid-response");
-        } else if (state == State.HOLDING) {
-            abort(ErrorKind.INTERNAL, "the PreToolUse hooks did not decide within " + config().idleTimeout().toMillis()
-                    + " ms");
+        } else if (stage == Stage.HOLDING) {
+            abort(ErrorKind.HOOK_TIMEOUT, "the PreToolUse hooks did not decide within "
+                    + config().idleTimeout().toMillis() + " ms");
         }
     }
 
     /** The client went away: stop the upstream (that stops generation and billing). */
     public void cancel() {
-        if (followTimer != null) {
-            followTimer.cancel(false);
-            followTimer = null;
-        }
-        if (retryTimer != null) {
-            retryTimer.cancel(false);
-            retryTimer = null;
-        }
-        if (waiter != null && upstreamClient.bulkhead().leave(waiter)) {
-            waiter = null; // left the queue before a slot came
-        }
-        if (waitTimer != null) {
-            waitTimer.cancel(false);
-            waitTimer = null;
-        }
+        timers.cancelAll();
         if (isLive()) {
-            if (permitted) {
-                permitted = false;
-                upstreamClient.breaker().releasePermission(); // the client left: no verdict on the upstream
-            }
-            state = State.CANCELLED;
-            timer.cancel();
-            if (gate != null) {
-                gate.cancel();
-            }
+            stage = Stage.CANCELLED;
+            relay.cancelGate();
             dropUpstream();
-            end(Outcome.CANCELLED, null, null);
+            end(Result.cancelled());
         }
     }
 
     /** Before the head: answer with an error in the client's dialect. */
-    private void fail(ErrorKind kind, String message) {
-        fail(kind, message, ProxyResponses.error(info.dialect(), kind, message, info.requestId(), keepAlive));
+    void fail(ErrorKind kind, String message) {
+        fail(kind, message, ProxyResponses.error(info.dialect(), kind, message, info.requestId(), relay.keepAlive()));
     }
 
     /** Before the head: answer with {@code answer}, its status the one logged. */
-    private void fail(ErrorKind kind, String message, io.netty.handler.codec.http.FullHttpResponse answer) {
-        settle(true, kind.code());
-        state = State.FAILED;
-        timer.cancel();
+    private void fail(ErrorKind kind, String message, FullHttpResponse answer) {
+        guard.settle(true, kind.code());
+        stage = Stage.FAILED;
+        timers.cancelAll();
         dropUpstream();
-        status = answer.status().code();
-        client.writeAndFlush(answer).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE
+        answeredStatus = answer.status().code();
+        client.writeAndFlush(answer).addListener(relay.keepAlive() ? ChannelFutureListener.CLOSE_ON_FAILURE
                 : ChannelFutureListener.CLOSE);
-        end(Outcome.FAILED, kind, message);
+        end(Result.failed(kind, message));
     }
 
     /** After the head: the status cannot change, so close the client without a clean end. */
-    private void abort(ErrorKind kind, String message) {
-        state = State.FAILED;
-        timer.cancel();
-        if (gate != null) {
-            gate.cancel();
-        }
+    void abort(ErrorKind kind, String message) {
+        stage = Stage.FAILED;
+        timers.cancelAll();
+        relay.cancelGate();
         dropUpstream();
         client.flush();
         client.close();
-        end(Outcome.FAILED, kind, message);
+        end(Result.failed(kind, message));
     }
 
     private void dropUpstream() {
-        if (upstream != null) {
-            upstreamClient.discard(upstream);
-            upstream = null;
+        if (attempt != null) {
+            attempt.drop();
         }
     }
 
-    private void end(Outcome outcome, ErrorKind kind, String message) {
+    /** The one end of every exchange: everything held is given back, and the result is logged and counted. */
+    void end(Result result) {
         releaseRequest();
         if (cache != null) {
             cache.settle(); // whoever waited on this request now replays its answer or goes upstream
         }
-        releaseSlot();
-        if (permitted) {
-            permitted = false;
-            upstreamClient.breaker().releasePermission(); // ended without a verdict on the upstream
+        guard.release();
+        if (result.isOk() && tap != null) {
+            tap.completed();
         }
-        long now = System.nanoTime();
-        Usage usage = observer == null ? Usage.NONE : observer.usage();
-        if (observer != null && observer.streaming()) {
+        if (relay.streaming()) {
             context.metrics().streamFinished();
         }
-        ExchangeRecord record = new ExchangeRecord(info.requestId(), info.client().label(), info.route().name(),
-                upstreamName(), info.method(), info.path(), info.model() != null ? info.model() : usage.model(),
-                info.clientModel(), observer != null && observer.streaming(), status, outcome, kind, message,
-                headNanos < 0 ? -1 : (headNanos - sentNanos) / 1e6, (now - info.startNanos()) / 1e6,
-                info.bytesIn(), bytesOut, usage, upstreamRequestId, cacheResult);
+        ExchangeRecord record = record(result);
         context.metrics().exchangeFinished(record, true);
         context.accessLog().write(record);
-        if (outcome != Outcome.CANCELLED && keepAlive && client.isActive()) {
+        if (result.outcome() != Outcome.CANCELLED && relay.keepAlive() && client.isActive()) {
             onEnd.run();
         }
+    }
+
+    private ExchangeRecord record(Result result) {
+        var usage = relay.usage();
+        return new ExchangeRecord(info.requestId(), info.client().label(), info.route().name(), upstreamName(),
+                info.method(), info.path(), info.model() != null ? info.model() : usage.model(), info.clientModel(),
+                relay.streaming(), answeredStatus != 0 ? answeredStatus : relay.status(), result.outcome(),
+                result.kind(), result.message(), attempt == null ? -1 : attempt.headMillis(),
+                (System.nanoTime() - info.startNanos()) / 1e6, info.bytesIn(), relay.bytesOut(), usage,
+                relay.upstreamRequestId(), cache == null ? null : cache.result());
     }
 
     private void releaseRequest() {
@@ -800,59 +446,30 @@ public final class Exchange implements UpstreamListener {
         }
     }
 
-    /** Whether the exchange has not ended yet. */
-    public boolean isLive() {
-        return state == State.CONNECTING || state == State.AWAITING_HEAD || state == State.STREAMING
-                || state == State.HOLDING;
+    ExchangeContext context() {
+        return context;
     }
 
     private UpstreamConfig config() {
         return upstreamClient.config();
     }
 
-    private String upstreamName() {
+    String upstreamName() {
         return upstreamClient.config().name();
-    }
-
-    /**
-     * The upstream's breaker is open or its retries are spent: try its next fallback upstream, while the
-     * body is still held and nothing went to the client. False when none is left.
-     */
-    private boolean fallBack(String why) {
-        List<String> alternates = info.route().upstream().fallback();
-        while (request != null && fallbackIndex < alternates.size()) {
-            UpstreamClient alternate = context.upstreams().get(alternates.get(fallbackIndex++));
-            if (alternate == null) {
-                continue;
-            }
-            LOG.info("request {} to upstream {}: {}; falling back to upstream {}", info.requestId(), upstreamName(),
-                    why, alternate.config().name());
-            timer.cancel();
-            dropUpstream();
-            releaseSlot(); // the alternate's own bulkhead applies
-            upstreamClient = alternate;
-            attempts = 1;
-            waitedMillis = 0;
-            state = State.CONNECTING;
-            enter();
-            return true;
-        }
-        return false;
     }
 
     private static SSLException tlsFailure(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof SSLException) {
-                return (SSLException) c;
+            if (c instanceof SSLException ssl) {
+                return ssl;
             }
         }
         return null;
     }
 
     /** A cause as the client and the log read it: never a URL's credentials. */
-    private static String describe(Throwable t) {
+    static String describe(Throwable t) {
         String message = t.getMessage();
-        return message == null || message.isBlank() ? t.getClass().getSimpleName()
-                : dev.interpose.config.Secrets.mask(message);
+        return message == null || message.isBlank() ? t.getClass().getSimpleName() : Secrets.mask(message);
     }
 }

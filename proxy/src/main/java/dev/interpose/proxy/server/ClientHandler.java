@@ -11,9 +11,6 @@ import dev.interpose.proxy.error.ErrorKind;
 import dev.interpose.proxy.error.ProxyException;
 import dev.interpose.proxy.dialect.ProxyResponses;
 import dev.interpose.proxy.exchange.Exchange;
-import dev.interpose.proxy.exchange.ExchangeContext;
-import dev.interpose.proxy.exchange.ExchangeRecord;
-import dev.interpose.proxy.exchange.Outcome;
 import dev.interpose.proxy.exchange.RequestInfo;
 import dev.interpose.proxy.agent.AgentApi;
 import dev.interpose.proxy.agent.AgentRunner;
@@ -23,7 +20,6 @@ import dev.interpose.proxy.hook.ResponseHooks;
 import dev.interpose.proxy.route.ClientKind;
 import dev.interpose.proxy.route.Route;
 import dev.interpose.proxy.route.Router;
-import dev.interpose.proxy.stream.Usage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -61,6 +57,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private static final long DRAIN_SECONDS = 5;
 
     private final ServerContext server;
+    private final LocalAnswers local;
     private ChannelHandlerContext ctx;
     private Exchange current;
     /** A request is with its hooks (off the event loop); the next one waits as for a live exchange. */
@@ -76,11 +73,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private final RequestTimeoutHandler timer;
     /** Completes when the client goes away while its request is with the commands, hooks or agents. */
     private java.util.concurrent.CompletableFuture<Void> gone = new java.util.concurrent.CompletableFuture<>();
+    /** A request of this connection is counted in flight ({@link ServerContext#arrived}). */
+    private boolean serving;
     /** A 413 closed the conversation: whatever the client sent after the oversized body is dropped. */
     private boolean refusing;
 
     ClientHandler(ServerContext server, RequestTimeoutHandler timer) {
         this.server = server;
+        this.local = new LocalAnswers(server);
         this.timer = timer;
         timer.watch(this);
     }
@@ -121,7 +121,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         }
         dispatching = true;
         try {
-            while (!busy() && !closing && !waiting.isEmpty() && ctx.channel().isActive()) {
+            while (true) {
+                if (serving && !busy()) {
+                    serving = false; // the request in flight has its outcome
+                    server.left();
+                }
+                if (busy() || closing || waiting.isEmpty() || !ctx.channel().isActive()) {
+                    break;
+                }
+                serving = true; // in flight from here, in every stage, until its outcome: what a drain waits for
+                server.arrived();
                 handleSafely(waiting.poll());
             }
         } finally {
@@ -155,7 +164,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             handle(request, requestId);
         } catch (RuntimeException e) {
             LOG.error("internal error {} handling {} {}", requestId, request.method(),
-                    pathOf(originForm(request.uri())), e);
+                    LocalAnswers.pathOf(LocalAnswers.originForm(request.uri())), e);
             if (current == null || !current.isLive()) {
                 if (request.refCnt() > 0) {
                     request.release();
@@ -173,9 +182,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         long start = System.nanoTime();
         ServerContext.Snapshot now = server.snapshot(); // this request's configuration, to its end
         boolean keepAlive = HttpUtil.isKeepAlive(request) && !server.draining();
-        String uri = originForm(request.uri());
-        String path = pathOf(uri);
-        ApiDialect guess = dialectOf(path, request.headers());
+        String uri = LocalAnswers.originForm(request.uri());
+        String path = LocalAnswers.pathOf(uri);
+        ApiDialect guess = LocalAnswers.dialectOf(path, request.headers());
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             if (!ctx.channel().isActive()) {
@@ -551,39 +560,19 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             ctx.close(); // an idle keep-alive connection: nothing to answer
             return;
         }
-        String requestId = RequestIds.next();
-        String message = "the request did not arrive within " + server.snapshot().config().listener().requestTimeout()
-                .toMillis() + " ms";
-        record("-", "-", requestId, ErrorKind.REQUEST_TIMEOUT, message, System.nanoTime(), null);
-        write(ProxyResponses.error(ApiDialect.RESPONSES, ErrorKind.REQUEST_TIMEOUT, message, requestId, false), false);
+        write(local.timedOut(), false);
     }
 
     /** The 413 answer for an oversized request, in its dialect; logged and counted here. */
     FullHttpResponse tooLarge(HttpRequest request, int maxBytes, boolean keepAlive) {
-        String requestId = RequestIds.next();
-        String message = "request body exceeds " + maxBytes + " bytes";
-        ApiDialect dialect = ApiDialect.errorsOf(Router.guessDialect(request.headers()));
-        record(request.method().name(), pathOf(originForm(request.uri())), requestId, ErrorKind.BODY_TOO_LARGE, message,
-                System.nanoTime(), request.headers().get(HttpHeaderNames.USER_AGENT));
-        return ProxyResponses.error(dialect, ErrorKind.BODY_TOO_LARGE, message, requestId, keepAlive);
+        return local.tooLarge(request, maxBytes, keepAlive);
     }
 
     private void answerLocally(FullHttpRequest request, ApiDialect dialect, ErrorKind kind, String message,
             String requestId, long start, boolean keepAlive) {
-        record(request.method().name(), pathOf(originForm(request.uri())), requestId, kind, message, start,
-                request.headers().get(HttpHeaderNames.USER_AGENT));
+        FullHttpResponse answer = local.error(request, dialect, kind, message, requestId, start, keepAlive);
         request.release();
-        write(ProxyResponses.error(dialect, kind, message, requestId, keepAlive), keepAlive);
-    }
-
-    private void record(String method, String path, String requestId, ErrorKind kind, String message, long start,
-            String userAgent) {
-        ExchangeRecord record = new ExchangeRecord(requestId,
-                ClientKind.of(userAgent, null).label(),
-                "none", "none", method, path, null, null, false, kind.status(), Outcome.FAILED, kind, message, -1,
-                (System.nanoTime() - start) / 1e6, 0, 0, Usage.NONE, null);
-        ExchangeContext exchanges = server.snapshot().exchanges();
-        exchanges.recordLocal(record);
+        write(answer, keepAlive);
     }
 
     private void write(FullHttpResponse response, boolean keepAlive) {
@@ -609,6 +598,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         gone.complete(null); // agent calls for this connection stop
+        if (serving) {
+            serving = false; // the client left: nothing is answered any more
+            server.left();
+        }
         if (current != null) {
             current.cancel();
         }
@@ -628,35 +621,5 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
             LOG.warn("closing client connection after unexpected error", cause);
         }
         ctx.close();
-    }
-
-    /** The dialect of the client's own error shape: by path for the known APIs, else guessed from the headers. */
-    private static ApiDialect dialectOf(String path, io.netty.handler.codec.http.HttpHeaders headers) {
-        ApiDialect api = ApiDialect.forPath(path);
-        if (api != null) {
-            return api;
-        }
-        if (path.startsWith("/v1/messages")) {
-            return ApiDialect.MESSAGES;
-        }
-        if (path.startsWith("/v1/responses") || path.startsWith("/v1/chat/") || path.startsWith("/backend-api/")) {
-            return ApiDialect.RESPONSES;
-        }
-        return ApiDialect.errorsOf(Router.guessDialect(headers));
-    }
-
-    /** The path without the query: what the access log records (a query may carry a key). */
-    private static String pathOf(String uri) {
-        int query = uri.indexOf('?');
-        return query < 0 ? uri : uri.substring(0, query);
-    }
-
-    /** The path and query of a request line, also when a client sent the absolute form. */
-    private static String originForm(String uri) {
-        if (uri.startsWith("http://") || uri.startsWith("https://")) {
-            int slash = uri.indexOf('/', uri.indexOf("//") + 2);
-            return slash < 0 ? "/" : uri.substring(slash);
-        }
-        return uri;
     }
 }

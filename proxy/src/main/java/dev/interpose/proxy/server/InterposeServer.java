@@ -86,6 +86,7 @@ public final class InterposeServer {
 
     private final InterposeConfig config;
     private final ServerContext server;
+    private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
     private final Bootstrap template;
     private final SslContext tls;
     private final ProxyMetrics metrics;
@@ -340,18 +341,23 @@ public final class InterposeServer {
      * Stops accepting, lets exchanges in flight finish for up to {@code drain}, then closes every connection
      * and the event loops.
      *
-     * @return true when every exchange finished within the drain time
+     * @return true when every request in flight finished within the drain time
      */
     public boolean stop(Duration drain) throws InterruptedException {
+        if (!stopped.compareAndSet(false, true)) {
+            return true; // a second stop (a second SIGTERM, a test's close after its own stop): already done
+        }
         server.startDraining();
         if (listening != null) {
             listening.close().sync();
         }
         long deadline = System.nanoTime() + drain.toNanos();
-        while (metrics.activeExchanges() > 0 && System.nanoTime() < deadline) {
+        // Every request from its arrival, not just the exchanges: one still with its hooks, its subagents or its
+        // cache key has no exchange yet, and would be cut off.
+        while (busy() && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(20); // main thread only: the event loops keep streaming meanwhile
         }
-        boolean drained = metrics.activeExchanges() == 0;
+        boolean drained = !busy();
         clients.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         resolver.close();
         hookExecutor.shutdownNow();
@@ -359,5 +365,9 @@ public final class InterposeServer {
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
         return drained;
+    }
+
+    private boolean busy() {
+        return server.inFlight() > 0 || metrics.activeExchanges() > 0;
     }
 }

@@ -32,6 +32,8 @@ final class ServerContext {
     private final PrometheusMeterRegistry registry;
     private volatile Snapshot snapshot;
     private volatile boolean draining;
+    /** Requests from arrival to outcome, whatever stage they are in: what a drain waits for. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     /** Runs of the agents API in flight, by client address, across reloads. */
     private final PeerSlots agentRuns = new PeerSlots(dev.interpose.proxy.agent.AgentApi.MAX_RUNS_PER_PEER);
 
@@ -58,6 +60,21 @@ final class ServerContext {
 
     PeerSlots agentRuns() {
         return agentRuns;
+    }
+
+    /** A request arrived (taken off its connection's queue); pair with {@link #left}. */
+    void arrived() {
+        inFlight.incrementAndGet();
+    }
+
+    /** A request has its outcome, or its client went away. */
+    void left() {
+        inFlight.decrementAndGet();
+    }
+
+    /** Requests between arrival and outcome now: in preparation, with their hooks or agents, or in an exchange. */
+    int inFlight() {
+        return inFlight.get();
     }
 
     boolean draining() {

@@ -196,7 +196,8 @@ class ResponseHooksTest {
                 + "\"usage\":{\"input_tokens\":5,\"output_tokens\":7}}");
         try (TestProxy proxy = proxy()) {
             send(proxy, "/v1/messages", "x-api-key", "k");
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(post));
+            // The shell creates the file before jq has written to it: wait for the line, not the file.
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(post) && !Files.readAllLines(post).isEmpty());
             JsonNode seen = JSON.readTree(Files.readAllLines(post).get(0));
             assertThat(seen.path("text").asText()).isEqualTo("Let me look.");
             assertThat(seen.path("tool_calls").get(0).path("input").path("pattern").asText()).isEqualTo("TODO");

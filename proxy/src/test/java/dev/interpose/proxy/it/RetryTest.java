@@ -135,12 +135,12 @@ class RetryTest {
 
     @Test
     void retryAfterReadsSecondsAndHttpDates() {
-        assertThat(dev.interpose.proxy.exchange.Exchange.retryAfterMillis("3")).isEqualTo(3000);
-        assertThat(dev.interpose.proxy.exchange.Exchange.retryAfterMillis("soon")).isZero();
-        assertThat(dev.interpose.proxy.exchange.Exchange.retryAfterMillis(null)).isZero();
+        assertThat(dev.interpose.proxy.exchange.AttemptPolicy.retryAfterMillis("3")).isEqualTo(3000);
+        assertThat(dev.interpose.proxy.exchange.AttemptPolicy.retryAfterMillis("soon")).isZero();
+        assertThat(dev.interpose.proxy.exchange.AttemptPolicy.retryAfterMillis(null)).isZero();
         String inTenSeconds = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
                 .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(10));
-        assertThat(dev.interpose.proxy.exchange.Exchange.retryAfterMillis(inTenSeconds))
+        assertThat(dev.interpose.proxy.exchange.AttemptPolicy.retryAfterMillis(inTenSeconds))
                 .isBetween(8000L, 10_000L);
     }
 }
