@@ -5,6 +5,7 @@ import dev.interpose.proxy.body.HeapBytes;
 import dev.interpose.proxy.cache.CachedResponse;
 import dev.interpose.proxy.cache.ResponseCache;
 import dev.interpose.proxy.error.ErrorKind;
+import dev.interpose.proxy.dialect.ApiDialect;
 import dev.interpose.proxy.dialect.ProxyResponses;
 import dev.interpose.proxy.hook.ResponseHooks;
 import dev.interpose.proxy.hook.ResponseGate;
@@ -420,7 +421,7 @@ public final class Exchange implements UpstreamListener {
         releaseRequest();
         upstreamKeepAlive = HttpUtil.isKeepAlive(head);
         upstreamRequestId = head.headers().get("x-request-id");
-        observer = ResponseObserver.forResponse(head.headers());
+        observer = ResponseObserver.forResponse(head.headers(), ApiDialect.forPath(info.path()));
         if (cache != null && replaying == null) {
             if (code == 200 && cache.stores() && upstreamClient.config().name().equals(info.route().upstream().name())
                     && (observer.streaming() || head.headers().get(HttpHeaderNames.CONTENT_TYPE, "")
@@ -440,7 +441,7 @@ public final class Exchange implements UpstreamListener {
         state = State.STREAMING;
         timer.arm(config().idleTimeout(), config().idleTimeout());
         if (tap != null) {
-            gate = tap.begin(code, head.headers(), client.eventLoop(), new GateOutput());
+            gate = tap.begin(code, head.headers(), observer, client.eventLoop(), new GateOutput());
         }
         if (gate != null && gate.holdsWhole()) {
             heldHead = clientHead(head); // a refusal can then still be a 502 in the client's dialect
