@@ -196,7 +196,7 @@ class ResponseHooksTest {
                 + "\"usage\":{\"input_tokens\":5,\"output_tokens\":7}}");
         try (TestProxy proxy = proxy()) {
             send(proxy, "/v1/messages", "x-api-key", "k");
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(post));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(post) && !Files.readAllLines(post).isEmpty()); // the shell creates it before jq writes
             JsonNode seen = JSON.readTree(Files.readAllLines(post).get(0));
             assertThat(seen.path("text").asText()).isEqualTo("Let me look.");
             assertThat(seen.path("tool_calls").get(0).path("input").path("pattern").asText()).isEqualTo("TODO");
