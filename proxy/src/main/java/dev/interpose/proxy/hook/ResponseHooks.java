@@ -9,10 +9,10 @@ import dev.interpose.proxy.body.Limits;
 import dev.interpose.proxy.dialect.AnswerAssembler;
 import dev.interpose.proxy.dialect.ApiDialect;
 import dev.interpose.proxy.dialect.AssembledResponse;
+import dev.interpose.proxy.stream.AssemblerListener;
 import dev.interpose.proxy.stream.BodyReader;
 import dev.interpose.proxy.stream.JsonBody;
 import dev.interpose.proxy.stream.ResponseObserver;
-import dev.interpose.proxy.stream.SseDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -108,9 +108,10 @@ public final class ResponseHooks {
             }
             boolean gated = pipeline.has(HookEvent.PRE_TOOL_USE, meta.claudeCode());
             if (after) {
+                // Behind a gate the client may get denied calls replaced: the hooks read what it gets.
                 BodyReader reader = gated ? new BodyReader(headers) : upstream.reader();
                 AnswerAssembler answer = api.assembler();
-                if (reader.listen(new Events(answer), Limits.ASSEMBLED_BODY_BYTES, b -> body = b)) {
+                if (reader.listen(new AssemblerListener(answer), Limits.ASSEMBLED_BODY_BYTES, b -> body = b)) {
                     assembler = answer;
                     wholeBody = !reader.streaming();
                     behindGate = gated ? reader : null;
@@ -212,25 +213,6 @@ public final class ResponseHooks {
                 input.put("last_assistant_message", response.text());
                 input.set("response", response.toJson());
                 pipeline.run(HookEvent.STOP, null, meta.claudeCode(), input, onRun).join();
-            }
-        }
-
-        /** A stream's events, to the assembler. */
-        private static final class Events implements SseDecoder.Listener {
-            private final AnswerAssembler assembler;
-
-            Events(AnswerAssembler assembler) {
-                this.assembler = assembler;
-            }
-
-            @Override
-            public boolean wants(String event) {
-                return assembler.wants(event);
-            }
-
-            @Override
-            public void onEvent(String event, byte[] data, int length, boolean truncated) {
-                assembler.onEvent(data, length, truncated);
             }
         }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.interpose.proxy.Fixtures;
+import dev.interpose.proxy.stream.AssemblerListener;
 import dev.interpose.proxy.stream.SseDecoder;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,17 +18,7 @@ class AnswerAssemblerTest {
 
     private static AssembledResponse stream(ApiDialect api, byte[] sse, int chunk) {
         AnswerAssembler assembler = api.assembler();
-        SseDecoder decoder = new SseDecoder(new SseDecoder.Listener() {
-            @Override
-            public boolean wants(String event) {
-                return assembler.wants(event);
-            }
-
-            @Override
-            public void onEvent(String event, byte[] data, int length, boolean truncated) {
-                assembler.onEvent(data, length, truncated);
-            }
-        }, 1 << 20);
+        SseDecoder decoder = new SseDecoder(new AssemblerListener(assembler), 1 << 20);
         for (int i = 0; i < sse.length; i += chunk) {
             decoder.feed(sse, i, Math.min(chunk, sse.length - i));
         }
