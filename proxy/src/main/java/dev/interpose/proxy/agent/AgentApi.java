@@ -21,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
 public final class AgentApi {
     public static final String PATH = "/interpose/agents/run";
     /** The largest body a run takes (a larger one is answered 413 before it is read). */
-    public static final int MAX_BODY_BYTES = 1024 * 1024;
+    public static final int MAX_BODY_BYTES = dev.interpose.proxy.body.Limits.AGENT_REQUEST_BYTES;
     /** The most agents one run may name (each is an upstream call). */
     public static final int MAX_AGENTS = 16;
     /** The most runs one client address may have in flight at once (another is answered 429). */

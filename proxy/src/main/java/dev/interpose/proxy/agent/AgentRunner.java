@@ -1,13 +1,13 @@
 package dev.interpose.proxy.agent;
 
+import dev.interpose.proxy.dialect.AnswerAssembler;
 import dev.interpose.proxy.dialect.ApiDialect;
+import dev.interpose.proxy.dialect.AssembledResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.interpose.config.AgentDefinition;
 import dev.interpose.config.AgentsConfig;
-import dev.interpose.proxy.hook.AssembledResponse;
-import dev.interpose.proxy.hook.ResponseAssembler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.URI;
@@ -205,7 +205,7 @@ public final class AgentRunner {
             String text = new String(body, 0, Math.min(body.length, 500), java.nio.charset.StandardCharsets.UTF_8);
             return new Result(agent, "error", "upstream answered " + response.statusCode() + ": " + text, ms, null);
         }
-        ResponseAssembler assembler = new ResponseAssembler(api);
+        AnswerAssembler assembler = api.assembler();
         assembler.onBody(body, body.length);
         AssembledResponse assembled = assembler.result();
         return new Result(agent, "ok", assembled.text(), ms, assembled.usage());

@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * Everything the proxy knows about one model API's JSON: which paths it serves, the newest turn of a
  * request, the shape of an answer the proxy writes itself (a blocked request's reply, an error body, the
- * error event that ends a stream), the request a subagent sends, and (in {@link #toolCalls()} and
- * {@link #answers()}) how its answers carry text, tool calls and usage. The rest of the proxy asks the
+ * error event that ends a stream), the request a subagent sends, and (in {@link #assembler()} and
+ * {@link #usageEvents()}) how its answers carry text, tool calls and usage. The rest of the proxy asks the
  * dialect and never looks at an API's JSON itself.
  *
  * <p>There are three: {@link #MESSAGES} (Anthropic), {@link #RESPONSES} (OpenAI, with {@link #CODEX}, the
@@ -114,4 +114,12 @@ public sealed interface ApiDialect permits MessagesApi, ResponsesApi, ChatApi {
 
     /** The body of a subagent's call: the agent's system prompt, the task as the one user turn, not streamed. */
     ObjectNode agentRequest(String model, String systemPrompt, String task, int maxTokens);
+
+    // --- answers of the model ---
+
+    /** A new assembler for one answer of this API, streamed or whole. */
+    AnswerAssembler assembler();
+
+    /** Which events of this API's streams report usage, and which one ends a stream. */
+    UsageEvents usageEvents();
 }

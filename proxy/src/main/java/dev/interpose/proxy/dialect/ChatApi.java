@@ -141,4 +141,16 @@ public final class ChatApi implements ApiDialect {
         messages.addObject().put("role", "user").put("content", task);
         return body;
     }
+
+    // --- answers of the model ---
+
+    @Override
+    public AnswerAssembler assembler() {
+        return new ChatAnswer();
+    }
+
+    @Override
+    public UsageEvents usageEvents() {
+        return ChatUsage.INSTANCE;
+    }
 }

@@ -204,4 +204,16 @@ public final class MessagesApi implements ApiDialect {
         body.putArray("messages").addObject().put("role", "user").put("content", task);
         return body;
     }
+
+    // --- answers of the model ---
+
+    @Override
+    public AnswerAssembler assembler() {
+        return new MessagesAnswer();
+    }
+
+    @Override
+    public UsageEvents usageEvents() {
+        return MessagesUsage.INSTANCE;
+    }
 }

@@ -222,4 +222,16 @@ public final class ResponsesApi implements ApiDialect {
         }
         return body.put("instructions", systemPrompt).put("input", task).put("stream", false).put("store", false);
     }
+
+    // --- answers of the model ---
+
+    @Override
+    public AnswerAssembler assembler() {
+        return new ResponsesAnswer();
+    }
+
+    @Override
+    public UsageEvents usageEvents() {
+        return ResponsesUsage.INSTANCE;
+    }
 }

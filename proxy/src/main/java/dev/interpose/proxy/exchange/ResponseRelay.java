@@ -80,7 +80,7 @@ final class ResponseRelay {
         status = head.status().code();
         upstreamKeepAlive = HttpUtil.isKeepAlive(head);
         upstreamRequestId = head.headers().get("x-request-id");
-        observer = ResponseObserver.forResponse(head.headers());
+        observer = ResponseObserver.forResponse(head.headers(), dev.interpose.proxy.dialect.ApiDialect.forPath(info.path()));
         if (cache != null && replaying == null) {
             if (status == 200 && cache.ticket().stores() && storable
                     && (observer.streaming() || head.headers().get(HttpHeaderNames.CONTENT_TYPE, "")
@@ -98,7 +98,7 @@ final class ResponseRelay {
             exchange.context().metrics().streamStarted();
         }
         if (tap != null) {
-            gate = tap.begin(status, head.headers(), client.eventLoop(), new GateOutput());
+            gate = tap.begin(status, head.headers(), observer, client.eventLoop(), new GateOutput());
         }
         if (gate != null && gate.holdsWhole()) {
             heldHead = clientHead(head); // a refusal can then still be a 502 in the client's dialect

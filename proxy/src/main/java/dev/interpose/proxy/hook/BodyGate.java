@@ -41,7 +41,7 @@ import java.util.concurrent.Executor;
  */
 final class BodyGate implements ResponseGate {
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final int MAX_BYTES = 16 * 1024 * 1024;
+    static final int MAX_BYTES = dev.interpose.proxy.body.Limits.GATE_BODY_BYTES;
 
     private final ApiDialect api;
     private final ToolGate.Judge judge;

@@ -1,16 +1,19 @@
 package dev.interpose.proxy.hook;
 
-import dev.interpose.proxy.dialect.ApiDialect;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.interpose.config.HookEvent;
 import dev.interpose.hooks.HookPipeline;
 import dev.interpose.hooks.HookRun;
-import dev.interpose.proxy.body.ContentCodings;
-import dev.interpose.proxy.body.HeapBytes;
-import dev.interpose.proxy.stream.SseDecoder;
+import dev.interpose.proxy.body.Limits;
+import dev.interpose.proxy.dialect.AnswerAssembler;
+import dev.interpose.proxy.dialect.ApiDialect;
+import dev.interpose.proxy.dialect.AssembledResponse;
+import dev.interpose.proxy.stream.AssemblerListener;
+import dev.interpose.proxy.stream.BodyReader;
+import dev.interpose.proxy.stream.JsonBody;
+import dev.interpose.proxy.stream.ResponseObserver;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.file.Path;
@@ -23,15 +26,14 @@ import java.util.function.Consumer;
  * The response-side hook events of one configuration: {@code PreToolUse} (through a {@link ToolGate} that
  * holds the tool calls of a streamed response back, or a {@link BodyGate} for a JSON body), {@code PostResponse} and {@code Stop} (observe only,
  * run after a response ended cleanly, with the {@link AssembledResponse}). With none of these hooks for a
- * client, {@link #wants} is false and the response is relayed as before: nothing is decoded or copied.
+ * client, {@link #wants} is false and the response is relayed as before: nothing is decoded or copied for them.
+ * The answer is assembled from the exchange's one reading of the upstream's body ({@link ResponseObserver})
+ * when the client gets that body as it is; behind a gate, which may replace denied calls, from what the gate
+ * writes.
  * Thread-safe; each {@link Tap} is confined to its exchange's event loop.
  */
 public final class ResponseHooks {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResponseHooks.class);
-    /** Largest non-streaming body copied to assemble it for {@code PostResponse}. */
-    private static final int MAX_JSON_BYTES = 8 * 1024 * 1024;
-    /** Largest single event kept while assembling a stream. */
-    private static final int MAX_EVENT_BYTES = 8 * 1024 * 1024;
 
     private final HookPipeline pipeline;
     private final Path projectDir;
@@ -74,10 +76,12 @@ public final class ResponseHooks {
         private final ApiDialect api;
         private final RequestHooks.Meta meta;
         private final boolean after;
-        private ResponseAssembler assembler;
-        private SseDecoder sse;
-        private HeapBytes json;
-        private String encoding;
+        private AnswerAssembler assembler;
+        /** Whether the answer is a whole JSON body, which the hooks see only when it was read ({@link #body}). */
+        private boolean wholeBody;
+        private JsonBody body;
+        /** The reading of what the client gets, when a gate stands between it and the upstream's body. */
+        private BodyReader behindGate;
 
         private Tap(ApiDialect api, RequestHooks.Meta meta) {
             this.api = api;
@@ -89,14 +93,31 @@ public final class ResponseHooks {
         /**
          * The response head arrived.
          *
-         * @param status  its status; only a 2xx answer is seen by the hooks
-         * @param headers its headers
-         * @param loop    the exchange's event loop, where the gate's hook answers are handled
-         * @param out     where a gate writes the body the client receives
+         * @param status   its status; only a 2xx answer is seen by the hooks
+         * @param headers  its headers
+         * @param upstream the exchange's reading of the upstream's body, which the hooks share when no gate
+         *                 changes it
+         * @param loop     the exchange's event loop, where the gate's hook answers are handled
+         * @param out      where a gate writes the body the client receives
          * @return the gate the body must go through, or null to relay it unchanged
          */
-        public ResponseGate begin(int status, HttpHeaders headers, Executor loop, ResponseGate.Output out) {
+        public ResponseGate begin(int status, HttpHeaders headers, ResponseObserver upstream, Executor loop,
+                ResponseGate.Output out) {
             if (status < 200 || status >= 300) {
+                return null;
+            }
+            boolean gated = pipeline.has(HookEvent.PRE_TOOL_USE, meta.claudeCode());
+            if (after) {
+                // Behind a gate the client may get denied calls replaced: the hooks read what it gets.
+                BodyReader reader = gated ? new BodyReader(headers) : upstream.reader();
+                AnswerAssembler answer = api.assembler();
+                if (reader.listen(new AssemblerListener(answer), Limits.ASSEMBLED_BODY_BYTES, b -> body = b)) {
+                    assembler = answer;
+                    wholeBody = !reader.streaming();
+                    behindGate = gated ? reader : null;
+                }
+            }
+            if (!gated) {
                 return null;
             }
             String type = headers.get(HttpHeaderNames.CONTENT_TYPE, "").toLowerCase(Locale.ROOT);
@@ -104,18 +125,6 @@ public final class ResponseHooks {
             boolean jsonBody = type.startsWith("application/json");
             String encoding = headers.get(HttpHeaderNames.CONTENT_ENCODING);
             boolean identity = encoding == null || encoding.equalsIgnoreCase("identity");
-            if (after && (stream ? identity : jsonBody && ContentCodings.supported(encoding))) {
-                assembler = new ResponseAssembler(api);
-                if (stream) {
-                    sse = new SseDecoder(assembler, MAX_EVENT_BYTES);
-                } else {
-                    json = new HeapBytes(8192);
-                    this.encoding = identity ? null : encoding;
-                }
-            }
-            if (!pipeline.has(HookEvent.PRE_TOOL_USE, meta.claudeCode())) {
-                return null;
-            }
             out = logged(out);
             if (stream && identity) {
                 return new ToolGate(api, new Judge(), loop, out);
@@ -154,45 +163,41 @@ public final class ResponseHooks {
             };
         }
 
-        /** Bytes of the body as the client receives them; only read. */
+        /**
+         * Bytes of the body as the client receives them; only read. Without a gate they are the upstream's,
+         * which the exchange's observer has read already.
+         */
         public void observe(ByteBuf bytes) {
-            if (sse != null) {
-                sse.feed(bytes);
-            } else if (json != null) {
-                if (!json.appendWithin(bytes, MAX_JSON_BYTES)) {
-                    json = null;
-                    assembler = null; // too big to assemble; the hooks are not run on half a body
-                }
+            if (behindGate != null) {
+                behindGate.observe(bytes);
             }
         }
 
         /** The body ended cleanly: {@code PostResponse}, then {@code Stop} when the turn ended, off the event loop. */
         public void completed() {
-            ResponseAssembler done = assembler;
+            AnswerAssembler done = assembler;
             assembler = null;
-            if (done == null) {
-                return;
+            if (behindGate != null) {
+                behindGate.finish();
+                behindGate = null;
             }
-            HeapBytes body = json;
-            String coding = encoding;
-            json = null;
-            CompletableFuture.runAsync(() -> afterResponse(done, body == null ? null : body.array(),
-                    body == null ? 0 : body.length(), coding), executor);
+            JsonBody whole = body;
+            body = null;
+            if (done == null || wholeBody && whole == null) {
+                return; // not read, or too big to assemble: the hooks are not run on half an answer
+            }
+            CompletableFuture.runAsync(() -> afterResponse(done, whole), executor);
         }
 
-        private void afterResponse(ResponseAssembler assembler, byte[] body, int length, String coding) {
-            if (body != null) {
-                byte[] plain = body;
-                int plainLength = length;
-                if (coding != null) {
-                    try {
-                        plain = ContentCodings.decode(Unpooled.wrappedBuffer(body, 0, length), coding, MAX_JSON_BYTES);
-                        plainLength = plain.length;
-                    } catch (RuntimeException e) {
-                        return; // not what its headers say: nothing to show the hooks
-                    }
+        private void afterResponse(AnswerAssembler assembler, JsonBody whole) {
+            if (whole != null) {
+                JsonBody plain;
+                try {
+                    plain = whole.plain(Limits.ASSEMBLED_BODY_BYTES);
+                } catch (RuntimeException e) {
+                    return; // not what its headers say: nothing to show the hooks
                 }
-                assembler.onBody(plain, plainLength);
+                assembler.onBody(plain.bytes(), plain.length());
             }
             AssembledResponse response = assembler.result();
             Consumer<HookRun> onRun = run -> log.record(meta.requestId(), run);

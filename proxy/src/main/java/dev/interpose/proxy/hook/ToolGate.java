@@ -57,7 +57,7 @@ public final class ToolGate implements ResponseGate {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
     /** An event larger than this cannot be judged: the stream is refused there. */
-    static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
+    static final int MAX_EVENT_BYTES = dev.interpose.proxy.body.Limits.GATE_EVENT_BYTES;
 
     /** Asks the hooks about a tool call. */
     interface Judge {

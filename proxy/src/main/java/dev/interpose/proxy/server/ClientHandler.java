@@ -52,7 +52,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     private static final Logger LOG = LoggerFactory.getLogger(ClientHandler.class);
 
     /** Bodies larger than this have their cache key built off the event loop. */
-    private static final int KEY_ON_LOOP_BYTES = 256 * 1024;
+    private static final int KEY_ON_LOOP_BYTES = dev.interpose.proxy.body.Limits.KEY_ON_LOOP_BYTES;
     /** How long the rest of an oversized body is read and dropped after the 413, at most. */
     private static final long DRAIN_SECONDS = 5;
 

@@ -1,6 +1,7 @@
 package dev.interpose.proxy.server;
 
 import dev.interpose.config.ListenerConfig;
+import dev.interpose.proxy.body.Limits;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.Channel;
@@ -12,8 +13,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
  * and the client handler. No compressor or aggregator ever sits on the response path.
  */
 final class ClientInitializer extends ChannelInitializer<Channel> {
-    private static final int MAX_INITIAL_LINE = 16 * 1024;
-
+    
     private final ServerContext server;
     private final ChannelGroup clients;
     private final PeerUsers users;
@@ -36,7 +36,8 @@ final class ClientInitializer extends ChannelInitializer<Channel> {
         ClientHandler handler = new ClientHandler(server, timer);
         ch.pipeline()
                 .addLast("timeout", timer)
-                .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, listener.maxHeaderBytes(), 64 * 1024))
+                .addLast("http", new HttpServerCodec(Limits.REQUEST_LINE_BYTES, listener.maxHeaderBytes(),
+                        Limits.REQUEST_CHUNK_BYTES))
                 .addLast("front-door", new FrontDoorHandler(() -> server.snapshot().config().listener()))
                 .addLast("aggregate", new RequestAggregator(listener.maxBodyBytes(), handler, timer))
                 .addLast("client", handler);

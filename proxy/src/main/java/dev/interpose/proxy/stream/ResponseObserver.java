@@ -1,87 +1,60 @@
 package dev.interpose.proxy.stream;
 
-import dev.interpose.proxy.body.ContentCodings;
-import dev.interpose.proxy.body.HeapBytes;
+import dev.interpose.proxy.body.Limits;
+import dev.interpose.proxy.dialect.ApiDialect;
+import dev.interpose.proxy.dialect.UsageEvents;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import java.util.Locale;
 
 /**
- * Watches a response body go by for the usage it reports, without touching it: server-sent events are
- * decoded incrementally, a JSON body is copied (up to a cap) and read at the end, anything else is
- * ignored. One per exchange, on its event loop; the buffers it is shown are only read.
+ * Watches an answer's body go by without touching it, for the usage it reports and for whoever else reads
+ * it ({@link #reader()}: the response hooks' assembler): one {@link BodyReader}, so a stream is decoded once
+ * and a JSON body copied once however many read it. One per exchange, on its event loop; the buffers it is
+ * shown are only read.
  */
 public final class ResponseObserver {
-    /** Largest non-streaming JSON body copied to read its usage. */
-    static final int MAX_JSON_BYTES = 4 * 1024 * 1024;
-    /** Largest single SSE event whose data is kept (a Responses API {@code response.completed} is big). */
-    static final int MAX_EVENT_BYTES = 8 * 1024 * 1024;
+    private final BodyReader reader;
+    private final UsageReader usage;
 
-
-    private final boolean streaming;
-    private final UsageReader usage = new UsageReader();
-    private final SseDecoder sse;
-    private final String jsonEncoding;
-    /** The JSON body copied so far (nothing is allocated before its first bytes), or null when not copied. */
-    private HeapBytes json;
-
-    private ResponseObserver(boolean streaming, boolean decodeSse, String jsonEncoding) {
-        this.streaming = streaming;
-        this.sse = decodeSse ? new SseDecoder(usage, MAX_EVENT_BYTES) : null;
-        this.jsonEncoding = jsonEncoding;
-        this.json = jsonEncoding != null ? new HeapBytes(0) : null;
+    private ResponseObserver(HttpHeaders headers, UsageEvents events) {
+        reader = new BodyReader(headers);
+        usage = new UsageReader(events);
+        reader.listen(usage, Limits.USAGE_BODY_BYTES, this::readUsage);
     }
 
-    /** The observer for a response with these headers. */
+    /**
+     * The observer for an answer of this API with these headers.
+     *
+     * @param api the API of the request, or null when its path is no model call of a known API (the answer's
+     *            usage is then read in any API's shape)
+     */
+    public static ResponseObserver forResponse(HttpHeaders headers, ApiDialect api) {
+        return new ResponseObserver(headers, api != null ? api.usageEvents() : UsageEvents.any());
+    }
+
+    /** The observer for an answer whose API is not known: its usage is read in any API's shape. */
     public static ResponseObserver forResponse(HttpHeaders headers) {
-        String type = headers.get(HttpHeaderNames.CONTENT_TYPE, "").toLowerCase(Locale.ROOT);
-        String encoding = headers.get(HttpHeaderNames.CONTENT_ENCODING);
-        boolean identity = encoding == null || encoding.equalsIgnoreCase("identity");
-        if (type.startsWith("text/event-stream")) {
-            return new ResponseObserver(true, identity, null);
-        }
-        if (type.startsWith("application/json") && ContentCodings.supported(encoding)) {
-            return new ResponseObserver(false, false, identity ? "identity" : encoding);
-        }
-        return new ResponseObserver(false, false, null);
+        return forResponse(headers, null);
     }
 
     /** Whether the response is a server-sent-events stream. */
     public boolean streaming() {
-        return streaming;
+        return reader.streaming();
+    }
+
+    /** The one reading of this body, to add other listeners to before its first chunk. */
+    public BodyReader reader() {
+        return reader;
     }
 
     /** Looks at the readable bytes of one body chunk; the buffer is left as it is. */
     public void observe(ByteBuf chunk) {
-        if (sse != null) {
-            sse.feed(chunk);
-        } else if (json != null && !json.appendWithin(chunk, MAX_JSON_BYTES)) {
-            json = null; // too big to be worth reading for a usage line
-        }
+        reader.observe(chunk);
     }
 
     /** The body ended cleanly: read what was collected. */
     public void finish() {
-        if (json == null || json.length() == 0) {
-            return;
-        }
-        try {
-            boolean identity = "identity".equals(jsonEncoding);
-            byte[] body = identity ? json.array()
-                    : ContentCodings.decode(Unpooled.wrappedBuffer(json.array(), 0, json.length()), jsonEncoding,
-                            MAX_JSON_BYTES);
-            usage.onBody(body, identity ? json.length() : body.length);
-        } catch (RuntimeException e) {
-            // a body that is not what its headers say has no usage to report
-        }
-        json = null;
-    }
-
-    /** Whether a stream's final event was seen. */
-    public boolean sawFinalEvent() {
-        return usage.finished();
+        reader.finish();
     }
 
     /** Whether a stream ended with its successful final event, so that its transcript is complete. */
@@ -91,5 +64,17 @@ public final class ResponseObserver {
 
     public Usage usage() {
         return usage.usage();
+    }
+
+    private void readUsage(JsonBody body) {
+        if (body.length() == 0) {
+            return;
+        }
+        try {
+            JsonBody plain = body.plain(Limits.USAGE_BODY_BYTES);
+            usage.onBody(plain.bytes(), plain.length());
+        } catch (RuntimeException e) {
+            // a body that is not what its headers say has no usage to report
+        }
     }
 }

@@ -4,79 +4,42 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.interpose.proxy.dialect.UsageEvents;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
- * Accumulates {@link Usage} from the parts of a response that carry it: Anthropic's {@code message_start}
- * and {@code message_delta} events, the Responses API's {@code response.completed} (and
- * {@code .incomplete}/{@code .failed}), a chat completion chunk with {@code usage}, or a whole JSON body.
- * Only those events are parsed; the data of every other event is never even copied.
- *
- * <p>Also records whether the stream's final event ({@code message_stop}, {@code response.completed},
- * {@code data: [DONE]}) was seen. Not thread-safe: one per exchange, on its event loop.
+ * Accumulates {@link Usage} from the parts of an answer that carry it: the events its API's
+ * {@link UsageEvents} names, or a whole JSON body. Only those events are parsed, and only as far as their
+ * {@code model} and {@code usage}; the data of every other event is never even copied. Also records whether
+ * the stream ended with its successful final event. Not thread-safe: one per exchange, on its event loop.
  */
 public final class UsageReader implements SseDecoder.Listener {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final UsageEvents events;
+    private final Sink sink = new Sink();
     private String model;
     private long input = -1;
     private long output = -1;
     private long cacheRead = -1;
     private long cacheWrite = -1;
-    private boolean finished;
     /** The stream ended with its successful final event (not {@code response.failed} or an error). */
     private boolean completed;
 
+    /** A reader of the usage these events report. */
+    public UsageReader(UsageEvents events) {
+        this.events = events;
+    }
+
     @Override
     public boolean wants(String event) {
-        if (event == null) {
-            return true; // chat completions name no events; usage rides on an ordinary chunk
-        }
-        switch (event) {
-            case "message_start":
-            case "message_delta":
-            case "response.completed":
-            case "response.incomplete":
-            case "response.failed":
-                return true;
-            case "message_stop":
-                finished = true;
-                return true; // complete only once the whole event arrived (onEvent)
-            default:
-                return false;
-        }
+        return events.wants(event);
     }
 
     @Override
     public void onEvent(String event, byte[] data, int length, boolean truncated) {
-        if (truncated) {
-            return;
-        }
-        if (event == null) {
-            if (length == DONE.length && contains(data, length, DONE)) {
-                finished = true;
-                completed = true;
-            } else if (contains(data, length, USAGE)) {
-                read(data, length, null);
-            }
-            return;
-        }
-        switch (event) {
-            case "message_start":
-                read(data, length, "message");
-                break;
-            case "message_delta":
-                read(data, length, null);
-                break;
-            case "message_stop":
-                completed = true;
-                break;
-            default:
-                finished = true;
-                completed = "response.completed".equals(event);
-                read(data, length, "response");
-                break;
+        if (!truncated) {
+            events.onEvent(event, data, length, sink);
         }
     }
 
@@ -85,19 +48,27 @@ public final class UsageReader implements SseDecoder.Listener {
         read(body, length, null);
     }
 
-    /** True when the stream ended with its successful final event: {@code message_stop}, {@code response.completed}, {@code [DONE]}. */
+    /** True when the stream ended with its successful final event ({@code message_stop}, {@code [DONE]}...). */
     public boolean completed() {
         return completed;
-    }
-
-    /** True when the stream's final event was seen. */
-    public boolean finished() {
-        return finished;
     }
 
     /** What was read so far. */
     public Usage usage() {
         return new Usage(model, input, output, cacheRead, cacheWrite);
+    }
+
+    /** What the API's events say, told to this reader. */
+    private final class Sink implements UsageEvents.Sink {
+        @Override
+        public void usage(byte[] data, int length, String nested) {
+            read(data, length, nested);
+        }
+
+        @Override
+        public void ended(boolean success) {
+            completed = success;
+        }
     }
 
     /**
@@ -131,6 +102,11 @@ public final class UsageReader implements SseDecoder.Listener {
         }
     }
 
+    /**
+     * The counts of a usage object, by either vendor's names (Anthropic's and the Responses API's
+     * {@code input_tokens}, Chat's {@code prompt_tokens}...), so that a compatible server speaking the other
+     * vendor's usage is still counted.
+     */
     private void absorbUsage(JsonNode usage) {
         input = first(usage, input, "input_tokens", "prompt_tokens");
         output = first(usage, output, "output_tokens", "completion_tokens");
@@ -151,21 +127,5 @@ public final class UsageReader implements SseDecoder.Listener {
             }
         }
         return current;
-    }
-
-    private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
-
-    private static boolean contains(byte[] data, int length, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (data[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 }

@@ -2,6 +2,7 @@ package dev.interpose.proxy.upstream;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import dev.interpose.config.UpstreamConfig;
+import dev.interpose.proxy.body.Limits;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -31,8 +32,6 @@ import javax.net.ssl.SSLParameters;
  * only from that loop; the map of pools is built lazily, once per loop.
  */
 public final class UpstreamClient {
-    private static final int MAX_RESPONSE_HEADER_BYTES = 64 * 1024;
-
     private final UpstreamConfig config;
     private final Bootstrap template;
     private final AddressResolverGroup<? extends SocketAddress> resolver;
@@ -170,7 +169,8 @@ public final class UpstreamClient {
             }
             ch.pipeline().addLast("tls", ssl);
         }
-        ch.pipeline().addLast("http", new UpstreamCodec(4096, MAX_RESPONSE_HEADER_BYTES, 65536));
+        ch.pipeline().addLast("http",
+                new UpstreamCodec(Limits.UPSTREAM_STATUS_LINE_BYTES, Limits.UPSTREAM_HEADER_BYTES, Limits.UPSTREAM_CHUNK_BYTES));
         ch.pipeline().addLast("upstream", new UpstreamHandler());
     }
 

@@ -1,4 +1,4 @@
-package dev.interpose.proxy.hook;
+package dev.interpose.proxy.dialect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
