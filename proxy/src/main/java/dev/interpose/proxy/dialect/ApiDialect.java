@@ -114,4 +114,9 @@ public sealed interface ApiDialect permits MessagesApi, ResponsesApi, ChatApi {
 
     /** The body of a subagent's call: the agent's system prompt, the task as the one user turn, not streamed. */
     ObjectNode agentRequest(String model, String systemPrompt, String task, int maxTokens);
+
+    // --- the tool calls of an answer ---
+
+    /** How this API's answers (whole or streamed) carry tool calls, and how a denied one is replaced. */
+    ToolCalls toolCalls();
 }

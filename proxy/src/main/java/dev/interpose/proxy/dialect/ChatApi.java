@@ -17,6 +17,7 @@ import java.util.List;
  * on which the SDKs throw.
  */
 public final class ChatApi implements ApiDialect {
+    private final ToolCalls toolCalls = new ChatToolCalls(this);
     ChatApi() {
     }
 
@@ -140,5 +141,10 @@ public final class ChatApi implements ApiDialect {
         messages.addObject().put("role", "system").put("content", systemPrompt);
         messages.addObject().put("role", "user").put("content", task);
         return body;
+    }
+
+    @Override
+    public ToolCalls toolCalls() {
+        return toolCalls;
     }
 }

@@ -21,6 +21,7 @@ import java.util.List;
  * {@code {"type":"error","error":{"type","message"}}}, and in a stream an {@code event: error}.
  */
 public final class MessagesApi implements ApiDialect {
+    private final ToolCalls toolCalls = new MessagesToolCalls(this);
     private static final JsonFactory FACTORY = new JsonFactory();
 
     MessagesApi() {
@@ -203,5 +204,10 @@ public final class MessagesApi implements ApiDialect {
         body.put("max_tokens", maxTokens).put("system", systemPrompt);
         body.putArray("messages").addObject().put("role", "user").put("content", task);
         return body;
+    }
+
+    @Override
+    public ToolCalls toolCalls() {
+        return toolCalls;
     }
 }

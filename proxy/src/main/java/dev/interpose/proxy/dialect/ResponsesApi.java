@@ -18,6 +18,7 @@ import java.util.List;
  * reads as a failed answer and retries.
  */
 public final class ResponsesApi implements ApiDialect {
+    private final ToolCalls toolCalls = new ResponsesToolCalls(this);
     private final String name;
     private final String path;
 
@@ -221,5 +222,10 @@ public final class ResponsesApi implements ApiDialect {
             body.put("model", model);
         }
         return body.put("instructions", systemPrompt).put("input", task).put("stream", false).put("store", false);
+    }
+
+    @Override
+    public ToolCalls toolCalls() {
+        return toolCalls;
     }
 }
