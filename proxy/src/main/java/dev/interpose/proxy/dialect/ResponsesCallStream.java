@@ -15,7 +15,8 @@ import java.util.function.Consumer;
 
 /**
  * The tool calls of a Responses API stream: a call item starts with {@code response.output_item.added} and
- * ends with the {@code response.output_item.done} of its output index, whose item holds the input. A
+ * ends with the {@code response.output_item.done} of its output index, whose item holds the input (a call
+ * item first seen in its {@code done}, or seen there as another tool, starts and ends there). A
  * denied call's events become an assistant message item at the same output index; from the first
  * replacement on, every {@code sequence_number} is renumbered, and {@code response.completed} (and its kin)
  * lists the message items in place of the denied calls. One per stream; confined to its event loop.
@@ -64,15 +65,30 @@ final class ResponsesCallStream implements ToolCallStream {
         }
         int index = data.path("output_index").asInt(-1);
         Open call = open.get(index);
+        boolean done = "response.output_item.done".equals(type);
+        if (done && ResponsesApi.isCall(item) && (call == null || !call.name().equals(ResponsesApi.toolName(item)))) {
+            return unannounced(event, data, item); // Codex runs the done item, whatever came before it
+        }
         if (call == null) {
             return Change.NONE;
         }
         owner.put(event, index);
-        if (!"response.output_item.done".equals(type)) {
+        if (!done) {
             return Change.NONE;
         }
         closed.put(index, open.remove(index));
         return Change.ended(new ToolCall(index, call.id(), call.name(), ResponsesApi.callInput(item)));
+    }
+
+    /** A call item first seen (or first seen as this tool) in its {@code output_item.done}: it starts and ends there. */
+    private Change unannounced(SseEvent event, JsonNode data, JsonNode item) {
+        int index = data.path("output_index").asInt();
+        open.remove(data.path("output_index").asInt(-1));
+        Open call = new Open(item.path("call_id").asText(null), item.path("id").asText(null), ResponsesApi.toolName(item), item);
+        closed.put(index, call);
+        owner.put(event, index);
+        return new Change(List.of(new ToolCall(index, call.id(), call.name(), null)),
+                List.of(new ToolCall(index, call.id(), call.name(), ResponsesApi.callInput(item))));
     }
 
     @Override

@@ -278,6 +278,26 @@ class ToolGateHoldTest {
         assertThat(run.ended).hasValue(0);
     }
 
+    @Test
+    void aResponsesCallFirstSeenInItsDoneItemIsJudgedAndOneRenamedThereIsRefused() {
+        // Codex runs the item of output_item.done: one that no output_item.added announced is a call all the same.
+        String unannounced = RESPONSES.replaceAll("event: response.output_item.added\ndata: [^\n]*\"output_index\":1,[^\n]*\n\n", "")
+                .replaceAll("event: response.function_call_arguments.delta\ndata: [^\n]*\"output_index\":1,[^\n]*\n\n", "");
+        assertThat(unannounced).doesNotContain("\"sequence_number\":2,").contains("\"call_id\":\"call_b\"");
+        Judge judge = Judge.denying(false, "apply_patch");
+        Run run = start(ApiDialect.RESPONSES, unannounced, judge, 17);
+        assertThat(judge.asked).containsExactly("call_a exec_command", "call_b apply_patch");
+        assertThat(run.sink.text()).doesNotContain("\"apply_patch\"").contains("Interpose denied the apply_patch tool call");
+        assertThat(run.ended).hasValue(1);
+
+        String renamed = RESPONSES.replace("\"call_id\":\"call_b\",\"name\":\"apply_patch\",\"arguments\":\"\"",
+                "\"call_id\":\"call_b\",\"name\":\"harmless\",\"arguments\":\"\"");
+        assertThat(renamed).contains("harmless");
+        Run refused = start(ApiDialect.RESPONSES, renamed, Judge.denying(false, "apply_patch"), 17);
+        assertThat(refused.sink.refusal).endsWith("as a tool call starts at the place of another one still being checked");
+        assertThat(refused.sink.text()).doesNotContain("\"apply_patch\"").contains("event: response.failed");
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void whenAskingTheHooksFailsEveryStreamedCallIsDenied(boolean throwing) {
