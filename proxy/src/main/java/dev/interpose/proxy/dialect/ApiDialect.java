@@ -122,4 +122,9 @@ public sealed interface ApiDialect permits MessagesApi, ResponsesApi, ChatApi {
 
     /** Which events of this API's streams report usage, and which one ends a stream. */
     UsageEvents usageEvents();
+
+    // --- the tool calls of an answer ---
+
+    /** How this API's answers (whole or streamed) carry tool calls, and how a denied one is replaced. */
+    ToolCalls toolCalls();
 }

@@ -17,6 +17,7 @@ import java.util.List;
  * on which the SDKs throw.
  */
 public final class ChatApi implements ApiDialect {
+    private final ToolCalls toolCalls = new ChatToolCalls(this);
     ChatApi() {
     }
 
@@ -152,5 +153,10 @@ public final class ChatApi implements ApiDialect {
     @Override
     public UsageEvents usageEvents() {
         return ChatUsage.INSTANCE;
+    }
+
+    @Override
+    public ToolCalls toolCalls() {
+        return toolCalls;
     }
 }

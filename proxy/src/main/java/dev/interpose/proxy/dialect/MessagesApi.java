@@ -21,6 +21,7 @@ import java.util.List;
  * {@code {"type":"error","error":{"type","message"}}}, and in a stream an {@code event: error}.
  */
 public final class MessagesApi implements ApiDialect {
+    private final ToolCalls toolCalls = new MessagesToolCalls(this);
     private static final JsonFactory FACTORY = new JsonFactory();
 
     MessagesApi() {
@@ -215,5 +216,10 @@ public final class MessagesApi implements ApiDialect {
     @Override
     public UsageEvents usageEvents() {
         return MessagesUsage.INSTANCE;
+    }
+
+    @Override
+    public ToolCalls toolCalls() {
+        return toolCalls;
     }
 }

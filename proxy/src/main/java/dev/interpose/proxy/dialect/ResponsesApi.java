@@ -18,6 +18,7 @@ import java.util.List;
  * reads as a failed answer and retries.
  */
 public final class ResponsesApi implements ApiDialect {
+    private final ToolCalls toolCalls = new ResponsesToolCalls(this);
     private final String name;
     private final String path;
 
@@ -233,5 +234,10 @@ public final class ResponsesApi implements ApiDialect {
     @Override
     public UsageEvents usageEvents() {
         return ResponsesUsage.INSTANCE;
+    }
+
+    @Override
+    public ToolCalls toolCalls() {
+        return toolCalls;
     }
 }

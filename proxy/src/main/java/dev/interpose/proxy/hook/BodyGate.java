@@ -1,12 +1,10 @@
 package dev.interpose.proxy.hook;
 
-import dev.interpose.proxy.dialect.ApiDialect;
-import dev.interpose.proxy.dialect.ResponsesApi;
-import dev.interpose.proxy.dialect.Arguments;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.interpose.proxy.dialect.ApiDialect;
+import dev.interpose.proxy.dialect.ToolCall;
+import dev.interpose.proxy.dialect.ToolCalls;
 import dev.interpose.proxy.body.ContentCodings;
 import dev.interpose.proxy.body.HeapBytes;
 import dev.interpose.proxy.body.StrictJson;
@@ -17,16 +15,19 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
  * {@link ToolGate}'s counterpart for a whole (non-streaming) JSON response: the body is held until it
  * ended, every tool call a hook watches is judged (in parallel), and a denied call is replaced by a text
- * part saying so: Anthropic {@code tool_use} blocks become {@code text} blocks, Responses API
- * {@code function_call} items become assistant messages, Chat {@code tool_calls} are dropped with the
- * denial appended to the message's content. When nothing was denied the body goes out byte for byte.
+ * part saying so, as the dialect replaces it ({@link ApiDialect#toolCalls()}: Anthropic {@code tool_use}
+ * blocks become {@code text} blocks, Responses API call items become assistant messages, Chat
+ * {@code tool_calls} are dropped with the denial appended to the message's content). Asking the hooks fails
+ * closed: a call whose check failed is denied. When nothing was denied the body goes out byte for byte.
  * A compressed body (the upstream ignored {@code accept-encoding: identity}) is decoded first and sent
  * decoded; a compressed stream is held whole, decoded, and then passed through a {@link ToolGate}, so it
  * loses its pacing but never its check. A body of any other type (or none) is held whole too and judged
@@ -125,38 +126,55 @@ final class BodyGate implements ResponseGate {
             refuse("its JSON could not be read: " + e.getMessage());
             return;
         }
-        String unjudgeable = api == ApiDialect.CHAT ? ToolGate.chatUnjudgeable(response, "message") : null;
+        ToolCalls toolCalls = api.toolCalls();
+        String unjudgeable = toolCalls.unjudgeable(response);
         if (unjudgeable != null) {
             refuse(unjudgeable);
             return;
         }
-        List<Call> calls = calls(response);
+        List<ToolCall> calls = new ArrayList<>();
+        for (ToolCall call : toolCalls.calls(response)) {
+            if (judge.wants(call.name())) {
+                calls.add(call);
+            }
+        }
         if (calls.isEmpty()) {
             pass(whenDone);
             return;
         }
-        CompletableFuture<?>[] answers = new CompletableFuture<?>[calls.size()];
-        for (int i = 0; i < calls.size(); i++) {
-            Call call = calls.get(i);
-            answers[i] = judge.judge(call.id, call.name, call.input).thenAccept(d -> call.denial = d);
+        List<CompletableFuture<ToolGate.Denial>> answers = new ArrayList<>(calls.size());
+        for (ToolCall call : calls) {
+            answers.add(ToolGate.ask(judge, call.id(), call.name(), call.input()));
         }
-        CompletableFuture.allOf(answers).whenComplete((v, e) -> loop.execute(() -> {
-            if (cancelled) {
-                return;
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                .whenComplete((v, e) -> loop.execute(() -> decided(response, calls, answers, whenDone)));
+    }
+
+    /** Every answer is in (none fails: {@link ToolGate#ask}): the body goes out as it came, or rewritten. */
+    private void decided(ObjectNode response, List<ToolCall> calls, List<CompletableFuture<ToolGate.Denial>> answers,
+            Runnable whenDone) {
+        if (cancelled) {
+            return;
+        }
+        Map<Integer, String> denied = new LinkedHashMap<>();
+        for (int i = 0; i < calls.size(); i++) {
+            ToolGate.Denial denial = answers.get(i).join();
+            if (denial != null) {
+                denied.put(calls.get(i).key(), denial.text(calls.get(i).name()));
             }
-            if (calls.stream().noneMatch(c -> c.denial != null)) {
-                pass(whenDone);
-                return;
-            }
-            rewrite(response, calls);
-            try {
-                out.write(Unpooled.wrappedBuffer(JSON.writeValueAsBytes(response)));
-            } catch (IOException impossible) {
-                throw new IllegalStateException(impossible);
-            }
-            out.flush();
-            whenDone.run();
-        }));
+        }
+        if (denied.isEmpty()) {
+            pass(whenDone);
+            return;
+        }
+        api.toolCalls().replace(response, denied);
+        try {
+            out.write(Unpooled.wrappedBuffer(JSON.writeValueAsBytes(response)));
+        } catch (IOException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        out.flush();
+        whenDone.run();
     }
 
     @Override
@@ -206,102 +224,5 @@ final class BodyGate implements ResponseGate {
         body = null;
         out.refuse("the upstream's answer was not passed on: the PreToolUse hooks cannot check its tool calls, as "
                 + why);
-    }
-
-    /** A tool call a hook watches, where it sits in the body, and what the hooks said. */
-    private static final class Call {
-        final ArrayNode list;
-        final int index;
-        final String id;
-        final String name;
-        final JsonNode input;
-        ToolGate.Denial denial;
-
-        Call(ArrayNode list, int index, String id, String name, JsonNode input) {
-            this.list = list;
-            this.index = index;
-            this.id = id;
-            this.name = name;
-            this.input = input;
-        }
-    }
-
-    private List<Call> calls(ObjectNode response) {
-        List<Call> calls = new ArrayList<>();
-        JsonNode list = api == ApiDialect.MESSAGES ? response.path("content")
-                : api instanceof ResponsesApi ? response.path("output")
-                : response.path("choices").path(0).path("message").path("tool_calls");
-        if (!list.isArray()) {
-            return calls;
-        }
-        for (int i = 0; i < list.size(); i++) {
-            JsonNode part = list.get(i);
-            String type = part.path("type").asText();
-            Call call = null;
-            if (api == ApiDialect.MESSAGES && "tool_use".equals(type)) {
-                call = new Call((ArrayNode) list, i, part.path("id").asText(null), part.path("name").asText(""),
-                        part.path("input"));
-            } else if (api instanceof ResponsesApi && ResponsesApi.isCall(part)) {
-                call = new Call((ArrayNode) list, i, part.path("call_id").asText(null), ResponsesApi.toolName(part),
-                        ResponsesApi.callInput(part));
-            } else if (api == ApiDialect.CHAT) {
-                JsonNode function = part.path("function");
-                call = new Call((ArrayNode) list, i, part.path("id").asText(null), function.path("name").asText(""),
-                        Arguments.parse(function.path("arguments")));
-            }
-            if (call != null && judge.wants(call.name)) {
-                calls.add(call);
-            }
-        }
-        return calls;
-    }
-
-    private void rewrite(ObjectNode response, List<Call> calls) {
-        int denied = 0;
-        StringBuilder chatText = new StringBuilder();
-        for (int i = calls.size() - 1; i >= 0; i--) { // from the end, so removals keep earlier indexes
-            Call call = calls.get(i);
-            if (call.denial == null) {
-                continue;
-            }
-            denied++;
-            String text = call.denial.text(call.name);
-            if (api == ApiDialect.MESSAGES) {
-                call.list.set(call.index, JSON.createObjectNode().put("type", "text").put("text", text));
-            } else if (api instanceof ResponsesApi) {
-                call.list.set(call.index, ResponsesApi.messageItem("msg_interpose_" + call.id, "completed", text));
-            } else {
-                call.list.remove(call.index);
-                chatText.insert(0, (chatText.length() == 0 ? "" : "\n") + text);
-            }
-        }
-        int callsLeft = countCalls(response);
-        if (api == ApiDialect.MESSAGES && callsLeft == 0 && "tool_use".equals(response.path("stop_reason").asText())) {
-            response.put("stop_reason", "end_turn");
-        }
-        if (api == ApiDialect.CHAT && denied > 0) {
-            ObjectNode choice = (ObjectNode) response.path("choices").path(0);
-            ObjectNode message = (ObjectNode) choice.path("message");
-            String before = message.path("content").isTextual() ? message.path("content").asText() + "\n\n" : "";
-            message.put("content", before + chatText);
-            if (callsLeft == 0) {
-                message.remove("tool_calls");
-                choice.put("finish_reason", "stop");
-            }
-        }
-    }
-
-    private int countCalls(ObjectNode response) {
-        int n = 0;
-        if (api == ApiDialect.CHAT) {
-            return response.path("choices").path(0).path("message").path("tool_calls").size();
-        }
-        for (JsonNode part : api == ApiDialect.MESSAGES ? response.path("content") : response.path("output")) {
-            String type = part.path("type").asText();
-            if ("tool_use".equals(type) || ResponsesApi.isCall(part)) {
-                n++;
-            }
-        }
-        return n;
     }
 }

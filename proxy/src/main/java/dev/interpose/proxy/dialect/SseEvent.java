@@ -1,0 +1,106 @@
+package dev.interpose.proxy.dialect;
+
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One whole server-sent event of an answer: its bytes as received, its name, its data read as the clients
+ * read it ({@code JSON.parse}, serde: one JSON value, JSON whitespace around it, nothing after it), or why it
+ * cannot be read. An immutable value; its JSON is the gate's own copy, which a dialect may rewrite.
+ */
+public final class SseEvent {
+    /** Reads an event's data as the clients do: one JSON value, whitespace around it, nothing after it. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+
+    private final byte[] raw;
+    private final String name;
+    private final ObjectNode json;
+    private final boolean done;
+    private final String unreadable;
+
+    private SseEvent(byte[] raw, String name, ObjectNode json, boolean done, String unreadable) {
+        this.raw = raw;
+        this.name = name;
+        this.json = json;
+        this.done = done;
+        this.unreadable = unreadable;
+    }
+
+    /** The event's bytes as received (null for an unreadable one). */
+    public byte[] raw() {
+        return raw;
+    }
+
+    /** Its {@code event:} name, or null. */
+    public String name() {
+        return name;
+    }
+
+    /** Its data when that is a JSON object, else null. */
+    public ObjectNode json() {
+        return json;
+    }
+
+    /** Whether it is Chat's {@code data: [DONE]}. */
+    public boolean done() {
+        return done;
+    }
+
+    /** Why it cannot be judged, or null when it can. */
+    public String unreadable() {
+        return unreadable;
+    }
+
+    /** An event that cannot be judged, for {@code why}. */
+    public static SseEvent unreadable(String why) {
+        return new SseEvent(null, null, null, false, why);
+    }
+
+    /** The event of {@code raw}, whose fields the SSE decoder read as {@code name} and {@code data} (null: none). */
+    public static SseEvent of(byte[] raw, String name, String data) {
+        if (data == null) {
+            return new SseEvent(raw, name, null, false, null); // no data: nothing a client parses
+        }
+        if (isDone(data)) {
+            return new SseEvent(raw, name, null, true, null);
+        }
+        try {
+            JsonNode node = JSON.readTree(data); // empty or blank data reads as no value
+            return new SseEvent(raw, name, node instanceof ObjectNode ? (ObjectNode) node : null, false, null);
+        } catch (StreamConstraintsException e) {
+            return unreadable("an event's data is past a limit of the proxy's JSON reader: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            return unreadable("an event's data is not JSON" + (name == null ? "" : " (event " + shown(name) + ")"));
+        }
+    }
+
+    /** The bytes of an event the proxy writes: {@code event: name} (when not null) and {@code data}, UTF-8. */
+    public static byte[] encode(String name, ObjectNode data) {
+        return ((name != null ? "event: " + name + "\n" : "") + "data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Chat's end: the SDKs take any data starting with {@code [DONE]} for it (here after JSON whitespace). */
+    private static boolean isDone(String data) {
+        int i = 0;
+        while (i < data.length() && isJsonWhitespace(data.charAt(i))) {
+            i++;
+        }
+        return data.startsWith("[DONE]", i);
+    }
+
+    private static boolean isJsonWhitespace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    }
+
+    private static String shown(String name) {
+        String cut = name.length() > 64 ? name.substring(0, 64) + "…" : name;
+        return cut.replaceAll("[^\\x20-\\x7e…]", "?");
+    }
+}
