@@ -255,7 +255,7 @@ final class ValueType<T> {
     /** The shortest of {@code 1h}, {@code 5m}, {@code 30s}, {@code 500ms} that says {@code d}. */
     static String formatDuration(Duration d) {
         long ms = d.toMillis();
-        return ms % 3_600_000 == 0 ? d.toHours() + "h" : ms % 60_000 == 0 ? d.toMinutes() + "m"
+        return ms == 0 ? "0s" : ms % 3_600_000 == 0 ? d.toHours() + "h" : ms % 60_000 == 0 ? d.toMinutes() + "m"
                 : ms % 1000 == 0 ? d.toSeconds() + "s" : ms + "ms";
     }
 
