@@ -27,7 +27,6 @@ final class ConfigKeys {
     static final List<String> UPSTREAM_FIELDS = fields(ConfigKey.Scope.UPSTREAM);
     /** Keys of every route, below {@code routes[<i>].}. */
     static final List<String> ROUTE_FIELDS = fields(ConfigKey.Scope.ROUTE);
-    static final Pattern UPSTREAM_NAME = ConfigTable.UPSTREAM_NAME;
 
     private static final Pattern UPSTREAM_KEY = Pattern.compile("upstreams\\.([^.]+)\\.(.+)");
     private static final Pattern ROUTE_KEY = Pattern.compile("routes\\[(\\d+)]\\.(.+)");

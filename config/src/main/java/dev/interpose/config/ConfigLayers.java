@@ -119,7 +119,7 @@ final class ConfigLayers {
         for (Setting s : fromFile) {
             String key = s.key();
             String upstream = ConfigKeys.upstreamOf(key);
-            if (upstream != null && !ConfigKeys.UPSTREAM_NAME.matcher(upstream).matches()) {
+            if (upstream != null && !ConfigTable.UPSTREAM_NAME.matcher(upstream).matches()) {
                 problems.add(s.source().describe() + ": upstreams." + upstream + ": not a valid upstream name"
                         + " (expected: lowercase letters, digits, - and _, starting with a letter or digit)");
             } else if (ConfigKeys.isLeaf(key) || ConfigKeys.isList(key)) {
