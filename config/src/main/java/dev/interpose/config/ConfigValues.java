@@ -81,12 +81,19 @@ final class ConfigValues {
             } else {
                 parse(key, name);
             }
-            ConfigTable.BuiltIn builtIn = ConfigTable.builtIn(name);
-            Dialect dialect = get(ConfigTable.DIALECT, name);
-            if (key == ConfigTable.DIALECT && builtIn != null && dialect != null && dialect != builtIn.dialect()) {
-                String fixed = ConfigTable.DIALECT.type().format(builtIn.dialect());
-                problems.bad(key.in(name), fixed + ", the dialect of the built-in upstream " + name);
+            if (key == ConfigTable.DIALECT) {
+                builtInDialect(name);
             }
+        }
+    }
+
+    /** A built-in upstream keeps its dialect: the built-in routes send it that dialect's paths. */
+    private void builtInDialect(String name) {
+        ConfigTable.BuiltIn builtIn = ConfigTable.builtIn(name);
+        Dialect dialect = get(ConfigTable.DIALECT, name);
+        if (builtIn != null && dialect != null && dialect != builtIn.dialect()) {
+            String fixed = ConfigTable.DIALECT.type().format(builtIn.dialect());
+            problems.bad(ConfigTable.DIALECT.in(name), fixed + ", the dialect of the built-in upstream " + name);
         }
     }
 
