@@ -1,7 +1,6 @@
 package dev.interpose.config;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * How subagents run.
@@ -12,11 +11,15 @@ import java.util.Objects;
  * @param maxTokens     {@code max_tokens} of an agent call (Anthropic requires one)
  */
 public record AgentsConfig(int maxConcurrent, Duration timeout, Duration deadline, int maxTokens) {
-    public static final AgentsConfig DEFAULT = new AgentsConfig(8, Duration.ofSeconds(120), Duration.ofSeconds(240),
-            8192);
+    public static final AgentsConfig DEFAULT = new AgentsConfig(ConfigTable.AGENTS_CONCURRENT.defaultValue(),
+            ConfigTable.AGENTS_TIMEOUT.defaultValue(), ConfigTable.AGENTS_DEADLINE.defaultValue(),
+            ConfigTable.AGENTS_MAX_TOKENS.defaultValue());
 
+    /** Checks each value against its key in {@link ConfigTable}. */
     public AgentsConfig {
-        Objects.requireNonNull(timeout, "timeout");
-        Objects.requireNonNull(deadline, "deadline");
+        ConfigTable.AGENTS_CONCURRENT.check(maxConcurrent);
+        ConfigTable.AGENTS_TIMEOUT.check(timeout);
+        ConfigTable.AGENTS_DEADLINE.check(deadline);
+        ConfigTable.AGENTS_MAX_TOKENS.check(maxTokens);
     }
 }

@@ -1,7 +1,6 @@
 package dev.interpose.config;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * An upstream's circuit breaker: over a sliding window of the last {@code window} calls (once at least
@@ -13,11 +12,20 @@ import java.util.Objects;
 public record BreakerConfig(boolean enabled, int failureRate, int slowCallRate, Duration slowCall, int window,
         int minimumCalls, Duration openFor, int halfOpenCalls) {
 
-    public static final BreakerConfig DEFAULT = new BreakerConfig(true, 50, 100, Duration.ofMinutes(5), 20, 10,
-            Duration.ofSeconds(30), 2);
+    public static final BreakerConfig DEFAULT = new BreakerConfig(ConfigTable.BREAKER_ENABLED.defaultValue(),
+            ConfigTable.FAILURE_RATE.defaultValue(), ConfigTable.SLOW_CALL_RATE.defaultValue(),
+            ConfigTable.SLOW_CALL.defaultValue(), ConfigTable.WINDOW.defaultValue(),
+            ConfigTable.MINIMUM_CALLS.defaultValue(), ConfigTable.OPEN_FOR.defaultValue(),
+            ConfigTable.HALF_OPEN_CALLS.defaultValue());
 
+    /** Checks each value against its key in {@link ConfigTable}. */
     public BreakerConfig {
-        Objects.requireNonNull(slowCall, "slowCall");
-        Objects.requireNonNull(openFor, "openFor");
+        ConfigTable.FAILURE_RATE.check(failureRate);
+        ConfigTable.SLOW_CALL_RATE.check(slowCallRate);
+        ConfigTable.SLOW_CALL.check(slowCall);
+        ConfigTable.WINDOW.check(window);
+        ConfigTable.MINIMUM_CALLS.check(minimumCalls);
+        ConfigTable.OPEN_FOR.check(openFor);
+        ConfigTable.HALF_OPEN_CALLS.check(halfOpenCalls);
     }
 }

@@ -3,7 +3,6 @@ package dev.interpose.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -21,20 +20,23 @@ import java.util.Set;
 public record CacheConfig(long maxBytes, int maxEntryBytes, Duration ttl, List<String> ignore, Set<String> upstreams,
         Map<String, Boolean> routes) {
     /** What the cache leaves out of a key unless told otherwise: the parts the CLIs change on every run. */
-    public static final List<String> DEFAULT_IGNORE = List.of(
-            "/system/*/text=x-anthropic-billing-header*", // Claude Code's billing line, a new hash each run
-            "/metadata/user_id",                           // Claude Code's device and session ids
-            "/prompt_cache_key",                           // Codex's session id
-            "/client_metadata",                            // Codex's session, turn and timing ids
-            "/input/*/id");                                // Codex's time-based message item ids
+    public static final List<String> DEFAULT_IGNORE = ConfigTable.CACHE_IGNORE.defaultValue();
     /** The most ignore rules a cache takes (the key builder tracks them in one 64-bit mask). */
-    public static final int MAX_IGNORE_RULES = 64;
-    public static final CacheConfig DEFAULT = new CacheConfig(256L * 1024 * 1024, 8 * 1024 * 1024,
-            Duration.ofHours(1), DEFAULT_IGNORE, Set.of(), Map.of());
+    public static final int MAX_IGNORE_RULES = ConfigTable.MAX_IGNORE_RULES;
+    public static final CacheConfig DEFAULT = new CacheConfig(ConfigTable.CACHE_MAX_BYTES.defaultValue(),
+            ConfigTable.CACHE_MAX_ENTRY_BYTES.defaultValue(), ConfigTable.CACHE_TTL.defaultValue(), DEFAULT_IGNORE,
+            Set.of(), Map.of());
 
+    /** Checks each value against its key in {@link ConfigTable}, and that there are not too many rules. */
     public CacheConfig {
-        Objects.requireNonNull(ttl, "ttl");
-        ignore = List.copyOf(ignore);
+        ConfigTable.CACHE_MAX_BYTES.check(maxBytes);
+        ConfigTable.CACHE_MAX_ENTRY_BYTES.check(maxEntryBytes);
+        ConfigTable.CACHE_TTL.check(ttl);
+        ignore = List.copyOf(ConfigTable.CACHE_IGNORE.check(ignore));
+        if (ignore.size() > MAX_IGNORE_RULES) {
+            throw ConfigTable.CACHE_IGNORE.invalid(null, ConfigTable.CACHE_IGNORE.type().format(ignore),
+                    "at most " + MAX_IGNORE_RULES + " rules");
+        }
         upstreams = Set.copyOf(upstreams);
         routes = Map.copyOf(routes);
     }

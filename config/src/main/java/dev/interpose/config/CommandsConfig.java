@@ -1,7 +1,6 @@
 package dev.interpose.config;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * How slash commands expand.
@@ -12,9 +11,12 @@ import java.util.Objects;
  * @param maxIncludeBytes largest file an {@code @path} include may inline
  */
 public record CommandsConfig(boolean shell, Duration shellTimeout, int maxIncludeBytes) {
-    public static final CommandsConfig DEFAULT = new CommandsConfig(false, Duration.ofSeconds(10), 256 * 1024);
+    public static final CommandsConfig DEFAULT = new CommandsConfig(ConfigTable.SHELL.defaultValue(),
+            ConfigTable.SHELL_TIMEOUT.defaultValue(), ConfigTable.MAX_INCLUDE_BYTES.defaultValue());
 
+    /** Checks each value against its key in {@link ConfigTable}. */
     public CommandsConfig {
-        Objects.requireNonNull(shellTimeout, "shellTimeout");
+        ConfigTable.SHELL_TIMEOUT.check(shellTimeout);
+        ConfigTable.MAX_INCLUDE_BYTES.check(maxIncludeBytes);
     }
 }

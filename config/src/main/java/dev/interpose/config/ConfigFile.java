@@ -65,13 +65,13 @@ public final class ConfigFile {
         Setting.Source source = Setting.Source.file(file, at.getLineNr(), at.getColumnNr());
         if (value == JsonToken.START_OBJECT) {
             if (ConfigKeys.isLeaf(key) || ConfigKeys.isList(key)) {
-                out.add(new Setting(key, "<mapping>", source));
+                out.add(new Setting(key, ConfigKeys.MAPPING_MARK, source));
                 parser.skipChildren();
             } else {
                 walk(parser, key, file, out);
             }
         } else if (value == JsonToken.START_ARRAY) {
-            out.add(new Setting(key, "<list>", source));
+            out.add(new Setting(key, ConfigKeys.LIST_MARK, source));
             if (ConfigKeys.isList(key)) {
                 int index = 0;
                 JsonToken element;

@@ -3,44 +3,42 @@ package dev.interpose.config;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * The shape of the config file: which keys exist, which are lists, and what to tell someone who wrote a
- * key that does not. Keys are dotted paths; list elements are indexed ({@code routes[0].upstream}).
+ * The shape of the config file, as {@link ConfigTable} defines it: which keys exist, which are lists, and
+ * what to tell someone who wrote a key that does not. Keys are dotted paths; list elements are indexed
+ * ({@code routes[0].upstream}).
  */
 final class ConfigKeys {
+    /** The value of a setting that a file gave as a list; its elements follow as {@code key[i]}. */
+    static final String LIST_MARK = "<list>";
+    /** The value of a setting that a file gave as a mapping where a value belongs. */
+    static final String MAPPING_MARK = "<mapping>";
+    /** The list of routes, whose elements are mappings of the route keys. */
+    static final String ROUTES = "routes";
     /** Keys that exist once. */
-    static final List<String> FIXED = List.of("listener.host", "listener.port", "listener.max-header-bytes",
-            "listener.max-body-bytes", "listener.request-timeout", "listener.allow-other-users", "upstream-proxy",
-            "drain-timeout", "logging.format", "commands.shell",
-            "commands.shell-timeout", "commands.max-include-bytes", "agents.max-concurrent", "agents.timeout",
-            "agents.deadline", "agents.max-tokens", "cache.max-bytes", "cache.max-entry-bytes", "cache.ttl");
+    static final List<String> FIXED = ConfigTable.of(ConfigKey.Scope.GLOBAL).stream().filter(k -> !k.isList())
+            .map(ConfigKey::name).toList();
     /** Keys holding a list, replaced whole by the layer that sets them. */
-    static final List<String> LISTS = List.of("routes", "cache.ignore", "listener.allowed-hosts",
-            "listener.allowed-origins");
+    static final List<String> LISTS = Stream.concat(Stream.of(ROUTES), ConfigTable.of(ConfigKey.Scope.GLOBAL).stream()
+            .filter(ConfigKey::isList).map(ConfigKey::name)).toList();
     /** Keys of every upstream, below {@code upstreams.<name>.}. */
-    static final List<String> UPSTREAM_FIELDS = List.of("url", "dialect", "connect-timeout", "head-timeout",
-            "idle-timeout", "max-idle-connections", "proxy", "tls.ca-file", "tls.verify", "breaker.enabled",
-            "breaker.failure-rate", "breaker.slow-call-rate", "breaker.slow-call", "breaker.window",
-            "breaker.minimum-calls", "breaker.open-for", "breaker.half-open-calls", "retry.max-attempts",
-            "retry.backoff", "retry.max-delay", "bulkhead.max-concurrent", "bulkhead.max-wait", "fallback", "cache");
+    static final List<String> UPSTREAM_FIELDS = fields(ConfigKey.Scope.UPSTREAM);
     /** Keys of every route, below {@code routes[<i>].}. */
-    static final List<String> ROUTE_FIELDS = List.of("name", "path", "dialect", "model", "upstream",
-            "rewrite-model", "cache");
-    static final Pattern UPSTREAM_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    static final List<String> ROUTE_FIELDS = fields(ConfigKey.Scope.ROUTE);
 
     private static final Pattern UPSTREAM_KEY = Pattern.compile("upstreams\\.([^.]+)\\.(.+)");
     private static final Pattern ROUTE_KEY = Pattern.compile("routes\\[(\\d+)]\\.(.+)");
-    /** An element of a list of texts (not of routes, whose elements are mappings). */
-    private static final Pattern TEXT_ELEMENT = Pattern.compile("(cache\\.ignore|listener\\.allowed-hosts"
-            + "|listener\\.allowed-origins)\\[\\d+]");
+    private static final Pattern ELEMENT = Pattern.compile("(.+)\\[\\d+]");
 
     private ConfigKeys() {
     }
 
     /** Whether {@code key} names a value (rather than a section or nothing). */
     static boolean isLeaf(String key) {
-        if (FIXED.contains(key) || TEXT_ELEMENT.matcher(key).matches()) {
+        Matcher element = ELEMENT.matcher(key);
+        if (FIXED.contains(key) || element.matches() && !element.group(1).equals(ROUTES) && isList(element.group(1))) {
             return true;
         }
         Matcher upstream = UPSTREAM_KEY.matcher(key);
@@ -68,6 +66,11 @@ final class ConfigKeys {
         return m.matches() ? Integer.parseInt(m.group(1)) : -1;
     }
 
+    /** The field of each key of a scope, in order. */
+    private static List<String> fields(ConfigKey.Scope scope) {
+        return ConfigTable.of(scope).stream().map(ConfigKey::field).toList();
+    }
+
     /** What to expect instead of an unknown key, as precise as the key's section allows. */
     static String expectedInsteadOf(String key) {
         if (key.startsWith("upstreams.")) {
@@ -87,7 +90,7 @@ final class ConfigKeys {
         int dot = key.indexOf('.');
         if (dot > 0) {
             String section = key.substring(0, dot + 1);
-            List<String> inSection = java.util.stream.Stream.concat(FIXED.stream(), LISTS.stream())
+            List<String> inSection = Stream.concat(FIXED.stream(), LISTS.stream())
                     .filter(k -> k.startsWith(section)).toList();
             if (!inSection.isEmpty()) {
                 return "one of: " + String.join(", ", inSection);

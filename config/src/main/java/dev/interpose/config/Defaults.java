@@ -4,19 +4,21 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Every built-in default, in one place. With these and no file at all the proxy forwards to the real APIs. */
+/**
+ * The built-in defaults as typed constants. The defaults themselves live in {@link ConfigTable}, with their
+ * keys; these are views of it. With these and no file at all the proxy forwards to the real APIs.
+ */
 public final class Defaults {
-    public static final String HOST = "127.0.0.1";
-    public static final int PORT = 10000;
-    public static final int MAX_HEADER_BYTES = 64 * 1024;
-    public static final int MAX_BODY_BYTES = 32 * 1024 * 1024;
+    public static final String HOST = ConfigTable.HOST.defaultValue();
+    public static final int PORT = ConfigTable.PORT.defaultValue();
+    public static final int MAX_HEADER_BYTES = ConfigTable.MAX_HEADER_BYTES.defaultValue();
+    public static final int MAX_BODY_BYTES = ConfigTable.MAX_BODY_BYTES.defaultValue();
 
-    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    /** Non-streaming calls to reasoning models can think for many minutes before the head. */
-    public static final Duration HEAD_TIMEOUT = Duration.ofMinutes(10);
-    public static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
-    public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
-    public static final int MAX_IDLE_CONNECTIONS = 64;
+    public static final Duration CONNECT_TIMEOUT = ConfigTable.CONNECT_TIMEOUT.defaultValue();
+    public static final Duration HEAD_TIMEOUT = ConfigTable.HEAD_TIMEOUT.defaultValue();
+    public static final Duration IDLE_TIMEOUT = ConfigTable.IDLE_TIMEOUT.defaultValue();
+    public static final Duration DRAIN_TIMEOUT = ConfigTable.DRAIN_TIMEOUT.defaultValue();
+    public static final int MAX_IDLE_CONNECTIONS = ConfigTable.MAX_IDLE_CONNECTIONS.defaultValue();
 
     /** Built-in upstreams: name to base URL and dialect, in routing order. */
     public static final Map<String, String> UPSTREAM_URLS;
@@ -24,12 +26,13 @@ public final class Defaults {
 
     static {
         Map<String, String> urls = new LinkedHashMap<>();
-        urls.put("anthropic", "https://api.anthropic.com");
-        urls.put("openai", "https://api.openai.com");
-        urls.put("chatgpt", "https://chatgpt.com");
+        Map<String, Dialect> dialects = new LinkedHashMap<>();
+        for (ConfigTable.BuiltIn builtIn : ConfigTable.BUILT_INS) {
+            urls.put(builtIn.name(), builtIn.url().toString());
+            dialects.put(builtIn.name(), builtIn.dialect());
+        }
         UPSTREAM_URLS = java.util.Collections.unmodifiableMap(urls);
-        UPSTREAM_DIALECTS = Map.of("anthropic", Dialect.ANTHROPIC, "openai", Dialect.OPENAI,
-                "chatgpt", Dialect.OPENAI);
+        UPSTREAM_DIALECTS = java.util.Collections.unmodifiableMap(dialects);
     }
 
     private Defaults() {

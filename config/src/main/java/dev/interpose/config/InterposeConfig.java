@@ -48,12 +48,13 @@ public record InterposeConfig(
         this(listener, upstreams, routes, upstreamProxy, drainTimeout, logFormat, commands, agents, CacheConfig.DEFAULT);
     }
 
+    /** Checks each value against its key in {@link ConfigTable}. */
     public InterposeConfig {
         Objects.requireNonNull(listener, "listener");
         upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
         routes = List.copyOf(routes);
-        Objects.requireNonNull(upstreamProxy, "upstreamProxy");
-        Objects.requireNonNull(drainTimeout, "drainTimeout");
+        ConfigTable.DRAIN_TIMEOUT.check(drainTimeout);
+        ConfigTable.UPSTREAM_PROXY.check(upstreamProxy);
         Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(commands, "commands");
         Objects.requireNonNull(agents, "agents");

@@ -3,7 +3,6 @@ package dev.interpose.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * Where the proxy listens and the limits it puts on what clients send.
@@ -24,13 +23,19 @@ import java.util.Objects;
  */
 public record ListenerConfig(String host, int port, int maxHeaderBytes, int maxBodyBytes, List<String> allowedHosts,
         List<String> allowedOrigins, Duration requestTimeout, boolean allowOtherUsers) {
-    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = ConfigTable.REQUEST_TIMEOUT.defaultValue();
 
+    /** Checks each value against its key in {@link ConfigTable}. */
     public ListenerConfig {
-        Objects.requireNonNull(host, "host");
-        allowedHosts = allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
-        allowedOrigins = allowedOrigins.stream().map(o -> o.toLowerCase(Locale.ROOT)).toList();
-        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        ConfigTable.HOST.check(host);
+        ConfigTable.PORT.check(port);
+        ConfigTable.MAX_HEADER_BYTES.check(maxHeaderBytes);
+        ConfigTable.MAX_BODY_BYTES.check(maxBodyBytes);
+        allowedHosts = ConfigTable.ALLOWED_HOSTS.check(allowedHosts).stream().map(h -> h.toLowerCase(Locale.ROOT))
+                .toList();
+        allowedOrigins = ConfigTable.ALLOWED_ORIGINS.check(allowedOrigins).stream()
+                .map(o -> o.toLowerCase(Locale.ROOT)).toList();
+        ConfigTable.REQUEST_TIMEOUT.check(requestTimeout);
     }
 
     /** A listener serving only its own user. */

@@ -1,7 +1,6 @@
 package dev.interpose.config;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * How a request is sent again to an upstream that failed it before answering: after a connect failure, a
@@ -11,10 +10,23 @@ import java.util.Objects;
  * total.
  */
 public record RetryConfig(int maxAttempts, Duration backoff, Duration maxDelay) {
-    public static final RetryConfig DEFAULT = new RetryConfig(3, Duration.ofMillis(500), Duration.ofSeconds(20));
+    public static final RetryConfig DEFAULT = new RetryConfig(ConfigTable.MAX_ATTEMPTS.defaultValue(),
+            ConfigTable.BACKOFF.defaultValue(), ConfigTable.MAX_DELAY.defaultValue());
 
+    /** Checks each value against its key in {@link ConfigTable}, and that a retry could wait its backoff. */
     public RetryConfig {
-        Objects.requireNonNull(backoff, "backoff");
-        Objects.requireNonNull(maxDelay, "maxDelay");
+        ConfigTable.MAX_ATTEMPTS.check(maxAttempts);
+        ConfigTable.BACKOFF.check(backoff);
+        ConfigTable.MAX_DELAY.check(maxDelay);
+        String delay = maxDelayProblem(maxAttempts, backoff, maxDelay);
+        if (delay != null) {
+            throw ConfigTable.MAX_DELAY.invalid(null, ValueType.formatDuration(maxDelay), delay);
+        }
+    }
+
+    /** Null when {@code maxDelay} leaves room for the first retry's wait; else what it must be. */
+    static String maxDelayProblem(int maxAttempts, Duration backoff, Duration maxDelay) {
+        return maxAttempts > 1 && maxDelay.toMillis() < backoff.toMillis() / 2 ? "at least half of retry.backoff ("
+                + ValueType.formatDuration(backoff) + "), or no retry could ever wait that long" : null;
     }
 }

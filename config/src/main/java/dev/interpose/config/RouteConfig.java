@@ -23,13 +23,14 @@ public record RouteConfig(
         String upstream,
         Optional<String> rewriteModel) {
 
+    /** Checks each value against its key in {@link ConfigTable}. */
     public RouteConfig {
-        Objects.requireNonNull(name, "name");
+        ConfigTable.ROUTE_NAME.check(name);
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(dialect, "dialect");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(upstream, "upstream");
-        Objects.requireNonNull(rewriteModel, "rewriteModel");
+        rewriteModel.ifPresent(ConfigTable.ROUTE_REWRITE_MODEL::check);
     }
 
     /** Whether a request with this path, dialect and model (null when unknown) takes this route. */

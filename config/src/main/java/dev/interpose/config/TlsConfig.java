@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param verify false turns off certificate and host name checks (a local test server only; logged)
  */
 public record TlsConfig(Optional<Path> caFile, boolean verify) {
-    public static final TlsConfig DEFAULT = new TlsConfig(Optional.empty(), true);
+    public static final TlsConfig DEFAULT = new TlsConfig(ConfigTable.CA_FILE.defaultValue(),
+            ConfigTable.VERIFY.defaultValue());
 
     public TlsConfig {
         Objects.requireNonNull(caFile, "caFile");

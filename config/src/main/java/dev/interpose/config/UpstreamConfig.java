@@ -45,14 +45,24 @@ public record UpstreamConfig(
                 BreakerConfig.DEFAULT, RetryConfig.DEFAULT, BulkheadConfig.DEFAULT, java.util.List.of());
     }
 
+    /** Checks each value against its key in {@link ConfigTable}. */
     public UpstreamConfig {
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(url, "url");
-        Objects.requireNonNull(dialect, "dialect");
-        Objects.requireNonNull(connectTimeout, "connectTimeout");
-        Objects.requireNonNull(headTimeout, "headTimeout");
-        Objects.requireNonNull(idleTimeout, "idleTimeout");
-        Objects.requireNonNull(proxy, "proxy");
+        if (!ConfigTable.UPSTREAM_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("upstreams." + name + ": not a valid upstream name (expected: lowercase"
+                    + " letters, digits, - and _, starting with a letter or digit)");
+        }
+        ConfigTable.URL.check(name, url);
+        ConfigTable.DIALECT.check(name, dialect);
+        ConfigTable.CONNECT_TIMEOUT.check(name, connectTimeout);
+        ConfigTable.HEAD_TIMEOUT.check(name, headTimeout);
+        ConfigTable.IDLE_TIMEOUT.check(name, idleTimeout);
+        ConfigTable.MAX_IDLE_CONNECTIONS.check(name, maxIdleConnections);
+        proxy.ifPresent(p -> {
+            if (ValueType.httpUrl().problem(p) != null) {
+                throw ConfigTable.PROXY.invalid(name, p.toString(), ValueType.URL_EXPECTED);
+            }
+        });
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(breaker, "breaker");
         Objects.requireNonNull(retry, "retry");
