@@ -122,6 +122,10 @@ class AgentsTest {
             assertThat(arrivals).hasSize(8);
             assertThat(arrivals.get(7) - arrivals.get(0)).as("ms from the first call's arrival to the last's")
                     .isLessThan(2000);
+            assertThat(proxy.registry().get("interpose.agent.duration").tag("agent", "a1").tag("status", "ok").timer()
+                    .count()).as("the warm-up and this run, on one timer").isEqualTo(2);
+            assertThat(proxy.registry().get("interpose.agent.duration").tag("agent", "a8").tag("status", "ok").timer()
+                    .totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(2000);
             ServeEvent agentCall = upstream.getAllServeEvents().get(0);
             assertThat(agentCall.getRequest().getHeader("x-api-key")).isEqualTo("sk-agent");
             assertThat(agentCall.getRequest().containsHeader("x-interpose-agent")).isFalse();
