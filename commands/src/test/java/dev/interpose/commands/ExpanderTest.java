@@ -12,9 +12,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Each expansion feature and each refusal, on real files and real processes. */
+@Timeout(60) // runs real shell commands
 class ExpanderTest {
     private static final CommandsConfig SHELL_ON = new CommandsConfig(true, Duration.ofSeconds(5), 1024);
 
@@ -135,6 +137,7 @@ class ExpanderTest {
         long start = System.nanoTime();
         String out = expand(new CommandsConfig(true, Duration.ofMillis(300), 1024), command("!`sleep 30`", "Bash"), "");
         assertThat(out).isEqualTo("[Interpose: !`sleep 30` timed out after 300ms; process tree killed]");
-        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5000);
+        // Killed at its timeout, not left to run out its 30 s: half of that is room enough for a loaded machine.
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(15_000);
     }
 }

@@ -16,12 +16,14 @@ import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Hostile arguments against every quoting context a {@code !`…`} template can put a placeholder in, on real
  * {@code /bin/sh} processes: no argument ever runs as code (the canary file is never created), and where
  * the context yields the value, the output is the value, byte for byte.
  */
+@Timeout(60) // runs real shell commands
 class ShellInjectionTest {
     private static final CommandsConfig SHELL_ON = new CommandsConfig(true, Duration.ofSeconds(10), 1024 * 1024);
     private static final String CANARY = "CANARY";

@@ -43,6 +43,9 @@ class ProcessTreeTest {
         callers.shutdownNow();
     }
 
+    /** Longest a run with a 1 s timeout may take, far below the 30 s its script would otherwise sleep. */
+    private static final long KILLED_WITHIN = 10_000;
+
     /** A sleep duration no other process on the machine has: {@code 60.<random>}. */
     private static String marker() {
         return "60." + ThreadLocalRandom.current().nextInt(100_000, 1_000_000);
@@ -66,6 +69,10 @@ class ProcessTreeTest {
         return JsonNodeFactory.instance.objectNode().put("hook_event_name", "UserPromptSubmit").put("prompt", "x");
     }
 
+    /**
+     * Runs the hook, which must end well before what it would wait for if nothing were killed (a {@code sleep 30},
+     * or a grandchild that never stops): {@link #KILLED_WITHIN} leaves a loaded two-core machine room enough.
+     */
     private HookResult timed(ScriptHook hook, long atMostMillis) throws Exception {
         long start = System.nanoTime();
         HookResult result = hook.run(prompt());
@@ -78,7 +85,7 @@ class ProcessTreeTest {
         String marker = marker();
         ScriptHook hook = hook("fork.sh", new ProcessLimit(4), "#!/bin/sh", "# interpose-event: UserPromptSubmit",
                 "# interpose-timeout: 1s", "( sleep " + marker + " & )", "echo started", "sleep 30");
-        assertThat(timed(hook, 2_000)).isEqualTo(HookResult.error("timed out after 1000ms; process tree killed"));
+        assertThat(timed(hook, KILLED_WITHIN)).isEqualTo(HookResult.error("timed out after 1000ms; process tree killed"));
         assertNoneAlive(marker);
     }
 
@@ -92,7 +99,7 @@ class ProcessTreeTest {
         // Either way nothing of the tree outlives the deadline.
         ScriptHook hook = hook("leave.sh", new ProcessLimit(4), "#!/bin/sh", "# interpose-event: UserPromptSubmit",
                 "# interpose-timeout: 1s", "( sh -c 'while :; do echo; sleep 0.1; done' " + marker + " & )", "exit 0");
-        HookResult result = timed(hook, 2_000);
+        HookResult result = timed(hook, KILLED_WITHIN);
         if (result.decision() == HookResult.Decision.ERROR) {
             assertThat(result.reason()).isEqualTo("exited but a child process kept its output open; killed");
         } else {
@@ -106,7 +113,7 @@ class ProcessTreeTest {
         String marker = marker();
         ScriptHook hook = hook("setsid.sh", new ProcessLimit(4), "#!/bin/sh", "# interpose-event: UserPromptSubmit",
                 "# interpose-timeout: 1s", "setsid sleep " + marker + " &", "sleep 30");
-        assertThat(timed(hook, 2_000)).isEqualTo(HookResult.error("timed out after 1000ms; process tree killed"));
+        assertThat(timed(hook, KILLED_WITHIN)).isEqualTo(HookResult.error("timed out after 1000ms; process tree killed"));
         assertNoneAlive(marker);
     }
 
@@ -119,7 +126,7 @@ class ProcessTreeTest {
                 "exit 0");
         // As above: if the JDK's reaper drained and closed our end of the pipe before the reader started, the
         // run ends cleanly and the writing orphan dies of SIGPIPE; else it is found by its pipe and killed.
-        HookResult result = timed(hook, 2_000);
+        HookResult result = timed(hook, KILLED_WITHIN);
         if (result.decision() == HookResult.Decision.ERROR) {
             assertThat(result.reason()).isEqualTo("exited but a child process kept its output open; killed");
         } else {
@@ -199,8 +206,9 @@ class ProcessTreeTest {
     void aRunThatCannotGetASlotInTimeIsAnErrorThatBlocksWhenFailClosedAndIsLoggedSkippedWhenFailOpen()
             throws Exception {
         ProcessLimit one = new ProcessLimit(1);
+        // The occupier holds the only slot until the test lets it go, so the others' 500 ms cannot outlast it.
         ScriptHook occupier = hook("occupy.sh", one, "#!/bin/sh", "# interpose-event: UserPromptSubmit",
-                "# interpose-timeout: 3s", "sleep 2");
+                "# interpose-timeout: 20s", "touch occupied", "while [ ! -e release ]; do sleep 0.05; done");
         ScriptHook closed = hook("closed.sh", one, "#!/bin/sh", "# interpose-event: UserPromptSubmit",
                 "# interpose-timeout: 500ms", "# interpose-fail: closed", "exit 0");
         ScriptHook open = hook("open.sh", one, "#!/bin/sh", "# interpose-event: UserPromptSubmit",
@@ -212,7 +220,7 @@ class ProcessTreeTest {
                 return HookResult.error(e.toString());
             }
         }, callers);
-        Thread.sleep(300);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dir.resolve("occupied")));
         ConcurrentLinkedQueue<HookRun> logged = new ConcurrentLinkedQueue<>();
         Verdict verdict = new HookPipeline(List.of(closed, open), callers)
                 .run(HookEvent.USER_PROMPT_SUBMIT, null, false, prompt(), logged::add).get(10, TimeUnit.SECONDS);
@@ -222,6 +230,7 @@ class ProcessTreeTest {
         assertThat(logged).extracting(r -> r.hook() + " " + r.outcome() + " skipped=" + r.skipped() + " " + r.detail())
                 .containsExactlyInAnyOrder("closed.sh error skipped=false " + notStarted,
                         "open.sh error skipped=true " + notStarted);
+        Files.createFile(dir.resolve("release"));
         assertThat(busy.get(10, TimeUnit.SECONDS)).isEqualTo(HookResult.CONTINUE);
         assertThat(open.run(prompt())).isEqualTo(HookResult.CONTINUE); // the slot came back
     }

@@ -1,5 +1,6 @@
 package dev.interpose.proxy;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -19,9 +20,19 @@ public final class LogCapture implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private final Level before;
 
     public LogCapture(String name) {
+        this(name, null);
+    }
+
+    /** As above, with the logger at {@code level} while open (null: as configured). */
+    public LogCapture(String name, Level level) {
         logger = (Logger) LoggerFactory.getLogger(name);
+        before = logger.getLevel();
+        if (level != null) {
+            logger.setLevel(level);
+        }
         appender.start();
         logger.addAppender(appender);
     }
@@ -53,5 +64,6 @@ public final class LogCapture implements AutoCloseable {
     @Override
     public void close() {
         logger.detachAppender(appender);
+        logger.setLevel(before);
     }
 }

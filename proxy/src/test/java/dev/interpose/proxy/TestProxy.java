@@ -5,6 +5,7 @@ import dev.interpose.config.InterposeConfig;
 import dev.interpose.config.ListenerConfig;
 import dev.interpose.config.Overrides;
 import dev.interpose.proxy.server.InterposeServer;
+import dev.interpose.proxy.server.TimeSource;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -26,7 +27,12 @@ public final class TestProxy implements AutoCloseable {
 
     private TestProxy(InterposeConfig config, List<dev.interpose.config.Extension> extensions,
             java.nio.file.Path projectDir) throws Exception {
-        server = new InterposeServer(config, extensions, projectDir, registry);
+        this(config, extensions, projectDir, TimeSource.SYSTEM);
+    }
+
+    private TestProxy(InterposeConfig config, List<dev.interpose.config.Extension> extensions,
+            java.nio.file.Path projectDir, TimeSource time) throws Exception {
+        server = new InterposeServer(config, extensions, projectDir, registry, time);
         port = server.start().getPort();
     }
 
@@ -70,6 +76,12 @@ public final class TestProxy implements AutoCloseable {
     /** A proxy configured by these files, with these upstream base URLs given as flags, on a free port. */
     public static TestProxy start(Map<String, String> upstreams, List<java.nio.file.Path> files) throws Exception {
         return new TestProxy(config(upstreams, files, 0));
+    }
+
+    /** As above, its breakers and cache TTL reading {@code time} (a {@link ManualTime} the test advances). */
+    public static TestProxy start(Map<String, String> upstreams, List<java.nio.file.Path> files, TimeSource time)
+            throws Exception {
+        return new TestProxy(config(upstreams, files, 0), List.of(), java.nio.file.Path.of("").toAbsolutePath(), time);
     }
 
     private static InterposeConfig config(Map<String, String> upstreams, List<java.nio.file.Path> files, int port)

@@ -258,7 +258,9 @@ class ProxyProcessIT {
             }
             long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertThat(answer).isEqualTo("HTTP/1.1 426");
-            assertThat(tookMs).isLessThan(1000);
+            // Refused, not forwarded or left to a timeout (the head timeout is 10 min): milliseconds in practice,
+            // the bound leaves a loaded two-core machine room.
+            assertThat(tookMs).isLessThan(3000);
             assertThat(proxy.stop()).isZero();
         }
     }

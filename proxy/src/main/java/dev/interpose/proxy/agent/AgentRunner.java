@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.interpose.config.AgentDefinition;
 import dev.interpose.config.AgentsConfig;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,7 +52,7 @@ public final class AgentRunner {
     private final HttpClient http;
     private final Supplier<URI> self;
     private final String token;
-    private final MeterRegistry registry;
+    private final AgentMeters meters;
     private final java.util.concurrent.Executor executor;
 
     /**
@@ -71,7 +70,7 @@ public final class AgentRunner {
         this.http = http;
         this.self = self;
         this.token = token;
-        this.registry = registry;
+        this.meters = new AgentMeters(registry);
     }
 
     public String token() {
@@ -224,8 +223,7 @@ public final class AgentRunner {
     }
 
     private void log(Trigger trigger, String agent, String model, Result r, String childRequestId) {
-        Timer.builder("interpose.agent.duration").tag("agent", agent).tag("status", r.status()).register(registry)
-                .record(Duration.ofMillis(r.durationMs()));
+        meters.finished(agent, r.status(), Duration.ofMillis(r.durationMs()));
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("request_id", trigger.requestId());
         fields.put("agent", agent);

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -20,6 +21,7 @@ public final class CacheMetrics {
     private final MeterRegistry registry;
     private final Map<String, Counter> requests = new HashMap<>(); // filled once, then only read
     private final Counter stores;
+    private final Map<String, Counter> evictions = new ConcurrentHashMap<>(); // one per cause, built at its first
     private final AtomicReference<ResponseCache> current = new AtomicReference<>();
 
     public CacheMetrics(MeterRegistry registry) {
@@ -52,8 +54,8 @@ public final class CacheMetrics {
     }
 
     void evicted(String cause) {
-        Counter.builder("interpose.cache.evictions").tag("cause", cause)
+        evictions.computeIfAbsent(cause, c -> Counter.builder("interpose.cache.evictions").tag("cause", c)
                 .description("Answers the response cache dropped to stay within its bytes, or at their TTL")
-                .register(registry).increment();
+                .register(registry)).increment();
     }
 }

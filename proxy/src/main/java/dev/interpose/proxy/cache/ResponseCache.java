@@ -2,6 +2,7 @@ package dev.interpose.proxy.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.interpose.config.CacheConfig;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +27,13 @@ public final class ResponseCache {
     private final ConcurrentHashMap<CacheKey, CompletableFuture<CachedResponse>> leading = new ConcurrentHashMap<>();
     private final CacheMetrics metrics;
 
+    /** A cache whose TTL runs on the system's ticker. */
     public ResponseCache(CacheConfig config, CacheMetrics metrics) {
+        this(config, metrics, Ticker.systemTicker());
+    }
+
+    /** @param ticker what the TTL runs on: the system's, or a test's */
+    public ResponseCache(CacheConfig config, CacheMetrics metrics, Ticker ticker) {
         this.config = config;
         this.keys = new KeyBuilder(config.ignore());
         this.metrics = metrics;
@@ -34,6 +41,7 @@ public final class ResponseCache {
                 .maximumWeight(config.maxBytes())
                 .weigher((CacheKey k, CachedResponse v) -> k.size() + v.weight())
                 .expireAfterWrite(config.ttl())
+                .ticker(ticker)
                 .removalListener((CacheKey k, CachedResponse v, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
                     if (cause.wasEvicted()) {
                         metrics.evicted(cause.name().toLowerCase(java.util.Locale.ROOT));

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import net.logstash.logback.marker.Markers;
 import org.slf4j.Logger;
@@ -21,7 +22,16 @@ import org.slf4j.LoggerFactory;
 public final class HookLog {
     private static final Logger LOG = LoggerFactory.getLogger("interpose.hooks");
 
+    private record RunKey(String hook, String event, String outcome) {
+    }
+
+    private record DurationKey(String hook, String event) {
+    }
+
     private final MeterRegistry registry;
+    /** Built once per tag values, then only recorded: no builder on a hook thread's path. */
+    private final Map<RunKey, Counter> runs = new ConcurrentHashMap<>();
+    private final Map<DurationKey, Timer> durations = new ConcurrentHashMap<>();
 
     public HookLog(MeterRegistry registry) {
         this.registry = registry;
@@ -29,9 +39,11 @@ public final class HookLog {
 
     public void record(String requestId, HookRun run) {
         String event = run.event().wireName();
-        Counter.builder("interpose.hook.runs").tag("hook", run.hook()).tag("event", event).tag("outcome", run.outcome())
-                .register(registry).increment();
-        Timer.builder("interpose.hook.duration").tag("hook", run.hook()).tag("event", event).register(registry)
+        runs.computeIfAbsent(new RunKey(run.hook(), event, run.outcome()), k -> Counter.builder("interpose.hook.runs")
+                .tag("hook", k.hook()).tag("event", k.event()).tag("outcome", k.outcome()).register(registry))
+                .increment();
+        durations.computeIfAbsent(new DurationKey(run.hook(), event), k -> Timer.builder("interpose.hook.duration")
+                .tag("hook", k.hook()).tag("event", k.event()).register(registry))
                 .record(run.nanos(), TimeUnit.NANOSECONDS);
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("request_id", requestId);

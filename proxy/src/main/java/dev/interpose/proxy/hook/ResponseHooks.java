@@ -213,6 +213,9 @@ public final class ResponseHooks {
                 input.put("last_assistant_message", response.text());
                 input.set("response", response.toJson());
                 pipeline.run(HookEvent.STOP, null, meta.claudeCode(), input, onRun).join();
+            } else if (pipeline.has(HookEvent.STOP, meta.claudeCode())) {
+                LOG.debug("request {}: the turn goes on ({}), so no Stop hook runs", meta.requestId(),
+                        response.stopReason());
             }
         }
 

@@ -6,7 +6,6 @@ import dev.interpose.commands.Catalog;
 import dev.interpose.commands.Expander;
 import dev.interpose.commands.Invocation;
 import dev.interpose.config.CommandDefinition;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
@@ -41,7 +40,7 @@ public final class SlashCommands {
     private final Catalog catalog;
     private final Expander expander;
     private final AgentRunner agents;
-    private final MeterRegistry registry;
+    private final CommandMeters meters;
     private final byte[][] names;
     /** No command or agent files: the built-ins have nothing to offer, so bodies are not even searched. */
     private final boolean idle;
@@ -50,7 +49,7 @@ public final class SlashCommands {
         this.catalog = catalog;
         this.expander = expander;
         this.agents = agents;
-        this.registry = registry;
+        this.meters = new CommandMeters(registry);
         Set<String> all = new HashSet<>(catalog.names());
         all.add(AGENTS);
         this.idle = catalog.isEmpty() && agents.agents().isEmpty();
@@ -204,8 +203,7 @@ public final class SlashCommands {
     }
 
     private void record(String requestId, String command, String outcome, long start, Expander.Expansion expansion) {
-        Counter.builder("interpose.command.expansions").tag("command", command).tag("outcome", outcome)
-                .register(registry).increment();
+        meters.expanded(command, outcome);
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("request_id", requestId);
         fields.put("command", command);

@@ -105,6 +105,8 @@ public final class InterposeServer {
     /** Looks up who owns each client connection (a read of /proc/net/tcp): never an event loop. */
     private final ExecutorService peerExecutor = Executors.newFixedThreadPool(2, daemon("interpose-peer"));
     private final PeerUsers users;
+    /** What the breakers and the cache TTL read; the system's outside tests. */
+    private final TimeSource time;
     /** Circuit breakers by upstream, across reloads. */
     private Breakers breakers;
     /** The response cache, across reloads while its settings hold, and its meters. */
@@ -135,16 +137,28 @@ public final class InterposeServer {
      */
     public InterposeServer(InterposeConfig config, List<Extension> extensions, Path projectDir,
             PrometheusMeterRegistry registry) throws SSLException {
-        this(config, extensions, projectDir, registry, ProcNetTcp.system().orElse(null));
+        this(config, extensions, projectDir, registry, TimeSource.SYSTEM);
+    }
+
+    /** As above, with the breakers and the cache TTL reading {@code time} (a test's, which it advances). */
+    public InterposeServer(InterposeConfig config, List<Extension> extensions, Path projectDir,
+            PrometheusMeterRegistry registry, TimeSource time) throws SSLException {
+        this(config, extensions, projectDir, registry, ProcNetTcp.system().orElse(null), time);
     }
 
     /** As above, finding who owns a client connection with {@code owners} (null: no way to tell here). */
     InterposeServer(InterposeConfig config, List<Extension> extensions, Path projectDir,
             PrometheusMeterRegistry registry, PeerUids owners) throws SSLException {
+        this(config, extensions, projectDir, registry, owners, TimeSource.SYSTEM);
+    }
+
+    private InterposeServer(InterposeConfig config, List<Extension> extensions, Path projectDir,
+            PrometheusMeterRegistry registry, PeerUids owners, TimeSource time) throws SSLException {
+        this.time = time;
         this.users = PeerUsers.of(owners, ProcNetTcp.selfUid(Path.of("/proc/self/status")), peerExecutor);
         this.projectDir = projectDir;
         this.registry = registry;
-        this.breakers = new Breakers(registry);
+        this.breakers = new Breakers(registry, time.clock());
         this.cacheMetrics = new CacheMetrics(registry);
         this.hookLog = new HookLog(registry);
         this.config = config;
@@ -242,7 +256,7 @@ public final class InterposeServer {
                     upstream.proxy(), breakers.of(upstream), breakers.bulkhead(upstream)));
         }
         if (cache == null || !cache.serves(next.cache())) {
-            cache = new ResponseCache(next.cache(), cacheMetrics); // the old one's entries go with it
+            cache = new ResponseCache(next.cache(), cacheMetrics, time.ticker()); // the old one's entries go with it
         }
         return new ExchangeContext(upstreams, metrics, accessLog, cache);
     }

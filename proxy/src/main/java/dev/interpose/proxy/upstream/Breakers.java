@@ -7,6 +7,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,7 +22,16 @@ public final class Breakers {
     private final Map<String, Bulkhead> bulkheads = new ConcurrentHashMap<>();
     private final Map<String, Integer> bulkheadSizes = new ConcurrentHashMap<>();
 
+    private final Clock clock;
+
+    /** Breakers that wait out their open state on the system clock. */
     public Breakers(MeterRegistry meters) {
+        this(meters, Clock.systemUTC());
+    }
+
+    /** @param clock what the breakers wait out their open state on: the system's, or a test's */
+    public Breakers(MeterRegistry meters, Clock clock) {
+        this.clock = clock;
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
     }
 
@@ -57,6 +67,7 @@ public final class Breakers {
                 .waitDurationInOpenState(b.openFor())
                 .permittedNumberOfCallsInHalfOpenState(b.halfOpenCalls())
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .clock(clock)
                 .build());
     }
 }

@@ -431,9 +431,8 @@ class AbuseTest {
     void aTrickleOfHeaderBytesDoesNotKeepTheConnectionOpen() throws Exception {
         try (Raw slow = new Raw()) {
             slow.send("GET /health HTTP/1.1\r\nHost: localhost\r\n");
-            long start = System.nanoTime();
             boolean closed = false;
-            for (int i = 0; i < 10 && !closed; i++) {
+            for (int i = 0; i < 20 && !closed; i++) { // 10 s of trickle at most, against a 2 s request timeout
                 try {
                     slow.send("x-" + i + ": y\r\n");
                     Thread.sleep(500); // the attack itself: one header line every half second
@@ -442,8 +441,8 @@ class AbuseTest {
                 }
                 closed |= slow.socket.getInputStream().available() > 0;
             }
+            assertThat(closed).as("answered while the header lines were still trickling in").isTrue();
             assertThat(slow.read().status()).isEqualTo(408);
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
         }
     }
 

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Subagents through the proxy: the HTTP API, commands with agents:, /agents, the cap, isolation, cancel. */
-@Timeout(60)
+// A separate thread: a blocking java.net.Socket read ignores the interrupt of a same-thread timeout.
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class AgentsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -92,18 +93,17 @@ class AgentsTest {
     }
 
     @Test
-    void eightAgentsOfHalfASecondEachFinishTogetherInUnder700Ms() throws Exception {
+    void eightAgentsRunTogetherAllAskedBeforeAnyAnswers() throws Exception {
         List<String> names = new ArrayList<>();
         for (int i = 1; i <= 8; i++) {
-            agent("a" + i, 500, 200);
+            agent("a" + i, 2000, 200);
             names.add("\"a" + i + "\"");
         }
         try (TestProxy proxy = proxy()) {
             api(proxy, "{\"agents\":[\"a1\"],\"prompt\":\"warm up\",\"model\":\"claude-x\"}");
-            long start = System.nanoTime();
+            upstream.resetRequests();
             HttpResponse<String> response = api(proxy, "{\"agents\":[" + String.join(",", names)
                     + "],\"prompt\":\"review the diff\",\"model\":\"claude-x\"}");
-            long wallMs = (System.nanoTime() - start) / 1_000_000;
 
             assertThat(response.statusCode()).isEqualTo(200);
             JsonNode results = JSON.readTree(response.body()).path("results");
@@ -113,9 +113,19 @@ class AgentsTest {
                 assertThat(results.get(i).path("status").asText()).isEqualTo("ok");
                 assertThat(results.get(i).path("answer").asText()).isEqualTo("findings of a" + (i + 1));
                 assertThat(results.get(i).path("usage").path("output_tokens").asInt()).isEqualTo(2);
-                assertThat(results.get(i).path("duration_ms").asLong()).isGreaterThanOrEqualTo(500);
+                assertThat(results.get(i).path("duration_ms").asLong()).isGreaterThanOrEqualTo(2000);
             }
-            assertThat(wallMs).as("eight 500 ms agents in parallel").isLessThan(700);
+            // In parallel, not one after another: each call is answered 2 s after it arrives, and every one of
+            // the eight had arrived before the first answer could have left (the clock of one process, WireMock's).
+            List<Long> arrivals = upstream.getAllServeEvents().stream()
+                    .map(e -> e.getRequest().getLoggedDate().getTime()).sorted().toList();
+            assertThat(arrivals).hasSize(8);
+            assertThat(arrivals.get(7) - arrivals.get(0)).as("ms from the first call's arrival to the last's")
+                    .isLessThan(2000);
+            assertThat(proxy.registry().get("interpose.agent.duration").tag("agent", "a1").tag("status", "ok").timer()
+                    .count()).as("the warm-up and this run, on one timer").isEqualTo(2);
+            assertThat(proxy.registry().get("interpose.agent.duration").tag("agent", "a8").tag("status", "ok").timer()
+                    .totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(2000);
             ServeEvent agentCall = upstream.getAllServeEvents().get(0);
             assertThat(agentCall.getRequest().getHeader("x-api-key")).isEqualTo("sk-agent");
             assertThat(agentCall.getRequest().containsHeader("x-interpose-agent")).isFalse();
@@ -256,9 +266,10 @@ class AgentsTest {
                     assertThat(upstreamClosed.get()).isZero();
                 }
                 long closedAt = System.nanoTime();
-                await().atMost(Duration.ofSeconds(5)).until(() -> upstreamClosed.get() != 0);
+                await().atMost(Duration.ofSeconds(10)).until(() -> upstreamClosed.get() != 0);
+                // Nothing but the cancel closes it this soon: the agents' timeout is 120 s, the head timeout 10 min.
                 assertThat((upstreamClosed.get() - closedAt) / 1_000_000).as("ms until the upstream saw the cancel")
-                        .isLessThan(2000);
+                        .isLessThan(10_000);
             }
         }
     }

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.interpose.proxy.ManualTime;
 import dev.interpose.proxy.TestProxy;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
@@ -17,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -32,6 +34,8 @@ class BreakerTest {
     private static final String BODY = "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** What the breakers wait out open-for on: it moves only when a test advances it. */
+    private final ManualTime time = new ManualTime();
     private WireMockServer upstream;
     @TempDir
     Path dir;
@@ -54,7 +58,8 @@ class BreakerTest {
                     .append("      failure-rate: 50\n      open-for: 1s\n      half-open-calls: 1\n")
                     .append("    retry:\n      max-attempts: 1\n");
         }
-        return TestProxy.start(upstreams, List.of(Files.writeString(dir.resolve("interpose.yaml"), yaml.toString())));
+        return TestProxy.start(upstreams, List.of(Files.writeString(dir.resolve("interpose.yaml"), yaml.toString())),
+                time.source());
     }
 
     private void answer(String path, int status) {
@@ -93,13 +98,16 @@ class BreakerTest {
             upstream.verify(4, postRequestedFor(urlPathEqualTo("/v1/messages")));
             assertThat(proxy.accessLog(5).get(4)).containsEntry("error", "circuit_open").containsEntry("status", 529);
 
-            Thread.sleep(1100); // open-for: 1s, then one probe decides
+            time.advance(Duration.ofMillis(999));
+            assertThat(send(proxy, "/v1/messages").statusCode()).as("still within open-for").isEqualTo(529);
+            upstream.verify(4, postRequestedFor(urlPathEqualTo("/v1/messages")));
+            time.advance(Duration.ofMillis(2)); // open-for: 1s is over, then one probe decides
             answer("/v1/messages", 500);
             assertThat(send(proxy, "/v1/messages").statusCode()).as("a failed probe").isEqualTo(500);
             assertThat(state(proxy, "anthropic")).isEqualTo("open");
             assertThat(send(proxy, "/v1/messages").statusCode()).isEqualTo(529);
 
-            Thread.sleep(1100);
+            time.advance(Duration.ofMillis(1001));
             answer("/v1/messages", 200);
             assertThat(send(proxy, "/v1/messages").body()).contains("\"from\":\"upstream\"");
             assertThat(state(proxy, "anthropic")).isEqualTo("closed");

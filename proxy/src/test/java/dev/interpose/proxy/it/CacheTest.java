@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.interpose.proxy.Fixtures;
+import dev.interpose.proxy.ManualTime;
 import dev.interpose.proxy.ScriptedUpstream;
 import dev.interpose.proxy.TestProxy;
 import java.net.http.HttpClient;
@@ -411,11 +412,17 @@ class CacheTest {
     @Test
     void theCacheStaysWithinItsBytesAndItsTtl() throws Exception {
         streams("/v1/messages", SSE);
-        try (TestProxy proxy = proxy("upstreams:\n  anthropic:\n    cache: true\ncache:\n  ttl: 400ms\n  max-bytes: "
-                + (SSE.length * 3) + "\n", upstream.baseUrl())) {
+        ManualTime time = new ManualTime();
+        Path file = Files.writeString(dir.resolve("interpose.yaml"), "upstreams:\n  anthropic:\n    cache: true\n"
+                + "cache:\n  ttl: 400ms\n  max-bytes: " + (SSE.length * 3) + "\n");
+        try (TestProxy proxy = TestProxy.start(Map.of("anthropic", upstream.baseUrl(), "openai", upstream.baseUrl()),
+                List.of(file), time.source())) {
             send(proxy, "/v1/messages", BODY);
             assertThat(send(proxy, "/v1/messages", BODY).headers().firstValue("x-interpose-cache")).hasValue("hit");
-            Thread.sleep(600); // past the TTL, which is wall-clock time
+            time.advance(Duration.ofMillis(399));
+            assertThat(send(proxy, "/v1/messages", BODY).headers().firstValue("x-interpose-cache"))
+                    .as("still within the TTL").hasValue("hit");
+            time.advance(Duration.ofMillis(2)); // past the TTL
             assertThat(send(proxy, "/v1/messages", BODY).headers().firstValue("x-interpose-cache")).hasValue("miss");
             for (int i = 0; i < 6; i++) {
                 send(proxy, "/v1/messages", BODY.replace("say hi", "say hi " + i));

@@ -224,7 +224,9 @@ class ForwardingTest {
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(a.statusCode()).isEqualTo(504);
-        assertThat(tookMs).isBetween(600L, 2900L);
+        // It waited for the 700 ms head timeout; that it did not wait for the upstream's answer at 3 s shows in
+        // the 504 itself (the answer would have been relayed as a 200), so no upper bound to flake on a busy box.
+        assertThat(tookMs).isGreaterThanOrEqualTo(600L);
         JsonNode anthropicError = JSON.readTree(a.body());
         assertThat(anthropicError.path("type").asText()).isEqualTo("error");
         assertThat(anthropicError.path("error").path("type").asText()).isEqualTo("timeout_error");

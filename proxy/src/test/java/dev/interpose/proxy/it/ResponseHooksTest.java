@@ -7,12 +7,15 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.interpose.proxy.Fixtures;
 import dev.interpose.proxy.HookFiles;
+import dev.interpose.proxy.LogCapture;
 import dev.interpose.proxy.TestProxy;
+import dev.interpose.proxy.hook.ResponseHooks;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -162,11 +165,12 @@ class ResponseHooksTest {
                         + " event['stop_hook_active']]) + '\\n')");
         answer("/v1/messages", "text/event-stream", ANTHROPIC_TEXT);
         answer("/v1/responses", "text/event-stream", RESPONSES_TOOL);
-        try (TestProxy proxy = proxy()) {
+        try (TestProxy proxy = proxy();
+                LogCapture decisions = new LogCapture(ResponseHooks.class.getName(), Level.DEBUG)) {
             send(proxy, "/v1/messages", "x-api-key", "k");
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(stop) && Files.exists(post));
+            await().atMost(Duration.ofSeconds(10)).until(() -> lines(stop) == 1 && lines(post) == 1);
             send(proxy, "/v1/responses", "authorization", "Bearer k");
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readAllLines(post).size() == 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> lines(post) == 2);
 
             List<String> posts = Files.readAllLines(post);
             JsonNode text = JSON.readTree(posts.get(0));
@@ -181,9 +185,25 @@ class ResponseHooksTest {
             assertThat(tool.path("tool_calls").get(0).path("input").path("cmd").asText()).isEqualTo("ls");
             assertThat(tool.path("usage").path("total_tokens").asInt()).isEqualTo(80);
             assertThat(tool.path("stop_reason").asText()).isEqualTo("completed");
-            Thread.sleep(300); // a Stop for the tool call would have been written by now
+            // The proxy says when it has passed a turn that goes on without running Stop; a Stop it ran by
+            // mistake shows as a second line. Wait for either, so that a slow hook cannot pass for no hook.
+            String toolCall = proxy.accessLog(2).stream().filter(line -> "/v1/responses".equals(line.get("path")))
+                    .map(line -> (String) line.get("request_id")).findFirst().orElseThrow();
+            await().atMost(Duration.ofSeconds(10)).until(() -> lines(stop) > 1 || skippedStop(decisions, toolCall));
             assertThat(Files.readAllLines(stop)).containsExactly("[\"Stop\", \"ECHO: say hi\", false]");
+            assertThat(skippedStop(decisions, toolCall)).isTrue();
         }
+    }
+
+    /** The complete lines a hook has written to {@code file} so far (0 while it does not exist). */
+    private static long lines(Path file) throws java.io.IOException {
+        return Files.exists(file) ? Files.readString(file).chars().filter(c -> c == '\n').count() : 0;
+    }
+
+    /** Whether the proxy logged that request {@code id}'s turn went on, so that it ran no Stop hook. */
+    private static boolean skippedStop(LogCapture decisions, String id) {
+        return decisions.lines().stream().map(line -> String.valueOf(line.get("message")))
+                .anyMatch(m -> m.equals("request " + id + ": the turn goes on (completed), so no Stop hook runs"));
     }
 
     @Test
@@ -196,8 +216,7 @@ class ResponseHooksTest {
                 + "\"usage\":{\"input_tokens\":5,\"output_tokens\":7}}");
         try (TestProxy proxy = proxy()) {
             send(proxy, "/v1/messages", "x-api-key", "k");
-            // The shell creates the file before jq has written to it: wait for the line, not the file.
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(post) && !Files.readAllLines(post).isEmpty());
+            await().atMost(Duration.ofSeconds(10)).until(() -> lines(post) == 1); // the file exists before jq writes
             JsonNode seen = JSON.readTree(Files.readAllLines(post).get(0));
             assertThat(seen.path("text").asText()).isEqualTo("Let me look.");
             assertThat(seen.path("tool_calls").get(0).path("input").path("pattern").asText()).isEqualTo("TODO");

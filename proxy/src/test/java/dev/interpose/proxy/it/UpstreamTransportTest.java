@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The upstream leg's transport: TLS certificate verification and an HTTP CONNECT proxy. */
-@Timeout(60)
+// A separate thread: a blocking java.net.Socket read ignores the interrupt of a same-thread timeout.
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class UpstreamTransportTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * run as nobody (uid 65534) against listeners of root, over IPv4, IPv6 and IPv4-mapped IPv6; and the live
  * tables of this machine for a connection this test opens itself.
  */
+@Timeout(30) // real sockets (NIO: an interrupt ends a blocked one)
 class ProcNetTcpTest {
     private static final String HEADER = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt"
             + "   uid  timeout inode";
