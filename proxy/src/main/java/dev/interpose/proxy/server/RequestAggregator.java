@@ -42,7 +42,7 @@ final class RequestAggregator extends HttpObjectAggregator {
         Object answer = super.newContinueResponse(start, maxContentLength, pipeline);
         if (answer instanceof FullHttpResponse && ((FullHttpResponse) answer).status().code() == 413) {
             ReferenceCountUtil.release(answer);
-            return handler.tooLarge((HttpRequest) start, maxContentLength, true);
+            return handler.local().tooLarge((HttpRequest) start, maxContentLength, true);
         }
         return answer;
     }

@@ -1,4 +1,4 @@
-package dev.interpose.proxy.server;
+package dev.interpose.proxy.request;
 
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -6,11 +6,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * A cap on how many of one kind of run each client address has in flight. Taken on an event loop, given back
  * from whichever thread the run ends on; thread-safe. An address with nothing in flight holds no entry.
  */
-final class PeerSlots {
+public final class PeerSlots {
     private final int cap;
     private final ConcurrentHashMap<String, Integer> running = new ConcurrentHashMap<>();
 
-    PeerSlots(int cap) {
+    public PeerSlots(int cap) {
         this.cap = cap;
     }
 
