@@ -1,6 +1,5 @@
 package dev.interpose.proxy.exchange;
 
-import dev.interpose.proxy.body.HeapBytes;
 import dev.interpose.proxy.cache.CachedResponse;
 import dev.interpose.proxy.cache.ResponseCache;
 import dev.interpose.proxy.error.ErrorKind;
@@ -23,12 +22,11 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.util.Locale;
 
 /**
  * The response's way to the client ({@link Stage#STREAMING}, {@link Stage#HOLDING}): the head written at once
  * (or held while a gate that holds the whole body may still refuse it), each chunk forwarded as it comes and
- * shown to the observer, the cache capture and the response hooks on the way, and the upstream read only as
+ * shown to the observer, the cache capture ({@link CacheWait}) and the response hooks on the way, and the upstream read only as
  * fast as the client drains. An upstream's answer and a cache replay take the same path.
  *
  * <p>Buffers: each chunk handed to {@link #content} is forwarded to the client or, with a gate, released
@@ -55,9 +53,6 @@ final class ResponseRelay {
     private HttpResponse heldHead;
     /** The stored answer being replayed, or null when the answer comes from upstream. */
     private CachedResponse replaying;
-    /** The upstream's head and body bytes as they came, collected to store; null when not storing. */
-    private HttpResponse upstreamHead;
-    private HeapBytes capture;
 
     ResponseRelay(Exchange exchange, Channel client, RequestInfo info, ResponseHooks.Tap tap, CacheWait cache,
             ExchangeTimers timers) {
@@ -82,17 +77,7 @@ final class ResponseRelay {
         upstreamRequestId = head.headers().get("x-request-id");
         observer = ResponseObserver.forResponse(head.headers());
         if (cache != null && replaying == null) {
-            if (status == 200 && cache.ticket().stores() && storable
-                    && (observer.streaming() || head.headers().get(HttpHeaderNames.CONTENT_TYPE, "")
-                            .toLowerCase(Locale.ROOT).startsWith("application/json"))
-                    && (HttpUtil.isContentLengthSet(head) || HttpUtil.isTransferEncodingChunked(head))) {
-                // Not stored: another status, a fallback's answer, another type, or a body that ends by the
-                // connection closing (which might be cut).
-                upstreamHead = head;
-                capture = new HeapBytes(0);
-            } else {
-                cache.settle(); // nothing will be stored: whoever waits goes upstream now
-            }
+            cache.capture(head, storable, observer.streaming());
         }
         if (observer.streaming()) {
             exchange.context().metrics().streamStarted();
@@ -149,9 +134,8 @@ final class ResponseRelay {
         }
         timers.touch();
         observer.observe(content.content());
-        if (capture != null && !capture.appendWithin(content.content(), cache.ticket().maxEntryBytes())) {
-            capture = null; // larger than an entry may be
-            cache.settle();
+        if (cache != null) {
+            cache.append(content.content());
         }
         if (gate != null) {
             try {
@@ -213,15 +197,9 @@ final class ResponseRelay {
         exchange.upstreamEnded(upstreamKeepAlive);
         upstream = null;
         observer.finish();
-        if (capture != null && (!observer.streaming() || observer.endedCleanly())) {
-            // Complete: a JSON body to its length, or a stream through its final event. Stored before the
-            // gate or the client sees it, as the upstream sent it, so every replay passes the hooks anew.
-            cache.ticket().store(new CachedResponse(status, upstreamHead.headers(),
-                    capture.copy(0, capture.length()), System.currentTimeMillis()));
-        }
-        capture = null;
         if (cache != null) {
-            cache.settle(); // followers replay now, not after a gate's hooks or the client's last write
+            // Stored before the gate or the client sees it; followers replay now, not after a gate's hooks.
+            cache.finish(!observer.streaming() || observer.endedCleanly());
         }
         if (gate == null) {
             complete(last);
