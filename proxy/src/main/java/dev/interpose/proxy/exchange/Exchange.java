@@ -45,18 +45,14 @@ public final class Exchange implements UpstreamListener {
     private Stage stage = Stage.RECEIVED;
     /** The status of the proxy's own error answer, when it gave one. */
     private int answeredStatus;
+    private Result result;
 
     /**
      * @param request the aggregated request; ownership passes to the exchange
      * @param tap     the response hooks' view of this exchange, or null when there are none
+     * @param cache   this request's ticket from the response cache, or null when the cache is off for it
      * @param onEnd   run on the event loop once the exchange has ended and the client connection is usable
      */
-    public Exchange(ExchangeContext context, Channel client, FullHttpRequest request, RequestInfo info,
-            ResponseHooks.Tap tap, Runnable onEnd) {
-        this(context, client, request, info, tap, null, onEnd);
-    }
-
-    /** @param cache this request's ticket from the response cache, or null when the cache is off for it */
     public Exchange(ExchangeContext context, Channel client, FullHttpRequest request, RequestInfo info,
             ResponseHooks.Tap tap, ResponseCache.Ticket cache, Runnable onEnd) {
         this.context = context;
@@ -78,6 +74,11 @@ public final class Exchange implements UpstreamListener {
 
     void stage(Stage next) {
         stage = next;
+    }
+
+    /** How the exchange ended; null while it has not. */
+    public Result result() {
+        return result;
     }
 
     /** Whether the exchange has started and not ended yet. */
@@ -230,6 +231,7 @@ public final class Exchange implements UpstreamListener {
 
     /** The one end of every exchange: everything held is given back, and the result is logged and counted. */
     void end(Result result) {
+        this.result = result;
         releaseRequest();
         if (cache != null) {
             cache.settle(); // whoever waited on this request now replays its answer or goes upstream

@@ -26,8 +26,9 @@ import io.netty.handler.codec.http.LastHttpContent;
 /**
  * The response's way to the client ({@link Stage#STREAMING}, {@link Stage#HOLDING}): the head written at once
  * (or held while a gate that holds the whole body may still refuse it), each chunk forwarded as it comes and
- * shown to the observer, the cache capture ({@link CacheWait}) and the response hooks on the way, and the upstream read only as
- * fast as the client drains. An upstream's answer and a cache replay take the same path.
+ * shown to the observer, the cache capture ({@link CacheWait}) and the response hooks on the way, and the
+ * upstream read only as fast as the client drains ({@link ReadThrottle}). An upstream's answer and a cache
+ * replay take the same path.
  *
  * <p>Buffers: each chunk handed to {@link #content} is forwarded to the client or, with a gate, released
  * after the gate has read it. Confined to the client channel's event loop.
@@ -39,11 +40,9 @@ final class ResponseRelay {
     private final ResponseHooks.Tap tap;
     private final CacheWait cache;
     private final ExchangeTimers timers;
+    private final ReadThrottle throttle;
     private boolean keepAlive;
-    /** The upstream connection being read; null for a replay. */
-    private Channel upstream;
     private boolean upstreamKeepAlive;
-    private boolean paused;
     private int status;
     private String upstreamRequestId;
     private long bytesOut;
@@ -62,6 +61,7 @@ final class ResponseRelay {
         this.tap = tap;
         this.cache = cache;
         this.timers = timers;
+        this.throttle = new ReadThrottle(client, timers);
         this.keepAlive = info.keepAlive();
     }
 
@@ -70,7 +70,7 @@ final class ResponseRelay {
      * when the answer may go to the cache (the route's own upstream answered).
      */
     void begin(HttpResponse head, Channel upstream, CachedResponse replaying, boolean storable) {
-        this.upstream = upstream;
+        throttle.follow(upstream);
         this.replaying = replaying;
         status = head.status().code();
         upstreamKeepAlive = HttpUtil.isKeepAlive(head);
@@ -158,22 +158,12 @@ final class ResponseRelay {
 
     /** The end of one read from the upstream: flush, and stop reading while the client cannot take more. */
     void readComplete() {
-        client.flush();
-        if (upstream != null && !client.isWritable()) {
-            // The client is slower than the upstream: stop reading until it has drained.
-            paused = true;
-            timers.pause();
-            upstream.config().setAutoRead(false);
-        }
+        throttle.readComplete();
     }
 
     /** The client channel's writability changed: resume reading the upstream once it drained. */
     void writable() {
-        if (paused && client.isWritable()) {
-            paused = false;
-            timers.resume();
-            upstream.config().setAutoRead(true);
-        }
+        throttle.writable();
     }
 
     /** Body bytes to the client, shown to the response hooks on the way. */
@@ -195,7 +185,7 @@ final class ResponseRelay {
     /** The body ended; {@code last} is its last chunk, or null when a gate took it. */
     private void finish(LastHttpContent last) {
         exchange.upstreamEnded(upstreamKeepAlive);
-        upstream = null;
+        throttle.follow(null);
         observer.finish();
         if (cache != null) {
             // Stored before the gate or the client sees it; followers replay now, not after a gate's hooks.
