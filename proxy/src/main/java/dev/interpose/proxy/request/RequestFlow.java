@@ -52,7 +52,7 @@ public final class RequestFlow {
     public void start() {
         stage = Stage.PREPARING;
         if (AgentApi.PATH.equals(arrival.path())) {
-            pending = AgentsEndpoint.begin(this, now, client, agentRuns, request, arrival);
+            offLoop(AgentsEndpoint.begin(this, now, client, agentRuns, request, arrival));
             return;
         }
         if ("websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
@@ -64,7 +64,7 @@ public final class RequestFlow {
         Preparation.Prepared prepared = Preparation.prepare(now, client, request, arrival);
         if (prepared != null) {
             stage = Stage.REQUEST_HOOKS;
-            pending = HookStage.begin(this, now, client, prepared);
+            offLoop(HookStage.begin(this, now, client, prepared));
         }
     }
 
@@ -103,6 +103,16 @@ public final class RequestFlow {
         }
     }
 
+    /**
+     * {@code stage} (when not null) went off the loop. Never cleared here: a stage that went on at once may
+     * have handed the request to a later one that did.
+     */
+    private void offLoop(OffLoopStage stage) {
+        if (stage != null) {
+            pending = stage;
+        }
+    }
+
     /** {@code back} came back to the loop from its work. */
     void resumed(OffLoopStage back) {
         if (pending == back) {
@@ -119,8 +129,8 @@ public final class RequestFlow {
         ResponseHooks responseHooks = now.hooks().response();
         ResponseHooks.Tap tap = meta != null && responseHooks.wants(info.path(), meta.claudeCode())
                 ? responseHooks.tap(meta) : null;
-        pending = CacheKeyStage.begin(this, now, client, request, info, plain,
-                ticket -> begin(request, info, tap, ticket));
+        offLoop(CacheKeyStage.begin(this, now, client, request, info, plain,
+                ticket -> begin(request, info, tap, ticket)));
     }
 
     private void begin(FullHttpRequest request, RequestInfo info, ResponseHooks.Tap tap, ResponseCache.Ticket ticket) {
