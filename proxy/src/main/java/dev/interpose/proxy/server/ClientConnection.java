@@ -12,12 +12,15 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -204,6 +207,17 @@ final class ClientConnection implements ClientSide {
     /** The 413 answer for an oversized request, in its dialect; logged and counted. */
     FullHttpResponse tooLarge(HttpRequest request, int maxBytes, boolean keepAlive) {
         return local.tooLarge(request, maxBytes, keepAlive);
+    }
+
+    /** An error on the connection: logged unless it is the client going away, and the connection closed. */
+    void failed(Throwable cause) {
+        if (cause instanceof PrematureChannelClosureException) {
+            // The client left mid-request: one line, no trace (nothing is wrong on our side).
+            LOG.info("client {} left before its request was complete", ctx.channel().remoteAddress());
+        } else if (!(cause instanceof IOException) && !(cause instanceof TooLongFrameException)) {
+            LOG.warn("closing client connection after unexpected error", cause);
+        }
+        ctx.close();
     }
 
     /** The request timeout ran out with nothing in flight: a 408 when part of a request had come, else just close. */

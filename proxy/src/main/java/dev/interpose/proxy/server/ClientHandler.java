@@ -3,15 +3,10 @@ package dev.interpose.proxy.server;
 import dev.interpose.proxy.request.RequestFlow;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.PrematureChannelClosureException;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
-import java.io.IOException;
 import java.util.ArrayDeque;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One per client connection: the dispatcher. Each aggregated request is taken up in arrival order
@@ -21,8 +16,6 @@ import org.slf4j.LoggerFactory;
  * from the moment it is taken up to its outcome: what a drain waits for. Confined to the channel's event loop.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter implements RequestTimeoutHandler.Watched {
-    private static final Logger LOG = LoggerFactory.getLogger(ClientHandler.class);
-
     private final ServerContext server;
     private final LocalAnswers local;
     private final RequestTimeoutHandler timer;
@@ -35,9 +28,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
     /** A request of this connection is counted in flight ({@link ServerContext#arrived}). */
     private boolean serving;
 
-    ClientHandler(ServerContext server, RequestTimeoutHandler timer) {
+    ClientHandler(ServerContext server, LocalAnswers local, RequestTimeoutHandler timer) {
         this.server = server;
-        this.local = new LocalAnswers(server);
+        this.local = local;
         this.timer = timer;
         timer.watch(this);
     }
@@ -113,11 +106,6 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
         }
     }
 
-    /** The proxy's own error answers on this connection. */
-    LocalAnswers local() {
-        return local;
-    }
-
     @Override
     public void timedOut(boolean partial) {
         connection.timedOut(partial);
@@ -146,12 +134,6 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Reques
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof PrematureChannelClosureException) {
-            // The client left mid-request: one line, no trace (nothing is wrong on our side).
-            LOG.info("client {} left before its request was complete", ctx.channel().remoteAddress());
-        } else if (!(cause instanceof IOException) && !(cause instanceof TooLongFrameException)) {
-            LOG.warn("closing client connection after unexpected error", cause);
-        }
-        ctx.close();
+        connection.failed(cause);
     }
 }
