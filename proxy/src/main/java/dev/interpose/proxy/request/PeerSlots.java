@@ -15,7 +15,7 @@ public final class PeerSlots {
     }
 
     /** Takes a slot for {@code peer}; false when it already holds the cap (nothing taken then). */
-    boolean tryAcquire(String peer) {
+    public boolean tryAcquire(String peer) {
         boolean[] taken = new boolean[1];
         running.compute(peer, (k, n) -> {
             int now = n == null ? 0 : n;
@@ -26,7 +26,7 @@ public final class PeerSlots {
     }
 
     /** Gives back a slot taken by {@link #tryAcquire}. */
-    void release(String peer) {
+    public void release(String peer) {
         running.computeIfPresent(peer, (k, n) -> n <= 1 ? null : n - 1);
     }
 }

@@ -52,7 +52,11 @@ public final class RequestFlow {
     public void start() {
         stage = Stage.PREPARING;
         if (AgentApi.PATH.equals(arrival.path())) {
-            offLoop(AgentsEndpoint.begin(this, now, client, agentRuns, request, arrival));
+            AgentsEndpoint run = AgentsEndpoint.begin(this, now, client, agentRuns, request, arrival);
+            if (run != null) {
+                stage = Stage.REQUEST_HOOKS; // with its subagents
+                offLoop(run);
+            }
             return;
         }
         if ("websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
@@ -63,8 +67,11 @@ public final class RequestFlow {
         }
         Preparation.Prepared prepared = Preparation.prepare(now, client, request, arrival);
         if (prepared != null) {
-            stage = Stage.REQUEST_HOOKS;
-            offLoop(HookStage.begin(this, now, client, prepared));
+            HookStage hooks = HookStage.begin(this, now, client, prepared);
+            if (hooks != null) {
+                stage = Stage.REQUEST_HOOKS;
+                offLoop(hooks);
+            }
         }
     }
 

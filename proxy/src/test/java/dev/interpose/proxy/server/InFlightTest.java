@@ -65,7 +65,7 @@ import org.junit.jupiter.api.Timeout;
  * The count of requests in flight that a drain waits for ({@link ServerContext#inFlight}) covers a request
  * whose cache key is built off the event loop (a body over 256 KiB): counted from its arrival until its answer,
  * and counted out, its request released, when the client leaves meanwhile; the same for a request with its
- * hooks (each off-loop stage's cancel path). The client pipeline runs on an
+ * hooks and for a run of the agents API (each off-loop stage's cancel path). The client pipeline runs on an
  * {@link EmbeddedChannel}, the off-loop work on an executor the test runs by hand, the upstream on embedded
  * channels made by a real {@link UpstreamClient}.
  */
@@ -200,6 +200,46 @@ class InFlightTest {
         } finally {
             hookThread.shutdownNow();
         }
+    }
+
+    private void runAgents() {
+        String body = "{\"agents\":[\"nobody\"],\"prompt\":\"review\",\"model\":\"claude-x\"}";
+        channel.writeInbound(Unpooled.copiedBuffer("POST /interpose/agents/run HTTP/1.1\r\nHost: localhost\r\n"
+                + "x-api-key: k\r\ncontent-length: " + body.length() + "\r\n\r\n" + body, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aRunOfTheAgentsApiIsInFlightUntilItsAnswerAndGivesItsSlotBack() {
+        String peer = String.valueOf(channel.remoteAddress());
+        runAgents();
+        assertThat(offLoop).as("the run goes off the loop").hasSize(1);
+        assertThat(server.inFlight()).isEqualTo(1);
+
+        runOffLoop();
+
+        assertThat(read(channel)).startsWith("HTTP/1.1 ").contains("nobody");
+        assertThat(server.inFlight()).isZero();
+        for (int i = 0; i < dev.interpose.proxy.agent.AgentApi.MAX_RUNS_PER_PEER; i++) {
+            assertThat(server.agentRuns().tryAcquire(peer)).as("every slot free again").isTrue();
+        }
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
+    void aClientThatLeavesDuringARunOfTheAgentsApiIsCountedOutAndGetsNothing() {
+        String peer = String.valueOf(channel.remoteAddress());
+        runAgents();
+        assertThat(server.inFlight()).isEqualTo(1);
+
+        channel.close();
+        assertThat(server.inFlight()).isZero();
+        runOffLoop();
+
+        assertThat(read(channel)).isEmpty();
+        for (int i = 0; i < dev.interpose.proxy.agent.AgentApi.MAX_RUNS_PER_PEER; i++) {
+            assertThat(server.agentRuns().tryAcquire(peer)).as("every slot free again").isTrue();
+        }
+        assertFalse(channel.finishAndReleaseAll());
     }
 
     /** A {@code PreRequest} hook that lets every request through. */
