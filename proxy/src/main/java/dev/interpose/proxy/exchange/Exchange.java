@@ -7,36 +7,23 @@ import dev.interpose.proxy.cache.ResponseCache;
 import dev.interpose.proxy.dialect.ProxyResponses;
 import dev.interpose.proxy.error.ErrorKind;
 import dev.interpose.proxy.hook.ResponseHooks;
-import dev.interpose.proxy.upstream.UpstreamClient;
 import dev.interpose.proxy.upstream.UpstreamListener;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ConnectTimeoutException;
-import io.netty.handler.codec.DecoderException;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.concurrent.Future;
-import java.util.Locale;
-import javax.net.ssl.SSLException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One request forwarded upstream and its response relayed back, conducted stage by stage ({@link Stage}):
  * {@code CACHE_WAIT → QUEUED → CONNECTING → AWAITING_HEAD → STREAMING [→ HOLDING] → DONE}, with
  * {@code RETRY_WAIT} between attempts, and {@code FAILED} or {@code CANCELLED} from any live stage. Each
- * stage's work lives in its own class: {@link CacheWait}, {@link UpstreamGuard} (bulkhead and breaker),
- * {@link AttemptPolicy} (retry, fallback), {@link UpstreamAttempt} (one connection), {@link ResponseRelay}
- * (the body to the client); every timer is in {@link ExchangeTimers}; the end is one {@link Result}.
+ * stage's work lives in its own class: {@link CacheWait}, {@link UpstreamStages} (the way to a head: the
+ * bulkhead and breaker in {@link UpstreamGuard}, retry and fallback in {@link AttemptPolicy}, one connection
+ * in {@link UpstreamAttempt}), {@link ResponseRelay} (the body to the client); every timer is in {@link ExchangeTimers}; the end is one {@link Result}.
  * Confined to the client channel's event loop.
  *
  * <p>Buffers: the exchange owns the aggregated request until the response head arrives (a stale pooled
@@ -45,37 +32,27 @@ import org.slf4j.LoggerFactory;
  * the truncation.
  */
 public final class Exchange implements UpstreamListener {
-    private static final Logger LOG = LoggerFactory.getLogger("interpose.retry");
-
     private final ExchangeContext context;
     private final Channel client;
     private final RequestInfo info;
     private final ResponseHooks.Tap tap;
     private final Runnable onEnd;
     private final ExchangeTimers timers;
-    private final UpstreamGuard guard = new UpstreamGuard();
-    private final AttemptPolicy policy;
+    private final UpstreamStages upstream;
     private final CacheWait cache;
     private final ResponseRelay relay;
-    /** The upstream being tried: the route's, or one of its fallbacks. */
-    private UpstreamClient upstreamClient;
-    private UpstreamAttempt attempt;
     private FullHttpRequest request;
     private Stage stage = Stage.RECEIVED;
     /** The status of the proxy's own error answer, when it gave one. */
     private int answeredStatus;
+    private Result result;
 
     /**
      * @param request the aggregated request; ownership passes to the exchange
      * @param tap     the response hooks' view of this exchange, or null when there are none
+     * @param cache   this request's ticket from the response cache, or null when the cache is off for it
      * @param onEnd   run on the event loop once the exchange has ended and the client connection is usable
      */
-    public Exchange(ExchangeContext context, Channel client, FullHttpRequest request, RequestInfo info,
-            ResponseHooks.Tap tap, Runnable onEnd) {
-        this(context, client, request, info, tap, null, onEnd);
-    }
-
-    /** @param cache this request's ticket from the response cache, or null when the cache is off for it */
     public Exchange(ExchangeContext context, Channel client, FullHttpRequest request, RequestInfo info,
             ResponseHooks.Tap tap, ResponseCache.Ticket cache, Runnable onEnd) {
         this.context = context;
@@ -84,15 +61,24 @@ public final class Exchange implements UpstreamListener {
         this.info = info;
         this.tap = tap;
         this.onEnd = onEnd;
-        this.upstreamClient = context.upstreams().get(info.route().upstream().name());
         this.timers = new ExchangeTimers(client.eventLoop(), this::onTimeout);
-        this.policy = new AttemptPolicy(info.route().upstream().fallback());
+        this.upstream = new UpstreamStages(this, client, info, timers,
+                context.upstreams().get(info.route().upstream().name()));
         this.cache = cache == null ? null : new CacheWait(this, timers, cache);
         this.relay = new ResponseRelay(this, client, info, tap, this.cache, timers);
     }
 
     public Stage stage() {
         return stage;
+    }
+
+    void stage(Stage next) {
+        stage = next;
+    }
+
+    /** How the exchange ended; null while it has not. */
+    public Result result() {
+        return result;
     }
 
     /** Whether the exchange has started and not ended yet. */
@@ -107,7 +93,7 @@ public final class Exchange implements UpstreamListener {
             stage = Stage.CACHE_WAIT;
             cache.start(client.eventLoop(), config().headTimeout());
         } else {
-            goUpstream();
+            upstream.queue();
         }
     }
 
@@ -122,103 +108,21 @@ public final class Exchange implements UpstreamListener {
         }
     }
 
-    /** {@link Stage#QUEUED}: a slot of the current upstream's bulkhead, at once or within its wait. */
+    /** From {@link CacheWait}: no stored answer to replay, so to the upstream. */
     void goUpstream() {
-        stage = Stage.QUEUED;
-        if (guard.enter(upstreamClient.bulkhead(), client.eventLoop(), this::admitted)) {
-            connect();
-            return;
-        }
-        long wait = config().bulkhead().maxWait().toMillis();
-        timers.waitFor(wait, () -> {
-            if (guard.leaveQueue()) {
-                fail(ErrorKind.UPSTREAM_BUSY, "upstream " + upstreamName() + " already has "
-                        + config().bulkhead().maxConcurrent() + " requests in flight and no slot freed within "
-                        + wait + " ms");
-            }
-        });
-    }
-
-    private void admitted() {
-        timers.cancelWait();
-        connect();
-    }
-
-    /** {@link Stage#CONNECTING}: a permission from the breaker, then a connection. */
-    private void connect() {
-        if (stage.ended()) {
-            return;
-        }
-        CircuitBreaker breaker = upstreamClient.breaker();
-        if (!guard.permit(breaker)) {
-            rejectOpen(breaker);
-            return;
-        }
-        stage = Stage.CONNECTING;
-        attempt = new UpstreamAttempt(upstreamClient);
-        upstreamClient.acquire(client.eventLoop()).addListener(this::onAcquired);
-    }
-
-    private void onAcquired(Future<? super Channel> future) {
-        if (!future.isSuccess()) {
-            if (stage == Stage.CONNECTING) {
-                Throwable cause = future.cause();
-                ErrorKind kind = cause instanceof ConnectTimeoutException ? ErrorKind.UPSTREAM_TIMEOUT
-                        : ErrorKind.UPSTREAM_UNREACHABLE;
-                guard.settle(true, kind.code());
-                if (!tryAgain(kind, "cannot connect: " + describe(cause), "cannot connect", 0)) {
-                    fail(kind, "cannot connect to upstream " + upstreamName() + ": " + describe(cause));
-                }
-            }
-            return;
-        }
-        Channel channel = (Channel) future.getNow();
-        if (stage != Stage.CONNECTING) {
-            upstreamClient.discard(channel); // cancelled while connecting
-            return;
-        }
-        stage = Stage.AWAITING_HEAD;
-        timers.arm(config().headTimeout(), config().idleTimeout());
-        attempt.send(channel, this, upstreamRequest());
-    }
-
-    private DefaultFullHttpRequest upstreamRequest() {
-        UpstreamConfig upstream = config();
-        int length = request.content().readableBytes();
-        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), upstream.basePath() + info.uri(),
-                request.content().retainedDuplicate(),
-                HeaderRewrite.toUpstream(request.headers(), upstream.hostHeader(), length), EmptyHttpHeaders.INSTANCE);
+        upstream.queue();
     }
 
     /** {@link Stage#AWAITING_HEAD} → {@link Stage#STREAMING}, unless the status calls for another attempt. */
     @Override
     public void onUpstreamHead(HttpResponse head) {
-        if (stage != Stage.AWAITING_HEAD) {
+        if (stage != Stage.AWAITING_HEAD || !upstream.answers(head)) {
             return;
         }
-        if (head.decoderResult().isFailure()) {
-            fail(ErrorKind.UPSTREAM_BAD_RESPONSE, "upstream " + upstreamName() + " sent a malformed response: "
-                    + describe(head.decoderResult().cause()));
-            return;
-        }
-        int code = head.status().code();
-        if (code >= 100 && code < 200) {
-            return; // an interim answer; the real head follows
-        }
-        ErrorKind kind = AttemptPolicy.kindOf(code);
-        if (kind != null) {
-            guard.settle(code >= 500, "status " + code);
-            if (tryAgain(kind, "answered " + code, "answered " + code + " after " + policy.attempts() + " attempts",
-                    AttemptPolicy.retryAfterMillis(head.headers().get(HttpHeaderNames.RETRY_AFTER)))) {
-                return; // nothing went to the client; the rest of this answer is dropped with its connection
-            }
-        }
-        attempt.headArrived();
-        guard.settle(code >= 500, "status " + code); // 5xx and 529 count against the upstream; 4xx is the client's
         releaseRequest();
         stage = Stage.STREAMING;
         timers.arm(config().idleTimeout(), config().idleTimeout());
-        relay.begin(head, attempt.channel(), null, upstreamName().equals(info.route().upstream().name()));
+        relay.begin(head, upstream.channel(), null, upstream.routeOwn());
     }
 
     @Override
@@ -246,92 +150,15 @@ public final class Exchange implements UpstreamListener {
 
     @Override
     public void onUpstreamClosed(Throwable cause) {
-        if (stage == Stage.AWAITING_HEAD) {
-            Throwable why = attempt.closed(cause);
-            if (attempt.mayResend()) {
-                // A pooled connection the upstream had already closed: nothing was answered, send once more.
-                stage = Stage.CONNECTING;
-                timers.cancelWatchdog();
-                upstreamClient.acquire(client.eventLoop()).addListener(this::onAcquired);
-                return;
-            }
-            SSLException tls = tlsFailure(why);
-            if (tls != null) {
-                fail(ErrorKind.UPSTREAM_UNREACHABLE, "TLS with upstream " + upstreamName() + " failed: "
-                        + describe(tls));
-                return;
-            }
-            ErrorKind kind = why instanceof DecoderException ? ErrorKind.UPSTREAM_BAD_RESPONSE : ErrorKind.UPSTREAM_RESET;
-            guard.settle(true, kind.code());
-            if (kind == ErrorKind.UPSTREAM_RESET
-                    && tryAgain(kind, "reset before answering", "reset before answering", 0)) {
-                return;
-            }
-            fail(kind, "upstream " + upstreamName() + " closed the connection before answering"
-                    + (why == null ? "" : ": " + describe(why)));
-        } else if (stage == Stage.STREAMING) {
-            Throwable why = attempt.closed(cause);
-            abort(ErrorKind.UPSTREAM_TRUNCATED, "upstream " + upstreamName() + " closed the connection mid-response"
-                    + (why == null ? "" : ": " + describe(why)));
+        if (stage == Stage.AWAITING_HEAD || stage == Stage.STREAMING) {
+            upstream.closed(cause);
         }
-    }
-
-    /**
-     * The attempt failed before the upstream answered: the same upstream again after a back-off
-     * ({@link Stage#RETRY_WAIT}), else the next fallback; only while the whole request is still held.
-     *
-     * @return false when neither is left: the caller answers the failure
-     */
-    private boolean tryAgain(ErrorKind kind, String why, String fallbackWhy, long retryAfterMillis) {
-        if (request == null) {
-            return false;
-        }
-        long wait = policy.nextRetry(kind, config().retry(), retryAfterMillis);
-        if (wait < 0) {
-            return fallBack(fallbackWhy);
-        }
-        timers.cancelWatchdog();
-        dropUpstream();
-        stage = Stage.RETRY_WAIT;
-        LOG.info("request {} to upstream {}: {}; attempt {} of {} in {} ms", info.requestId(), upstreamName(), why,
-                policy.attempts(), config().retry().maxAttempts(), wait);
-        timers.waitFor(wait, this::connect);
-        return true;
-    }
-
-    /** The next fallback upstream, while the body is still held and nothing went to the client; false when none. */
-    private boolean fallBack(String why) {
-        UpstreamClient alternate = request == null ? null : policy.nextFallback(context.upstreams());
-        if (alternate == null) {
-            return false;
-        }
-        LOG.info("request {} to upstream {}: {}; falling back to upstream {}", info.requestId(), upstreamName(), why,
-                alternate.config().name());
-        timers.cancelWatchdog();
-        dropUpstream();
-        guard.releaseSlot(); // the alternate's own bulkhead applies
-        upstreamClient = alternate;
-        goUpstream();
-        return true;
-    }
-
-    /** The breaker is open: answer at once, in the form the client's CLI retries after {@code retry-after}. */
-    private void rejectOpen(CircuitBreaker breaker) {
-        if (fallBack("its circuit breaker is open")) {
-            return;
-        }
-        String message = "upstream " + upstreamName() + " is failing; its circuit breaker is " + breaker.getState()
-                .name().toLowerCase(Locale.ROOT).replace('_', '-') + ", so this request was not sent";
-        fail(ErrorKind.CIRCUIT_OPEN, message, ProxyResponses.circuitOpen(info.dialect(), message,
-                info.requestId(), relay.keepAlive(), config().breaker().openFor().toSeconds()));
     }
 
     /** From {@link ResponseRelay}: the upstream's body ended; its connection goes back or is closed. */
     void upstreamEnded(boolean upstreamKeepAlive) {
         timers.cancelWatchdog();
-        if (attempt != null) {
-            attempt.finish(upstreamKeepAlive);
-        }
+        upstream.ended(upstreamKeepAlive);
     }
 
     /** From {@link ResponseRelay}: a gate holds the body's rest; its hooks answer within the idle timeout. */
@@ -369,7 +196,7 @@ public final class Exchange implements UpstreamListener {
         if (isLive()) {
             stage = Stage.CANCELLED;
             relay.cancelGate();
-            dropUpstream();
+            upstream.drop();
             end(Result.cancelled());
         }
     }
@@ -380,11 +207,11 @@ public final class Exchange implements UpstreamListener {
     }
 
     /** Before the head: answer with {@code answer}, its status the one logged. */
-    private void fail(ErrorKind kind, String message, FullHttpResponse answer) {
-        guard.settle(true, kind.code());
+    void fail(ErrorKind kind, String message, FullHttpResponse answer) {
+        upstream.failed(kind);
         stage = Stage.FAILED;
         timers.cancelAll();
-        dropUpstream();
+        upstream.drop();
         answeredStatus = answer.status().code();
         client.writeAndFlush(answer).addListener(relay.keepAlive() ? ChannelFutureListener.CLOSE_ON_FAILURE
                 : ChannelFutureListener.CLOSE);
@@ -396,25 +223,20 @@ public final class Exchange implements UpstreamListener {
         stage = Stage.FAILED;
         timers.cancelAll();
         relay.cancelGate();
-        dropUpstream();
+        upstream.drop();
         client.flush();
         client.close();
         end(Result.failed(kind, message));
     }
 
-    private void dropUpstream() {
-        if (attempt != null) {
-            attempt.drop();
-        }
-    }
-
     /** The one end of every exchange: everything held is given back, and the result is logged and counted. */
     void end(Result result) {
+        this.result = result;
         releaseRequest();
         if (cache != null) {
             cache.settle(); // whoever waited on this request now replays its answer or goes upstream
         }
-        guard.release();
+        upstream.release();
         if (result.isOk() && tap != null) {
             tap.completed();
         }
@@ -434,7 +256,7 @@ public final class Exchange implements UpstreamListener {
         return new ExchangeRecord(info.requestId(), info.client().label(), info.route().name(), upstreamName(),
                 info.method(), info.path(), info.model() != null ? info.model() : usage.model(), info.clientModel(),
                 relay.streaming(), answeredStatus != 0 ? answeredStatus : relay.status(), result.outcome(),
-                result.kind(), result.message(), attempt == null ? -1 : attempt.headMillis(),
+                result.kind(), result.message(), upstream.headMillis(),
                 (System.nanoTime() - info.startNanos()) / 1e6, info.bytesIn(), relay.bytesOut(), usage,
                 relay.upstreamRequestId(), cache == null ? null : cache.result());
     }
@@ -450,21 +272,21 @@ public final class Exchange implements UpstreamListener {
         return context;
     }
 
+    /** The whole request while it may still be sent again; null from the head on. */
+    FullHttpRequest request() {
+        return request;
+    }
+
+    boolean keepAlive() {
+        return relay.keepAlive();
+    }
+
     private UpstreamConfig config() {
-        return upstreamClient.config();
+        return upstream.config();
     }
 
     String upstreamName() {
-        return upstreamClient.config().name();
-    }
-
-    private static SSLException tlsFailure(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof SSLException ssl) {
-                return ssl;
-            }
-        }
-        return null;
+        return upstream.name();
     }
 
     /** A cause as the client and the log read it: never a URL's credentials. */

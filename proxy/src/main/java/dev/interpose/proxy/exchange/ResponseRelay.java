@@ -1,6 +1,5 @@
 package dev.interpose.proxy.exchange;
 
-import dev.interpose.proxy.body.HeapBytes;
 import dev.interpose.proxy.cache.CachedResponse;
 import dev.interpose.proxy.cache.ResponseCache;
 import dev.interpose.proxy.error.ErrorKind;
@@ -23,13 +22,13 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.util.Locale;
 
 /**
  * The response's way to the client ({@link Stage#STREAMING}, {@link Stage#HOLDING}): the head written at once
  * (or held while a gate that holds the whole body may still refuse it), each chunk forwarded as it comes and
- * shown to the observer, the cache capture and the response hooks on the way, and the upstream read only as
- * fast as the client drains. An upstream's answer and a cache replay take the same path.
+ * shown to the observer, the cache capture ({@link CacheWait}) and the response hooks on the way, and the
+ * upstream read only as fast as the client drains ({@link ReadThrottle}). An upstream's answer and a cache
+ * replay take the same path.
  *
  * <p>Buffers: each chunk handed to {@link #content} is forwarded to the client or, with a gate, released
  * after the gate has read it. Confined to the client channel's event loop.
@@ -41,11 +40,9 @@ final class ResponseRelay {
     private final ResponseHooks.Tap tap;
     private final CacheWait cache;
     private final ExchangeTimers timers;
+    private final ReadThrottle throttle;
     private boolean keepAlive;
-    /** The upstream connection being read; null for a replay. */
-    private Channel upstream;
     private boolean upstreamKeepAlive;
-    private boolean paused;
     private int status;
     private String upstreamRequestId;
     private long bytesOut;
@@ -55,9 +52,6 @@ final class ResponseRelay {
     private HttpResponse heldHead;
     /** The stored answer being replayed, or null when the answer comes from upstream. */
     private CachedResponse replaying;
-    /** The upstream's head and body bytes as they came, collected to store; null when not storing. */
-    private HttpResponse upstreamHead;
-    private HeapBytes capture;
 
     ResponseRelay(Exchange exchange, Channel client, RequestInfo info, ResponseHooks.Tap tap, CacheWait cache,
             ExchangeTimers timers) {
@@ -67,6 +61,7 @@ final class ResponseRelay {
         this.tap = tap;
         this.cache = cache;
         this.timers = timers;
+        this.throttle = new ReadThrottle(client, timers);
         this.keepAlive = info.keepAlive();
     }
 
@@ -75,24 +70,14 @@ final class ResponseRelay {
      * when the answer may go to the cache (the route's own upstream answered).
      */
     void begin(HttpResponse head, Channel upstream, CachedResponse replaying, boolean storable) {
-        this.upstream = upstream;
+        throttle.follow(upstream);
         this.replaying = replaying;
         status = head.status().code();
         upstreamKeepAlive = HttpUtil.isKeepAlive(head);
         upstreamRequestId = head.headers().get("x-request-id");
         observer = ResponseObserver.forResponse(head.headers(), dev.interpose.proxy.dialect.ApiDialect.forPath(info.path()));
         if (cache != null && replaying == null) {
-            if (status == 200 && cache.ticket().stores() && storable
-                    && (observer.streaming() || head.headers().get(HttpHeaderNames.CONTENT_TYPE, "")
-                            .toLowerCase(Locale.ROOT).startsWith("application/json"))
-                    && (HttpUtil.isContentLengthSet(head) || HttpUtil.isTransferEncodingChunked(head))) {
-                // Not stored: another status, a fallback's answer, another type, or a body that ends by the
-                // connection closing (which might be cut).
-                upstreamHead = head;
-                capture = new HeapBytes(0);
-            } else {
-                cache.settle(); // nothing will be stored: whoever waits goes upstream now
-            }
+            cache.capture(head, storable, observer.streaming());
         }
         if (observer.streaming()) {
             exchange.context().metrics().streamStarted();
@@ -149,9 +134,8 @@ final class ResponseRelay {
         }
         timers.touch();
         observer.observe(content.content());
-        if (capture != null && !capture.appendWithin(content.content(), cache.ticket().maxEntryBytes())) {
-            capture = null; // larger than an entry may be
-            cache.settle();
+        if (cache != null) {
+            cache.append(content.content());
         }
         if (gate != null) {
             try {
@@ -174,22 +158,12 @@ final class ResponseRelay {
 
     /** The end of one read from the upstream: flush, and stop reading while the client cannot take more. */
     void readComplete() {
-        client.flush();
-        if (upstream != null && !client.isWritable()) {
-            // The client is slower than the upstream: stop reading until it has drained.
-            paused = true;
-            timers.pause();
-            upstream.config().setAutoRead(false);
-        }
+        throttle.readComplete();
     }
 
     /** The client channel's writability changed: resume reading the upstream once it drained. */
     void writable() {
-        if (paused && client.isWritable()) {
-            paused = false;
-            timers.resume();
-            upstream.config().setAutoRead(true);
-        }
+        throttle.writable();
     }
 
     /** Body bytes to the client, shown to the response hooks on the way. */
@@ -211,17 +185,11 @@ final class ResponseRelay {
     /** The body ended; {@code last} is its last chunk, or null when a gate took it. */
     private void finish(LastHttpContent last) {
         exchange.upstreamEnded(upstreamKeepAlive);
-        upstream = null;
+        throttle.follow(null);
         observer.finish();
-        if (capture != null && (!observer.streaming() || observer.endedCleanly())) {
-            // Complete: a JSON body to its length, or a stream through its final event. Stored before the
-            // gate or the client sees it, as the upstream sent it, so every replay passes the hooks anew.
-            cache.ticket().store(new CachedResponse(status, upstreamHead.headers(),
-                    capture.copy(0, capture.length()), System.currentTimeMillis()));
-        }
-        capture = null;
         if (cache != null) {
-            cache.settle(); // followers replay now, not after a gate's hooks or the client's last write
+            // Stored before the gate or the client sees it; followers replay now, not after a gate's hooks.
+            cache.finish(!observer.streaming() || observer.endedCleanly());
         }
         if (gate == null) {
             complete(last);

@@ -33,13 +33,14 @@ final class ClientInitializer extends ChannelInitializer<Channel> {
         clients.add(ch);
         ListenerConfig listener = server.snapshot().config().listener(); // limits apply per connection
         RequestTimeoutHandler timer = new RequestTimeoutHandler(listener.requestTimeout());
-        ClientHandler handler = new ClientHandler(server, timer);
+        LocalAnswers local = new LocalAnswers(server);
+        ClientHandler handler = new ClientHandler(server, local, timer);
         ch.pipeline()
                 .addLast("timeout", timer)
                 .addLast("http", new HttpServerCodec(Limits.REQUEST_LINE_BYTES, listener.maxHeaderBytes(),
                         Limits.REQUEST_CHUNK_BYTES))
                 .addLast("front-door", new FrontDoorHandler(() -> server.snapshot().config().listener()))
-                .addLast("aggregate", new RequestAggregator(listener.maxBodyBytes(), handler, timer))
+                .addLast("aggregate", new RequestAggregator(listener.maxBodyBytes(), handler, local, timer))
                 .addLast("client", handler);
         if (!listener.allowOtherUsers() && users.appliesTo(ch)) {
             ch.config().setAutoRead(false); // not one byte is read before the owner is known

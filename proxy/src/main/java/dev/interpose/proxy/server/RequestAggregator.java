@@ -17,11 +17,13 @@ import io.netty.util.ReferenceCountUtil;
  */
 final class RequestAggregator extends HttpObjectAggregator {
     private final ClientHandler handler;
+    private final LocalAnswers local;
     private final RequestTimeoutHandler timer;
 
-    RequestAggregator(int maxBodyBytes, ClientHandler handler, RequestTimeoutHandler timer) {
+    RequestAggregator(int maxBodyBytes, ClientHandler handler, LocalAnswers local, RequestTimeoutHandler timer) {
         super(maxBodyBytes);
         this.handler = handler;
+        this.local = local;
         this.timer = timer;
     }
 
@@ -42,7 +44,7 @@ final class RequestAggregator extends HttpObjectAggregator {
         Object answer = super.newContinueResponse(start, maxContentLength, pipeline);
         if (answer instanceof FullHttpResponse && ((FullHttpResponse) answer).status().code() == 413) {
             ReferenceCountUtil.release(answer);
-            return handler.tooLarge((HttpRequest) start, maxContentLength, true);
+            return local.tooLarge((HttpRequest) start, maxContentLength, true);
         }
         return answer;
     }

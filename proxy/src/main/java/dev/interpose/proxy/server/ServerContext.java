@@ -5,6 +5,8 @@ import dev.interpose.config.InterposeConfig;
 import dev.interpose.proxy.exchange.ExchangeContext;
 import dev.interpose.proxy.hook.Hooks;
 import dev.interpose.proxy.hook.SlashCommands;
+import dev.interpose.proxy.request.PeerSlots;
+import dev.interpose.proxy.request.RequestSettings;
 import dev.interpose.proxy.route.Router;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
@@ -22,7 +24,7 @@ final class ServerContext {
      * time. Immutable.
      */
     record Snapshot(InterposeConfig config, Router router, ExchangeContext exchanges, List<Extension> extensions,
-            Hooks hooks, SlashCommands commands) {
+            Hooks hooks, SlashCommands commands) implements RequestSettings {
         Snapshot(InterposeConfig config, ExchangeContext exchanges, List<Extension> extensions, Hooks hooks,
                 SlashCommands commands) {
             this(config, new Router(config), exchanges, List.copyOf(extensions), hooks, commands);

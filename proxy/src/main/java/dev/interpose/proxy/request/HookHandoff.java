@@ -1,4 +1,4 @@
-package dev.interpose.proxy.server;
+package dev.interpose.proxy.request;
 
 import dev.interpose.proxy.body.ModelPeek;
 import dev.interpose.proxy.error.ErrorKind;
@@ -18,7 +18,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Locale;
 import java.util.Objects;
 
-/** What {@link ClientHandler} needs to hand a request to its hooks and take it back. */
+/**
+ * What a request's stages need to hand it to its hooks and take it back, and the records of the answers
+ * they give themselves. Stateless.
+ */
 final class HookHandoff {
     private HookHandoff() {
     }
