@@ -1,5 +1,7 @@
 package dev.interpose.proxy.exchange;
 
+import dev.interpose.proxy.outcome.Outcome;
+import dev.interpose.proxy.outcome.ExchangeRecord;
 import dev.interpose.config.Secrets;
 import dev.interpose.config.UpstreamConfig;
 import dev.interpose.proxy.cache.CachedResponse;

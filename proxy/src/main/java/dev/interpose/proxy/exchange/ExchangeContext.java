@@ -1,5 +1,6 @@
 package dev.interpose.proxy.exchange;
 
+import dev.interpose.proxy.outcome.ExchangeRecord;
 import dev.interpose.proxy.log.AccessLog;
 import dev.interpose.proxy.metrics.ProxyMetrics;
 import dev.interpose.proxy.upstream.UpstreamClient;

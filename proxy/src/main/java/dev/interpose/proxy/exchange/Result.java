@@ -1,5 +1,6 @@
 package dev.interpose.proxy.exchange;
 
+import dev.interpose.proxy.outcome.Outcome;
 import dev.interpose.proxy.error.ErrorKind;
 
 /**

@@ -1,6 +1,6 @@
 package dev.interpose.proxy.log;
 
-import dev.interpose.proxy.exchange.ExchangeRecord;
+import dev.interpose.proxy.outcome.ExchangeRecord;
 import dev.interpose.proxy.stream.Usage;
 import java.util.LinkedHashMap;
 import java.util.Map;

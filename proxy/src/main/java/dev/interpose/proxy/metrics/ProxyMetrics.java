@@ -1,7 +1,7 @@
 package dev.interpose.proxy.metrics;
 
-import dev.interpose.proxy.exchange.ExchangeRecord;
-import dev.interpose.proxy.exchange.Outcome;
+import dev.interpose.proxy.outcome.ExchangeRecord;
+import dev.interpose.proxy.outcome.Outcome;
 import dev.interpose.proxy.stream.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;

@@ -3,7 +3,7 @@ package dev.interpose.proxy.server;
 import dev.interpose.proxy.dialect.ApiDialect;
 import dev.interpose.proxy.dialect.ProxyResponses;
 import dev.interpose.proxy.error.ErrorKind;
-import dev.interpose.proxy.exchange.ExchangeRecord;
+import dev.interpose.proxy.outcome.ExchangeRecord;
 import dev.interpose.proxy.exchange.Result;
 import dev.interpose.proxy.route.ClientKind;
 import dev.interpose.proxy.route.Router;

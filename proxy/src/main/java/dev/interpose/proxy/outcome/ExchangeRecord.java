@@ -1,4 +1,4 @@
-package dev.interpose.proxy.exchange;
+package dev.interpose.proxy.outcome;
 
 import dev.interpose.proxy.error.ErrorKind;
 import dev.interpose.proxy.stream.Usage;

@@ -1,4 +1,4 @@
-package dev.interpose.proxy.exchange;
+package dev.interpose.proxy.outcome;
 
 import java.util.Locale;
 
