@@ -87,7 +87,9 @@ public final class HookPipeline {
         }
         List<CompletableFuture<HookResult>> results = new ArrayList<>(matching.size());
         for (Hook hook : matching) {
-            results.add(runOne(hook, event, input, onRun));
+            // Each hook gets its own copy: hooks run in parallel, one that times out runs on after the verdict,
+            // and the caller edits its request once the verdict is in; none may see another's changes.
+            results.add(runOne(hook, event, input.deepCopy(), onRun));
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
                 .thenApply(done -> merge(matching, results));

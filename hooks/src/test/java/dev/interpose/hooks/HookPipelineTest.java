@@ -179,4 +179,114 @@ class HookPipelineTest {
         assertThat(run(pipeline, true, new java.util.ArrayList<>()).blocked()).isFalse();
         assertThat(run(pipeline, false, new java.util.ArrayList<>()).blocked()).isTrue();
     }
+
+    /** An in-process hook that edits the input it was given, then answers CONTINUE. */
+    private static Hook editing(String name, CountDownLatch bothRunning, CountDownLatch edited, Duration timeout) {
+        return new Hook() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Set<HookEvent> events() {
+                return Set.of(HookEvent.USER_PROMPT_SUBMIT);
+            }
+
+            @Override
+            public Duration timeout() {
+                return timeout;
+            }
+
+            @Override
+            public HookResult run(JsonNode input) throws Exception {
+                bothRunning.countDown();
+                bothRunning.await(5, TimeUnit.SECONDS);
+                ((com.fasterxml.jackson.databind.node.ObjectNode) input).put("prompt", "changed by " + name);
+                ((com.fasterxml.jackson.databind.node.ObjectNode) input.path("request")).putArray("messages");
+                edited.countDown();
+                return HookResult.CONTINUE;
+            }
+        };
+    }
+
+    @Test
+    void hooksRunningInParallelNeverSeeEachOthersEditsNorTouchTheCallersInput() throws Exception {
+        CountDownLatch bothRunning = new CountDownLatch(2);
+        CountDownLatch edited = new CountDownLatch(2);
+        java.util.Map<String, String> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        Hook reader = new Hook() {
+            @Override
+            public String name() {
+                return "reader";
+            }
+
+            @Override
+            public Set<HookEvent> events() {
+                return Set.of(HookEvent.USER_PROMPT_SUBMIT);
+            }
+
+            @Override
+            public HookResult run(JsonNode input) throws Exception {
+                bothRunning.countDown();
+                bothRunning.await(5, TimeUnit.SECONDS);
+                edited.await(5, TimeUnit.SECONDS); // the editor has changed its input by now
+                seen.put("prompt", input.path("prompt").asText());
+                seen.put("messages", Integer.toString(input.path("request").path("messages").size()));
+                return HookResult.CONTINUE;
+            }
+        };
+        HookPipeline pipeline = new HookPipeline(List.of(editing("editor", bothRunning, edited, Duration.ofSeconds(5)),
+                reader), executor);
+        com.fasterxml.jackson.databind.node.ObjectNode input = JsonNodeFactory.instance.objectNode().put("prompt", "hi");
+        input.putObject("request").putArray("messages").addObject().put("role", "user").put("content", "hi");
+        edited.countDown(); // the reader only waits for the editor
+        String before = input.toString();
+
+        pipeline.run(HookEvent.USER_PROMPT_SUBMIT, null, false, input, r -> { }).get(10, TimeUnit.SECONDS);
+
+        assertThat(seen).containsEntry("prompt", "hi").containsEntry("messages", "1");
+        assertThat(input.toString()).isEqualTo(before);
+    }
+
+    @Test
+    void aHookThatTimesOutAndEditsLaterLeavesTheCallersInputAlone() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch edited = new CountDownLatch(1);
+        CountDownLatch late = new CountDownLatch(1);
+        Hook slow = new Hook() {
+            @Override
+            public String name() {
+                return "slow";
+            }
+
+            @Override
+            public Set<HookEvent> events() {
+                return Set.of(HookEvent.USER_PROMPT_SUBMIT);
+            }
+
+            @Override
+            public Duration timeout() {
+                return Duration.ofMillis(50);
+            }
+
+            @Override
+            public HookResult run(JsonNode input) throws Exception {
+                running.countDown();
+                late.await(10, TimeUnit.SECONDS); // released once the pipeline has given up on it
+                ((com.fasterxml.jackson.databind.node.ObjectNode) input).put("prompt", "too late");
+                edited.countDown();
+                return HookResult.CONTINUE;
+            }
+        };
+        com.fasterxml.jackson.databind.node.ObjectNode input = JsonNodeFactory.instance.objectNode().put("prompt", "hi");
+        Verdict verdict = new HookPipeline(List.of(slow), executor)
+                .run(HookEvent.USER_PROMPT_SUBMIT, null, false, input, r -> { }).get(10, TimeUnit.SECONDS);
+        late.countDown();
+        assertThat(edited.await(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(running.getCount()).isZero();
+        assertThat(verdict.blocked()).isFalse();
+        assertThat(input.path("prompt").asText()).isEqualTo("hi");
+    }
 }
