@@ -2,6 +2,11 @@ package dev.interpose.proxy.server;
 
 import dev.interpose.config.Extension;
 import dev.interpose.config.InterposeConfig;
+import dev.interpose.proxy.client.ClientInitializer;
+import dev.interpose.proxy.client.PeerUids;
+import dev.interpose.proxy.client.PeerUsers;
+import dev.interpose.proxy.client.ProcNetTcp;
+import dev.interpose.proxy.client.ServerContext;
 import dev.interpose.proxy.upstream.UpstreamClient;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.Bootstrap;

@@ -20,6 +20,7 @@ import dev.interpose.hooks.ScriptHook;
 import dev.interpose.proxy.agent.AgentLimiter;
 import dev.interpose.proxy.agent.AgentRunner;
 import dev.interpose.proxy.cache.CacheMetrics;
+import dev.interpose.proxy.client.ServerContext;
 import dev.interpose.proxy.cache.ResponseCache;
 import dev.interpose.proxy.exchange.ExchangeContext;
 import dev.interpose.proxy.hook.HookLog;
