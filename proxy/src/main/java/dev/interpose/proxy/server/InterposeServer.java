@@ -1,25 +1,12 @@
 package dev.interpose.proxy.server;
 
-import dev.interpose.commands.Catalog;
-import dev.interpose.commands.Expander;
-import dev.interpose.config.AgentDefinition;
-import dev.interpose.config.AgentsConfig;
-import dev.interpose.config.CommandDefinition;
-import dev.interpose.proxy.agent.AgentLimiter;
-import dev.interpose.proxy.agent.AgentRunner;
-import java.net.URI;
-import java.net.http.HttpClient;
 import dev.interpose.config.Extension;
-import dev.interpose.config.FrontMatter;
 import dev.interpose.config.InterposeConfig;
-import dev.interpose.config.TlsConfig;
-import dev.interpose.config.UpstreamConfig;
-import dev.interpose.proxy.exchange.ExchangeContext;
-import dev.interpose.proxy.log.AccessLog;
-import dev.interpose.proxy.metrics.ProxyMetrics;
-import dev.interpose.proxy.cache.CacheMetrics;
-import dev.interpose.proxy.cache.ResponseCache;
-import dev.interpose.proxy.upstream.Breakers;
+import dev.interpose.proxy.client.ClientInitializer;
+import dev.interpose.proxy.client.PeerUids;
+import dev.interpose.proxy.client.PeerUsers;
+import dev.interpose.proxy.client.ProcNetTcp;
+import dev.interpose.proxy.client.ServerContext;
 import dev.interpose.proxy.upstream.UpstreamClient;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.Bootstrap;
@@ -42,43 +29,27 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.time.Duration;
+import java.net.URI;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.interpose.hooks.Hook;
-import dev.interpose.hooks.HookPipeline;
-import dev.interpose.hooks.Plugins;
-import dev.interpose.hooks.ScriptHook;
-import dev.interpose.proxy.hook.HookLog;
-import dev.interpose.proxy.hook.Hooks;
-import dev.interpose.proxy.hook.RequestHooks;
-import dev.interpose.proxy.hook.ResponseHooks;
-import dev.interpose.proxy.hook.SlashCommands;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running proxy: binds the listener, owns the event loops (epoll where available, else NIO), the
- * upstream clients and the shared services, and drains gracefully on {@link #stop}. Start and stop are
- * called from the main thread, never from an event loop.
+ * The running proxy: binds the listener, owns the event loops (epoll where available, else NIO), and drains
+ * gracefully on {@link #stop}; a reload swaps in the next snapshot, which a {@link SnapshotBuilder} builds. Start
+ * and stop are called from the main thread, never from an event loop.
  */
 public final class InterposeServer {
     private static final Logger LOG = LoggerFactory.getLogger(InterposeServer.class);
@@ -86,44 +57,18 @@ public final class InterposeServer {
 
     private final InterposeConfig config;
     private final ServerContext server;
-    private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
-    private final Bootstrap template;
-    private final SslContext tls;
-    private final ProxyMetrics metrics;
-    private final AccessLog accessLog = new AccessLog();
+    private final SnapshotBuilder snapshots;
+    private final AtomicBoolean stopped = new AtomicBoolean();
     private final EventLoopGroup acceptor;
     private final EventLoopGroup workers;
     private final Class<? extends ServerSocketChannel> serverChannel;
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final DnsAddressResolverGroup resolver;
     private Channel listening;
-    private final Path projectDir;
-    private final HookLog hookLog;
-    private final PrometheusMeterRegistry registry;
-    /** Hook processes and the threads that feed and drain them: never an event loop. */
-    private final ExecutorService hookExecutor = Executors.newCachedThreadPool(daemon("interpose-hook"));
     /** Looks up who owns each client connection (a read of /proc/net/tcp): never an event loop. */
-    private final ExecutorService peerExecutor = Executors.newFixedThreadPool(2, daemon("interpose-peer"));
+    private final ExecutorService peerExecutor = Executors.newFixedThreadPool(2,
+            SnapshotBuilder.daemon("interpose-peer"));
     private final PeerUsers users;
-    /** What the breakers and the cache TTL read; the system's outside tests. */
-    private final TimeSource time;
-    /** Circuit breakers by upstream, across reloads. */
-    private Breakers breakers;
-    /** The response cache, across reloads while its settings hold, and its meters. */
-    private final CacheMetrics cacheMetrics;
-    private ResponseCache cache;
-    /** Subagent calls in flight, proxy-wide, across reloads. */
-    private final AgentLimiter agentLimiter = new AgentLimiter(AgentsConfig.DEFAULT.maxConcurrent());
-    /** Subagent calls go back through this proxy's own listener, known once it is bound. */
-    private final HttpClient agentHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-    private volatile URI self = URI.create("http://127.0.0.1:0");
-    private final String agentToken = java.util.UUID.randomUUID().toString();
-    /** Plugin jars loaded, by path and version; a replaced jar's old version stays loaded for requests in flight. */
-    private final Map<String, Plugins.Plugin> plugins = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Sessions seen, for SessionStart; kept across reloads. */
-    private final Cache<String, Boolean> sessions = Caffeine.newBuilder().maximumSize(100_000)
-            .expireAfterAccess(Duration.ofHours(24)).build();
 
     /** Builds the server without extensions; nothing is bound until {@link #start}. */
     public InterposeServer(InterposeConfig config, PrometheusMeterRegistry registry) throws SSLException {
@@ -154,14 +99,8 @@ public final class InterposeServer {
 
     private InterposeServer(InterposeConfig config, List<Extension> extensions, Path projectDir,
             PrometheusMeterRegistry registry, PeerUids owners, TimeSource time) throws SSLException {
-        this.time = time;
-        this.users = PeerUsers.of(owners, ProcNetTcp.selfUid(Path.of("/proc/self/status")), peerExecutor);
-        this.projectDir = projectDir;
-        this.registry = registry;
-        this.breakers = new Breakers(registry, time.clock());
-        this.cacheMetrics = new CacheMetrics(registry);
-        this.hookLog = new HookLog(registry);
         this.config = config;
+        this.users = PeerUsers.of(owners, ProcNetTcp.selfUid(Path.of("/proc/self/status")), peerExecutor);
         boolean epoll = Epoll.isAvailable();
         acceptor = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         // One loop per core: the work is all non-blocking, more threads would only add context switches.
@@ -171,103 +110,13 @@ public final class InterposeServer {
         Class<? extends SocketChannel> socketChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         Class<? extends DatagramChannel> datagram = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
         resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder().channelType(datagram));
-
-        tls = SslContextBuilder.forClient().build();
-        template = new Bootstrap()
+        Bootstrap template = new Bootstrap()
                 .channel(socketChannel)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
-        metrics = new ProxyMetrics(registry);
-        server = new ServerContext(new ServerContext.Snapshot(config, exchanges(config), extensions, hooks(extensions),
-                commands(config, extensions)), registry);
-    }
-
-    /** The hooks of these extensions: each script hook that loaded, and the Java hooks of each plugin jar. */
-    private Hooks hooks(List<Extension> extensions) {
-        List<Hook> hooks = new ArrayList<>();
-        for (Extension e : extensions) {
-            if (!e.loaded()) {
-                continue;
-            }
-            if (e.hook() != null) {
-                hooks.add(new ScriptHook(e.hook(), projectDir, hookExecutor));
-            } else if (e.kind() == Extension.Kind.PLUGIN) {
-                String key = e.file() + "@" + e.version();
-                Plugins.Plugin plugin = plugins.get(key);
-                if (plugin == null) {
-                    plugin = Plugins.load(e.file());
-                    plugins.put(key, plugin); // a jar loads once per version, not on every reload
-                    if (plugin.error() != null) {
-                        LOG.warn("plugin {} failed to load from {}: {}", e.name(), e.file(),
-                                dev.interpose.config.Secrets.mask(plugin.error()));
-                    } else {
-                        LOG.info("plugin {} loaded: {}", e.name(), plugin.hooks().stream().map(Hook::name).toList());
-                    }
-                }
-                hooks.addAll(plugin.hooks());
-            }
-        }
-        HookPipeline pipeline = new HookPipeline(hooks, hookExecutor);
-        return new Hooks(new RequestHooks(pipeline, projectDir, hookExecutor, sessions, hookLog),
-                new ResponseHooks(pipeline, projectDir, hookExecutor, hookLog));
-    }
-
-
-    /** The slash commands of these extensions: each command file that loaded and is not hidden, read again. */
-    private SlashCommands commands(InterposeConfig config, List<Extension> extensions) {
-        List<CommandDefinition> commands = new ArrayList<>();
-        int failed = 0;
-        for (Extension e : extensions) {
-            if (e.kind() != Extension.Kind.COMMAND || e.hiddenBy() != null) {
-                continue;
-            }
-            if (!e.loaded()) {
-                failed++;
-                continue;
-            }
-            try {
-                commands.add(CommandDefinition.read(e.name(), e.file()));
-            } catch (FrontMatter.Invalid invalid) {
-                failed++; // changed since it was found; the reload this change triggers reports it
-            }
-        }
-        List<AgentDefinition> agents = new ArrayList<>();
-        for (Extension e : extensions) {
-            if (e.kind() == Extension.Kind.AGENT && e.loaded() && e.hiddenBy() == null) {
-                try {
-                    agents.add(AgentDefinition.read(e.name(), e.file()));
-                } catch (FrontMatter.Invalid invalid) {
-                    // changed since it was found; the reload this change triggers reports it
-                }
-            }
-        }
-        agentLimiter.setCap(config.agents().maxConcurrent());
-        AgentRunner runner = new AgentRunner(agents, config.agents(), agentLimiter, agentHttp, () -> self, agentToken,
-                registry, hookExecutor);
-        return new SlashCommands(new Catalog(commands, failed), new Expander(projectDir, config.commands(),
-                hookExecutor), runner, registry);
-    }
-
-    private ExchangeContext exchanges(InterposeConfig next) throws SSLException {
-        Map<String, UpstreamClient> upstreams = new LinkedHashMap<>();
-        for (UpstreamConfig upstream : next.upstreams().values()) {
-            upstreams.put(upstream.name(), new UpstreamClient(upstream, template, resolver, tlsFor(upstream.tls()),
-                    upstream.proxy(), breakers.of(upstream), breakers.bulkhead(upstream)));
-        }
-        if (cache == null || !cache.serves(next.cache())) {
-            cache = new ResponseCache(next.cache(), cacheMetrics, time.ticker()); // the old one's entries go with it
-        }
-        return new ExchangeContext(upstreams, metrics, accessLog, cache);
-    }
-
-    private static ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        snapshots = new SnapshotBuilder(projectDir, registry, time, template, resolver);
+        server = new ServerContext(snapshots.first(config, extensions), registry);
     }
 
     /** The configuration new requests use. */
@@ -278,21 +127,6 @@ public final class InterposeServer {
     /** The extensions new requests use. */
     public List<Extension> extensions() {
         return server.snapshot().extensions();
-    }
-
-    /** The shared client context for the JVM's trust store; a dedicated one for a CA file or no checks. */
-    private SslContext tlsFor(TlsConfig options) throws SSLException {
-        if (options.equals(TlsConfig.DEFAULT)) {
-            return tls;
-        }
-        SslContextBuilder builder = SslContextBuilder.forClient();
-        if (!options.verify()) {
-            LOG.warn("TLS certificate checks are off for an upstream (tls.verify: false); use only for local tests");
-            builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
-        } else {
-            builder.trustManager(options.caFile().orElseThrow().toFile());
-        }
-        return builder.build();
     }
 
     /**
@@ -314,10 +148,7 @@ public final class InterposeServer {
     public boolean reconfigure(InterposeConfig next, List<Extension> extensions) throws SSLException {
         ServerContext.Snapshot current = server.snapshot();
         boolean sameConfig = next.equals(current.config());
-        ExchangeContext exchanges = sameConfig ? current.exchanges() : exchanges(next);
-        Hooks hooks = extensions.equals(current.extensions()) ? current.hooks() : hooks(extensions);
-        ServerContext.Snapshot previous = server.swap(new ServerContext.Snapshot(next, exchanges, extensions, hooks,
-                commands(next, extensions)));
+        ServerContext.Snapshot previous = server.swap(snapshots.next(current, next, extensions));
         if (!sameConfig) {
             previous.exchanges().upstreams().values().forEach(UpstreamClient::retire);
         }
@@ -325,7 +156,6 @@ public final class InterposeServer {
         var now = next.listener();
         return was.host().equals(now.host()) && was.port() == now.port();
     }
-
     /** Binds the listener and returns the address actually bound (the port is chosen when 0 was asked). */
     public InetSocketAddress start() throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -338,9 +168,9 @@ public final class InterposeServer {
         listening = bootstrap.bind(config.listener().host(), config.listener().port()).sync().channel();
         InetSocketAddress bound = (InetSocketAddress) listening.localAddress();
         String host = bound.getAddress().isAnyLocalAddress() ? "127.0.0.1"
-                : bound.getAddress() instanceof java.net.Inet6Address ? "[" + bound.getAddress().getHostAddress() + "]"
+                : bound.getAddress() instanceof Inet6Address ? "[" + bound.getAddress().getHostAddress() + "]"
                 : bound.getAddress().getHostAddress();
-        self = URI.create("http://" + host + ":" + bound.getPort());
+        snapshots.selfAt(URI.create("http://" + host + ":" + bound.getPort()));
         if (config.listener().allowOtherUsers()) {
             LOG.warn("listener.allow-other-users: true: other users of this machine may use this proxy, with this "
                     + "user's commands, agents and upstreams");
@@ -374,7 +204,7 @@ public final class InterposeServer {
         boolean drained = !busy();
         clients.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         resolver.close();
-        hookExecutor.shutdownNow();
+        snapshots.close();
         peerExecutor.shutdownNow();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
@@ -382,6 +212,6 @@ public final class InterposeServer {
     }
 
     private boolean busy() {
-        return server.inFlight() > 0 || metrics.activeExchanges() > 0;
+        return server.inFlight() > 0 || snapshots.metrics().activeExchanges() > 0;
     }
 }

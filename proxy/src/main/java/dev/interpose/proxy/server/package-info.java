@@ -1,9 +1,9 @@
 /**
- * The client side: the listening server, the per-connection pipeline (the check that a client of this machine
- * is the proxy's own user, HTTP/1.1 codec, request aggregation with limits, the client handler), the endpoints
- * the proxy answers itself ({@code /health}, {@code /metrics}) and graceful draining, with the count of requests
- * in flight it waits for. Handlers run on their channel's event loop; the client handler dispatches each request,
- * in order, to a {@link dev.interpose.proxy.request.RequestFlow} (its stages up to its
- * {@link dev.interpose.proxy.exchange.Exchange}); owner lookups run on a small executor of their own.
+ * The server's lifecycle: {@link dev.interpose.proxy.server.InterposeServer} binds the listener, owns the event
+ * loops, swaps in a new configuration snapshot on reload and drains gracefully on stop;
+ * {@link dev.interpose.proxy.server.SnapshotBuilder} builds each snapshot (upstream clients, hooks, slash
+ * commands and agents, the response cache, the meters) and keeps what outlives one. Called from the main thread
+ * and the config watcher's, never from an event loop. Depends on {@code client} for the connection pipeline it
+ * installs; nothing on the client side depends on this package.
  */
 package dev.interpose.proxy.server;

@@ -14,6 +14,8 @@ import dev.interpose.config.ConfigLoader;
 import dev.interpose.config.InterposeConfig;
 import dev.interpose.config.Overrides;
 import dev.interpose.proxy.ScriptedUpstream;
+import dev.interpose.proxy.client.PeerUids;
+import dev.interpose.proxy.client.ProcNetTcp;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.interpose.proxy.server;
+package dev.interpose.proxy.client;
 
 import dev.interpose.config.Extension;
 import dev.interpose.config.InterposeConfig;
@@ -17,15 +17,15 @@ import java.util.List;
  * when it arrives, and keeps it to the end, so requests in flight finish with the configuration they
  * started with. Thread-safe.
  */
-final class ServerContext {
+public final class ServerContext {
 
     /**
      * One configuration and everything built from it, with the extensions found in the folders at the same
      * time. Immutable.
      */
-    record Snapshot(InterposeConfig config, Router router, ExchangeContext exchanges, List<Extension> extensions,
+    public record Snapshot(InterposeConfig config, Router router, ExchangeContext exchanges, List<Extension> extensions,
             Hooks hooks, SlashCommands commands) implements RequestSettings {
-        Snapshot(InterposeConfig config, ExchangeContext exchanges, List<Extension> extensions, Hooks hooks,
+        public Snapshot(InterposeConfig config, ExchangeContext exchanges, List<Extension> extensions, Hooks hooks,
                 SlashCommands commands) {
             this(config, new Router(config), exchanges, List.copyOf(extensions), hooks, commands);
         }
@@ -39,18 +39,18 @@ final class ServerContext {
     /** Runs of the agents API in flight, by client address, across reloads. */
     private final PeerSlots agentRuns = new PeerSlots(dev.interpose.proxy.agent.AgentApi.MAX_RUNS_PER_PEER);
 
-    ServerContext(Snapshot first, PrometheusMeterRegistry registry) {
+    public ServerContext(Snapshot first, PrometheusMeterRegistry registry) {
         this.snapshot = first;
         this.registry = registry;
     }
 
     /** The configuration new requests use. */
-    Snapshot snapshot() {
+    public Snapshot snapshot() {
         return snapshot;
     }
 
     /** Makes {@code next} the configuration of new requests; returns the one it replaces. */
-    Snapshot swap(Snapshot next) {
+    public Snapshot swap(Snapshot next) {
         Snapshot previous = snapshot;
         snapshot = next;
         return previous;
@@ -75,7 +75,7 @@ final class ServerContext {
     }
 
     /** Requests between arrival and outcome now: in preparation, with their hooks or agents, or in an exchange. */
-    int inFlight() {
+    public int inFlight() {
         return inFlight.get();
     }
 
@@ -83,7 +83,7 @@ final class ServerContext {
         return draining;
     }
 
-    void startDraining() {
+    public void startDraining() {
         draining = true;
     }
 }

@@ -1,4 +1,4 @@
-package dev.interpose.proxy.server;
+package dev.interpose.proxy.client;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -9,7 +9,7 @@ import java.util.OptionalInt;
  * system's answer is {@link ProcNetTcp} (Linux); tests substitute their own. Implementations block (they read
  * kernel tables), so they are called off the event loop, and must be thread-safe.
  */
-interface PeerUids {
+public interface PeerUids {
     /**
      * The uid owning the socket bound to {@code client} and connected to {@code listener} (the addresses as the
      * proxy's accepted channel sees them, reversed), or empty when no such socket is found (it has closed).

@@ -1,4 +1,4 @@
-package dev.interpose.proxy.server;
+package dev.interpose.proxy.client;
 
 import io.netty.channel.Channel;
 import java.io.IOException;
@@ -19,7 +19,7 @@ import java.util.concurrent.RejectedExecutionException;
  * root. Unavailable where the system cannot say who owns a socket (no /proc); everything is served then.
  * Immutable and thread-safe.
  */
-final class PeerUsers {
+public final class PeerUsers {
     private final PeerUids lookup;
     private final int self;
     private final Executor executor;
@@ -31,7 +31,7 @@ final class PeerUsers {
     }
 
     /** The check with this lookup (null when the system has none) and this process's uid (empty when unknown). */
-    static PeerUsers of(PeerUids lookup, OptionalInt self, Executor executor) {
+    public static PeerUsers of(PeerUids lookup, OptionalInt self, Executor executor) {
         return new PeerUsers(self.isPresent() ? lookup : null, self.orElse(-1), executor);
     }
 
@@ -41,7 +41,7 @@ final class PeerUsers {
     }
 
     /** Whether owners of connections can be found here at all. */
-    boolean available() {
+    public boolean available() {
         return lookup != null;
     }
 

@@ -1,4 +1,4 @@
-package dev.interpose.proxy.server;
+package dev.interpose.proxy.client;
 
 import dev.interpose.proxy.request.RequestFlow;
 import io.netty.channel.ChannelHandlerContext;

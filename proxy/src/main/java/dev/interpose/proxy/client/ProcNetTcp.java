@@ -1,4 +1,4 @@
-package dev.interpose.proxy.server;
+package dev.interpose.proxy.client;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -22,7 +22,7 @@ import java.util.OptionalInt;
  * address is the listener's. Reads the files afresh on every call (ports are reused, nothing is cached);
  * blocking, so called off the event loop. Stateless and thread-safe.
  */
-final class ProcNetTcp implements PeerUids {
+public final class ProcNetTcp implements PeerUids {
     /** A socket in {@code TIME_WAIT} belongs to nobody any more (its uid reads 0): never an owner. */
     static final int TIME_WAIT = 0x06;
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
@@ -44,13 +44,13 @@ final class ProcNetTcp implements PeerUids {
     }
 
     /** This system's tables, or empty when there are none to read (not Linux, or no /proc). */
-    static Optional<ProcNetTcp> system() {
+    public static Optional<ProcNetTcp> system() {
         ProcNetTcp proc = new ProcNetTcp(Path.of("/proc/net"), ByteOrder.nativeOrder());
         return Files.isReadable(proc.tcp) ? Optional.of(proc) : Optional.empty();
     }
 
     /** The real uid of this process, from {@code /proc/self/status}; empty when it cannot be read. */
-    static OptionalInt selfUid(Path status) {
+    public static OptionalInt selfUid(Path status) {
         try {
             for (String line : Files.readAllLines(status, StandardCharsets.US_ASCII)) {
                 if (line.startsWith("Uid:")) {

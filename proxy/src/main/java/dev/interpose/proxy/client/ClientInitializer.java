@@ -1,4 +1,4 @@
-package dev.interpose.proxy.server;
+package dev.interpose.proxy.client;
 
 import dev.interpose.config.ListenerConfig;
 import dev.interpose.proxy.body.Limits;
@@ -12,7 +12,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
  * front-door checks of each head (host, origin, framing, target), the request aggregator with the body limit,
  * and the client handler. No compressor or aggregator ever sits on the response path.
  */
-final class ClientInitializer extends ChannelInitializer<Channel> {
+public final class ClientInitializer extends ChannelInitializer<Channel> {
     
     private final ServerContext server;
     private final ChannelGroup clients;
@@ -22,7 +22,7 @@ final class ClientInitializer extends ChannelInitializer<Channel> {
      * @param clients every open client connection, closed together when the server stops
      * @param users   the check that a loopback client is this proxy's own user
      */
-    ClientInitializer(ServerContext server, ChannelGroup clients, PeerUsers users) {
+    public ClientInitializer(ServerContext server, ChannelGroup clients, PeerUsers users) {
         this.server = server;
         this.clients = clients;
         this.users = users;

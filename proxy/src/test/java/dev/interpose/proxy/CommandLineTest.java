@@ -1,0 +1,85 @@
+package dev.interpose.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The subcommands other than {@code serve}, each in its own class, are wired under {@code interpose}: their
+ * names, their exit codes and what they print.
+ */
+@Timeout(30)
+class CommandLineTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void configCheckAcceptsAValidFileAndNamesIt() throws Exception {
+        Path file = Files.writeString(dir.resolve("interpose.yaml"), "listener:\n  port: 0\n");
+        Run run = run("config", "check", "--config", file.toString());
+        assertThat(run.code).isZero();
+        assertThat(run.out).contains("configuration is valid (" + file + ")");
+    }
+
+    @Test
+    void configCheckListsEveryProblemAndExitsTwo() throws Exception {
+        Path file = Files.writeString(dir.resolve("interpose.yaml"), "listener:\n  port: seventy\n");
+        Run run = run("config", "check", "--config", file.toString());
+        assertThat(run.code).isEqualTo(Main.EXIT_BAD_CONFIG);
+        assertThat(run.err).contains("interpose: invalid configuration:").contains("listener.port");
+    }
+
+    @Test
+    void configShowPrintsEachValueWithItsSource() throws Exception {
+        Path file = Files.writeString(dir.resolve("interpose.yaml"), "listener:\n  port: 12345\n");
+        Run run = run("config", "show", "--config", file.toString());
+        assertThat(run.code).isZero();
+        assertThat(run.out).containsPattern("listener\\.port = 12345 .*" + file.getFileName());
+    }
+
+    @Test
+    void configAloneShowsItsUsageAndExitsTwo() throws Exception {
+        Run run = run("config");
+        assertThat(run.code).isEqualTo(Main.EXIT_BAD_CONFIG);
+        assertThat(run.out).contains("check").contains("show");
+    }
+
+    @Test
+    void listPrintsEveryKindFoundInTheProject() throws Exception {
+        Path hooks = Files.createDirectories(dir.resolve(".interpose/commands"));
+        Files.writeString(hooks.resolve("review.md"), "---\ndescription: review a file\n---\nReview $ARGUMENTS\n");
+        Run run = run("list", "--project-dir", dir.toString());
+        assertThat(run.out).contains("hooks:").contains("commands:").contains("agents:").contains("plugins:")
+                .contains("review");
+    }
+
+    private record Run(int code, String out, String err) {
+    }
+
+    /** Runs {@code interpose args…} as {@link Main#main} does, without its exit, capturing what it prints. */
+    private static synchronized Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+            CommandLine cli = new CommandLine(new Main());
+            cli.setExitCodeExceptionMapper(e -> Main.EXIT_BAD_CONFIG);
+            int code = cli.execute(args);
+            return new Run(code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+}
