@@ -11,8 +11,6 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,11 +18,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -105,7 +100,7 @@ public final class Bench implements Callable<Integer> {
         FakeUpstream upstream = new FakeUpstream(upstreamLoop, serverType, sse, fakePort);
         if (soakMinutes != null) {
             try {
-                printMachine();
+                Report.printMachine();
                 return Soak.run(this::startProxy, Bench::awaitPort, upstream.port(), soakMinutes, soakRate, soakSample);
             } finally {
                 upstream.close();
@@ -117,7 +112,7 @@ public final class Bench implements Callable<Integer> {
         Process proxy = startProxy(upstream.port(), log);
         try {
             int proxyPort = awaitPort(proxy, log);
-            printMachine();
+            Report.printMachine();
             long warm = warmupSeconds * 1000L;
             long measure = seconds * 1000L;
 
@@ -136,35 +131,37 @@ public final class Bench implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "  %-22s %12s %12s %12s%n", "", "direct", "proxied", "proxied/direct");
             System.out.printf(Locale.ROOT, "  %-22s %12.0f %12.0f %12.2f%n", "requests/s", dn.perSecond(), pn.perSecond(),
                     pn.perSecond() / dn.perSecond());
-            header();
-            row("latency p50", dn.latency(), pn.latency(), 50);
-            row("latency p99", dn.latency(), pn.latency(), 99);
+            Report.header();
+            Report.row("latency p50", dn.latency(), pn.latency(), 50);
+            Report.row("latency p99", dn.latency(), pn.latency(), 99);
             LoadClient.Result d1 = LoadClient.run(clientLoop, clientType, upstream.port(), "/v1/messages?beta=true",
                     claudeBody, "sse", 1, warm, measure);
             LoadClient.Result p1 = LoadClient.run(clientLoop, clientType, proxyPort, "/v1/messages?beta=true",
                     claudeBody, "sse", 1, warm, measure);
             System.out.printf(Locale.ROOT, "%nconcurrency 1, %d-byte Claude Code body, SSE answer (%d requests direct, %d proxied)%n",
                     claudeBody.length, d1.requests(), p1.requests());
-            header();
-            row("latency p50", d1.latency(), p1.latency(), 50);
-            row("latency p99", d1.latency(), p1.latency(), 99);
-            row("first SSE event p50", d1.firstByte(), p1.firstByte(), 50);
-            row("first SSE event p99", d1.firstByte(), p1.firstByte(), 99);
+            Report.header();
+            Report.row("latency p50", d1.latency(), p1.latency(), 50);
+            Report.row("latency p99", d1.latency(), p1.latency(), 99);
+            Report.row("first SSE event p50", d1.firstByte(), p1.firstByte(), 50);
+            Report.row("first SSE event p99", d1.firstByte(), p1.firstByte(), 99);
             if (relayPort != null) {
                 LoadClient.Result r1 = LoadClient.run(clientLoop, clientType, relayPort, "/v1/messages?beta=true",
                         claudeBody, "sse", 1, warm, measure);
                 System.out.printf(Locale.ROOT, "%nthe same through a plain TCP relay on port %d (no HTTP, no logging)%n",
                         relayPort);
                 System.out.printf(Locale.ROOT, "  %-22s %12s %12s %12s%n", "", "direct", "relayed", "added");
-                row("latency p50", d1.latency(), r1.latency(), 50);
-                row("first SSE event p50", d1.firstByte(), r1.firstByte(), 50);
+                Report.row("latency p50", d1.latency(), r1.latency(), 50);
+                Report.row("first SSE event p50", d1.firstByte(), r1.firstByte(), 50);
             }
 
             if (hooks) {
-                hookCosts(clientLoop, clientType, upstream.port(), claudeBody, p1, warm, measure);
+                HookFigures.run(this::startProxy, Bench::awaitPort, clientLoop, clientType, upstream.port(), claudeBody,
+                        p1, warm, measure);
             }
             if (cache) {
-                cacheFigures(clientLoop, clientType, upstream.port(), smallBody, claudeBody, dn, d1, warm, measure);
+                CacheFigures.run(this::startProxy, Bench::awaitPort, clientLoop, clientType, upstream.port(),
+                        connections, smallBody, claudeBody, dn, d1, warm, measure);
             }
             if (agents) {
                 AgentFigures.run(this::startProxy, Bench::awaitPort, upstream);
@@ -178,115 +175,6 @@ public final class Bench implements Callable<Integer> {
             clientLoop.shutdownGracefully();
             upstreamLoop.shutdownGracefully();
         }
-    }
-
-    /**
-     * The concurrency-1 Claude Code run through a proxy with one {@code PreRequest} hook, in-process and as a
-     * script, against {@code plain} (the same run through the proxy without hooks).
-     */
-    private void hookCosts(EventLoopGroup clientLoop, Class<? extends Channel> clientType, int upstreamPort,
-            byte[] body, LoadClient.Result plain, long warm, long measure) throws Exception {
-        Path java = Files.createTempDirectory("interpose-bench-java-hook");
-        Path plugins = Files.createDirectories(java.resolve(".interpose/plugins"));
-        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(plugins.resolve("bench-hook.jar")));
-                InputStream type = Bench.class.getResourceAsStream("BenchHook.class")) {
-            jar.putNextEntry(new JarEntry(BenchHook.class.getName().replace('.', '/') + ".class"));
-            type.transferTo(jar);
-            jar.putNextEntry(new JarEntry("META-INF/services/dev.interpose.hooks.Hook"));
-            jar.write((BenchHook.class.getName() + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-        Path script = Files.createTempDirectory("interpose-bench-script-hook");
-        Path hook = Files.createDirectories(script.resolve(".interpose/hooks")).resolve("bench.sh");
-        Files.writeString(hook, "#!/bin/sh\n# interpose-event: PreRequest\ncat > /dev/null\n");
-        hook.toFile().setExecutable(true);
-
-        LoadClient.Result[] results = new LoadClient.Result[2];
-        Path[] projects = {java, script};
-        for (int i = 0; i < 2; i++) {
-            Path log = Files.createTempFile("interpose-bench-hooked", ".log");
-            Process proxy = startProxy(upstreamPort, log, "--project-dir", projects[i].toString());
-            try {
-                int port = awaitPort(proxy, log);
-                LoadClient.run(clientLoop, clientType, port, "/v1/messages?beta=true", body, "sse", 1, 0, warm * 2);
-                results[i] = LoadClient.run(clientLoop, clientType, port, "/v1/messages?beta=true", body, "sse", 1,
-                        warm, measure);
-            } finally {
-                proxy.toHandle().destroy();
-                proxy.waitFor(30, TimeUnit.SECONDS);
-            }
-        }
-        System.out.printf(Locale.ROOT, "%nconcurrency 1, the same Claude Code request with one PreRequest hook "
-                + "(%d requests Java hook, %d script hook)%n", results[0].requests(), results[1].requests());
-        System.out.printf(Locale.ROOT, "  %-22s %12s %12s %12s%n", "", "no hook", "Java hook", "added");
-        row("latency p50", plain.latency(), results[0].latency(), 50);
-        row("latency p99", plain.latency(), results[0].latency(), 99);
-        System.out.printf(Locale.ROOT, "  %-22s %12s %12s %12s%n", "", "no hook", "script hook", "added");
-        row("latency p50", plain.latency(), results[1].latency(), 50);
-        row("latency p99", plain.latency(), results[1].latency(), 99);
-    }
-
-    /**
-     * The same runs as the direct ones ({@code directMany} at {@code --connections}, {@code directOne} at
-     * concurrency 1 with the Claude Code body), through a proxy with the response cache on: after the first
-     * request of each kind, every answer comes from memory. The proxy's own hit count is printed with them.
-     */
-    private void cacheFigures(EventLoopGroup clientLoop, Class<? extends Channel> clientType, int upstreamPort,
-            byte[] smallBody, byte[] claudeBody, LoadClient.Result directMany, LoadClient.Result directOne, long warm,
-            long measure) throws Exception {
-        Path config = Files.createTempFile("interpose-bench-cache", ".yaml");
-        Files.writeString(config, "upstreams:\n  anthropic:\n    cache: true\n");
-        Path log = Files.createTempFile("interpose-bench-cached", ".log");
-        Process proxy = startProxy(upstreamPort, log, "--config", config.toString());
-        try {
-            int port = awaitPort(proxy, log);
-            LoadClient.run(clientLoop, clientType, port, "/v1/messages", smallBody, "json", connections, warm * 2, warm);
-            LoadClient.run(clientLoop, clientType, port, "/v1/messages?beta=true", claudeBody, "sse", 1, 0, warm * 2);
-            LoadClient.Result many = LoadClient.run(clientLoop, clientType, port, "/v1/messages", smallBody, "json",
-                    connections, warm, measure);
-            LoadClient.Result smallDirect = LoadClient.run(clientLoop, clientType, upstreamPort, "/v1/messages",
-                    smallBody, "json", 1, warm, measure);
-            LoadClient.Result small = LoadClient.run(clientLoop, clientType, port, "/v1/messages", smallBody, "json", 1,
-                    warm, measure);
-            LoadClient.Result one = LoadClient.run(clientLoop, clientType, port, "/v1/messages?beta=true", claudeBody,
-                    "sse", 1, warm, measure);
-            System.out.printf(Locale.ROOT, "%ncache hits (proxy with the response cache on; %s)%n", cacheCounts(port));
-            System.out.printf(Locale.ROOT, "  %d connections, %d-byte body, JSON answer%n", connections, smallBody.length);
-            System.out.printf(Locale.ROOT, "  %-22s %12s %12s %12s%n", "", "direct", "cache hit", "hit/direct");
-            System.out.printf(Locale.ROOT, "  %-22s %12.0f %12.0f %12.2f%n", "requests/s", directMany.perSecond(),
-                    many.perSecond(), many.perSecond() / directMany.perSecond());
-            System.out.printf(Locale.ROOT, "  %-22s %12s %12s %12s%n", "", "direct", "cache hit", "difference");
-            row("latency p50", directMany.latency(), many.latency(), 50);
-            row("latency p99", directMany.latency(), many.latency(), 99);
-            System.out.printf(Locale.ROOT, "  concurrency 1, %d-byte body, JSON answer (%d hits)%n", smallBody.length,
-                    small.requests());
-            row("latency p50", smallDirect.latency(), small.latency(), 50);
-            row("latency p99", smallDirect.latency(), small.latency(), 99);
-            System.out.printf(Locale.ROOT, "  concurrency 1, %d-byte Claude Code body, SSE answer (%d hits)%n",
-                    claudeBody.length, one.requests());
-            row("latency p50", directOne.latency(), one.latency(), 50);
-            row("latency p99", directOne.latency(), one.latency(), 99);
-            row("first SSE event p50", directOne.firstByte(), one.firstByte(), 50);
-        } finally {
-            proxy.toHandle().destroy();
-            proxy.waitFor(30, TimeUnit.SECONDS);
-        }
-    }
-
-    /** The proxy's cache counters, read from its /metrics. */
-    private static String cacheCounts(int port) throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        String metrics = http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        StringBuilder counts = new StringBuilder();
-        for (String line : metrics.split("\n")) {
-            if (line.startsWith("interpose_cache_requests_total{")) {
-                String result = line.substring(line.indexOf("result=\"") + 8, line.indexOf('"', line.indexOf("result=\"") + 8));
-                counts.append(counts.length() == 0 ? "" : ", ").append(result).append(' ')
-                        .append((long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
-            }
-        }
-        return counts.toString();
     }
 
     /** Starts the packaged proxy in front of the fake upstream; the caller stops it. */
@@ -333,28 +221,5 @@ public final class Bench implements Callable<Integer> {
         drain.setDaemon(true);
         drain.start();
         return Integer.parseInt(m.group(1));
-    }
-
-    private static void printMachine() throws Exception {
-        String cpu = "unknown cpu";
-        File info = new File("/proc/cpuinfo");
-        if (info.exists()) {
-            cpu = Files.readAllLines(info.toPath()).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(cpu);
-        }
-        System.out.printf(Locale.ROOT, "Interpose benchmark: %s, %d cores, Java %s (%s), %s%n", cpu,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                System.getProperty("java.vm.name"), Epoll.isAvailable() ? "epoll" : "nio");
-        System.out.println("load generator and fake upstream in this JVM (one event loop each); proxy in its own JVM");
-    }
-
-    private static void header() {
-        System.out.printf(Locale.ROOT, "  %-22s %12s %12s %12s%n", "", "direct", "proxied", "added");
-    }
-
-    private static void row(String name, Histogram direct, Histogram proxied, double percentile) {
-        double d = direct.getValueAtPercentile(percentile) / 1000.0;
-        double p = proxied.getValueAtPercentile(percentile) / 1000.0;
-        System.out.printf(Locale.ROOT, "  %-22s %9.1f µs %9.1f µs %+9.1f µs%n", name, d, p, p - d);
     }
 }

@@ -1,0 +1,36 @@
+package dev.interpose.bench;
+
+import io.netty.channel.epoll.Epoll;
+import java.io.File;
+import java.nio.file.Files;
+import java.util.Locale;
+import org.HdrHistogram.Histogram;
+
+/** The report's shared lines: the machine it ran on, and the direct-versus-proxied table rows. */
+final class Report {
+    private Report() {
+    }
+
+    static void printMachine() throws Exception {
+        String cpu = "unknown cpu";
+        File info = new File("/proc/cpuinfo");
+        if (info.exists()) {
+            cpu = Files.readAllLines(info.toPath()).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(cpu);
+        }
+        System.out.printf(Locale.ROOT, "Interpose benchmark: %s, %d cores, Java %s (%s), %s%n", cpu,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                System.getProperty("java.vm.name"), Epoll.isAvailable() ? "epoll" : "nio");
+        System.out.println("load generator and fake upstream in this JVM (one event loop each); proxy in its own JVM");
+    }
+
+    static void header() {
+        System.out.printf(Locale.ROOT, "  %-22s %12s %12s %12s%n", "", "direct", "proxied", "added");
+    }
+
+    static void row(String name, Histogram direct, Histogram proxied, double percentile) {
+        double d = direct.getValueAtPercentile(percentile) / 1000.0;
+        double p = proxied.getValueAtPercentile(percentile) / 1000.0;
+        System.out.printf(Locale.ROOT, "  %-22s %9.1f µs %9.1f µs %+9.1f µs%n", name, d, p, p - d);
+    }
+}
