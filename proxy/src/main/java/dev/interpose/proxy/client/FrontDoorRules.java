@@ -1,4 +1,4 @@
-package dev.interpose.proxy.server;
+package dev.interpose.proxy.client;
 
 import dev.interpose.config.ListenerConfig;
 import dev.interpose.proxy.error.ErrorKind;
