@@ -17,11 +17,11 @@ import net.jqwik.api.lifecycle.TryExecutor;
 import net.jqwik.api.lifecycle.TryLifecycleContext;
 
 /**
- * A timeout on every jqwik try of this module (registered in {@code META-INF/services}): jqwik has none of its
+ * A timeout on every jqwik try of every module (registered in {@code META-INF/services}): jqwik has none of its
  * own, and {@code junit.jupiter.execution.timeout.default} does not reach its engine. At the deadline the try's
  * thread is interrupted, as JUnit's same-thread timeout does, so a try blocked in a sleep, a wait, a process or
  * an NIO channel ends there and is reported as falsified. Per try, so the fuzz profile's million tries are
- * bounded the same way as CI's thousand. (One copy per module with properties: they share no test code.)
+ * bounded the same way as CI's thousand. The modules after this one take it from its test-jar.
  */
 public final class TryTimeout implements AroundTryHook {
     /** Far beyond what any one try takes (milliseconds), short of hanging a CI run; -Dinterpose.try-timeout-seconds. */
