@@ -65,6 +65,9 @@ class PeerUserTest {
     @TempDir
     Path dir;
     private final List<String> received = new CopyOnWriteArrayList<>();
+    /** Whether the test had released the owner lookup when each request reached the upstream. */
+    private final List<Boolean> receivedAfterRelease = new CopyOnWriteArrayList<>();
+    private volatile boolean released;
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
     private ScriptedUpstream upstream;
     private final List<InterposeServer> servers = new ArrayList<>();
@@ -75,6 +78,7 @@ class PeerUserTest {
             String head;
             while ((head = connection.readRequest()) != null) {
                 received.add(head);
+                receivedAfterRelease.add(released);
                 String body = "{\"served\":true}";
                 connection.write("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: "
                         + body.length() + "\r\n\r\n" + body);
@@ -251,12 +255,15 @@ class PeerUserTest {
             socket.setSoTimeout(300);
             assertThatThrownBy(() -> socket.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
             assertThat(received).isEmpty();
+            released = true;
             answer.countDown();
             socket.setSoTimeout(10_000);
             assertThat(status(new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)))
                     .isEqualTo(200);
         }
         assertThat(received).hasSize(1);
+        // However slow the machine, the request reached the upstream only after the lookup was let go.
+        assertThat(receivedAfterRelease).containsExactly(true);
     }
 
     /**
