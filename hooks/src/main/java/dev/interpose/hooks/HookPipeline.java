@@ -1,6 +1,7 @@
 package dev.interpose.hooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.interpose.config.HookEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,22 +86,30 @@ public final class HookPipeline {
         if (matching.isEmpty()) {
             return CompletableFuture.completedFuture(Verdict.NONE);
         }
+        // Each hook gets its own copy: hooks run in parallel, one that times out runs on after the verdict, and
+        // the caller edits its request once the verdict is in; none may see another's changes. The copies are
+        // made on the executor (a tool call's input can be megabytes, and PreToolUse asks from an event loop),
+        // and the verdict waits for all of them, so the caller never edits what is still being copied.
+        List<CompletableFuture<JsonNode>> copies = new ArrayList<>(matching.size());
         List<CompletableFuture<HookResult>> results = new ArrayList<>(matching.size());
         for (Hook hook : matching) {
-            // Each hook gets its own copy: hooks run in parallel, one that times out runs on after the verdict,
-            // and the caller edits its request once the verdict is in; none may see another's changes.
-            results.add(runOne(hook, event, input.deepCopy(), onRun));
+            CompletableFuture<JsonNode> own = CompletableFuture.<JsonNode>supplyAsync(input::deepCopy, executor)
+                    .exceptionally(e -> MissingNode.getInstance()); // no copy: the hook sees nothing, and errs
+            copies.add(own);
+            results.add(runOne(hook, event, own, onRun));
         }
-        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+        return CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new))
+                .thenCompose(copied -> CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)))
                 .thenApply(done -> merge(matching, results));
     }
 
-    private CompletableFuture<HookResult> runOne(Hook hook, HookEvent event, JsonNode input, Consumer<HookRun> onRun) {
+    private CompletableFuture<HookResult> runOne(Hook hook, HookEvent event, CompletableFuture<JsonNode> input,
+            Consumer<HookRun> onRun) {
         long start = System.nanoTime();
         Duration limit = hook.timeout().compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT.plus(GRACE) : hook.timeout().plus(GRACE);
-        return CompletableFuture.supplyAsync(() -> {
+        return input.thenApplyAsync(own -> {
             try {
-                HookResult result = hook.run(input);
+                HookResult result = hook.run(own);
                 return result == null ? HookResult.CONTINUE : result;
             } catch (Throwable e) { // an in-process hook's Error must not turn into "no answer" (allow)
                 return HookResult.error(e.getClass().getSimpleName() + ": " + e.getMessage());

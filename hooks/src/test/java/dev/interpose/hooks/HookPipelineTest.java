@@ -289,4 +289,24 @@ class HookPipelineTest {
         assertThat(verdict.blocked()).isFalse();
         assertThat(input.path("prompt").asText()).isEqualTo("hi");
     }
+
+    @Test
+    void theCopiesAreMadeOnTheExecutorNotOnTheCallersThread() throws Exception {
+        java.util.Set<String> copiedOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        com.fasterxml.jackson.databind.node.ObjectNode input = new com.fasterxml.jackson.databind.node.ObjectNode(
+                JsonNodeFactory.instance) {
+            @Override
+            public com.fasterxml.jackson.databind.node.ObjectNode deepCopy() {
+                copiedOn.add(Thread.currentThread().getName());
+                return super.deepCopy();
+            }
+        };
+        input.put("prompt", "hi");
+        HookPipeline pipeline = new HookPipeline(List.of(hook("a", 1, HookResult.CONTINUE), hook("b", 2,
+                HookResult.CONTINUE)), executor);
+
+        pipeline.run(HookEvent.USER_PROMPT_SUBMIT, null, false, input, r -> { }).get(10, TimeUnit.SECONDS);
+
+        assertThat(copiedOn).isNotEmpty().doesNotContain(Thread.currentThread().getName());
+    }
 }
