@@ -449,6 +449,9 @@ class AbuseTest {
     @Test
     void aClientLeavingMidBodyLogsOneLineWithoutATrace() throws Exception {
         try (Raw client = new Raw()) {
+            // One whole request first: the connection's owner is then known and it is served. (A client that
+            // resets before that is refused as one whose socket is gone, a 403, which PeerUserTest covers.)
+            assertThat(client.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n").read().status()).isEqualTo(200);
             client.send("POST /v1/messages HTTP/1.1\r\nHost: localhost\r\nx-api-key: k\r\ncontent-length: 5000\r\n\r\n"
                     + "{\"model\":\"claude-x\"");
             client.socket.setSoLinger(true, 0); // a reset, as a killed client leaves
