@@ -3,6 +3,8 @@ package dev.interpose.proxy.cache;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,8 +13,11 @@ import java.util.List;
 /**
  * Writes a JSON body into a key in canonical form: the members of every object sorted by name, so key order
  * does not matter; strings copied as written (never decoded), numbers as written; the parts named by an
- * {@link IgnoreRule} left out. One pass of Jackson's streaming parser; nothing is built but the key.
- * Immutable once built; shared by every thread that builds keys.
+ * {@link IgnoreRule} left out. One pass of Jackson's streaming parser over the bytes; nothing is built but the
+ * key. A body whose tree a stage already read (the hooks) is written from the tree instead, so its JSON is
+ * never read twice: its strings as Jackson writes them and its numbers as the tree holds them, which is what
+ * its bytes say too when Jackson wrote them (a hook's rewrite). Immutable once built; shared by every thread
+ * that builds keys.
  */
 final class BodyCanonicaliser {
     private static final JsonFactory JSON = new JsonFactory();
@@ -31,6 +36,15 @@ final class BodyCanonicaliser {
         all = rules.length == Long.SIZE ? -1L : (1L << rules.length) - 1;
     }
 
+    /** Writes the tree {@code json} to {@code out}. */
+    void write(JsonNode json, KeyBytes out) {
+        try (JsonParser p = json.traverse(); TreeStrings strings = new TreeStrings()) {
+            value(p, null, strings, p.nextToken(), out, 0, all);
+        } catch (IOException impossible) { // a tree in memory
+            throw new IllegalStateException(impossible);
+        }
+    }
+
     /** Writes {@code body} to {@code out}; false when it is not one JSON object or array (then out is spoiled). */
     boolean write(byte[] body, KeyBytes out) {
         try (JsonParser p = JSON.createParser(body)) {
@@ -38,7 +52,7 @@ final class BodyCanonicaliser {
             if (first != JsonToken.START_OBJECT && first != JsonToken.START_ARRAY) {
                 return false;
             }
-            value(p, body, first, out, 0, all);
+            value(p, body, null, first, out, 0, all);
             return p.nextToken() == null;
         } catch (IOException e) {
             return false; // not JSON: forwarded, never cached
@@ -47,12 +61,13 @@ final class BodyCanonicaliser {
 
     /**
      * One value, at {@code depth}, where {@code mask} holds the rules whose first {@code depth} steps match
-     * the path to it.
+     * the path to it; {@code body} is the bytes {@code p} reads, or null when it walks a tree ({@code strings}
+     * then writes its strings).
      */
-    private void value(JsonParser p, byte[] body, JsonToken token, KeyBytes out, int depth, long mask)
-            throws IOException {
+    private void value(JsonParser p, byte[] body, TreeStrings strings, JsonToken token, KeyBytes out, int depth,
+            long mask) throws IOException {
         int open = -1;
-        if (token == JsonToken.VALUE_STRING) {
+        if (token == JsonToken.VALUE_STRING && body != null) {
             open = (int) p.currentTokenLocation().getByteOffset();
             if (open < 0 || open >= body.length || body[open] != '"') {
                 throw new IOException("no string at " + open);
@@ -60,8 +75,8 @@ final class BodyCanonicaliser {
         }
         for (long m = mask; m != 0; m &= m - 1) {
             IgnoreRule rule = rules[Long.numberOfTrailingZeros(m)];
-            if (rule.steps.length == depth && (rule.glob == null
-                    || (token == JsonToken.VALUE_STRING && rule.matches(p, body, open + 1)))) {
+            if (rule.steps.length == depth && (rule.glob == null || (token == JsonToken.VALUE_STRING
+                    && (body == null ? rule.glob.matches(p.getText()) : rule.matches(p, body, open + 1))))) {
                 p.skipChildren();
                 out.put('x');
                 return;
@@ -69,20 +84,24 @@ final class BodyCanonicaliser {
         }
         switch (token) {
             case START_OBJECT:
-                object(p, body, out, depth, mask);
+                object(p, body, strings, out, depth, mask);
                 break;
             case START_ARRAY:
                 out.put('[');
                 int index = 0;
                 for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
-                    value(p, body, e, out, depth + 1, child(mask, depth, null, index++));
+                    value(p, body, strings, e, out, depth + 1, child(mask, depth, null, index++));
                 }
                 out.put(']');
                 break;
             case VALUE_STRING:
+                out.put('s');
+                if (body == null) {
+                    strings.write(p.getText(), out);
+                    break;
+                }
                 // The string as written, copied from the body: the parser only skips it, never decodes it.
                 int close = closingQuote(body, open + 1);
-                out.put('s');
                 out.bytes(body, open + 1, close - open - 1);
                 break;
             case VALUE_NUMBER_INT:
@@ -105,7 +124,8 @@ final class BodyCanonicaliser {
     }
 
     /** An object's members, sorted by name: written as they come, then put in order when they were not. */
-    private void object(JsonParser p, byte[] body, KeyBytes out, int depth, long mask) throws IOException {
+    private void object(JsonParser p, byte[] body, TreeStrings strings, KeyBytes out, int depth, long mask)
+            throws IOException {
         out.put('{');
         int from = out.size();
         List<String> names = null;
@@ -129,7 +149,7 @@ final class BodyCanonicaliser {
             previous = name;
             out.put('k');
             out.text(name);
-            value(p, body, p.nextToken(), out, depth + 1, child(mask, depth, name, -1));
+            value(p, body, strings, p.nextToken(), out, depth + 1, child(mask, depth, name, -1));
         }
         if (!sorted) {
             out.reorder(from, names, starts, count);
@@ -180,5 +200,33 @@ final class BodyCanonicaliser {
         long q = word ^ 0x2222222222222222L;
         long s = word ^ 0x5C5C5C5C5C5C5C5CL;
         return ((((q - 0x0101010101010101L) & ~q) | ((s - 0x0101010101010101L) & ~s)) & 0x8080808080808080L) != 0;
+    }
+
+    /**
+     * Writes a tree's strings as Jackson's generator writes them into a body (its escapes, its handling of
+     * surrogate pairs), so a tree keys as the bytes a hook's rewrite was written to would. One per key.
+     */
+    private static final class TreeStrings extends java.io.ByteArrayOutputStream {
+        private final JsonGenerator generator;
+
+        TreeStrings() throws IOException {
+            super(256);
+            generator = JSON.createGenerator(this);
+            generator.setRootValueSeparator(null);
+            generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET); // closing it must not close this again
+        }
+
+        /** {@code text} as written between its quotes. */
+        void write(String text, KeyBytes out) throws IOException {
+            reset();
+            generator.writeString(text);
+            generator.flush();
+            out.bytes(buf, 1, count - 2);
+        }
+
+        @Override
+        public void close() throws IOException {
+            generator.close();
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.interpose.proxy.cache;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.interpose.proxy.body.RequestBody;
 import dev.interpose.config.CacheConfig;
 import dev.interpose.config.Dialect;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -45,10 +47,26 @@ public final class KeyBuilder {
         body = new BodyCanonicaliser(rules);
     }
 
-    /** The key of a request, or null when its body is not a JSON object or array (such a request is not cached). */
+    /**
+     * The key of a request, or null when its body is not a JSON object or array (such a request is not cached).
+     * Written from the body's tree when a stage already read it, else in one streaming pass over its bytes.
+     */
+    public CacheKey key(Dialect dialect, String upstream, String method, String uri, String model, HttpHeaders headers,
+            RequestBody body) {
+        ObjectNode tree = body.jsonIfRead();
+        return tree != null ? key(dialect, upstream, method, uri, model, headers, body.bytes().length, tree, null)
+                : key(dialect, upstream, method, uri, model, headers, body.bytes());
+    }
+
+    /** The key of a request whose body is {@code body}, or null when it is not a JSON object or array. */
     public CacheKey key(Dialect dialect, String upstream, String method, String uri, String model, HttpHeaders headers,
             byte[] body) {
-        KeyBytes out = new KeyBytes(body.length + 2048);
+        return key(dialect, upstream, method, uri, model, headers, body.length, null, body);
+    }
+
+    private CacheKey key(Dialect dialect, String upstream, String method, String uri, String model,
+            HttpHeaders headers, int size, ObjectNode tree, byte[] body) {
+        KeyBytes out = new KeyBytes(size + 2048);
         out.text(dialect.name());
         out.text(upstream);
         out.text(method);
@@ -60,7 +78,9 @@ public final class KeyBuilder {
             out.text(values.isEmpty() ? "" : values.size() == 1 ? values.get(0) : String.join("\n", values));
         }
         out.raw(CallerDigest.of(headers, query < 0 ? "" : uri.substring(query)));
-        if (!this.body.write(body, out)) {
+        if (tree != null) {
+            this.body.write(tree, out);
+        } else if (!this.body.write(body, out)) {
             return null;
         }
         byte[] bytes = out.array();

@@ -10,7 +10,7 @@ import dev.interpose.hooks.Hook;
 import dev.interpose.hooks.HookPipeline;
 import dev.interpose.hooks.HookRun;
 import dev.interpose.hooks.Verdict;
-import dev.interpose.proxy.body.StrictJson;
+import dev.interpose.proxy.body.RequestBody;
 import dev.interpose.proxy.body.UnreadableBodyException;
 import dev.interpose.proxy.error.ErrorKind;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * copy of the body on the hook executor, never on an event loop; with no hook for these events, the
  * request path does nothing at all ({@link #wants} is a loop over the hooks, no parse).
  *
- * <p>A body the hooks cannot be shown ({@link StrictJson} refuses it: not UTF-8, not one JSON object, over
+ * <p>A body the hooks cannot be shown ({@link dev.interpose.proxy.body.StrictJson} refuses it: not UTF-8, not one JSON object, over
  * a parser limit) is never passed on silently: each hook that would have seen it gets a log line saying it
  * was skipped and why, and when one of them is fail-closed the request is refused (400) instead of sent.
  * A body with a member given twice is refused whatever the hooks: the upstream may read the other value.
@@ -62,13 +62,13 @@ public final class RequestHooks {
      *
      * @param blockedBy the hook that blocked it, or null
      * @param reason    why it was blocked
-     * @param body      the body to send instead, or null to send it unchanged
+     * @param body      the body to send instead (its tree already read), or null to send it unchanged
      * @param stream    whether the client asked for a stream (for a reply the proxy gives itself)
      * @param reply     text the proxy answers with itself instead of forwarding ({@code /commands}), or null
      * @param refused   the error the proxy answers with instead of forwarding ({@code reason} its message),
      *                  or null
      */
-    public record Decision(String blockedBy, String reason, byte[] body, boolean stream, String reply,
+    public record Decision(String blockedBy, String reason, RequestBody body, boolean stream, String reply,
             ErrorKind refused) {
         static final Decision UNCHANGED = new Decision(null, null, null, false, null, null);
 
@@ -104,7 +104,7 @@ public final class RequestHooks {
      * completes exceptionally. A failure of the proxy's own (not a hook's) skips the hooks as
      * {@link #unreadable} does, with a 500 when one is fail-closed.
      */
-    public CompletableFuture<Decision> apply(byte[] body, Meta meta, SlashCommands commands,
+    public CompletableFuture<Decision> apply(RequestBody body, Meta meta, SlashCommands commands,
             CompletableFuture<?> cancel) {
         Consumer<HookRun> onRun = run -> log.record(meta.requestId(), run);
         return CompletableFuture.supplyAsync(() -> decide(body, meta, commands, cancel, onRun), executor)
@@ -121,19 +121,21 @@ public final class RequestHooks {
                 ErrorKind.BAD_REQUEST), executor).exceptionally(e -> Decision.UNCHANGED);
     }
 
-    private Decision decide(byte[] body, Meta meta, SlashCommands commands, CompletableFuture<?> cancel,
+    private Decision decide(RequestBody body, Meta meta, SlashCommands commands, CompletableFuture<?> cancel,
             Consumer<HookRun> onRun) {
-        ObjectNode json;
+        ObjectNode shared; // the body's own tree, read here once and never changed: the first change copies it
         try {
-            json = StrictJson.object(body);
+            shared = body.json();
         } catch (UnreadableBodyException e) {
             return skip(meta, "request body could not be read: " + e.getMessage(), e.ambiguous(),
                     ErrorKind.BAD_REQUEST);
         }
+        ObjectNode json = shared;
         ApiDialect turn = ApiDialect.forPath(meta.path());
         boolean changed = false;
         if (commands != null) {
             SlashCommands.Result command;
+            json = shared.deepCopy(); // a command expands in place
             try {
                 command = commands.apply(json, turn, meta, cancel);
             } catch (InterruptedException e) {
@@ -161,6 +163,7 @@ public final class RequestHooks {
                 return new Decision(v.blockedBy(), v.reason(), null, json.path("stream").asBoolean(), null, null);
             }
             if (v.prompt() != null) {
+                json = own(json, shared);
                 turn.replacePrompt(json, v.prompt());
                 changed = true;
             }
@@ -179,6 +182,7 @@ public final class RequestHooks {
             }
         }
         for (String context : contexts) {
+            json = own(json, shared);
             turn.addContext(json, context);
             changed = true;
         }
@@ -190,10 +194,11 @@ public final class RequestHooks {
                 return new Decision(v.blockedBy(), v.reason(), null, json.path("stream").asBoolean(), null, null);
             }
             if (v.request() instanceof ObjectNode) {
-                json = (ObjectNode) v.request();
+                json = (ObjectNode) v.request(); // the hook's own, parsed from its output
                 changed = true;
             }
             for (String context : v.contexts()) {
+                json = own(json, shared);
                 turn.addContext(json, context);
                 changed = true;
             }
@@ -202,7 +207,8 @@ public final class RequestHooks {
             return Decision.UNCHANGED;
         }
         try {
-            return new Decision(null, null, JSON.writeValueAsBytes(json), false, null, null);
+            return new Decision(null, null, RequestBody.rewritten(JSON.writeValueAsBytes(json), json), false, null,
+                    null);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("the changed request could not be written", e); // never sent unchanged
         }
@@ -237,6 +243,11 @@ public final class RequestHooks {
         }
         return Decision.refusal(kind, closed.isEmpty() ? reason
                 : reason + " (fail-closed hook" + (closed.size() > 1 ? "s " : " ") + String.join(", ", closed) + ")");
+    }
+
+    /** {@code json} to change in place: a copy when it is still the body's shared tree. */
+    private static ObjectNode own(ObjectNode json, ObjectNode shared) {
+        return json == shared ? shared.deepCopy() : json;
     }
 
     private static boolean runsOnRequests(Hook hook) {

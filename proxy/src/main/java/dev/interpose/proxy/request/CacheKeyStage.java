@@ -1,13 +1,11 @@
 package dev.interpose.proxy.request;
 
-import dev.interpose.proxy.body.ContentCodings;
+import dev.interpose.proxy.body.RequestBody;
 import dev.interpose.proxy.cache.CacheKey;
 import dev.interpose.proxy.cache.KeyBuilder;
 import dev.interpose.proxy.cache.ResponseCache;
 import dev.interpose.proxy.error.ErrorKind;
-import dev.interpose.proxy.error.ProxyException;
 import dev.interpose.proxy.exchange.RequestInfo;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.util.Locale;
@@ -39,10 +37,10 @@ final class CacheKeyStage implements OffLoopStage {
      * Hands {@code then} the request's ticket (null when the cache is off for it), at once or once its key is
      * built off the loop; returns the stage in the latter case, else null. A bad header is answered here.
      *
-     * @param plain the body uncompressed when already at hand, else null
+     * @param body the request's body when a stage already took it, else null
      */
     static CacheKeyStage begin(RequestFlow flow, RequestSettings now, ClientSide client, FullHttpRequest request,
-            RequestInfo info, byte[] plain, Consumer<ResponseCache.Ticket> then) {
+            RequestInfo info, RequestBody body, Consumer<ResponseCache.Ticket> then) {
         String asked = request.headers().get(ResponseCache.HEADER);
         request.headers().remove(ResponseCache.HEADER); // the proxy's, never the upstream's
         if (asked == null && !now.config().cache().enabledFor(info.route().name(), info.route().upstream().name())) {
@@ -63,17 +61,13 @@ final class CacheKeyStage implements OffLoopStage {
         }
         ResponseCache cache = now.exchanges().cache();
         boolean refresh = mode.equals("refresh");
-        int maxBody = now.config().listener().maxBodyBytes();
-        String coding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
-        int size = plain != null ? plain.length
-                : coding == null || coding.equalsIgnoreCase("identity") ? request.content().readableBytes()
-                : Integer.MAX_VALUE; // compressed: its size is unknown until it is decoded
+        int size = body != null ? body.bytes().length : request.content().readableBytes();
         if (size <= KEY_ON_LOOP_BYTES) {
-            then.accept(cache.admit(key(cache.keys(), request, plain, info, maxBody), refresh));
+            then.accept(cache.admit(key(cache.keys(), request, body, info), refresh));
             return null;
         }
         CacheKeyStage stage = new CacheKeyStage(flow, client);
-        CompletableFuture.supplyAsync(() -> key(cache.keys(), request, plain, info, maxBody), now.offLoop())
+        CompletableFuture.supplyAsync(() -> key(cache.keys(), request, body, info), now.offLoop())
                 .whenComplete((key, error) -> client.channel().eventLoop().execute(() ->
                         stage.back(request, info, () -> then.accept(cache.admit(error == null ? key : null, refresh)))));
         return stage;
@@ -98,25 +92,16 @@ final class CacheKeyStage implements OffLoopStage {
     }
 
     /**
-     * The request's cache key; null when its body is not JSON, or compressed in a coding the proxy cannot
-     * read. {@code plain} is the body uncompressed when already at hand, else null.
+     * The request's cache key; null when its body is not JSON, or compressed in a coding the proxy cannot read
+     * (one it reads was decoded once, when the request was prepared: {@code body} then holds it).
      */
-    private static CacheKey key(KeyBuilder keys, FullHttpRequest request, byte[] plain, RequestInfo info,
-            int maxBody) {
-        String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
-        byte[] body;
-        if (plain != null) {
-            body = plain;
-        } else if (encoding == null || encoding.equalsIgnoreCase("identity")) {
-            body = ByteBufUtil.getBytes(request.content());
-        } else if (ContentCodings.supported(encoding)) {
-            try {
-                body = ContentCodings.decode(request.content(), encoding, maxBody);
-            } catch (ProxyException e) {
+    private static CacheKey key(KeyBuilder keys, FullHttpRequest request, RequestBody body, RequestInfo info) {
+        if (body == null) {
+            String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+            if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
                 return null;
             }
-        } else {
-            return null;
+            body = RequestBody.copyOf(request.content());
         }
         return keys.key(info.route().dialect(), info.route().upstream().name() + " " + info.route().upstream().url(),
                 info.method(), info.uri(), info.model(), request.headers(), body);

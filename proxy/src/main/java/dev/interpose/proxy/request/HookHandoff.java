@@ -1,6 +1,6 @@
 package dev.interpose.proxy.request;
 
-import dev.interpose.proxy.body.ModelPeek;
+import dev.interpose.proxy.body.RequestBody;
 import dev.interpose.proxy.error.ErrorKind;
 import dev.interpose.proxy.dialect.ApiDialect;
 import dev.interpose.proxy.dialect.ProxyResponses;
@@ -55,8 +55,8 @@ final class HookHandoff {
     }
 
     /** The request's facts once a hook replaced its body (the model may have changed). */
-    static RequestInfo withBody(RequestInfo info, byte[] body) {
-        String model = ModelPeek.of(body);
+    static RequestInfo withBody(RequestInfo info, RequestBody body) {
+        String model = body.model();
         String clientModel = info.clientModel() != null ? info.clientModel()
                 : Objects.equals(model, info.model()) ? null : info.model();
         return new RequestInfo(info.requestId(), info.client(), info.route(), info.method(), info.path(), info.uri(),

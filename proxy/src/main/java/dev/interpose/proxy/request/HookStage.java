@@ -6,7 +6,7 @@ import dev.interpose.proxy.hook.RequestHooks;
 import dev.interpose.proxy.request.Preparation.Prepared;
 import dev.interpose.proxy.route.ClientKind;
 import dev.interpose.proxy.route.Route;
-import io.netty.buffer.ByteBufUtil;
+import dev.interpose.proxy.body.RequestBody;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -45,7 +45,7 @@ final class HookStage implements OffLoopStage {
         boolean claudeCode = info.client() == ClientKind.CLAUDE;
         Hooks hooks = now.hooks();
         if (p.subagent() || (!p.command() && !hooks.wants(info.path(), claudeCode))) {
-            flow.forward(request, info, null, p.decoded());
+            flow.forward(request, info, null, p.body());
             return null;
         }
         RequestHooks.Meta meta = HookHandoff.meta(info, request.headers());
@@ -54,7 +54,7 @@ final class HookStage implements OffLoopStage {
             request.headers().set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
         }
         if (!p.command() && !hooks.request().wants(info.path(), claudeCode)) {
-            flow.forward(request, info, meta, p.decoded());
+            flow.forward(request, info, meta, p.body());
             return null;
         }
         HookStage stage = new HookStage(flow, now, client);
@@ -63,7 +63,7 @@ final class HookStage implements OffLoopStage {
     }
 
     private void handOff(Prepared p, RequestHooks.Meta meta) {
-        byte[] body = p.decoded() != null ? p.decoded() : ByteBufUtil.getBytes(p.request().content());
+        RequestBody body = p.bodyOrCopy(); // the hooks' and the commands' (and then the cache key's)
         RequestHooks hooks = now.hooks().request();
         (p.readable() ? hooks.apply(body, meta, p.command() ? now.commands() : null, cancelled)
                 : hooks.unreadable(meta, "its Content-Encoding " + p.encoding() + " is not one the proxy decodes"))
@@ -77,7 +77,7 @@ final class HookStage implements OffLoopStage {
     }
 
     /** Back on the event loop with what the hooks decided. */
-    private void back(FullHttpRequest request, byte[] body, RequestInfo info, RequestHooks.Meta meta,
+    private void back(FullHttpRequest request, RequestBody body, RequestInfo info, RequestHooks.Meta meta,
             RequestHooks.Decision decision, Throwable error) {
         flow.resumed(this);
         try {
@@ -90,8 +90,8 @@ final class HookStage implements OffLoopStage {
         }
     }
 
-    /** {@code body} is the request's body as the hooks were given it, uncompressed; null when it could not be. */
-    private void afterHooks(FullHttpRequest request, byte[] body, RequestInfo info, RequestHooks.Meta meta,
+    /** {@code body} is the request's body as the hooks were given it; null when it could not be. */
+    private void afterHooks(FullHttpRequest request, RequestBody body, RequestInfo info, RequestHooks.Meta meta,
             RequestHooks.Decision decision) {
         if (cancelled.isDone() || !client.channel().isActive()) {
             request.release();
@@ -111,11 +111,11 @@ final class HookStage implements OffLoopStage {
         }
         if (decision.body() != null) {
             body = decision.body();
-            FullHttpRequest replaced = request.replace(Unpooled.wrappedBuffer(body));
+            FullHttpRequest replaced = request.replace(Unpooled.wrappedBuffer(body.bytes()));
             request.release();
             replaced.headers().remove(HttpHeaderNames.CONTENT_ENCODING);
             String before = info.model();
-            info = HookHandoff.withBody(info, decision.body());
+            info = HookHandoff.withBody(info, body);
             Route again = Objects.equals(before, info.model()) ? null
                     : now.router().route(info.path(), replaced.headers(), info.model());
             if (again != null && !again.equals(info.route())) {

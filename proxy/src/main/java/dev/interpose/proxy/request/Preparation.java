@@ -4,6 +4,7 @@ import dev.interpose.proxy.agent.AgentRunner;
 import dev.interpose.proxy.body.ContentCodings;
 import dev.interpose.proxy.body.ModelPeek;
 import dev.interpose.proxy.body.ModelRewrite;
+import dev.interpose.proxy.body.RequestBody;
 import dev.interpose.proxy.dialect.ApiDialect;
 import dev.interpose.proxy.error.ErrorKind;
 import dev.interpose.proxy.error.ProxyException;
@@ -29,14 +30,19 @@ final class Preparation {
      * A request ready for its hooks.
      *
      * @param request  the request as it goes on (perhaps rewritten); owned by whoever holds this
-     * @param decoded  the body decompressed, when it came compressed in a coding the proxy reads; else null
+     * @param body     the body's bytes decompressed, when it came compressed in a coding the proxy reads; else
+     *                 null (its bytes are then the request's content, copied when a stage needs them)
      * @param readable whether the proxy can read the body (else it is forwarded as sent, model unknown)
      * @param encoding the body's {@code Content-Encoding}, or null
      * @param subagent whether this is a subagent's own call (no commands, no hooks again)
      * @param command  whether a slash command may apply
      */
-    record Prepared(FullHttpRequest request, RequestInfo info, byte[] decoded, boolean readable, String encoding,
+    record Prepared(FullHttpRequest request, RequestInfo info, RequestBody body, boolean readable, String encoding,
             boolean subagent, boolean command) {
+        /** The body, copied from the request on the first call when it came uncompressed; on the event loop. */
+        RequestBody bodyOrCopy() {
+            return body != null ? body : RequestBody.copyOf(request.content());
+        }
     }
 
     /** The prepared request, or null when it was answered here (unreadable body, no route); then it is released. */
@@ -81,7 +87,8 @@ final class Preparation {
         boolean subagent = agentCall != null && agentCall.equals(now.commands().agents().token());
         boolean command = !subagent && ApiDialect.forPath(path) != null && readable
                 && now.commands().mayApply(decoded != null ? Unpooled.wrappedBuffer(decoded) : request.content());
-        return new Prepared(request, info, decoded, readable, encoding, subagent, command);
+        return new Prepared(request, info, decoded != null ? RequestBody.of(decoded) : null, readable, encoding,
+                subagent, command);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.interpose.proxy.request;
 
 import dev.interpose.proxy.agent.AgentApi;
+import dev.interpose.proxy.body.RequestBody;
 import dev.interpose.proxy.cache.ResponseCache;
 import dev.interpose.proxy.dialect.ApiDialect;
 import dev.interpose.proxy.dialect.ProxyResponses;
@@ -129,14 +130,14 @@ public final class RequestFlow {
 
     /**
      * Past the hooks: the cache key, then the exchange. {@code meta} is set when hooks may see the response,
-     * {@code plain} holds the body uncompressed when it is already at hand (else null).
+     * {@code body} is the request's body when a stage already took it (else null).
      */
-    void forward(FullHttpRequest request, RequestInfo info, RequestHooks.Meta meta, byte[] plain) {
+    void forward(FullHttpRequest request, RequestInfo info, RequestHooks.Meta meta, RequestBody body) {
         stage = Stage.PREPARING;
         ResponseHooks responseHooks = now.hooks().response();
         ResponseHooks.Tap tap = meta != null && responseHooks.wants(info.path(), meta.claudeCode())
                 ? responseHooks.tap(meta) : null;
-        offLoop(CacheKeyStage.begin(this, now, client, request, info, plain,
+        offLoop(CacheKeyStage.begin(this, now, client, request, info, body,
                 ticket -> begin(request, info, tap, ticket)));
     }
 

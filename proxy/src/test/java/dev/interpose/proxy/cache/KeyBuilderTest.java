@@ -64,6 +64,32 @@ class KeyBuilderTest {
     }
 
     @Test
+    void aBodyWhoseTreeWasReadIsKeyedFromTheTreeAsItsBytesWouldBe() throws Exception {
+        Random random = new Random(11);
+        KeyBuilder globs = new KeyBuilder(List.of("/k1/*/k2", "/k3=k1*", "/*/0", "/system/*/text=k*"));
+        for (int i = 0; i < 500; i++) {
+            ObjectNode tree = JsonNodeFactory.instance.objectNode();
+            tree.set("model", tree(random, 1));
+            tree.set("k" + random.nextInt(4), tree(random, 0));
+            tree.set("system", JsonNodeFactory.instance.arrayNode().add(JsonNodeFactory.instance.objectNode()
+                    .put("text", name(random) + (random.nextBoolean() ? "\u0001\t\n\u2028\ud83d\ude00" : ""))));
+            byte[] written = JSON.writeValueAsBytes(tree); // as a hook's rewrite is written
+            for (KeyBuilder keys : List.of(KEYS, globs)) {
+                CacheKey fromBytes = keys.key(Dialect.ANTHROPIC, "u", "POST", "/v1/messages", "m", headers(), written);
+                dev.interpose.proxy.body.RequestBody read = dev.interpose.proxy.body.RequestBody.of(written);
+                read.json();
+                assertThat(keys.key(Dialect.ANTHROPIC, "u", "POST", "/v1/messages", "m", headers(), read))
+                        .as(new String(written, StandardCharsets.UTF_8)).isEqualTo(fromBytes);
+                // the tree alone makes the key: bytes that say something else are not read again
+                dev.interpose.proxy.body.RequestBody rewritten = dev.interpose.proxy.body.RequestBody.rewritten(
+                        "not json at all".getBytes(StandardCharsets.UTF_8), tree);
+                assertThat(keys.key(Dialect.ANTHROPIC, "u", "POST", "/v1/messages", "m", headers(), rewritten))
+                        .isEqualTo(fromBytes);
+            }
+        }
+    }
+
+    @Test
     void theDefaultIgnoreRulesLeaveOutWhatTheCliChangesOnEveryRun() throws Exception {
         ObjectNode claude = (ObjectNode) JSON.readTree(Fixtures.bytes("anthropic-messages-claude-code.json"));
         ObjectNode again = claude.deepCopy();

@@ -105,8 +105,14 @@ class SlashCommandPropertyTest {
             parts.addComponent(true, Unpooled.wrappedBuffer(body, at, Math.min(size, body.length - at)));
         }
         assertThat(COMMANDS.mayApply(parts)).as("an aggregated (composite) body is read the same").isEqualTo(mayApply);
-        RequestHooks.Decision decision = HOOKS.apply(body, meta, COMMANDS, new java.util.concurrent.CompletableFuture<>())
+        dev.interpose.proxy.body.RequestBody shared = dev.interpose.proxy.body.RequestBody.of(body);
+        RequestHooks.Decision decision = HOOKS.apply(shared, meta, COMMANDS, new java.util.concurrent.CompletableFuture<>())
                 .join();
+        assertThat(shared.json()).as("the request's shared tree is never changed").isEqualTo(JSON.readTree(body));
+        if (decision.body() != null) {
+            assertThat(JSON.readTree(decision.body().bytes())).as("a new body's bytes say what its tree does")
+                    .isEqualTo(decision.body().jsonIfRead());
+        }
 
         Invocation invocation = Invocation.parse(prompt);
         boolean known = !earlierTurn && invocation != null && (CATALOG.find(invocation.name()) != null
