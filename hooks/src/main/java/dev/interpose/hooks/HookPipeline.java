@@ -114,7 +114,7 @@ public final class HookPipeline {
             } catch (Throwable e) { // an in-process hook's Error must not turn into "no answer" (allow)
                 return HookResult.error(e.getClass().getSimpleName() + ": " + e.getMessage());
             }
-        }, executor).completeOnTimeout(HookResult.error("timed out after " + hook.timeout().toMillis() + "ms"),
+        }, executor).completeOnTimeout(HookResult.timeout("after " + hook.timeout().toMillis() + "ms"),
                 limit.toMillis(), TimeUnit.MILLISECONDS).thenApply(result -> {
                     boolean skipped = result.decision() == HookResult.Decision.ERROR && !hook.failClosed();
                     onRun.accept(new HookRun(hook.name(), event, System.nanoTime() - start, result.outcome(),

@@ -17,6 +17,8 @@ public record HookResult(Decision decision, String reason, String additionalCont
     public enum Decision { CONTINUE, BLOCK, ERROR }
 
     public static final HookResult CONTINUE = new HookResult(Decision.CONTINUE, null, null, null, null);
+    /** How the reason of a hook that ran out of time begins. */
+    private static final String TIMED_OUT = "timed out ";
 
     public static HookResult block(String reason) {
         return new HookResult(Decision.BLOCK, reason, null, null, null);
@@ -26,15 +28,28 @@ public record HookResult(Decision decision, String reason, String additionalCont
         return new HookResult(Decision.ERROR, reason, null, null, null);
     }
 
+    /** The hook did not answer within its time: an error, shown as {@code timeout} ({@code reason} says how long). */
+    public static HookResult timeout(String reason) {
+        return new HookResult(Decision.ERROR, TIMED_OUT + reason, null, null, null);
+    }
+
+    /** Whether this is a hook that ran out of time (see {@link #timeout}). */
+    public boolean timedOut() {
+        return decision == Decision.ERROR && reason != null && reason.startsWith(TIMED_OUT);
+    }
+
     public static HookResult context(String text) {
         return new HookResult(Decision.CONTINUE, null, text, null, null);
     }
 
-    /** A short label for logs and metrics: {@code continue}, {@code context}, {@code rewrite}, {@code block}, {@code error}. */
+    /**
+     * A short label for logs and metrics: {@code continue}, {@code context}, {@code rewrite}, {@code block},
+     * {@code timeout}, {@code error}.
+     */
     public String outcome() {
         switch (decision) {
             case BLOCK: return "block";
-            case ERROR: return "error";
+            case ERROR: return timedOut() ? "timeout" : "error";
             default:
                 return prompt != null || request != null ? "rewrite" : additionalContext != null ? "context" : "continue";
         }

@@ -37,6 +37,14 @@ public record ProcessRun(int exit, Capped stdout, Capped stderr, String failure)
         static final Capped EMPTY = new Capped("", false);
     }
 
+    /** How {@link #failure} begins when the process ran out of time. */
+    static final String TIMED_OUT = "timed out ";
+
+    /** Whether it was killed for running out of time. */
+    public boolean timedOut() {
+        return failure != null && failure.startsWith(TIMED_OUT);
+    }
+
     public boolean failed() {
         return failure != null;
     }
@@ -80,7 +88,7 @@ public record ProcessRun(int exit, Capped stdout, Capped stderr, String failure)
                 }
                 failure = "exited but a child process kept its output open; killed";
             } else {
-                failure = "timed out after " + timeout.toMillis() + "ms; process tree killed";
+                failure = TIMED_OUT + "after " + timeout.toMillis() + "ms; process tree killed";
             }
             tree.kill();
             long until = System.nanoTime() + AFTER_KILL_NANOS;

@@ -104,7 +104,8 @@ public final class ScriptHook implements Hook {
             limit.release();
         }
         if (run.failed()) {
-            return HookResult.error(run.failure());
+            return run.timedOut() ? HookResult.timeout(run.failure().substring(ProcessRun.TIMED_OUT.length()))
+                    : HookResult.error(run.failure());
         }
         return ScriptOutput.interpret(event, run.exit(), run.stdout().text(), run.stdout().truncated(),
                 run.stderr().text());

@@ -138,7 +138,7 @@ class HookPipelineTest {
         Verdict verdict = run(new HookPipeline(List.of(stuck, thrower), executor), false, runs);
         assertThat(verdict).isEqualTo(Verdict.NONE);
         assertThat(runs).extracting(r -> r.hook() + " " + r.outcome() + " " + r.detail()).containsExactlyInAnyOrder(
-                "stuck error timed out after 200ms", "thrower error IllegalStateException: bug");
+                "stuck timeout timed out after 200ms", "thrower error IllegalStateException: bug");
     }
 
     @Test

@@ -110,7 +110,9 @@ class ScriptHookTest {
                 "# interpose-timeout: 500ms", "sleep 60 &", "echo $! > " + pidFile, "wait");
         long start = System.nanoTime();
         HookResult result = slow.run(prompt("x"));
-        assertThat(result).isEqualTo(HookResult.error("timed out after 500ms; process tree killed"));
+        assertThat(result).isEqualTo(HookResult.timeout("after 500ms; process tree killed"));
+        assertThat(result.outcome()).as("what the hook log and interpose_hook_runs_total show").isEqualTo("timeout");
+        assertThat(result.reason()).isEqualTo("timed out after 500ms; process tree killed");
         // Killed at its timeout, not waited for until its child's 60 s sleep ends (a third of it: room for a busy box).
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(20_000);
         long child = Long.parseLong(Files.readString(pidFile).trim());

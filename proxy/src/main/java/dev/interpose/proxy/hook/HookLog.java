@@ -59,7 +59,7 @@ public final class HookLog {
         }
         String message = "hook " + run.hook() + " " + event + " " + run.outcome()
                 + (run.skipped() ? ", skipped (fail-open)" : "") + (run.detail() == null ? "" : ": " + run.detail());
-        if (run.outcome().equals("error") || run.outcome().equals("skipped")) {
+        if (run.outcome().equals("error") || run.outcome().equals("timeout") || run.outcome().equals("skipped")) {
             LOG.warn(Markers.appendEntries(fields), message);
         } else {
             LOG.info(Markers.appendEntries(fields), message);

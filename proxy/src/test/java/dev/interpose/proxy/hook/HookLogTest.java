@@ -32,11 +32,11 @@ class HookLogTest {
         appender.start();
         logger.addAppender(appender);
         HookLog log = new HookLog(new SimpleMeterRegistry());
-        log.record("r-1", new HookRun("guard", HookEvent.PRE_TOOL_USE, 2_000_000_000L, "error",
+        log.record("r-1", new HookRun("guard", HookEvent.PRE_TOOL_USE, 2_000_000_000L, "timeout",
                 "timed out after 2000ms; process tree killed", true));
         log.record("r-2", new HookRun("strict", HookEvent.PRE_TOOL_USE, 1_000_000L, "error", "exit 3", false));
         assertThat(appender.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
-                "hook guard PreToolUse error, skipped (fail-open): timed out after 2000ms; process tree killed",
+                "hook guard PreToolUse timeout, skipped (fail-open): timed out after 2000ms; process tree killed",
                 "hook strict PreToolUse error: exit 3");
         assertThat(appender.list).extracting(ILoggingEvent::getLevel).containsOnly(Level.WARN);
         LogstashEncoder encoder = new LogstashEncoder();
