@@ -113,24 +113,29 @@ final class HookStage implements OffLoopStage {
             body = decision.body();
             FullHttpRequest replaced = request.replace(Unpooled.wrappedBuffer(body.bytes()));
             request.release();
-            replaced.headers().remove(HttpHeaderNames.CONTENT_ENCODING);
-            String before = info.model();
-            info = HookHandoff.withBody(info, body);
-            Route again = Objects.equals(before, info.model()) ? null
-                    : now.router().route(info.path(), replaced.headers(), info.model());
-            if (again != null && !again.equals(info.route())) {
-                // A command or hook chose another model, which another route serves.
-                info = HookHandoff.withRoute(info, again);
-                if (again.rewriteModel() != null && !again.rewriteModel().equals(info.model())) {
-                    FullHttpRequest rewritten = Preparation.rewriteModel(replaced, null, again.rewriteModel());
-                    if (rewritten != null) {
-                        replaced = rewritten;
-                        body = null; // the body changed again
-                        info = HookHandoff.withModel(info, again.rewriteModel());
+            try {
+                replaced.headers().remove(HttpHeaderNames.CONTENT_ENCODING);
+                String before = info.model();
+                info = HookHandoff.withBody(info, body);
+                Route again = Objects.equals(before, info.model()) ? null
+                        : now.router().route(info.path(), replaced.headers(), info.model());
+                if (again != null && !again.equals(info.route())) {
+                    // A command or hook chose another model, which another route serves.
+                    info = HookHandoff.withRoute(info, again);
+                    if (again.rewriteModel() != null && !again.rewriteModel().equals(info.model())) {
+                        FullHttpRequest rewritten = Preparation.rewriteModel(replaced, null, again.rewriteModel());
+                        if (rewritten != null) {
+                            replaced = rewritten;
+                            body = null; // the body changed again
+                            info = HookHandoff.withModel(info, again.rewriteModel());
+                        }
                     }
                 }
+                meta = HookHandoff.meta(info, replaced.headers());
+            } catch (RuntimeException e) {
+                flow.failInternally(replaced, info, "after the hooks of", e); // the request that is live now
+                return;
             }
-            meta = HookHandoff.meta(info, replaced.headers());
             request = replaced;
         }
         flow.forward(request, info, meta, body);
