@@ -81,15 +81,15 @@ final class ChatCallStream implements ToolCallStream {
     }
 
     @Override
-    public void pass(SseEvent event, Consumer<byte[]> out) {
-        out.accept(event.raw());
+    public void pass(SseEvent event, Consumer<SseEvent> out) {
+        out.accept(event);
     }
 
     @Override
-    public void release(List<SseEvent> held, Map<Integer, String> denied, Consumer<byte[]> out) {
+    public void release(List<SseEvent> held, Map<Integer, String> denied, Consumer<SseEvent> out) {
         if (denied.isEmpty()) {
             calls.clear();
-            held.forEach(event -> out.accept(event.raw()));
+            held.forEach(event -> out.accept(event));
             return;
         }
         StringBuilder reasons = new StringBuilder();
@@ -108,16 +108,16 @@ final class ChatCallStream implements ToolCallStream {
         choice.putNull("finish_reason");
         first.putArray("choices").add(choice);
         first.remove("usage");
-        out.accept(SseEvent.encode(null, first));
+        out.accept(SseEvent.written(null, first));
         for (SseEvent event : held) {
             ObjectNode data = event.json();
             if (data == null || !data.path("choices").path(0).isObject()) {
-                out.accept(event.raw());
+                out.accept(event);
                 continue;
             }
             ObjectNode kept = kept(data.deepCopy(), renumbered);
             if (kept != null) {
-                out.accept(SseEvent.encode(null, kept));
+                out.accept(SseEvent.written(null, kept));
             }
         }
     }

@@ -91,20 +91,20 @@ final class MessagesCallStream implements ToolCallStream {
     }
 
     @Override
-    public void pass(SseEvent event, Consumer<byte[]> out) {
+    public void pass(SseEvent event, Consumer<SseEvent> out) {
         owner.remove(event);
         ObjectNode data = event.json();
         if (data != null && "message_delta".equals(data.path("type").asText())
                 && "tool_use".equals(data.path("delta").path("stop_reason").asText()) && denied > 0 && denied == calls) {
             ((ObjectNode) data.path("delta")).put("stop_reason", "end_turn"); // every call was denied
-            out.accept(SseEvent.encode(event.name(), data));
+            out.accept(SseEvent.written(event.name(), data));
             return;
         }
-        out.accept(event.raw());
+        out.accept(event);
     }
 
     @Override
-    public void release(List<SseEvent> held, Map<Integer, String> deniedCalls, Consumer<byte[]> out) {
+    public void release(List<SseEvent> held, Map<Integer, String> deniedCalls, Consumer<SseEvent> out) {
         denied += deniedCalls.size();
         Set<Integer> replaced = new HashSet<>();
         for (SseEvent event : held) {
@@ -118,15 +118,15 @@ final class MessagesCallStream implements ToolCallStream {
         }
     }
 
-    private static void textBlock(int index, String text, Consumer<byte[]> out) {
+    private static void textBlock(int index, String text, Consumer<SseEvent> out) {
         ObjectNode start = Parts.JSON.createObjectNode().put("type", "content_block_start").put("index", index);
         start.putObject("content_block").put("type", "text").put("text", "");
-        out.accept(SseEvent.encode("content_block_start", start));
+        out.accept(SseEvent.written("content_block_start", start));
         ObjectNode delta = Parts.JSON.createObjectNode().put("type", "content_block_delta").put("index", index);
         delta.putObject("delta").put("type", "text_delta").put("text", text);
-        out.accept(SseEvent.encode("content_block_delta", delta));
+        out.accept(SseEvent.written("content_block_delta", delta));
         ObjectNode stop = Parts.JSON.createObjectNode().put("type", "content_block_stop").put("index", index);
-        out.accept(SseEvent.encode("content_block_stop", stop));
+        out.accept(SseEvent.written("content_block_stop", stop));
     }
 
     @Override

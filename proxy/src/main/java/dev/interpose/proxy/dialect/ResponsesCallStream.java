@@ -102,7 +102,7 @@ final class ResponsesCallStream implements ToolCallStream {
     }
 
     @Override
-    public void pass(SseEvent event, Consumer<byte[]> out) {
+    public void pass(SseEvent event, Consumer<SseEvent> out) {
         owner.remove(event);
         ObjectNode data = event.json();
         if (data != null && !replacedItems.isEmpty() && data.path("response").isObject()) {
@@ -114,12 +114,12 @@ final class ResponsesCallStream implements ToolCallStream {
             if (data != null && data.has("sequence_number")) {
                 lastSequence = data.path("sequence_number").asInt();
             }
-            out.accept(event.raw());
+            out.accept(event);
         }
     }
 
     @Override
-    public void release(List<SseEvent> held, Map<Integer, String> denied, Consumer<byte[]> out) {
+    public void release(List<SseEvent> held, Map<Integer, String> denied, Consumer<SseEvent> out) {
         Set<Integer> replaced = new HashSet<>();
         for (SseEvent event : held) {
             Integer index = owner.remove(event);
@@ -134,7 +134,7 @@ final class ResponsesCallStream implements ToolCallStream {
     }
 
     /** The events of an assistant message item saying why the call at {@code index} was denied. */
-    private void message(int index, Open call, String text, Consumer<byte[]> out) {
+    private void message(int index, Open call, String text, Consumer<SseEvent> out) {
         if (nextSequence < 0) {
             nextSequence = lastSequence + 1; // renumber from here on
         }
@@ -186,11 +186,11 @@ final class ResponsesCallStream implements ToolCallStream {
         }
     }
 
-    private void write(String name, ObjectNode data, Consumer<byte[]> out) {
+    private void write(String name, ObjectNode data, Consumer<SseEvent> out) {
         if (data.has("sequence_number") && nextSequence >= 0) {
             data.put("sequence_number", nextSequence++);
         }
-        out.accept(SseEvent.encode(name, data));
+        out.accept(SseEvent.written(name, data));
     }
 
     @Override

@@ -10,9 +10,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One whole server-sent event of an answer: its bytes as received, its name, its data read as the clients
- * read it ({@code JSON.parse}, serde: one JSON value, JSON whitespace around it, nothing after it), or why it
- * cannot be read. An immutable value; its JSON is the gate's own copy, which a dialect may rewrite.
+ * One whole server-sent event of an answer: its bytes as received, its name, its data as the SSE decoder read
+ * it and that data read as the clients read it ({@code JSON.parse}, serde: one JSON value, JSON whitespace
+ * around it, nothing after it), or why it cannot be read. An event the proxy writes instead of one it received
+ * is {@link #written}. An immutable value but for its JSON, the gate's own copy, which a dialect may rewrite
+ * (and then writes a new event).
  */
 public final class SseEvent {
     /** Reads an event's data as the clients do: one JSON value, whitespace around it, nothing after it. */
@@ -21,13 +23,15 @@ public final class SseEvent {
 
     private final byte[] raw;
     private final String name;
+    private final byte[] data;
     private final ObjectNode json;
     private final boolean done;
     private final String unreadable;
 
-    private SseEvent(byte[] raw, String name, ObjectNode json, boolean done, String unreadable) {
+    private SseEvent(byte[] raw, String name, byte[] data, ObjectNode json, boolean done, String unreadable) {
         this.raw = raw;
         this.name = name;
+        this.data = data;
         this.json = json;
         this.done = done;
         this.unreadable = unreadable;
@@ -41,6 +45,11 @@ public final class SseEvent {
     /** Its {@code event:} name, or null. */
     public String name() {
         return name;
+    }
+
+    /** Its data lines joined, as the SSE decoder read them (UTF-8, not to be changed), or null when it has none. */
+    public byte[] data() {
+        return data;
     }
 
     /** Its data when that is a JSON object, else null. */
@@ -60,20 +69,24 @@ public final class SseEvent {
 
     /** An event that cannot be judged, for {@code why}. */
     public static SseEvent unreadable(String why) {
-        return new SseEvent(null, null, null, false, why);
+        return new SseEvent(null, null, null, null, false, why);
     }
 
-    /** The event of {@code raw}, whose fields the SSE decoder read as {@code name} and {@code data} (null: none). */
-    public static SseEvent of(byte[] raw, String name, String data) {
+    /**
+     * The event of {@code raw}, whose fields the SSE decoder read as {@code name} and {@code data} (null: none;
+     * kept, not copied).
+     */
+    public static SseEvent of(byte[] raw, String name, byte[] data) {
         if (data == null) {
-            return new SseEvent(raw, name, null, false, null); // no data: nothing a client parses
+            return new SseEvent(raw, name, null, null, false, null); // no data: nothing a client parses
         }
-        if (isDone(data)) {
-            return new SseEvent(raw, name, null, true, null);
+        String text = new String(data, StandardCharsets.UTF_8); // as a client decodes it
+        if (isDone(text)) {
+            return new SseEvent(raw, name, data, null, true, null);
         }
         try {
-            JsonNode node = JSON.readTree(data); // empty or blank data reads as no value
-            return new SseEvent(raw, name, node instanceof ObjectNode ? (ObjectNode) node : null, false, null);
+            JsonNode node = JSON.readTree(text); // empty or blank data reads as no value
+            return new SseEvent(raw, name, data, node instanceof ObjectNode ? (ObjectNode) node : null, false, null);
         } catch (StreamConstraintsException e) {
             return unreadable("an event's data is past a limit of the proxy's JSON reader: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -81,9 +94,12 @@ public final class SseEvent {
         }
     }
 
-    /** The bytes of an event the proxy writes: {@code event: name} (when not null) and {@code data}, UTF-8. */
-    public static byte[] encode(String name, ObjectNode data) {
-        return ((name != null ? "event: " + name + "\n" : "") + "data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8);
+    /** An event the proxy writes: {@code event: name} (when not null) and {@code data} on one line, UTF-8. */
+    public static SseEvent written(String name, ObjectNode data) {
+        String text = data.toString();
+        byte[] raw = ((name != null ? "event: " + name + "\n" : "") + "data: " + text + "\n\n")
+                .getBytes(StandardCharsets.UTF_8);
+        return new SseEvent(raw, name, text.getBytes(StandardCharsets.UTF_8), data, false, null);
     }
 
     /** Chat's end: the SDKs take any data starting with {@code [DONE]} for it (here after JSON whitespace). */

@@ -12,7 +12,9 @@ import java.util.function.Consumer;
  * those too (a stop reason, sequence numbers, the output listed again at the end).
  *
  * <p>One per stream, confined to its exchange's event loop. Events are handed over whole and readable
- * ({@link SseEvent#unreadable} null); what it writes goes to {@code out} as the bytes of whole events.
+ * ({@link SseEvent#unreadable} null); what it writes goes to {@code out} as whole events: those it was handed,
+ * as they came, or its own ({@link SseEvent#written}), so that whoever reads the stream the client gets needs
+ * no decoder of its own.
  */
 public interface ToolCallStream {
 
@@ -42,13 +44,13 @@ public interface ToolCallStream {
     List<ToolCall> endOpen();
 
     /** Writes an event that is not held. */
-    void pass(SseEvent event, Consumer<byte[]> out);
+    void pass(SseEvent event, Consumer<SseEvent> out);
 
     /**
      * Writes the events of a hold once every call in it was decided: the events of a denied call (by
      * {@link ToolCall#key}) are replaced by the text saying so, the others go out as they came.
      */
-    void release(List<SseEvent> held, Map<Integer, String> denied, Consumer<byte[]> out);
+    void release(List<SseEvent> held, Map<Integer, String> denied, Consumer<SseEvent> out);
 
     /** The last event of a stream cut short here, as this API's clients read a failed answer. */
     byte[] streamError(String message);

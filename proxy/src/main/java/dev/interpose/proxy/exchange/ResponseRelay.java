@@ -140,6 +140,9 @@ final class ResponseRelay {
         if (gate != null) {
             try {
                 gate.feed(content.content());
+                if (content instanceof LastHttpContent) {
+                    gate.inputEnded(); // the observer has every event before finish() reads it
+                }
             } catch (RuntimeException e) {
                 exchange.abort(ErrorKind.INTERNAL, "holding the response for PreToolUse hooks failed: " + e);
                 return;

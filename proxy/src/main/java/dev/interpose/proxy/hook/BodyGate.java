@@ -11,6 +11,7 @@ import dev.interpose.proxy.body.StrictJson;
 import dev.interpose.proxy.body.UnreadableBodyException;
 import dev.interpose.proxy.error.ErrorKind;
 import dev.interpose.proxy.error.ProxyException;
+import dev.interpose.proxy.stream.SseDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
@@ -51,6 +52,8 @@ final class BodyGate implements ResponseGate {
     private final String encoding;
     private final boolean stream;
     private final boolean sniff;
+    /** Who reads the events the client gets of a compressed stream, once decoded (null: no one). */
+    private final SseDecoder.Listener streamReader;
     private HeapBytes body = new HeapBytes(8192);
     private boolean cancelled;
 
@@ -59,11 +62,17 @@ final class BodyGate implements ResponseGate {
      * @param stream   whether the body is a server-sent-events stream (then {@code encoding} is set)
      */
     BodyGate(ApiDialect api, ToolGate.Judge judge, Executor loop, Output out, String encoding, boolean stream) {
-        this(api, judge, loop, out, encoding, stream, false);
+        this(api, judge, loop, out, encoding, stream, false, null);
+    }
+
+    /** A gate for a compressed stream, whose events the client gets go to {@code streamReader} once decoded. */
+    static BodyGate compressedStream(ApiDialect api, ToolGate.Judge judge, Executor loop, Output out, String encoding,
+            SseDecoder.Listener streamReader) {
+        return new BodyGate(api, judge, loop, out, encoding, true, false, streamReader);
     }
 
     private BodyGate(ApiDialect api, ToolGate.Judge judge, Executor loop, Output out, String encoding, boolean stream,
-            boolean sniff) {
+            boolean sniff, SseDecoder.Listener streamReader) {
         this.api = api;
         this.judge = judge;
         this.loop = loop;
@@ -71,11 +80,12 @@ final class BodyGate implements ResponseGate {
         this.encoding = encoding;
         this.stream = stream;
         this.sniff = sniff;
+        this.streamReader = streamReader;
     }
 
     /** A gate for a body whose type is neither JSON nor a stream: judged as what it looks like once whole. */
     static BodyGate sniffing(ApiDialect api, ToolGate.Judge judge, Executor loop, Output out, String encoding) {
-        return new BodyGate(api, judge, loop, out, encoding, false, true);
+        return new BodyGate(api, judge, loop, out, encoding, false, true, null);
     }
 
     @Override
@@ -109,7 +119,7 @@ final class BodyGate implements ResponseGate {
             return;
         }
         if (stream || sniff && !startsAnObject()) {
-            ResponseGate gate = new ToolGate(api, judge, loop, out);
+            ResponseGate gate = new ToolGate(api, judge, loop, out, null, streamReader);
             gate.feed(Unpooled.wrappedBuffer(body.array(), 0, body.length()));
             body = null;
             gate.end(whenDone);

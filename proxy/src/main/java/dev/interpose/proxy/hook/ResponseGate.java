@@ -33,6 +33,14 @@ public interface ResponseGate {
     /** Takes the readable bytes of one body chunk (a copy; the buffer is left as it is). */
     void feed(ByteBuf chunk);
 
+    /**
+     * The upstream's body has no more bytes: a gate that reads the upstream's events for others hands them what
+     * it still held, before the exchange reads what they collected. {@link #end} follows, and does it if this
+     * was not called.
+     */
+    default void inputEnded() {
+    }
+
     /** The upstream's body ended: {@code whenDone} runs (on the loop) once everything held has gone out. */
     void end(Runnable whenDone);
 

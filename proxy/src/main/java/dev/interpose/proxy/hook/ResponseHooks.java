@@ -13,6 +13,7 @@ import dev.interpose.proxy.stream.AssemblerListener;
 import dev.interpose.proxy.stream.BodyReader;
 import dev.interpose.proxy.stream.JsonBody;
 import dev.interpose.proxy.stream.ResponseObserver;
+import dev.interpose.proxy.stream.SseDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -29,7 +30,8 @@ import java.util.function.Consumer;
  * client, {@link #wants} is false and the response is relayed as before: nothing is decoded or copied for them.
  * The answer is assembled from the exchange's one reading of the upstream's body ({@link ResponseObserver})
  * when the client gets that body as it is; behind a gate, which may replace denied calls, from what the gate
- * writes.
+ * writes: a stream's events as the gate hands them out (its framing is the stream's one decoding), a JSON body
+ * as it goes out, decoded.
  * Thread-safe; each {@link Tap} is confined to its exchange's event loop.
  */
 public final class ResponseHooks {
@@ -80,7 +82,7 @@ public final class ResponseHooks {
         /** Whether the answer is a whole JSON body, which the hooks see only when it was read ({@link #body}). */
         private boolean wholeBody;
         private JsonBody body;
-        /** The reading of what the client gets, when a gate stands between it and the upstream's body. */
+        /** The reading of the JSON body the client gets, when a gate stands between it and the upstream's. */
         private BodyReader behindGate;
 
         private Tap(ApiDialect api, RequestHooks.Meta meta) {
@@ -106,20 +108,13 @@ public final class ResponseHooks {
             if (status < 200 || status >= 300) {
                 return null;
             }
-            boolean gated = pipeline.has(HookEvent.PRE_TOOL_USE, meta.claudeCode());
-            if (after) {
-                // Behind a gate the client may get denied calls replaced: the hooks read what it gets.
-                BodyReader reader = gated ? new BodyReader(headers) : upstream.reader();
-                AnswerAssembler answer = api.assembler();
-                if (reader.listen(new AssemblerListener(answer), Limits.ASSEMBLED_BODY_BYTES, b -> body = b)) {
-                    assembler = answer;
-                    wholeBody = !reader.streaming();
-                    behindGate = gated ? reader : null;
+            if (!pipeline.has(HookEvent.PRE_TOOL_USE, meta.claudeCode())) {
+                if (after) {
+                    assemble(upstream.reader()); // the client gets the upstream's body: the hooks read it too
                 }
-            }
-            if (!gated) {
                 return null;
             }
+            // Behind a gate the client may get denied calls replaced: the hooks read what it gets.
             String type = headers.get(HttpHeaderNames.CONTENT_TYPE, "").toLowerCase(Locale.ROOT);
             boolean stream = type.startsWith("text/event-stream");
             boolean jsonBody = type.startsWith("application/json");
@@ -127,13 +122,40 @@ public final class ResponseHooks {
             boolean identity = encoding == null || encoding.equalsIgnoreCase("identity");
             out = logged(out);
             if (stream && identity) {
-                return new ToolGate(api, new Judge(), loop, out);
+                // The gate's framing is the stream's one decoding: usage reads its events as they come, the
+                // assembler those that go out.
+                return new ToolGate(api, new Judge(), loop, out, upstream.reader().handOver(), assembleEvents());
             }
-            if (stream || jsonBody) { // a coding the proxy cannot decode is refused by the gate, never passed
-                return new BodyGate(api, new Judge(), loop, out, identity ? null : encoding, stream);
+            if (stream) { // a coding the proxy cannot decode is refused by the gate, never passed
+                return BodyGate.compressedStream(api, new Judge(), loop, out, encoding, assembleEvents());
+            }
+            if (jsonBody) {
+                if (after) { // the gate writes the body decoded
+                    behindGate = new BodyReader(type, null);
+                    assemble(behindGate);
+                }
+                return new BodyGate(api, new Judge(), loop, out, identity ? null : encoding, false);
             }
             // Another type, or none: the client may still read it as a stream or as JSON, so it is judged.
             return BodyGate.sniffing(api, new Judge(), loop, out, identity ? null : encoding);
+        }
+
+        /** The answer is assembled from what {@code reader} reads: a stream's events or a whole JSON body. */
+        private void assemble(BodyReader reader) {
+            AnswerAssembler answer = api.assembler();
+            if (reader.listen(new AssemblerListener(answer), Limits.ASSEMBLED_BODY_BYTES, b -> body = b)) {
+                assembler = answer;
+                wholeBody = !reader.streaming();
+            }
+        }
+
+        /** The reader of the stream's events the client gets, for the gate to feed; null without after-hooks. */
+        private SseDecoder.Listener assembleEvents() {
+            if (!after) {
+                return null;
+            }
+            assembler = api.assembler();
+            return new AssemblerListener(assembler);
         }
 
         /** {@code out}, with a warning logged for each refusal (the access log line says it too). */

@@ -1,10 +1,11 @@
 package dev.interpose.proxy.hook;
 
 import dev.interpose.proxy.body.HeapBytes;
+import dev.interpose.proxy.body.Limits;
 import dev.interpose.proxy.dialect.SseEvent;
 import dev.interpose.proxy.stream.SseDecoder;
 import io.netty.buffer.ByteBuf;
-import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -13,25 +14,42 @@ import java.util.function.Consumer;
  * follows, each event's fields read by the project's SSE decoder (data lines joined, a byte order mark at a
  * line's start dropped). An event it cannot read whole (over {@code maxEventBytes}; framed so that a client
  * could read it as two events) comes out {@link SseEvent#unreadable}, and after an event past the cap
- * nothing more is framed. Confined to the exchange's event loop; keeps only a heap copy of the bytes of the
- * event still open.
+ * nothing more is framed.
+ *
+ * <p>This is the stream's one decoding: each event the decoder reads also goes, as it is read, to
+ * {@code readers} (the exchange's usage reader), as their own decoder would have handed it to them (its data
+ * past {@link Limits#EVENT_BYTES} truncated; an event the upstream never ended, which no decoder dispatches,
+ * not at all). Confined to the exchange's event loop; keeps only a heap copy of the bytes of the event still
+ * open.
  */
 final class SseFramer {
     private static final byte[] BLANK_LINE = {'\n', '\n'};
 
     private final int maxEventBytes;
     private final HeapBytes pending = new HeapBytes(8192);
-    private final Fields fields = new Fields();
+    private final Fields fields;
     private final SseDecoder decoder;
+    /** The stream's last event when the upstream never ended it (framed at the end as if it had), or null. */
+    private SseEvent unterminated;
     private int scanned;
     private boolean lineEmpty = true;
     private boolean lastCr;
     /** An event past the cap was met: nothing after it is framed. */
     private boolean overflowed;
 
-    SseFramer(int maxEventBytes) {
+    /** @param readers who else reads the upstream's events (null: no one) */
+    SseFramer(int maxEventBytes, SseDecoder.Listener readers) {
         this.maxEventBytes = maxEventBytes;
+        this.fields = new Fields(readers);
         this.decoder = new SseDecoder(fields, maxEventBytes);
+    }
+
+    /**
+     * Whether {@code event} is the stream's last, never ended by the upstream: clients may read it, so it is
+     * judged and passed, but no decoder reading the stream dispatches it.
+     */
+    boolean unterminated(SseEvent event) {
+        return event == unterminated;
     }
 
     /** Takes the readable bytes of a chunk (the buffer is left as it is) and hands on each event they end. */
@@ -106,8 +124,11 @@ final class SseFramer {
         fields.events = 0;
         fields.truncated = false;
         decoder.feed(raw, 0, raw.length);
+        boolean ended = fields.events > 0;
         if (last) {
+            fields.unended = true;
             decoder.feed(BLANK_LINE, 0, BLANK_LINE.length);
+            fields.unended = false;
         }
         if (fields.events > 1) {
             // A line of only a byte order mark: one event here, two to a client that drops the mark.
@@ -117,15 +138,29 @@ final class SseFramer {
             return SseEvent.unreadable("an event's data is larger than the " + maxEventBytes
                     + " bytes the proxy reads to check it");
         }
-        return SseEvent.of(raw, fields.name, fields.data);
+        SseEvent event = SseEvent.of(raw, fields.name, fields.data);
+        if (!ended && fields.events > 0) {
+            unterminated = event;
+        }
+        return event;
     }
 
-    /** Keeps the fields of the one event {@link #decoder} was just fed, and how many it found. */
+    /**
+     * Keeps the fields of the one event {@link #decoder} was just fed, and how many it found; shows each to
+     * {@code readers} as it is read.
+     */
     private static final class Fields implements SseDecoder.Listener {
+        private final SseDecoder.Listener readers;
         String name;
-        String data;
+        byte[] data;
         int events;
         boolean truncated;
+        /** The decoder is being fed the blank line the upstream never sent: what it dispatches now is no event to readers. */
+        boolean unended;
+
+        Fields(SseDecoder.Listener readers) {
+            this.readers = readers;
+        }
 
         @Override
         public boolean wants(String event) {
@@ -137,7 +172,10 @@ final class SseFramer {
             events++;
             name = event;
             this.truncated = truncated;
-            data = truncated ? null : new String(bytes, 0, length, StandardCharsets.UTF_8);
+            data = truncated ? null : Arrays.copyOf(bytes, length);
+            if (readers != null && !unended && readers.wants(event)) {
+                readers.onEvent(event, bytes, length, truncated || length > Limits.EVENT_BYTES);
+            }
         }
     }
 }

@@ -1,10 +1,12 @@
 package dev.interpose.proxy.hook;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.interpose.proxy.body.Limits;
 import dev.interpose.proxy.dialect.ApiDialect;
 import dev.interpose.proxy.dialect.SseEvent;
 import dev.interpose.proxy.dialect.ToolCall;
 import dev.interpose.proxy.dialect.ToolCallStream;
+import dev.interpose.proxy.stream.SseDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayDeque;
@@ -28,6 +30,11 @@ import java.util.function.Consumer;
  * known at its start (Chat Completions) is held until it ended, so a Chat stream is held from its first
  * call to {@code [DONE]}. A stream that ends inside a call has that call judged on what came of it.
  *
+ * <p>Its framing is the stream's one decoding. The upstream's events, as they are read, go to {@code upstream}
+ * (the exchange's usage reader, handed over by {@link dev.interpose.proxy.stream.BodyReader#handOver}); the
+ * events the client gets, as they go out, to {@code client} (the after-hooks' assembler), so neither
+ * decodes the stream again.
+ *
  * <p>It judges what the client parses, never less (see {@link SseEvent} and {@link SseFramer}). An event it
  * cannot judge, or one the dialect says makes the calls unjudgeable, is never passed on: the stream ends
  * there with the API's error event and the connection closes. Asking the hooks fails closed: a judge that
@@ -38,7 +45,7 @@ import java.util.function.Consumer;
  */
 public final class ToolGate implements ResponseGate {
     /** An event larger than this cannot be judged: the stream is refused there. */
-    static final int MAX_EVENT_BYTES = dev.interpose.proxy.body.Limits.GATE_EVENT_BYTES;
+    static final int MAX_EVENT_BYTES = Limits.GATE_EVENT_BYTES;
 
     /** Asks the hooks about a tool call. */
     interface Judge {
@@ -79,8 +86,9 @@ public final class ToolGate implements ResponseGate {
     private final Judge judge;
     private final Executor loop;
     private final Output out;
-    private final Consumer<byte[]> writer;
-    private final SseFramer framer = new SseFramer(MAX_EVENT_BYTES);
+    private final SseDecoder.Listener client;
+    private final Consumer<SseEvent> writer = this::write;
+    private final SseFramer framer;
     private final ArrayDeque<SseEvent> queue = new ArrayDeque<>();
     /** The events held back and the calls they wait for, or null. */
     private ToolHold hold;
@@ -90,11 +98,21 @@ public final class ToolGate implements ResponseGate {
     private Runnable onDrained;
 
     ToolGate(ApiDialect api, Judge judge, Executor loop, Output out) {
+        this(api, judge, loop, out, null, null);
+    }
+
+    /**
+     * @param upstream who reads the upstream's events (null: no one)
+     * @param client   who reads the events the client gets (null: no one)
+     */
+    ToolGate(ApiDialect api, Judge judge, Executor loop, Output out, SseDecoder.Listener upstream,
+            SseDecoder.Listener client) {
         this.calls = api.toolCalls().stream();
         this.judge = judge;
         this.loop = loop;
         this.out = out;
-        this.writer = bytes -> out.write(Unpooled.wrappedBuffer(bytes));
+        this.client = client;
+        this.framer = new SseFramer(MAX_EVENT_BYTES, upstream);
     }
 
     @Override
@@ -107,12 +125,23 @@ public final class ToolGate implements ResponseGate {
         out.flush();
     }
 
+    /**
+     * What the framer still held is framed now (an event ended by the body's last byte, a CR that could have been
+     * the start of a CRLF; or one never ended), so that usage has read every event before the exchange reads it.
+     */
+    @Override
+    public void inputEnded() {
+        if (!cancelled) {
+            framer.end(queue::add);
+        }
+    }
+
     @Override
     public void end(Runnable whenDone) {
         if (cancelled) {
             return;
         }
-        framer.end(queue::add);
+        inputEnded(); // nothing more when the exchange said so already
         ended = true;
         onDrained = whenDone;
         pump();
@@ -236,6 +265,15 @@ public final class ToolGate implements ResponseGate {
             ToolHold.Verdict verdict = hold.end(key);
             hold.asking(verdict, "unfinished");
             hold.answer(verdict, new Denial("interpose", "the call never ended, so it could not be checked"));
+        }
+    }
+
+    /** An event to the client, and to whoever reads what the client gets, as their decoder would have read it. */
+    private void write(SseEvent event) {
+        out.write(Unpooled.wrappedBuffer(event.raw()));
+        byte[] data = event.data();
+        if (client != null && data != null && !framer.unterminated(event) && client.wants(event.name())) {
+            client.onEvent(event.name(), data, data.length, data.length > Limits.EVENT_BYTES);
         }
     }
 

@@ -15,7 +15,9 @@ import java.util.function.Consumer;
  * Reads one answer's body as it goes by, once, for everyone who needs it: an uncompressed server-sent-events
  * stream through one {@link SseDecoder} whose events fan out to the listeners that want them, a JSON body
  * (in any coding the proxy can undo) copied once and shown whole to each reader at the end. Any other body,
- * or a stream in a content coding, is not read. Listeners are added before the first chunk.
+ * or a stream in a content coding, is not read. Listeners are added before the first chunk. When something
+ * else decodes the stream anyway (the tool gate), this reader {@linkplain #handOver hands its listeners over}
+ * to it and decodes nothing, so the stream is still decoded once.
  *
  * <p>Not thread-safe: one per body, on its exchange's event loop; it only reads the buffers it is shown.
  */
@@ -33,14 +35,20 @@ public final class BodyReader {
     /** The JSON body copied so far (nothing is allocated before its first bytes), or null when not copied. */
     private HeapBytes json;
     private boolean started;
+    /** Whether the stream's listeners were handed over to another decoder, so that this one is not built. */
+    private boolean handedOver;
 
     private record BodyListener(int maxBytes, Consumer<JsonBody> reader) {
     }
 
     /** The reader of a body with these headers. */
     public BodyReader(HttpHeaders headers) {
-        String type = headers.get(HttpHeaderNames.CONTENT_TYPE, "").toLowerCase(Locale.ROOT);
-        String encoding = headers.get(HttpHeaderNames.CONTENT_ENCODING);
+        this(headers.get(HttpHeaderNames.CONTENT_TYPE), headers.get(HttpHeaderNames.CONTENT_ENCODING));
+    }
+
+    /** The reader of a body of this content type (null: none) in this content coding (null: none). */
+    public BodyReader(String contentType, String encoding) {
+        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
         boolean identity = encoding == null || encoding.equalsIgnoreCase("identity");
         streaming = type.startsWith("text/event-stream");
         events = streaming && identity ? new SseFanout() : null;
@@ -80,11 +88,23 @@ public final class BodyReader {
         return false;
     }
 
+    /**
+     * The stream's listeners, for the one who decodes the stream anyway and hands them each event as their
+     * decoder would (the tool gate); this reader then decodes nothing. Null when this reader decodes no stream.
+     */
+    public SseDecoder.Listener handOver() {
+        if (started) {
+            throw new IllegalStateException("the body began: its first events were decoded here already");
+        }
+        handedOver = events != null;
+        return events;
+    }
+
     /** Looks at the readable bytes of one body chunk; the buffer is left as it is. */
     public void observe(ByteBuf chunk) {
         if (!started) {
             started = true;
-            if (events != null && !events.isEmpty()) {
+            if (events != null && !events.isEmpty() && !handedOver) {
                 sse = new SseDecoder(events, Limits.EVENT_BYTES);
             }
         }

@@ -3,6 +3,7 @@ package dev.interpose.proxy.stream;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An incremental decoder of {@code text/event-stream} (the WHATWG server-sent events format). Fed chunks
@@ -34,6 +35,9 @@ public final class SseDecoder {
     private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
+    /** How many decoders were built: the seam of the test that proves a gated stream is decoded once. */
+    static final LongAdder BUILT = new LongAdder();
+
     private final Listener listener;
     private final int maxEventBytes;
     private byte[] line = new byte[256];
@@ -54,6 +58,7 @@ public final class SseDecoder {
         this.maxEventBytes = maxEventBytes;
         this.wantsUnnamed = listener.wants(null);
         this.wanted = wantsUnnamed;
+        BUILT.increment();
     }
 
     /** Decodes the readable bytes of {@code chunk} without moving its indices. */

@@ -3,16 +3,29 @@ package dev.interpose.proxy.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.interpose.config.HookEvent;
+import dev.interpose.hooks.Hook;
+import dev.interpose.hooks.HookPipeline;
+import dev.interpose.hooks.HookResult;
 import dev.interpose.proxy.cache.ResponseCache;
 import dev.interpose.proxy.error.ErrorKind;
+import dev.interpose.proxy.hook.HookLog;
+import dev.interpose.proxy.hook.RequestHooks;
+import dev.interpose.proxy.hook.ResponseHooks;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link ResponseRelay} through its exchange on {@link io.netty.channel.embedded.EmbeddedChannel}s
  * ({@link ExchangeRig}): backpressure, a cache replay taking the same path as an upstream's answer, an HTTP/1.0
- * client, and the upstream cutting the body short.
+ * client, the upstream cutting the body short, and a gated stream read whole before it is stored.
  */
 @Timeout(30)
 class ResponseRelayTest {
@@ -107,5 +120,47 @@ class ResponseRelayTest {
         assertThat(rig.received()).contains("event: ping").doesNotContain("0\r\n\r\n");
         assertThat(rig.client.isActive()).as("the client sees the truncation").isFalse();
         assertFalse(rig.finish());
+    }
+
+    @Test
+    void behindAGateAStreamWhoseLastByteEndsItsLastEventIsReadWholeBeforeItIsStored() {
+        Executor now = Runnable::run;
+        ResponseHooks hooks = new ResponseHooks(new HookPipeline(List.of(new PassingHook()), now), Path.of("."), now,
+                new HookLog(rig.registry));
+        ResponseHooks.Tap tap = hooks.tap(new RequestHooks.Meta("req-1", "claude", true, "anthropic", "claude-x", "a",
+                "default", "/v1/messages", null, Map.of()));
+        Exchange exchange = rig.exchange("a", tap, rig.cache.admit(rig.key(), false));
+        exchange.start();
+        rig.run();
+        // CR line endings: the gate cannot frame the last event before the body's end tells that no LF follows.
+        String stream = "event: message_start\rdata: {\"type\":\"message_start\",\"message\":{\"model\":\"claude-x\","
+                + "\"usage\":{\"input_tokens\":3}}}\r\revent: message_stop\rdata: {\"type\":\"message_stop\"}\r\r";
+        rig.answer(0, "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
+                + chunk(stream) + "0\r\n\r\n");
+
+        assertThat(exchange.result()).isEqualTo(Result.ok());
+        assertThat(rig.received()).contains("x-interpose-cache: miss")
+                .contains("event: message_stop\rdata: {\"type\":\"message_stop\"}\r\r");
+        assertThat(rig.cache.admit(rig.key(), false).hit())
+                .as("the gate framed the last event before the cache asked whether the stream ended cleanly").isNotNull();
+        assertFalse(rig.finish());
+    }
+
+    /** A {@code PreToolUse} hook that lets every call through. */
+    private static final class PassingHook implements Hook {
+        @Override
+        public String name() {
+            return "pass";
+        }
+
+        @Override
+        public Set<HookEvent> events() {
+            return Set.of(HookEvent.PRE_TOOL_USE);
+        }
+
+        @Override
+        public HookResult run(JsonNode input) {
+            return HookResult.CONTINUE;
+        }
     }
 }

@@ -340,6 +340,46 @@ class ResponseHooksTest {
         }
     }
 
+    @Test
+    void behindAGateTheAfterHooksSeeACompressedAnswerAsTheClientGetsItDecoded() throws Exception {
+        Path post = project.resolve("post.jsonl");
+        Path stop = project.resolve("stop.jsonl");
+        hook("guard.sh", "#!/bin/sh", "# interpose-event: PreToolUse", "# interpose-matcher: Bash",
+                "echo nope >&2", "exit 2");
+        hook("post.sh", "#!/bin/sh", "# interpose-event: PostResponse", "jq -c .response >> " + post);
+        hook("stop.sh", "#!/bin/sh", "# interpose-event: Stop", "jq -c '[.last_assistant_message]' >> " + stop);
+        upstream.stubFor(post(urlPathEqualTo("/v1/messages")).willReturn(aResponse().withStatus(200)
+                .withHeader("content-type", "application/json").withHeader("content-encoding", "gzip")
+                .withBody(gzip("{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"c\","
+                        + "\"content\":[{\"type\":\"text\",\"text\":\"Running it.\"},{\"type\":\"tool_use\","
+                        + "\"id\":\"tu_1\",\"name\":\"Bash\",\"input\":{\"command\":\"rm -rf /\"}}],"
+                        + "\"stop_reason\":\"tool_use\",\"usage\":{\"input_tokens\":5,\"output_tokens\":7}}"))));
+        upstream.stubFor(post(urlPathEqualTo("/v1/responses")).willReturn(aResponse().withStatus(200)
+                .withHeader("content-type", "text/event-stream").withHeader("content-encoding", "gzip")
+                .withBody(gzip(RESPONSES_TOOL))));
+        try (TestProxy proxy = proxy()) {
+            HttpResponse<String> json = send(proxy, "/v1/messages", "x-api-key", "k");
+            assertThat(json.headers().firstValue("content-encoding")).isEmpty();
+            assertThat(JSON.readTree(json.body()).path("stop_reason").asText()).isEqualTo("end_turn");
+            await().atMost(Duration.ofSeconds(10)).until(() -> lines(post) == 1 && lines(stop) == 1);
+            JsonNode seen = JSON.readTree(Files.readAllLines(post).get(0));
+            assertThat(seen.path("text").asText()).startsWith("Running it.")
+                    .contains("Interpose denied the Bash tool call: hook guard.sh said: nope");
+            assertThat(seen.path("tool_calls")).as("the hooks see what the client got: the call denied").isEmpty();
+            assertThat(seen.path("stop_reason").asText()).isEqualTo("end_turn");
+            assertThat(seen.path("usage").path("output_tokens").asInt()).isEqualTo(7);
+            assertThat(Files.readAllLines(stop).get(0)).startsWith("[\"Running it.");
+
+            HttpResponse<String> stream = send(proxy, "/v1/responses", "authorization", "Bearer k");
+            assertThat(stream.headers().firstValue("content-encoding")).isEmpty();
+            assertThat(stream.body()).contains("response.completed");
+            await().atMost(Duration.ofSeconds(10)).until(() -> lines(post) == 2);
+            JsonNode streamed = JSON.readTree(Files.readAllLines(post).get(1));
+            assertThat(streamed.path("tool_calls").get(0).path("name").asText()).isEqualTo("exec_command");
+            assertThat(streamed.path("usage").path("total_tokens").asInt()).isEqualTo(80);
+        }
+    }
+
     private static byte[] gzip(String text) throws Exception {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(out)) {

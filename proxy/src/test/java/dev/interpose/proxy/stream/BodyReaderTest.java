@@ -123,4 +123,34 @@ class BodyReaderTest {
         reader.finish();
         assertThat(seen).singleElement().extracting(JsonBody::length).isEqualTo(0);
     }
+
+    @Test
+    void aStreamHandedOverIsDecodedByNoOneElseAndItsListenersGetWhatTheyAreHanded() {
+        List<String> seen = new ArrayList<>();
+        SseDecoder.Listener listener = new SseDecoder.Listener() {
+            @Override
+            public boolean wants(String event) {
+                return true;
+            }
+
+            @Override
+            public void onEvent(String event, byte[] data, int length, boolean truncated) {
+                seen.add(event + "|" + new String(data, 0, length, StandardCharsets.UTF_8));
+            }
+        };
+        BodyReader reader = reader("text/event-stream", null);
+        assertThat(reader.listen(listener, 0, null)).isTrue();
+        SseDecoder.Listener handed = reader.handOver();
+        long before = SseDecoder.BUILT.sum();
+        feed(reader, "event: a\ndata: 1\n\n".getBytes(StandardCharsets.UTF_8), 3);
+        assertThat(SseDecoder.BUILT.sum() - before).as("no decoder of its own").isZero();
+        assertThat(seen).as("the bytes it was shown are not decoded").isEmpty();
+
+        assertThat(handed.wants("b")).isTrue();
+        handed.onEvent("b", new byte[] {'2'}, 1, false);
+        assertThat(seen).containsExactly("b|2");
+
+        assertThat(reader("text/event-stream", "gzip").handOver()).as("a coded stream is decoded by no reader").isNull();
+        assertThatThrownBy(reader::handOver).as("its first bytes were read here").isInstanceOf(IllegalStateException.class);
+    }
 }
