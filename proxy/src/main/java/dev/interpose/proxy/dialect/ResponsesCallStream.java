@@ -31,6 +31,8 @@ final class ResponsesCallStream implements ToolCallStream {
     private final Map<SseEvent, Integer> owner = new IdentityHashMap<>();
     /** The message items that replace denied calls, by the call's item id (or call id). */
     private final Map<String, ObjectNode> replacedItems = new HashMap<>();
+    /** The item ids and call ids of every call an {@code output_item} event showed. */
+    private final Set<String> announced = new HashSet<>();
     /** The sequence number the next event gets once renumbering started, else -1. */
     private int nextSequence = -1;
     private int lastSequence = -1;
@@ -44,6 +46,25 @@ final class ResponsesCallStream implements ToolCallStream {
         this.api = api;
     }
 
+    /**
+     * A {@code response.completed} (or its kin) whose output lists a call no {@code output_item} event showed:
+     * a client that takes the output from there (the SDKs' final response) would run a call nobody judged.
+     */
+    @Override
+    public String unjudgeable(SseEvent event) {
+        JsonNode output = event.json() == null ? null : event.json().path("response").path("output");
+        if (output == null || !output.isArray()) {
+            return null;
+        }
+        for (JsonNode item : output) {
+            if (ResponsesApi.isCall(item) && !shown(item.path("id")) && !shown(item.path("call_id"))) {
+                return event.json().path("type").asText("the final event") + " lists a tool call that no "
+                        + "output_item event showed, which the proxy does not check";
+            }
+        }
+        return null;
+    }
+
     @Override
     public Change read(SseEvent event) {
         JsonNode data = event.json();
@@ -55,6 +76,9 @@ final class ResponsesCallStream implements ToolCallStream {
         }
         String type = data.path("type").asText();
         JsonNode item = data.path("item");
+        if (ResponsesApi.isCall(item)) {
+            announce(item);
+        }
         if ("response.output_item.added".equals(type) && ResponsesApi.isCall(item)) {
             int index = data.path("output_index").asInt();
             Open call = new Open(item.path("call_id").asText(null), item.path("id").asText(null),
@@ -78,6 +102,19 @@ final class ResponsesCallStream implements ToolCallStream {
         }
         closed.put(index, open.remove(index));
         return Change.ended(new ToolCall(index, call.id(), call.name(), ResponsesApi.callInput(item)));
+    }
+
+    private boolean shown(JsonNode id) {
+        return id.isTextual() && announced.contains(id.asText());
+    }
+
+    private void announce(JsonNode item) {
+        if (item.path("id").isTextual()) {
+            announced.add(item.path("id").asText());
+        }
+        if (item.path("call_id").isTextual()) {
+            announced.add(item.path("call_id").asText());
+        }
     }
 
     /** A call item first seen (or first seen as this tool) in its {@code output_item.done}: it starts and ends there. */

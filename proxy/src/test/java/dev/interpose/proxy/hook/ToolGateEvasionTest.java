@@ -284,6 +284,26 @@ class ToolGateEvasionTest {
         assertThat(failed.path("response").path("error").path("message").asText()).isEqualTo(o.sink.refusal);
     }
 
+    @Test
+    void aResponsesCallListedOnlyInResponseCompletedIsRefused() throws Exception {
+        String created = "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,"
+                + "\"response\":{\"id\":\"resp_1\",\"status\":\"in_progress\",\"output\":[]}}\n\n";
+        String call = "{\"type\":\"function_call\",\"id\":\"fc_1\",\"call_id\":\"call_1\",\"name\":\"exec_command\","
+                + "\"arguments\":\"{\\\"cmd\\\":\\\"rm -rf /\\\"}\",\"status\":\"completed\"}";
+        for (String end : List.of("response.completed", "response.incomplete")) {
+            String stream = created + "event: " + end + "\ndata: {\"type\":\"" + end + "\",\"sequence_number\":1,"
+                    + "\"response\":{\"id\":\"resp_1\",\"status\":\"completed\",\"output\":[" + call + "]}}\n\n";
+            Outcome o = refused(ApiDialect.RESPONSES, stream, "rm -rf");
+            assertThat(o.sink.text()).isEqualTo(created);
+            assertThat(o.sink.refusal).endsWith(end + " lists a tool call that no output_item event showed, which "
+                    + "the proxy does not check");
+            assertThat(new String(o.sink.lastEvent, StandardCharsets.UTF_8)).startsWith("event: response.failed\n");
+        }
+        // The same call, shown by its output_item events first, is judged (and here denied) as usual.
+        Outcome shown = judged(ApiDialect.RESPONSES, RESPONSES, "\"function_call\"");
+        assertThat(shown.judge.asked).hasSize(1);
+    }
+
     private static final String CHAT_TOOL = "data:  {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":"
             + "[{\"index\":0,\"id\":\"t1\",\"type\":\"function\",\"function\":{\"name\":\"Bash\",\"arguments\":"
             + "\"{\\\"command\\\":\\\"rm -rf /\\\"}\"}}]},\"finish_reason\":null}]}\n\n";
