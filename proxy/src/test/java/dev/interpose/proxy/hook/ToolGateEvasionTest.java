@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.interpose.proxy.Fixtures;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,67 +48,24 @@ class ToolGateEvasionTest {
         }
     }
 
-    /** What the client got: the bytes written, and the refusal if there was one. */
-    private static final class Sink implements ResponseGate.Output {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        String refusal;
-        byte[] lastEvent;
-        boolean done;
-
-        @Override
-        public void write(ByteBuf buf) {
-            try {
-                byte[] b = new byte[buf.readableBytes()];
-                buf.readBytes(b);
-                assertThat(refusal).as("nothing after the refusal").isNull();
-                bytes.writeBytes(b);
-            } finally {
-                buf.release();
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void refuse(String message) {
-            throw new AssertionError("a stream is refused with its error event");
-        }
-
-        @Override
-        public void refuse(String message, byte[] lastEvent) {
-            assertThat(refusal).as("refused once").isNull();
-            refusal = message;
-            this.lastEvent = lastEvent;
-        }
-
-        String text() {
-            return bytes.toString(StandardCharsets.UTF_8);
-        }
-    }
-
-    private record Outcome(DenyAll judge, Sink sink) {
+    private record Outcome(DenyAll judge, GateSink sink) {
         boolean judged() {
             return !judge.asked.isEmpty();
         }
 
         boolean refused() {
-            return sink.refusal != null;
+            return sink.refused();
         }
     }
 
     private static Outcome run(ApiDialect api, byte[] stream, int chunk) {
         DenyAll judge = new DenyAll();
-        Sink sink = new Sink();
+        GateSink sink = GateSink.stream();
         ToolGate gate = new ToolGate(api, judge, Runnable::run, sink);
-        for (int i = 0; i < stream.length; i += chunk) {
-            ByteBuf part = Unpooled.wrappedBuffer(stream, i, Math.min(chunk, stream.length - i));
-            gate.feed(part);
-            part.release();
-        }
-        gate.end(() -> sink.done = true);
-        assertThat(sink.done ^ (sink.refusal != null)).as("finished or refused, not both").isTrue();
+        GateSink.feed(gate, stream, chunk);
+        boolean[] done = {false};
+        gate.end(() -> done[0] = true);
+        assertThat(done[0] ^ sink.refused()).as("finished or refused, not both").isTrue();
         return new Outcome(judge, sink);
     }
 
@@ -221,7 +175,7 @@ class ToolGateEvasionTest {
                 "\"pad\": " + "[".repeat(2000) + "]".repeat(2000) + ", ", "\"pad\": nope, "}) {
             Outcome o = refused(ApiDialect.MESSAGES, startLine(START + extra), CALL_ID);
             String before = ANTHROPIC.substring(0, ANTHROPIC.indexOf("event: content_block_start\n" + START));
-            assertThat(o.sink.text()).as("what came before went out as it was").isEqualTo(before);
+            assertThat(o.sink.written()).as("what came before went out as it was").isEqualTo(before);
             assertThat(o.sink.refusal).startsWith("the upstream's stream was cut short: the PreToolUse hooks cannot"
                     + " check its tool calls, as an event's data ");
             String last = new String(o.sink.lastEvent, StandardCharsets.UTF_8);
@@ -238,7 +192,7 @@ class ToolGateEvasionTest {
         String stream = ANTHROPIC.replace("data: {\"type\": \"content_block_delta\", \"index\": 1, ",
                 "data: {\"type\": \"content_block_delta\", \"x\": " + "[".repeat(1500) + "]".repeat(1500) + ", \"index\": 1, ");
         Outcome o = refused(ApiDialect.MESSAGES, stream, CALL_ID);
-        assertThat(o.sink.text()).doesNotContain("tool_use").endsWith("\"index\": 0}\n\n");
+        assertThat(o.sink.written()).doesNotContain("tool_use").endsWith("\"index\": 0}\n\n");
     }
 
     @Test
@@ -251,7 +205,7 @@ class ToolGateEvasionTest {
         // A big event before the call: nothing after it goes out either.
         Outcome early = refused(ApiDialect.MESSAGES, "event: ping\ndata: {\"type\": \"ping\", \"pad\": \"" + pad + "\"}\n\n"
                 + ANTHROPIC, CALL_ID, 1 << 20);
-        assertThat(early.sink.text()).isEmpty();
+        assertThat(early.sink.written()).isEmpty();
     }
 
     @Test
@@ -320,7 +274,7 @@ class ToolGateEvasionTest {
 
         Outcome bad = refused(ApiDialect.CHAT, text + CHAT_TOOL.replace("\"id\":\"c1\"", "\"id\":\"c1\",\"n\":" + "7".repeat(1100))
                 + CHAT_END + "data: [DONE]\n\n", "rm -rf");
-        assertThat(bad.sink.text()).isEqualTo(text);
+        assertThat(bad.sink.written()).isEqualTo(text);
         String last = new String(bad.sink.lastEvent, StandardCharsets.UTF_8);
         assertThat(last).startsWith("data: {").endsWith("}\n\n");
         JsonNode error = JSON.readTree(last.substring("data: ".length())).path("error");
@@ -339,7 +293,7 @@ class ToolGateEvasionTest {
         for (String chunk : List.of(second, reindexed, legacy)) {
             assertThat(chunk).isNotEqualTo(CHAT_TOOL);
             Outcome o = refused(ApiDialect.CHAT, text + chunk + CHAT_END + "data: [DONE]\n\n", "rm -rf");
-            assertThat(o.sink.text()).isEqualTo(text);
+            assertThat(o.sink.written()).isEqualTo(text);
             assertThat(o.sink.refusal).contains("which the proxy does not check");
         }
     }

@@ -7,7 +7,6 @@ import dev.interpose.proxy.HookFiles;
 import dev.interpose.proxy.dialect.ApiDialect;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,42 +79,6 @@ class ToolGateHoldTest {
         }
     }
 
-    private static final class Sink implements ResponseGate.Output {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        String refusal;
-
-        @Override
-        public void write(ByteBuf buf) {
-            try {
-                assertThat(refusal).as("nothing after the refusal").isNull();
-                byte[] b = new byte[buf.readableBytes()];
-                buf.readBytes(b);
-                bytes.writeBytes(b);
-            } finally {
-                buf.release();
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void refuse(String message) {
-            refusal = message;
-        }
-
-        @Override
-        public void refuse(String message, byte[] lastEvent) {
-            refusal = message;
-            bytes.writeBytes(lastEvent);
-        }
-
-        String text() {
-            return bytes.toString(StandardCharsets.UTF_8);
-        }
-    }
-
     private static String event(String name, String data) {
         return "event: " + name + "\ndata: " + data + "\n\n";
     }
@@ -173,18 +136,13 @@ class ToolGateHoldTest {
             "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n",
             "data: [DONE]\n\n");
 
-    private record Run(ToolGate gate, Sink sink, AtomicInteger ended) {
+    private record Run(ToolGate gate, GateSink sink, AtomicInteger ended) {
     }
 
     private static Run start(ApiDialect api, String stream, Judge judge, int chunk) {
-        Sink sink = new Sink();
+        GateSink sink = GateSink.stream();
         ToolGate gate = new ToolGate(api, judge, Runnable::run, sink);
-        byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < bytes.length; i += chunk) {
-            ByteBuf part = Unpooled.wrappedBuffer(bytes, i, Math.min(chunk, bytes.length - i));
-            gate.feed(part);
-            part.release();
-        }
+        GateSink.feed(gate, stream.getBytes(StandardCharsets.UTF_8), chunk);
         AtomicInteger ended = new AtomicInteger();
         gate.end(ended::incrementAndGet);
         return new Run(gate, sink, ended);
@@ -330,7 +288,7 @@ class ToolGateHoldTest {
         String body = "{\"id\":\"m1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"},"
                 + "{\"type\":\"tool_use\",\"id\":\"toolu_bash\",\"name\":\"Bash\",\"input\":{\"command\":\"rm -rf /\"}}],"
                 + "\"stop_reason\":\"tool_use\"}";
-        Sink sink = new Sink();
+        GateSink sink = GateSink.body();
         Judge judge = Judge.failing(throwing);
         BodyGate gate = new BodyGate(ApiDialect.MESSAGES, judge, Runnable::run, sink, null, false);
         ByteBuf bytes = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.interpose.proxy.Fixtures;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,42 +57,10 @@ class ToolGatePropertyTest {
         }
     }
 
-    private static final class Sink implements ResponseGate.Output {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        boolean refused;
-
-        @Override
-        public void write(ByteBuf buf) {
-            try {
-                byte[] b = new byte[buf.readableBytes()];
-                buf.readBytes(b);
-                bytes.writeBytes(b);
-            } finally {
-                buf.release();
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void refuse(String message) {
-            throw new AssertionError("the stream gate refuses with an error event: " + message);
-        }
-
-        @Override
-        public void refuse(String message, byte[] lastEvent) {
-            assertThat(refused).as("refused once").isFalse();
-            refused = true;
-            bytes.writeBytes(lastEvent);
-        }
-    }
-
     /** What the gate writes for {@code stream} cut at {@code cuts}; asserts it finished or refused the stream. */
     private static String run(ApiDialect api, byte[] stream, List<Integer> cuts, String deny, boolean later) {
         List<Runnable> loop = later ? new ArrayList<>() : null;
-        Sink sink = new Sink();
+        GateSink sink = GateSink.stream();
         List<Runnable> tasks = new ArrayList<>();
         ToolGate gate = new ToolGate(api, new Judge(deny, loop), tasks::add, sink);
         int at = 0;
@@ -113,9 +80,9 @@ class ToolGatePropertyTest {
         boolean[] done = {false};
         gate.end(() -> done[0] = true);
         drain(loop, tasks);
-        assertThat(done[0] || sink.refused).as("the gate finished, or refused the stream").isTrue();
-        assertThat(done[0] && sink.refused).as("not both").isFalse();
-        return (sink.refused ? "refused:" : "") + sink.bytes.toString(StandardCharsets.ISO_8859_1);
+        assertThat(done[0] || sink.refused()).as("the gate finished, or refused the stream").isTrue();
+        assertThat(done[0] && sink.refused()).as("not both").isFalse();
+        return (sink.refused() ? "refused:" : "") + new String(sink.received(), StandardCharsets.ISO_8859_1);
     }
 
     /** Runs the hooks' answers and what they queue on the loop, until nothing is left. */

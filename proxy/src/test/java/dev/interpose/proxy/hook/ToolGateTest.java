@@ -7,9 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.interpose.proxy.Fixtures;
 import dev.interpose.proxy.HookFiles;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,48 +52,10 @@ class ToolGateTest {
         }
     }
 
-    /** What the gate wrote. */
-    private static final class Sink implements ResponseGate.Output {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int flushes;
-
-        @Override
-        public void write(ByteBuf buf) {
-            byte[] b = new byte[buf.readableBytes()];
-            buf.readBytes(b);
-            buf.release();
-            bytes.writeBytes(b);
-        }
-
-        @Override
-        public void flush() {
-            flushes++;
-        }
-
-        @Override
-        public void refuse(String message) {
-            throw new AssertionError("a readable stream was refused: " + message);
-        }
-
-        @Override
-        public void refuse(String message, byte[] lastEvent) {
-            throw new AssertionError("a readable stream was refused: " + message);
-        }
-
-        String text() {
-            return bytes.toString(StandardCharsets.UTF_8);
-        }
-    }
-
     private static String run(ApiDialect api, byte[] stream, Judge judge, int chunk, AtomicInteger ended) {
-        Sink sink = new Sink();
+        GateSink sink = GateSink.readable();
         ToolGate gate = new ToolGate(api, judge, Runnable::run, sink);
-        for (int i = 0; i < stream.length; i += chunk) {
-            ByteBuf part = Unpooled.wrappedBuffer(stream, i, Math.min(chunk, stream.length - i));
-            gate.feed(part);
-            assertThat(part.readableBytes()).as("the gate only reads").isEqualTo(Math.min(chunk, stream.length - i));
-            part.release();
-        }
+        GateSink.feed(gate, stream, chunk);
         gate.end(ended::incrementAndGet);
         return sink.text();
     }
@@ -178,7 +138,7 @@ class ToolGateTest {
     @Test
     void everythingAfterAHeldCallWaitsForTheAnswerAndTheEndWaitsToo() {
         Judge judge = new Judge("Read", true);
-        Sink sink = new Sink();
+        GateSink sink = GateSink.readable();
         ToolGate gate = new ToolGate(ApiDialect.MESSAGES, judge, Runnable::run, sink);
         AtomicInteger ended = new AtomicInteger();
         gate.feed(Unpooled.wrappedBuffer(ANTHROPIC));
@@ -198,7 +158,7 @@ class ToolGateTest {
     @Test
     void aCancelledGateDropsWhatItHeldAndIgnoresALateAnswer() {
         Judge judge = new Judge("Read", true);
-        Sink sink = new Sink();
+        GateSink sink = GateSink.readable();
         ToolGate gate = new ToolGate(ApiDialect.MESSAGES, judge, Runnable::run, sink);
         AtomicInteger ended = new AtomicInteger();
         gate.feed(Unpooled.wrappedBuffer(ANTHROPIC));
