@@ -23,6 +23,7 @@ import dev.interpose.config.ConfigLoader;
 import dev.interpose.config.InterposeConfig;
 import dev.interpose.config.ListenerConfig;
 import dev.interpose.config.Overrides;
+import dev.interpose.proxy.NoResolving;
 import dev.interpose.proxy.agent.AgentLimiter;
 import dev.interpose.proxy.agent.AgentRunner;
 import dev.interpose.proxy.cache.CacheMetrics;
@@ -44,12 +45,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.resolver.AddressResolver;
-import io.netty.resolver.AddressResolverGroup;
-import io.netty.resolver.NoopAddressResolver;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ImmediateEventExecutor;
-import java.net.SocketAddress;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -257,19 +253,6 @@ class InFlightTest {
         @Override
         public HookResult run(JsonNode input) {
             return HookResult.CONTINUE;
-        }
-    }
-
-    /** No name resolution (the embedded upstream needs none), and no termination hook on the embedded loop. */
-    private static final class NoResolving extends AddressResolverGroup<SocketAddress> {
-        @Override
-        protected AddressResolver<SocketAddress> newResolver(EventExecutor executor) {
-            return new NoopAddressResolver(executor);
-        }
-
-        @Override
-        public AddressResolver<SocketAddress> getResolver(EventExecutor executor) {
-            return newResolver(executor);
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.interpose.config.Dialect;
 import dev.interpose.config.RetryConfig;
 import dev.interpose.config.TlsConfig;
 import dev.interpose.config.UpstreamConfig;
+import dev.interpose.proxy.NoResolving;
 import dev.interpose.proxy.cache.CacheKey;
 import dev.interpose.proxy.cache.CacheMetrics;
 import dev.interpose.proxy.cache.ResponseCache;
@@ -30,11 +31,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.resolver.AddressResolver;
-import io.netty.resolver.AddressResolverGroup;
-import io.netty.resolver.NoopAddressResolver;
-import io.netty.util.concurrent.EventExecutor;
-import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -186,18 +182,5 @@ final class ExchangeRig {
         }
         received();
         return client.finishAndReleaseAll() | left;
-    }
-
-    /** No name resolution (the embedded upstream needs none), and no termination hook on the embedded loop. */
-    private static final class NoResolving extends AddressResolverGroup<SocketAddress> {
-        @Override
-        protected AddressResolver<SocketAddress> newResolver(EventExecutor executor) {
-            return new NoopAddressResolver(executor);
-        }
-
-        @Override
-        public AddressResolver<SocketAddress> getResolver(EventExecutor executor) {
-            return newResolver(executor);
-        }
     }
 }

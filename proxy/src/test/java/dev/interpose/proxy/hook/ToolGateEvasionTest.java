@@ -60,13 +60,9 @@ class ToolGateEvasionTest {
 
     private static Outcome run(ApiDialect api, byte[] stream, int chunk) {
         DenyAll judge = new DenyAll();
-        GateSink sink = GateSink.stream();
-        ToolGate gate = new ToolGate(api, judge, Runnable::run, sink);
-        GateSink.feed(gate, stream, chunk);
-        boolean[] done = {false};
-        gate.end(() -> done[0] = true);
-        assertThat(done[0] ^ sink.refused()).as("finished or refused, not both").isTrue();
-        return new Outcome(judge, sink);
+        GateRun run = GateRun.of(api, judge, GateSink.stream(), stream, chunk);
+        assertThat(run.ended().get() == 1 ^ run.sink().refused()).as("finished or refused, not both").isTrue();
+        return new Outcome(judge, run.sink());
     }
 
     private static Outcome run(ApiDialect api, String stream, int chunk) {

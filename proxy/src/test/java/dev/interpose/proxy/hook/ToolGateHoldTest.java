@@ -136,16 +136,8 @@ class ToolGateHoldTest {
             "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n",
             "data: [DONE]\n\n");
 
-    private record Run(ToolGate gate, GateSink sink, AtomicInteger ended) {
-    }
-
-    private static Run start(ApiDialect api, String stream, Judge judge, int chunk) {
-        GateSink sink = GateSink.stream();
-        ToolGate gate = new ToolGate(api, judge, Runnable::run, sink);
-        GateSink.feed(gate, stream.getBytes(StandardCharsets.UTF_8), chunk);
-        AtomicInteger ended = new AtomicInteger();
-        gate.end(ended::incrementAndGet);
-        return new Run(gate, sink, ended);
+    private static GateRun start(ApiDialect api, String stream, Judge judge, int chunk) {
+        return GateRun.of(api, judge, GateSink.stream(), stream.getBytes(StandardCharsets.UTF_8), chunk);
     }
 
     private static List<String> types(List<JsonNode> events) {
@@ -156,11 +148,11 @@ class ToolGateHoldTest {
     @ValueSource(ints = {1, 9, 1 << 20})
     void interleavedMessagesCallsAreEachJudgedAndBothDenied(int chunk) {
         Judge judge = Judge.denying(false, "Read", "Bash");
-        Run run = start(ApiDialect.MESSAGES, MESSAGES, judge, chunk);
+        GateRun run = start(ApiDialect.MESSAGES, MESSAGES, judge, chunk);
 
         assertThat(judge.asked).containsExactly("toolu_read Read", "toolu_bash Bash");
         assertThat(judge.inputs.get(1).path("command").asText()).isEqualTo("rm -rf /");
-        String out = run.sink.text();
+        String out = run.sink().text();
         assertThat(out).doesNotContain("tool_use\",").doesNotContain("rm -rf").doesNotContain("input_json_delta");
         List<JsonNode> events = HookFiles.events(out);
         assertThat(events.stream().filter(e -> e.path("delta").path("type").asText().equals("text_delta"))
@@ -169,24 +161,24 @@ class ToolGateHoldTest {
                         "2:Interpose denied the Bash tool call: hook guard.sh said: no Bash");
         JsonNode delta = events.stream().filter(e -> e.path("type").asText().equals("message_delta")).findFirst().orElseThrow();
         assertThat(delta.path("delta").path("stop_reason").asText()).isEqualTo("end_turn");
-        assertThat(run.ended).hasValue(1);
+        assertThat(run.ended()).hasValue(1);
     }
 
     @Test
     void theSecondOfInterleavedMessagesCallsIsDeniedThoughTheFirstIsAllowedAndAnsweredLast() {
         Judge judge = Judge.denying(true, "Bash");
-        Run run = start(ApiDialect.MESSAGES, MESSAGES, judge, 7);
+        GateRun run = start(ApiDialect.MESSAGES, MESSAGES, judge, 7);
         assertThat(judge.asked).containsExactly("toolu_read Read", "toolu_bash Bash");
-        String before = run.sink.text();
+        String before = run.sink().text();
         assertThat(before).doesNotContain("tool_use\",");
-        assertThat(run.gate.holding()).isTrue();
+        assertThat(run.gate().holding()).isTrue();
 
         judge.answer(1); // Bash: denied; Read still open, so nothing goes out yet
-        assertThat(run.sink.text()).isEqualTo(before);
-        assertThat(run.ended).hasValue(0);
+        assertThat(run.sink().text()).isEqualTo(before);
+        assertThat(run.ended()).hasValue(0);
         judge.answer(0); // Read: allowed
 
-        String out = run.sink.text();
+        String out = run.sink().text();
         assertThat(out).contains("\"name\":\"Read\"").contains("/x").doesNotContain("\"name\":\"Bash\"").doesNotContain("rm -rf")
                 .contains("Interpose denied the Bash tool call");
         List<JsonNode> events = HookFiles.events(out);
@@ -196,18 +188,18 @@ class ToolGateHoldTest {
         assertThat(events.get(5).path("index").asInt()).isEqualTo(2);
         assertThat(events.get(5).path("content_block").path("type").asText()).isEqualTo("text");
         assertThat(events.get(10).path("delta").path("stop_reason").asText()).as("one call is left").isEqualTo("tool_use");
-        assertThat(run.gate.holding()).isFalse();
-        assertThat(run.ended).hasValue(1);
+        assertThat(run.gate().holding()).isFalse();
+        assertThat(run.ended()).hasValue(1);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {1, 13, 1 << 20})
     void interleavedResponsesItemsAreEachJudgedAndTheDeniedOneReplacedEverywhere(int chunk) {
         Judge judge = Judge.denying(false, "apply_patch");
-        Run run = start(ApiDialect.RESPONSES, RESPONSES, judge, chunk);
+        GateRun run = start(ApiDialect.RESPONSES, RESPONSES, judge, chunk);
 
         assertThat(judge.asked).containsExactly("call_a exec_command", "call_b apply_patch");
-        String out = run.sink.text();
+        String out = run.sink().text();
         assertThat(out).doesNotContain("\"apply_patch\"").doesNotContain("fc_b");
         List<JsonNode> events = HookFiles.events(out);
         for (int i = 0; i < events.size(); i++) {
@@ -224,16 +216,16 @@ class ToolGateHoldTest {
         JsonNode replacedDone = events.stream().filter(e -> e.path("type").asText().equals("response.output_item.done")
                 && e.path("output_index").asInt() == 1).findFirst().orElseThrow();
         assertThat(replacedDone.path("item")).isEqualTo(output.get(1));
-        assertThat(run.ended).hasValue(1);
+        assertThat(run.ended()).hasValue(1);
     }
 
     @Test
     void aCallStartingAtThePlaceOfAHeldCallIsRefusedNotJudgedAsTheOther() {
         String twice = MESSAGES.replace("\"index\":2,\"content_block\"", "\"index\":1,\"content_block\"");
-        Run run = start(ApiDialect.MESSAGES, twice, Judge.denying(false), 5);
-        assertThat(run.sink.refusal).endsWith("as a tool call starts at the place of another one still being checked");
-        assertThat(run.sink.text()).doesNotContain("tool_use\",").doesNotContain("rm -rf").contains("event: error\ndata: ");
-        assertThat(run.ended).hasValue(0);
+        GateRun run = start(ApiDialect.MESSAGES, twice, Judge.denying(false), 5);
+        assertThat(run.sink().refusal).endsWith("as a tool call starts at the place of another one still being checked");
+        assertThat(run.sink().text()).doesNotContain("tool_use\",").doesNotContain("rm -rf").contains("event: error\ndata: ");
+        assertThat(run.ended()).hasValue(0);
     }
 
     @Test
@@ -243,17 +235,17 @@ class ToolGateHoldTest {
                 .replaceAll("event: response.function_call_arguments.delta\ndata: [^\n]*\"output_index\":1,[^\n]*\n\n", "");
         assertThat(unannounced).doesNotContain("\"sequence_number\":2,").contains("\"call_id\":\"call_b\"");
         Judge judge = Judge.denying(false, "apply_patch");
-        Run run = start(ApiDialect.RESPONSES, unannounced, judge, 17);
+        GateRun run = start(ApiDialect.RESPONSES, unannounced, judge, 17);
         assertThat(judge.asked).containsExactly("call_a exec_command", "call_b apply_patch");
-        assertThat(run.sink.text()).doesNotContain("\"apply_patch\"").contains("Interpose denied the apply_patch tool call");
-        assertThat(run.ended).hasValue(1);
+        assertThat(run.sink().text()).doesNotContain("\"apply_patch\"").contains("Interpose denied the apply_patch tool call");
+        assertThat(run.ended()).hasValue(1);
 
         String renamed = RESPONSES.replace("\"call_id\":\"call_b\",\"name\":\"apply_patch\",\"arguments\":\"\"",
                 "\"call_id\":\"call_b\",\"name\":\"harmless\",\"arguments\":\"\"");
         assertThat(renamed).contains("harmless");
-        Run refused = start(ApiDialect.RESPONSES, renamed, Judge.denying(false, "apply_patch"), 17);
-        assertThat(refused.sink.refusal).endsWith("as a tool call starts at the place of another one still being checked");
-        assertThat(refused.sink.text()).doesNotContain("\"apply_patch\"").contains("event: response.failed");
+        GateRun refused = start(ApiDialect.RESPONSES, renamed, Judge.denying(false, "apply_patch"), 17);
+        assertThat(refused.sink().refusal).endsWith("as a tool call starts at the place of another one still being checked");
+        assertThat(refused.sink().text()).doesNotContain("\"apply_patch\"").contains("event: response.failed");
     }
 
     @ParameterizedTest
@@ -262,24 +254,24 @@ class ToolGateHoldTest {
         String reason = "hook interpose said: the PreToolUse check failed (java.lang.IllegalStateException: hook runner gone),"
                 + " so the call is denied";
 
-        Run messages = start(ApiDialect.MESSAGES, MESSAGES, Judge.failing(throwing), 11);
-        assertThat(messages.sink.text()).doesNotContain("rm -rf").doesNotContain("tool_use\",")
+        GateRun messages = start(ApiDialect.MESSAGES, MESSAGES, Judge.failing(throwing), 11);
+        assertThat(messages.sink().text()).doesNotContain("rm -rf").doesNotContain("tool_use\",")
                 .contains("Interpose denied the Read tool call: " + reason)
                 .contains("Interpose denied the Bash tool call: " + reason).contains("\"stop_reason\":\"end_turn\"");
-        assertThat(messages.ended).hasValue(1);
+        assertThat(messages.ended()).hasValue(1);
 
-        Run responses = start(ApiDialect.RESPONSES, RESPONSES, Judge.failing(throwing), 11);
-        assertThat(responses.sink.text()).doesNotContain("\"function_call\"")
+        GateRun responses = start(ApiDialect.RESPONSES, RESPONSES, Judge.failing(throwing), 11);
+        assertThat(responses.sink().text()).doesNotContain("\"function_call\"")
                 .contains("Interpose denied the exec_command tool call: " + reason);
-        assertThat(responses.ended).hasValue(1);
+        assertThat(responses.ended()).hasValue(1);
 
-        Run chat = start(ApiDialect.CHAT, CHAT, Judge.failing(throwing), 11);
-        List<JsonNode> chunks = HookFiles.events(chat.sink.text());
-        assertThat(chat.sink.text()).doesNotContain("rm -rf").doesNotContain("tool_calls\":[").endsWith("data: [DONE]\n\n");
+        GateRun chat = start(ApiDialect.CHAT, CHAT, Judge.failing(throwing), 11);
+        List<JsonNode> chunks = HookFiles.events(chat.sink().text());
+        assertThat(chat.sink().text()).doesNotContain("rm -rf").doesNotContain("tool_calls\":[").endsWith("data: [DONE]\n\n");
         assertThat(chunks.get(0).path("choices").get(0).path("delta").path("content").asText())
                 .isEqualTo("Interpose denied the Bash tool call: " + reason);
         assertThat(chunks.get(chunks.size() - 1).path("choices").get(0).path("finish_reason").asText()).isEqualTo("stop");
-        assertThat(chat.ended).hasValue(1);
+        assertThat(chat.ended()).hasValue(1);
     }
 
     @ParameterizedTest

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.interpose.proxy.Fixtures;
 import dev.interpose.proxy.HookFiles;
-import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,11 +52,9 @@ class ToolGateTest {
     }
 
     private static String run(ApiDialect api, byte[] stream, Judge judge, int chunk, AtomicInteger ended) {
-        GateSink sink = GateSink.readable();
-        ToolGate gate = new ToolGate(api, judge, Runnable::run, sink);
-        GateSink.feed(gate, stream, chunk);
-        gate.end(ended::incrementAndGet);
-        return sink.text();
+        GateRun run = GateRun.of(api, judge, GateSink.readable(), stream, chunk);
+        ended.addAndGet(run.ended().get());
+        return run.sink().text();
     }
 
     private static List<JsonNode> events(String sse) {
@@ -138,11 +135,10 @@ class ToolGateTest {
     @Test
     void everythingAfterAHeldCallWaitsForTheAnswerAndTheEndWaitsToo() {
         Judge judge = new Judge("Read", true);
-        GateSink sink = GateSink.readable();
-        ToolGate gate = new ToolGate(ApiDialect.MESSAGES, judge, Runnable::run, sink);
-        AtomicInteger ended = new AtomicInteger();
-        gate.feed(Unpooled.wrappedBuffer(ANTHROPIC));
-        gate.end(ended::incrementAndGet);
+        GateRun run = GateRun.of(ApiDialect.MESSAGES, judge, GateSink.readable(), ANTHROPIC, ANTHROPIC.length);
+        GateSink sink = run.sink();
+        ToolGate gate = run.gate();
+        AtomicInteger ended = run.ended();
 
         String before = sink.text();
         assertThat(before).contains("Calling Read.").doesNotContain("\"index\": 1").doesNotContain("message_stop");
@@ -158,11 +154,10 @@ class ToolGateTest {
     @Test
     void aCancelledGateDropsWhatItHeldAndIgnoresALateAnswer() {
         Judge judge = new Judge("Read", true);
-        GateSink sink = GateSink.readable();
-        ToolGate gate = new ToolGate(ApiDialect.MESSAGES, judge, Runnable::run, sink);
-        AtomicInteger ended = new AtomicInteger();
-        gate.feed(Unpooled.wrappedBuffer(ANTHROPIC));
-        gate.end(ended::incrementAndGet);
+        GateRun run = GateRun.of(ApiDialect.MESSAGES, judge, GateSink.readable(), ANTHROPIC, ANTHROPIC.length);
+        GateSink sink = run.sink();
+        ToolGate gate = run.gate();
+        AtomicInteger ended = run.ended();
         String before = sink.text();
 
         gate.cancel();

@@ -10,7 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.interpose.proxy.TestProxy;
 import java.io.InputStream;
@@ -29,10 +29,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Subagents through the proxy: the HTTP API, commands with agents:, /agents, the cap, isolation, cancel. */
@@ -42,22 +42,17 @@ class AgentsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private WireMockServer upstream;
+    @RegisterExtension
+    final WireMockExtension upstream = WireMockExtension.newInstance()
+            .options(options().dynamicPort().containerThreads(64)).build();
     @TempDir
     Path project;
 
     @BeforeEach
     void start() throws Exception {
-        upstream = new WireMockServer(options().dynamicPort().containerThreads(64));
-        upstream.start();
         // The main request (no agent's system prompt in it) gets a plain answer.
         upstream.stubFor(post(urlPathEqualTo("/v1/messages")).atPriority(10).willReturn(aResponse().withStatus(200)
                 .withHeader("content-type", "application/json").withBody(message("main answer"))));
-    }
-
-    @AfterEach
-    void stop() {
-        upstream.stop();
     }
 
     private static String message(String text) throws Exception {

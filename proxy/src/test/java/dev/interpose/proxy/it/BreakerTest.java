@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.interpose.proxy.ManualTime;
 import dev.interpose.proxy.TestProxy;
 import java.net.ServerSocket;
@@ -21,10 +21,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Each circuit-breaker transition, driven by real upstream failures through the proxy. */
@@ -36,20 +35,10 @@ class BreakerTest {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     /** What the breakers wait out open-for on: it moves only when a test advances it. */
     private final ManualTime time = new ManualTime();
-    private WireMockServer upstream;
+    @RegisterExtension
+    final WireMockExtension upstream = WireMockExtension.newInstance().options(options().dynamicPort()).build();
     @TempDir
     Path dir;
-
-    @BeforeEach
-    void start() {
-        upstream = new WireMockServer(options().dynamicPort());
-        upstream.start();
-    }
-
-    @AfterEach
-    void stop() {
-        upstream.stop();
-    }
 
     private TestProxy proxy(Map<String, String> upstreams) throws Exception {
         StringBuilder yaml = new StringBuilder("upstreams:\n");

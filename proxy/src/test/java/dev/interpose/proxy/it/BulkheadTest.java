@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.interpose.proxy.TestProxy;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,10 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The per-upstream cap on requests in flight: a bounded wait for a slot, then a clear 503 in dialect. */
@@ -32,21 +32,16 @@ class BulkheadTest {
     private static final String BODY = "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private WireMockServer upstream;
+    @RegisterExtension
+    final WireMockExtension upstream = WireMockExtension.newInstance()
+            .options(options().dynamicPort().containerThreads(32)).build();
     @TempDir
     Path dir;
 
     @BeforeEach
     void start() {
-        upstream = new WireMockServer(options().dynamicPort().containerThreads(32));
-        upstream.start();
         upstream.stubFor(post(urlPathEqualTo("/v1/messages")).willReturn(aResponse().withStatus(200)
                 .withFixedDelay(800).withHeader("content-type", "application/json").withBody("{\"ok\":true}")));
-    }
-
-    @AfterEach
-    void stop() {
-        upstream.stop();
     }
 
     private TestProxy proxy(String maxWait) throws Exception {

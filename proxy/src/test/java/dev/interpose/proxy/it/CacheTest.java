@@ -7,7 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.interpose.proxy.Fixtures;
 import dev.interpose.proxy.ManualTime;
 import dev.interpose.proxy.ScriptedUpstream;
@@ -24,10 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The response cache through the proxy: what is stored, what is replayed, and what never is. */
@@ -49,18 +48,9 @@ class CacheTest {
     @TempDir
     Path dir;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private WireMockServer upstream;
-
-    @BeforeEach
-    void start() {
-        upstream = new WireMockServer(options().dynamicPort().containerThreads(80));
-        upstream.start();
-    }
-
-    @AfterEach
-    void stop() {
-        upstream.stop();
-    }
+    @RegisterExtension
+    final WireMockExtension upstream = WireMockExtension.newInstance()
+            .options(options().dynamicPort().containerThreads(80)).build();
 
     private TestProxy proxy(String yaml, String baseUrl) throws Exception {
         Path file = dir.resolve("interpose.yaml");

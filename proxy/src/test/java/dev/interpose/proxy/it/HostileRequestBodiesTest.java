@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.interpose.proxy.HookFiles;
 import dev.interpose.proxy.LogCapture;
 import dev.interpose.proxy.TestProxy;
@@ -22,10 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -89,21 +89,15 @@ class HostileRequestBodiesTest {
     }
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private WireMockServer upstream;
+    @RegisterExtension
+    final WireMockExtension upstream = WireMockExtension.newInstance().options(options().dynamicPort()).build();
     @TempDir
     Path project;
 
     @BeforeEach
     void start() {
-        upstream = new WireMockServer(options().dynamicPort());
-        upstream.start();
         upstream.stubFor(post(anyUrl()).willReturn(aResponse().withStatus(200)
                 .withHeader("content-type", "application/json").withBody("{\"from\":\"upstream\"}")));
-    }
-
-    @AfterEach
-    void stop() {
-        upstream.stop();
     }
 
     private TestProxy proxy() throws Exception {

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.interpose.config.HookEvent;
 import dev.interpose.hooks.Hook;
 import dev.interpose.hooks.Plugins;
@@ -29,10 +29,10 @@ import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** In-process Java hooks: plugin jars compiled and packed here, loaded by the proxy with ServiceLoader. */
@@ -62,7 +62,8 @@ class PluginHooksTest {
             "}");
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private WireMockServer upstream;
+    @RegisterExtension
+    final WireMockExtension upstream = WireMockExtension.newInstance().options(options().dynamicPort()).build();
     @TempDir
     Path project;
     @TempDir
@@ -70,16 +71,9 @@ class PluginHooksTest {
 
     @BeforeEach
     void start() {
-        upstream = new WireMockServer(options().dynamicPort());
-        upstream.start();
         upstream.stubFor(post(anyUrl()).willReturn(aResponse().withStatus(200).withHeader("content-type",
                 "text/event-stream").withBody(new String(Fixtures.bytes("sample-anthropic-tool-sse.txt"),
                 StandardCharsets.UTF_8))));
-    }
-
-    @AfterEach
-    void stop() {
-        upstream.stop();
     }
 
     /** Compiles the sources into a jar whose service file names {@code services} (null: no service file). */

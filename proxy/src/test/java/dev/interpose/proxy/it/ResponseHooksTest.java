@@ -10,7 +10,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.interpose.proxy.Fixtures;
 import dev.interpose.proxy.HookFiles;
 import dev.interpose.proxy.LogCapture;
@@ -26,10 +26,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Response-side hooks (bash and Python scripts) on real streams through the proxy from WireMock. */
@@ -42,23 +41,13 @@ class ResponseHooksTest {
     private static final String BODY = "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private WireMockServer upstream;
+    @RegisterExtension
+    final WireMockExtension upstream = WireMockExtension.newInstance().options(options().dynamicPort()).build();
     @TempDir
     Path project;
 
     private static String text(String fixture) {
         return new String(Fixtures.bytes(fixture), StandardCharsets.UTF_8);
-    }
-
-    @BeforeEach
-    void start() {
-        upstream = new WireMockServer(options().dynamicPort());
-        upstream.start();
-    }
-
-    @AfterEach
-    void stop() {
-        upstream.stop();
     }
 
     private void answer(String path, String contentType, String body) {

@@ -8,7 +8,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -17,10 +17,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The retry policy: which failures are sent again, how long it waits, and never after the head went out. */
 @Timeout(60)
@@ -28,18 +27,8 @@ class RetryTest {
     private static final String BODY = "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private WireMockServer upstream;
-
-    @BeforeEach
-    void start() {
-        upstream = new WireMockServer(options().dynamicPort());
-        upstream.start();
-    }
-
-    @AfterEach
-    void stop() {
-        upstream.stop();
-    }
+    @RegisterExtension
+    final WireMockExtension upstream = WireMockExtension.newInstance().options(options().dynamicPort()).build();
 
     /** The first answers in order, the last one for every later attempt. */
     private void answers(ResponseDefinitionBuilder... responses) {

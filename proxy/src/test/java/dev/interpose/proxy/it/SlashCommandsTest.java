@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.interpose.proxy.Fixtures;
 import dev.interpose.proxy.HookFiles;
 import dev.interpose.proxy.TestProxy;
@@ -20,10 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Slash commands from command files, expanded by the proxy on the real CLIs' request bodies. */
@@ -36,14 +37,13 @@ class SlashCommandsTest {
             StandardCharsets.UTF_8);
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private WireMockServer upstream;
+    @RegisterExtension
+    final WireMockExtension upstream = WireMockExtension.newInstance().options(options().dynamicPort()).build();
     @TempDir
     Path project;
 
     @BeforeEach
     void start() throws Exception {
-        upstream = new WireMockServer(options().dynamicPort());
-        upstream.start();
         upstream.stubFor(post(anyUrl()).willReturn(aResponse().withStatus(200)
                 .withHeader("content-type", "application/json").withBody("{\"from\":\"upstream\"}")));
         command(".interpose/commands/review.md", "---", "description: Review a file", "argument-hint: <file> [focus]",
@@ -53,11 +53,6 @@ class SlashCommandsTest {
         command(".codexplus/commands/broken.md", "---", "description: [unclosed", "---", "x");
         Files.createDirectories(project.resolve("src"));
         Files.writeString(project.resolve("src/Main.java"), "class Main {}\n");
-    }
-
-    @AfterEach
-    void stop() {
-        upstream.stop();
     }
 
     private void command(String file, String... lines) throws Exception {

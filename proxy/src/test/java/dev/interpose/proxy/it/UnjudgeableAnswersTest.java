@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.interpose.proxy.Fixtures;
 import dev.interpose.proxy.HookFiles;
 import dev.interpose.proxy.LogCapture;
@@ -29,10 +29,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,23 +49,17 @@ class UnjudgeableAnswersTest {
     private static final String PAD = "a".repeat(17 * 1024 * 1024);
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private WireMockServer upstream;
+    @RegisterExtension
+    final WireMockExtension upstream = WireMockExtension.newInstance().options(options().dynamicPort()).build();
     @TempDir
     Path project;
     private Path judged;
 
     @BeforeEach
     void start() {
-        upstream = new WireMockServer(options().dynamicPort());
-        upstream.start();
         judged = project.resolve("judged.log");
         HookFiles.script(project, "guard.sh", "#!/bin/sh", "# interpose-event: PreToolUse",
                 "jq -r .tool_name >> " + judged, "echo nope >&2", "exit 2");
-    }
-
-    @AfterEach
-    void stop() {
-        upstream.stop();
     }
 
     private void answer(String path, String type, String encoding, byte[] body) {

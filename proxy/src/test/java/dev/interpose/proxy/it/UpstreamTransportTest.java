@@ -7,7 +7,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.interpose.proxy.TestProxy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,10 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The upstream leg's transport: TLS certificate verification and an HTTP CONNECT proxy. */
 // A separate thread: a blocking java.net.Socket read ignores the interrupt of a same-thread timeout.
@@ -34,19 +34,14 @@ import org.junit.jupiter.api.Timeout;
 class UpstreamTransportTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private WireMockServer upstream;
+    @RegisterExtension
+    final WireMockExtension upstream = WireMockExtension.newInstance()
+            .options(options().dynamicPort().dynamicHttpsPort()).build();
 
     @BeforeEach
     void start() {
-        upstream = new WireMockServer(options().dynamicPort().dynamicHttpsPort());
-        upstream.start();
         upstream.stubFor(post(urlEqualTo("/v1/messages")).willReturn(aResponse().withStatus(200)
                 .withHeader("content-type", "application/json").withBody("{\"via\":\"tunnel\"}")));
-    }
-
-    @AfterEach
-    void stop() {
-        upstream.stop();
     }
 
     private HttpResponse<String> send(TestProxy proxy) throws Exception {
@@ -57,7 +52,8 @@ class UpstreamTransportTest {
 
     @Test
     void anUpstreamCertificateThatDoesNotVerifyIsRefusedWith502() throws Exception {
-        try (TestProxy proxy = TestProxy.start(Map.of("anthropic", "https://localhost:" + upstream.httpsPort()), "", "")) {
+        try (TestProxy proxy = TestProxy.start(Map.of("anthropic", "https://localhost:" + upstream.getHttpsPort()), "",
+                "")) {
             HttpResponse<String> answer = send(proxy);
             assertThat(answer.statusCode()).isEqualTo(502);
             var error = JSON.readTree(answer.body()).path("error");
@@ -106,13 +102,14 @@ class UpstreamTransportTest {
     @Test
     void theUpstreamLegCanGoThroughAnHttpConnectProxy() throws Exception {
         try (ConnectProxy connectProxy = new ConnectProxy();
-             TestProxy proxy = TestProxy.start(Map.of("anthropic", "http://127.0.0.1:" + upstream.port()), "", "",
+             TestProxy proxy = TestProxy.start(Map.of("anthropic", "http://127.0.0.1:" + upstream.getPort()), "", "",
                      64 * 1024, 1024 * 1024, Optional.of("http://127.0.0.1:" + connectProxy.port()))) {
             HttpResponse<String> answer = send(proxy);
             assertThat(answer.statusCode()).isEqualTo(200);
             assertThat(answer.body()).isEqualTo("{\"via\":\"tunnel\"}");
             assertThat(connectProxy.requests).hasSize(1);
-            assertThat(connectProxy.requests.get(0)).startsWith("CONNECT 127.0.0.1:" + upstream.port() + " HTTP/1.1");
+            assertThat(connectProxy.requests.get(0))
+                    .startsWith("CONNECT 127.0.0.1:" + upstream.getPort() + " HTTP/1.1");
         }
     }
 
