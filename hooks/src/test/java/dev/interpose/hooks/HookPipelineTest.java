@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.interpose.config.HookEvent;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -26,9 +30,14 @@ class HookPipelineTest {
         executor.shutdownNow();
     }
 
-    /** An in-process hook answering {@code result}, after waiting on {@code gate} when given. */
-    private static Hook hook(String name, int order, HookResult result, CountDownLatch gate, boolean failClosed,
-            boolean fromClaudeSettings) {
+    /** What an in-process hook does when run. */
+    private interface Body {
+        HookResult run(JsonNode input) throws Exception;
+    }
+
+    /** An in-process hook at USER_PROMPT_SUBMIT that runs {@code body}. */
+    private static Hook hook(String name, int order, Duration timeout, boolean failClosed, boolean fromClaudeSettings,
+            Body body) {
         return new Hook() {
             @Override
             public String name() {
@@ -47,7 +56,7 @@ class HookPipelineTest {
 
             @Override
             public Duration timeout() {
-                return Duration.ofMillis(200);
+                return timeout;
             }
 
             @Override
@@ -62,13 +71,26 @@ class HookPipelineTest {
 
             @Override
             public HookResult run(JsonNode input) throws Exception {
-                if (gate != null) {
-                    gate.countDown();
-                    gate.await(5, TimeUnit.SECONDS);
-                }
-                return result;
+                return body.run(input);
             }
         };
+    }
+
+    /** A hook with the defaults' order (100), a 60 s timeout, failing open, that runs {@code body}. */
+    private static Hook hook(String name, Body body) {
+        return hook(name, 100, Duration.ofSeconds(60), false, false, body);
+    }
+
+    /** An in-process hook answering {@code result} within 200 ms, after waiting on {@code gate} when given. */
+    private static Hook hook(String name, int order, HookResult result, CountDownLatch gate, boolean failClosed,
+            boolean fromClaudeSettings) {
+        return hook(name, order, Duration.ofMillis(200), failClosed, fromClaudeSettings, input -> {
+            if (gate != null) {
+                gate.countDown();
+                gate.await(5, TimeUnit.SECONDS);
+            }
+            return result;
+        });
     }
 
     private static Hook hook(String name, int order, HookResult result) {
@@ -92,7 +114,7 @@ class HookPipelineTest {
                         allStarted, false, false),
                 hook("late", 50, new HookResult(HookResult.Decision.CONTINUE, null, "third", "prompt B", null),
                         allStarted, false, false)), executor);
-        List<HookRun> runs = new java.util.ArrayList<>();
+        List<HookRun> runs = new ArrayList<>();
         Verdict verdict = run(pipeline, false, runs);
         assertThat(verdict.blocked()).isFalse();
         assertThat(verdict.contexts()).containsExactly("first", "second", "third");
@@ -104,37 +126,24 @@ class HookPipelineTest {
     void theFirstBlockInOrderWinsAndOnlyFailClosedErrorsBlock() {
         HookPipeline pipeline = new HookPipeline(List.of(hook("z", 1, HookResult.block("z says no")),
                 hook("a", 5, HookResult.block("a says no")), hook("ctx", 0, HookResult.context("kept"))), executor);
-        Verdict verdict = run(pipeline, false, new java.util.ArrayList<>());
+        Verdict verdict = run(pipeline, false, new ArrayList<>());
         assertThat(verdict.blockedBy()).isEqualTo("z");
         assertThat(verdict.reason()).isEqualTo("z says no");
 
         HookPipeline open = new HookPipeline(List.of(hook("broken", 1, HookResult.error("exit 1"))), executor);
-        assertThat(run(open, false, new java.util.ArrayList<>()).blocked()).isFalse();
+        assertThat(run(open, false, new ArrayList<>()).blocked()).isFalse();
         HookPipeline closed = new HookPipeline(List.of(hook("broken", 1, HookResult.error("exit 1"), null, true,
                 false)), executor);
-        assertThat(run(closed, false, new java.util.ArrayList<>()).reason()).isEqualTo("hook broken failed: exit 1");
+        assertThat(run(closed, false, new ArrayList<>()).reason()).isEqualTo("hook broken failed: exit 1");
     }
 
     @Test
     void aHookThatIgnoresItsTimeoutIsCountedAsTimedOutAndThrowingIsAnError() {
         Hook stuck = hook("stuck", 1, HookResult.CONTINUE, new CountDownLatch(2), false, false); // never released
-        Hook thrower = new Hook() {
-            @Override
-            public String name() {
-                return "thrower";
-            }
-
-            @Override
-            public Set<HookEvent> events() {
-                return Set.of(HookEvent.USER_PROMPT_SUBMIT);
-            }
-
-            @Override
-            public HookResult run(JsonNode input) {
-                throw new IllegalStateException("bug");
-            }
-        };
-        List<HookRun> runs = new java.util.ArrayList<>();
+        Hook thrower = hook("thrower", input -> {
+            throw new IllegalStateException("bug");
+        });
+        List<HookRun> runs = new ArrayList<>();
         Verdict verdict = run(new HookPipeline(List.of(stuck, thrower), executor), false, runs);
         assertThat(verdict).isEqualTo(Verdict.NONE);
         assertThat(runs).extracting(r -> r.hook() + " " + r.outcome() + " " + r.detail()).containsExactlyInAnyOrder(
@@ -143,28 +152,10 @@ class HookPipelineTest {
 
     @Test
     void anErrorThrownByAFailClosedHookBlocksInsteadOfLettingTheEventThrough() {
-        Hook asserting = new Hook() {
-            @Override
-            public String name() {
-                return "asserting";
-            }
-
-            @Override
-            public Set<HookEvent> events() {
-                return Set.of(HookEvent.USER_PROMPT_SUBMIT);
-            }
-
-            @Override
-            public boolean failClosed() {
-                return true;
-            }
-
-            @Override
-            public HookResult run(JsonNode input) {
-                throw new AssertionError("invariant broken");
-            }
-        };
-        Verdict verdict = run(new HookPipeline(List.of(asserting), executor), false, new java.util.ArrayList<>());
+        Hook asserting = hook("asserting", 100, Duration.ofSeconds(60), true, false, input -> {
+            throw new AssertionError("invariant broken");
+        });
+        Verdict verdict = run(new HookPipeline(List.of(asserting), executor), false, new ArrayList<>());
         assertThat(verdict.blockedBy()).isEqualTo("asserting");
         assertThat(verdict.reason()).isEqualTo("hook asserting failed: AssertionError: invariant broken");
     }
@@ -176,69 +167,38 @@ class HookPipelineTest {
         assertThat(pipeline.has(HookEvent.USER_PROMPT_SUBMIT, true)).isFalse();
         assertThat(pipeline.has(HookEvent.USER_PROMPT_SUBMIT, false)).isTrue();
         assertThat(pipeline.has(HookEvent.PRE_REQUEST, false)).isFalse();
-        assertThat(run(pipeline, true, new java.util.ArrayList<>()).blocked()).isFalse();
-        assertThat(run(pipeline, false, new java.util.ArrayList<>()).blocked()).isTrue();
+        assertThat(run(pipeline, true, new ArrayList<>()).blocked()).isFalse();
+        assertThat(run(pipeline, false, new ArrayList<>()).blocked()).isTrue();
     }
 
     /** An in-process hook that edits the input it was given, then answers CONTINUE. */
     private static Hook editing(String name, CountDownLatch bothRunning, CountDownLatch edited, Duration timeout) {
-        return new Hook() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public Set<HookEvent> events() {
-                return Set.of(HookEvent.USER_PROMPT_SUBMIT);
-            }
-
-            @Override
-            public Duration timeout() {
-                return timeout;
-            }
-
-            @Override
-            public HookResult run(JsonNode input) throws Exception {
-                bothRunning.countDown();
-                bothRunning.await(5, TimeUnit.SECONDS);
-                ((com.fasterxml.jackson.databind.node.ObjectNode) input).put("prompt", "changed by " + name);
-                ((com.fasterxml.jackson.databind.node.ObjectNode) input.path("request")).putArray("messages");
-                edited.countDown();
-                return HookResult.CONTINUE;
-            }
-        };
+        return hook(name, 100, timeout, false, false, input -> {
+            bothRunning.countDown();
+            bothRunning.await(5, TimeUnit.SECONDS);
+            ((ObjectNode) input).put("prompt", "changed by " + name);
+            ((ObjectNode) input.path("request")).putArray("messages");
+            edited.countDown();
+            return HookResult.CONTINUE;
+        });
     }
 
     @Test
     void hooksRunningInParallelNeverSeeEachOthersEditsNorTouchTheCallersInput() throws Exception {
         CountDownLatch bothRunning = new CountDownLatch(2);
         CountDownLatch edited = new CountDownLatch(2);
-        java.util.Map<String, String> seen = new java.util.concurrent.ConcurrentHashMap<>();
-        Hook reader = new Hook() {
-            @Override
-            public String name() {
-                return "reader";
-            }
-
-            @Override
-            public Set<HookEvent> events() {
-                return Set.of(HookEvent.USER_PROMPT_SUBMIT);
-            }
-
-            @Override
-            public HookResult run(JsonNode input) throws Exception {
-                bothRunning.countDown();
-                bothRunning.await(5, TimeUnit.SECONDS);
-                edited.await(5, TimeUnit.SECONDS); // the editor has changed its input by now
-                seen.put("prompt", input.path("prompt").asText());
-                seen.put("messages", Integer.toString(input.path("request").path("messages").size()));
-                return HookResult.CONTINUE;
-            }
-        };
+        Map<String, String> seen = new ConcurrentHashMap<>();
+        Hook reader = hook("reader", input -> {
+            bothRunning.countDown();
+            bothRunning.await(5, TimeUnit.SECONDS);
+            edited.await(5, TimeUnit.SECONDS); // the editor has changed its input by now
+            seen.put("prompt", input.path("prompt").asText());
+            seen.put("messages", Integer.toString(input.path("request").path("messages").size()));
+            return HookResult.CONTINUE;
+        });
         HookPipeline pipeline = new HookPipeline(List.of(editing("editor", bothRunning, edited, Duration.ofSeconds(5)),
                 reader), executor);
-        com.fasterxml.jackson.databind.node.ObjectNode input = JsonNodeFactory.instance.objectNode().put("prompt", "hi");
+        ObjectNode input = JsonNodeFactory.instance.objectNode().put("prompt", "hi");
         input.putObject("request").putArray("messages").addObject().put("role", "user").put("content", "hi");
         edited.countDown(); // the reader only waits for the editor
         String before = input.toString();
@@ -254,32 +214,14 @@ class HookPipelineTest {
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch edited = new CountDownLatch(1);
         CountDownLatch late = new CountDownLatch(1);
-        Hook slow = new Hook() {
-            @Override
-            public String name() {
-                return "slow";
-            }
-
-            @Override
-            public Set<HookEvent> events() {
-                return Set.of(HookEvent.USER_PROMPT_SUBMIT);
-            }
-
-            @Override
-            public Duration timeout() {
-                return Duration.ofMillis(50);
-            }
-
-            @Override
-            public HookResult run(JsonNode input) throws Exception {
-                running.countDown();
-                late.await(10, TimeUnit.SECONDS); // released once the pipeline has given up on it
-                ((com.fasterxml.jackson.databind.node.ObjectNode) input).put("prompt", "too late");
-                edited.countDown();
-                return HookResult.CONTINUE;
-            }
-        };
-        com.fasterxml.jackson.databind.node.ObjectNode input = JsonNodeFactory.instance.objectNode().put("prompt", "hi");
+        Hook slow = hook("slow", 100, Duration.ofMillis(50), false, false, input -> {
+            running.countDown();
+            late.await(10, TimeUnit.SECONDS); // released once the pipeline has given up on it
+            ((ObjectNode) input).put("prompt", "too late");
+            edited.countDown();
+            return HookResult.CONTINUE;
+        });
+        ObjectNode input = JsonNodeFactory.instance.objectNode().put("prompt", "hi");
         Verdict verdict = new HookPipeline(List.of(slow), executor)
                 .run(HookEvent.USER_PROMPT_SUBMIT, null, false, input, r -> { }).get(10, TimeUnit.SECONDS);
         late.countDown();
@@ -292,11 +234,10 @@ class HookPipelineTest {
 
     @Test
     void theCopiesAreMadeOnTheExecutorNotOnTheCallersThread() throws Exception {
-        java.util.Set<String> copiedOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        com.fasterxml.jackson.databind.node.ObjectNode input = new com.fasterxml.jackson.databind.node.ObjectNode(
-                JsonNodeFactory.instance) {
+        Set<String> copiedOn = ConcurrentHashMap.newKeySet();
+        ObjectNode input = new ObjectNode(JsonNodeFactory.instance) {
             @Override
-            public com.fasterxml.jackson.databind.node.ObjectNode deepCopy() {
+            public ObjectNode deepCopy() {
                 copiedOn.add(Thread.currentThread().getName());
                 return super.deepCopy();
             }

@@ -70,69 +70,77 @@ class ProcessTreeTest {
     }
 
     /**
-     * Runs the hook, which must end well before what it would wait for if nothing were killed (a {@code sleep 30},
-     * or a grandchild that never stops): {@link #KILLED_WITHIN} leaves a loaded two-core machine room enough.
+     * Runs a hook with a 1 s timeout whose script is {@code body} ({@code %s} in it stands for a fresh
+     * {@link #marker}), which must end well before what it would wait for if nothing were killed (a
+     * {@code sleep 30}, or a grandchild that never stops): {@link #KILLED_WITHIN} leaves a loaded two-core
+     * machine room enough. Then nothing of its process tree may be left.
      */
-    private HookResult timed(ScriptHook hook, long atMostMillis) throws Exception {
+    private HookResult runPastItsTimeout(String name, String... body) throws Exception {
+        String marker = marker();
+        List<String> lines = new ArrayList<>(List.of("#!/bin/sh", "# interpose-event: UserPromptSubmit",
+                "# interpose-timeout: 1s"));
+        for (String line : body) {
+            lines.add(line.replace("%s", marker));
+        }
+        assertThat(lines).as("the tree is found by its marker").anyMatch(line -> line.contains(marker));
+        ScriptHook hook = hook(name, new ProcessLimit(4), lines.toArray(String[]::new));
         long start = System.nanoTime();
         HookResult result = hook.run(prompt());
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(atMostMillis);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(KILLED_WITHIN);
+        assertNoneAlive(marker);
         return result;
     }
 
+    /**
+     * What a run ends with when the hook exits but leaves a grandchild writing to its stdout. When the reader is
+     * already blocked on the pipe as the hook exits, the run waits for the pipe to close until the deadline and
+     * then kills the tree. When the JDK's reaper got there first (a loaded machine: the reader thread had not
+     * started), it drained and closed our end of the pipe at the exit, the run ended cleanly, and the grandchild
+     * dies of SIGPIPE at its next write. Either way nothing of the tree outlives the deadline.
+     */
+    private static void assertKilledOrEndedCleanly(HookResult result) {
+        if (result.decision() == HookResult.Decision.ERROR) {
+            assertThat(result.reason()).isEqualTo("exited but a child process kept its output open; killed");
+        } else {
+            assertThat(result.decision()).isEqualTo(HookResult.Decision.CONTINUE);
+        }
+    }
+
+    /** Runs the hook on a caller thread; an exception it throws becomes an error result. */
+    private CompletableFuture<HookResult> runAsync(ScriptHook hook) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return hook.run(prompt());
+            } catch (Exception e) {
+                return HookResult.error(e.toString());
+            }
+        }, callers);
+    }
+
+    private static final HookResult TIMED_OUT = HookResult.error("timed out after 1000ms; process tree killed");
+
     @Test
     void aDoubleForkedGrandchildHoldingStdoutIsKilledAtTheTimeout() throws Exception {
-        String marker = marker();
-        ScriptHook hook = hook("fork.sh", new ProcessLimit(4), "#!/bin/sh", "# interpose-event: UserPromptSubmit",
-                "# interpose-timeout: 1s", "( sleep " + marker + " & )", "echo started", "sleep 30");
-        assertThat(timed(hook, KILLED_WITHIN)).isEqualTo(HookResult.error("timed out after 1000ms; process tree killed"));
-        assertNoneAlive(marker);
+        assertThat(runPastItsTimeout("fork.sh", "( sleep %s & )", "echo started", "sleep 30")).isEqualTo(TIMED_OUT);
     }
 
     @Test
     void aGrandchildLeftHoldingStdoutAfterTheHookExitsIsKilledAtTheDeadline() throws Exception {
-        String marker = marker();
-        // The grandchild keeps writing. When the reader is already blocked on the pipe as the hook exits, the
-        // run waits for the pipe to close until the deadline and then kills the tree. When the JDK's reaper got
-        // there first (a loaded machine: the reader thread had not started), it drained and closed our end of
-        // the pipe at the exit, the run ended cleanly, and the grandchild dies of SIGPIPE at its next write.
-        // Either way nothing of the tree outlives the deadline.
-        ScriptHook hook = hook("leave.sh", new ProcessLimit(4), "#!/bin/sh", "# interpose-event: UserPromptSubmit",
-                "# interpose-timeout: 1s", "( sh -c 'while :; do echo; sleep 0.1; done' " + marker + " & )", "exit 0");
-        HookResult result = timed(hook, KILLED_WITHIN);
-        if (result.decision() == HookResult.Decision.ERROR) {
-            assertThat(result.reason()).isEqualTo("exited but a child process kept its output open; killed");
-        } else {
-            assertThat(result.decision()).isEqualTo(HookResult.Decision.CONTINUE);
-        }
-        assertNoneAlive(marker);
+        assertKilledOrEndedCleanly(runPastItsTimeout("leave.sh", "( sh -c 'while :; do echo; sleep 0.1; done' %s & )",
+                "exit 0"));
     }
 
     @Test
     void aChildInASessionOfItsOwnHoldingStdoutIsKilledAtTheTimeout() throws Exception {
-        String marker = marker();
-        ScriptHook hook = hook("setsid.sh", new ProcessLimit(4), "#!/bin/sh", "# interpose-event: UserPromptSubmit",
-                "# interpose-timeout: 1s", "setsid sleep " + marker + " &", "sleep 30");
-        assertThat(timed(hook, KILLED_WITHIN)).isEqualTo(HookResult.error("timed out after 1000ms; process tree killed"));
-        assertNoneAlive(marker);
+        assertThat(runPastItsTimeout("setsid.sh", "setsid sleep %s &", "sleep 30")).isEqualTo(TIMED_OUT);
     }
 
     @Test
     void anOrphanInASessionOfItsOwnHoldingStdoutIsFoundByItsPipe() throws Exception {
-        String marker = marker();
-        // setsid forks when its caller leads a process group: the sleep is then no descendant at all.
-        ScriptHook hook = hook("escape.sh", new ProcessLimit(4), "#!/bin/sh", "# interpose-event: UserPromptSubmit",
-                "# interpose-timeout: 1s", "( setsid sh -c 'while :; do echo; sleep 0.1; done' " + marker + " & )",
-                "exit 0");
-        // As above: if the JDK's reaper drained and closed our end of the pipe before the reader started, the
-        // run ends cleanly and the writing orphan dies of SIGPIPE; else it is found by its pipe and killed.
-        HookResult result = timed(hook, KILLED_WITHIN);
-        if (result.decision() == HookResult.Decision.ERROR) {
-            assertThat(result.reason()).isEqualTo("exited but a child process kept its output open; killed");
-        } else {
-            assertThat(result.decision()).isEqualTo(HookResult.Decision.CONTINUE);
-        }
-        assertNoneAlive(marker);
+        // setsid forks when its caller leads a process group: the sleep is then no descendant at all. Found by
+        // its pipe and killed, or (as above) the run ended cleanly and the writing orphan dies of SIGPIPE.
+        assertKilledOrEndedCleanly(runPastItsTimeout("escape.sh",
+                "( setsid sh -c 'while :; do echo; sleep 0.1; done' %s & )", "exit 0"));
     }
 
     @Test
@@ -143,16 +151,10 @@ class ProcessTreeTest {
         int baseline = Thread.activeCount();
         List<CompletableFuture<HookResult>> runs = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            runs.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    return hook.run(prompt());
-                } catch (Exception e) {
-                    return HookResult.error(e.toString());
-                }
-            }, callers));
+            runs.add(runAsync(hook));
         }
         for (CompletableFuture<HookResult> run : runs) {
-            assertThat(run.get(20, TimeUnit.SECONDS).reason()).isEqualTo("timed out after 1000ms; process tree killed");
+            assertThat(run.get(20, TimeUnit.SECONDS)).isEqualTo(TIMED_OUT);
         }
         assertNoneAlive(marker);
         io.shutdown();
@@ -170,13 +172,7 @@ class ProcessTreeTest {
                 "# interpose-timeout: 10s", "s=$(date +%s%N)", "sleep 0.3", "echo \"$s $(date +%s%N)\" > out.$$");
         List<CompletableFuture<HookResult>> runs = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            runs.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    return hook.run(prompt());
-                } catch (Exception e) {
-                    return HookResult.error(e.toString());
-                }
-            }, callers));
+            runs.add(runAsync(hook));
         }
         for (CompletableFuture<HookResult> run : runs) {
             assertThat(run.get(20, TimeUnit.SECONDS)).isEqualTo(HookResult.CONTINUE);
@@ -213,13 +209,7 @@ class ProcessTreeTest {
                 "# interpose-timeout: 500ms", "# interpose-fail: closed", "exit 0");
         ScriptHook open = hook("open.sh", one, "#!/bin/sh", "# interpose-event: UserPromptSubmit",
                 "# interpose-timeout: 500ms", "exit 0");
-        CompletableFuture<HookResult> busy = CompletableFuture.supplyAsync(() -> {
-            try {
-                return occupier.run(prompt());
-            } catch (Exception e) {
-                return HookResult.error(e.toString());
-            }
-        }, callers);
+        CompletableFuture<HookResult> busy = runAsync(occupier);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dir.resolve("occupied")));
         ConcurrentLinkedQueue<HookRun> logged = new ConcurrentLinkedQueue<>();
         Verdict verdict = new HookPipeline(List.of(closed, open), callers)
