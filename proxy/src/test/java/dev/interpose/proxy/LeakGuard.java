@@ -5,8 +5,12 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.ResourceLeakDetectorFactory;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -26,8 +30,7 @@ public final class LeakGuard implements AfterAllCallback {
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         for (int round = 0; round < 3 && LEAKS.isEmpty(); round++) {
-            System.gc();
-            Thread.sleep(50); // let the collector enqueue the phantom references
+            collect();
             for (int i = 0; i < 64; i++) {
                 ByteBuf a = PooledByteBufAllocator.DEFAULT.directBuffer(64);
                 ByteBuf b = UnpooledByteBufAllocator.DEFAULT.heapBuffer(64);
@@ -39,6 +42,28 @@ public final class LeakGuard implements AfterAllCallback {
             String report = String.join("\n\n", LEAKS);
             LEAKS.clear();
             throw new AssertionError("Netty reported leaked buffers after " + context.getDisplayName() + ":\n" + report);
+        }
+    }
+
+    /**
+     * Runs the collector until it has cleared and enqueued a probe that was unreachable from the start, twice.
+     * The reference handler enqueues one batch of cleared references before it takes the next, so once the
+     * second probe is on its queue every leak detector reference the first collection cleared is on its own
+     * (a fixed pause could end first on a busy machine, and a leak would go unreported).
+     */
+    private static void collect() throws InterruptedException {
+        for (int pass = 0; pass < 2; pass++) {
+            ReferenceQueue<Object> queue = new ReferenceQueue<>();
+            WeakReference<Object> probe = new WeakReference<>(new Object(), queue);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            System.gc();
+            while (queue.remove(20) == null) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new AssertionError("no collection within 10 s: leaked buffers cannot be looked for");
+                }
+                System.gc();
+            }
+            Reference.reachabilityFence(probe);
         }
     }
 

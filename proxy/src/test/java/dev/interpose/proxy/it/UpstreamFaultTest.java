@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -135,17 +137,29 @@ class UpstreamFaultTest {
 
     @Test
     void bytesArrivingOnAnIdlePooledConnectionCloseIt() throws Exception {
+        CountDownLatch answered = new CountDownLatch(1);
+        CountDownLatch closedByProxy = new CountDownLatch(1);
         start((c, i) -> {
             if (i == 0) {
                 c.readRequest();
                 c.write(OK);
-                Thread.sleep(200); // the connection is back in the pool by now
+                // The client has the whole answer, whose end the proxy writes only after the connection went
+                // back to the pool: the stale bytes reach an idle pooled connection.
+                if (!answered.await(10, TimeUnit.SECONDS)) {
+                    return;
+                }
                 c.write("HTTP/1.1 200 OK\r\ncontent-length: 6\r\n\r\nstale!");
+                if (c.readRequest() == null) { // the proxy closed it, and sent it nothing more
+                    closedByProxy.countDown();
+                }
+                return;
             }
             answerAll(c);
         });
         assertThat(send("POST").body()).isEqualTo("{\"ok\":true}");
-        Thread.sleep(500);
+        answered.countDown();
+        assertThat(closedByProxy.await(10, TimeUnit.SECONDS))
+                .as("the proxy closed the connection the stale bytes came on").isTrue();
         HttpResponse<String> next = send("POST");
         assertThat(next.statusCode()).isEqualTo(200);
         assertThat(next.body()).isEqualTo("{\"ok\":true}");
