@@ -10,6 +10,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.interpose.proxy.TestProxy;
@@ -28,6 +30,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,9 +47,44 @@ class AgentsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final AllAsked allAsked = new AllAsked();
     @RegisterExtension
     final WireMockExtension upstream = WireMockExtension.newInstance()
-            .options(options().dynamicPort().containerThreads(64)).build();
+            .options(options().dynamicPort().containerThreads(64).extensions(allAsked)).build();
+
+    /**
+     * Once armed for n agents' calls, holds each until all n have arrived (at most 10 s), so that none is
+     * answered before the last is asked; counts those that met the others there.
+     */
+    private static final class AllAsked implements ResponseDefinitionTransformerV2 {
+        private volatile CountDownLatch arrivals;
+        final AtomicInteger met = new AtomicInteger();
+
+        void arm(int calls) {
+            arrivals = new CountDownLatch(calls);
+        }
+
+        @Override
+        public ResponseDefinition transform(ServeEvent event) {
+            CountDownLatch latch = arrivals;
+            if (latch != null && event.getRequest().getBodyAsString().contains("You are the a")) {
+                latch.countDown();
+                try {
+                    if (latch.await(10, TimeUnit.SECONDS)) {
+                        met.incrementAndGet();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return event.getResponseDefinition();
+        }
+
+        @Override
+        public String getName() {
+            return "all-asked";
+        }
+    }
     @TempDir
     Path project;
 
@@ -97,6 +137,7 @@ class AgentsTest {
         try (TestProxy proxy = proxy()) {
             api(proxy, "{\"agents\":[\"a1\"],\"prompt\":\"warm up\",\"model\":\"claude-x\"}");
             upstream.resetRequests();
+            allAsked.arm(8);
             HttpResponse<String> response = api(proxy, "{\"agents\":[" + String.join(",", names)
                     + "],\"prompt\":\"review the diff\",\"model\":\"claude-x\"}");
 
@@ -110,17 +151,14 @@ class AgentsTest {
                 assertThat(results.get(i).path("usage").path("output_tokens").asInt()).isEqualTo(2);
                 assertThat(results.get(i).path("duration_ms").asLong()).isGreaterThanOrEqualTo(2000);
             }
-            // In parallel, not one after another: each call is answered 2 s after it arrives, and every one of
-            // the eight had arrived before the first answer could have left (the clock of one process, WireMock's).
-            List<Long> arrivals = upstream.getAllServeEvents().stream()
-                    .map(e -> e.getRequest().getLoggedDate().getTime()).sorted().toList();
-            assertThat(arrivals).hasSize(8);
-            assertThat(arrivals.get(7) - arrivals.get(0)).as("ms from the first call's arrival to the last's")
-                    .isLessThan(2000);
+            // In parallel, not one after another: the upstream held each call until all eight had arrived, which
+            // calls made one after another (or fewer at a time) never do, however fast or slow the machine.
+            assertThat(upstream.getAllServeEvents()).hasSize(8);
+            assertThat(allAsked.met).as("calls answered only once all eight were asked").hasValue(8);
             assertThat(proxy.registry().get("interpose.agent.duration").tag("agent", "a1").tag("status", "ok").timer()
                     .count()).as("the warm-up and this run, on one timer").isEqualTo(2);
             assertThat(proxy.registry().get("interpose.agent.duration").tag("agent", "a8").tag("status", "ok").timer()
-                    .totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(2000);
+                    .totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(2000);
             ServeEvent agentCall = upstream.getAllServeEvents().get(0);
             assertThat(agentCall.getRequest().getHeader("x-api-key")).isEqualTo("sk-agent");
             assertThat(agentCall.getRequest().containsHeader("x-interpose-agent")).isFalse();
