@@ -76,25 +76,28 @@ class HookPipelineTest {
         };
     }
 
-    /** A hook with the defaults' order (100), a 60 s timeout, failing open, that runs {@code body}. */
+    /** The interface's default timeout: no test waits for it, however slow the machine. */
+    private static final Duration LONG = Duration.ofSeconds(60);
+
+    /** A hook with the interface's defaults (order 100, 60 s, failing open) that runs {@code body}. */
     private static Hook hook(String name, Body body) {
-        return hook(name, 100, Duration.ofSeconds(60), false, false, body);
+        return hook(name, 100, LONG, false, false, body);
     }
 
-    /** An in-process hook answering {@code result} within 200 ms, after waiting on {@code gate} when given. */
-    private static Hook hook(String name, int order, HookResult result, CountDownLatch gate, boolean failClosed,
-            boolean fromClaudeSettings) {
-        return hook(name, order, Duration.ofMillis(200), failClosed, fromClaudeSettings, input -> {
-            if (gate != null) {
-                gate.countDown();
-                gate.await(5, TimeUnit.SECONDS);
-            }
-            return result;
-        });
-    }
-
+    /** A hook answering {@code result} at once. */
     private static Hook hook(String name, int order, HookResult result) {
-        return hook(name, order, result, null, false, false);
+        return hook(name, order, LONG, false, false, input -> result);
+    }
+
+    /**
+     * A hook answering {@code result} once all the hooks sharing {@code started} have started; if they do not
+     * within 10 s (as when hooks run one after another) it answers an error instead.
+     */
+    private static Hook withTheOthers(String name, int order, HookResult result, CountDownLatch started) {
+        return hook(name, order, LONG, false, false, input -> {
+            started.countDown();
+            return started.await(10, TimeUnit.SECONDS) ? result : HookResult.error("the others never started");
+        });
     }
 
     private Verdict run(HookPipeline pipeline, boolean claudeCode, List<HookRun> runs) {
@@ -109,11 +112,11 @@ class HookPipelineTest {
     void hooksRunInParallelAndMergeInOrderThenName() {
         CountDownLatch allStarted = new CountDownLatch(3); // each waits for the others: only parallel runs pass
         HookPipeline pipeline = new HookPipeline(List.of(
-                hook("b-context", 10, HookResult.context("second"), allStarted, false, false),
-                hook("a-context", 10, new HookResult(HookResult.Decision.CONTINUE, null, "first", "prompt A", null),
-                        allStarted, false, false),
-                hook("late", 50, new HookResult(HookResult.Decision.CONTINUE, null, "third", "prompt B", null),
-                        allStarted, false, false)), executor);
+                withTheOthers("b-context", 10, HookResult.context("second"), allStarted),
+                withTheOthers("a-context", 10, new HookResult(HookResult.Decision.CONTINUE, null, "first", "prompt A",
+                        null), allStarted),
+                withTheOthers("late", 50, new HookResult(HookResult.Decision.CONTINUE, null, "third", "prompt B", null),
+                        allStarted)), executor);
         List<HookRun> runs = new ArrayList<>();
         Verdict verdict = run(pipeline, false, runs);
         assertThat(verdict.blocked()).isFalse();
@@ -132,14 +135,18 @@ class HookPipelineTest {
 
         HookPipeline open = new HookPipeline(List.of(hook("broken", 1, HookResult.error("exit 1"))), executor);
         assertThat(run(open, false, new ArrayList<>()).blocked()).isFalse();
-        HookPipeline closed = new HookPipeline(List.of(hook("broken", 1, HookResult.error("exit 1"), null, true,
-                false)), executor);
+        HookPipeline closed = new HookPipeline(List.of(hook("broken", 1, LONG, true, false,
+                input -> HookResult.error("exit 1"))), executor);
         assertThat(run(closed, false, new ArrayList<>()).reason()).isEqualTo("hook broken failed: exit 1");
     }
 
     @Test
     void aHookThatIgnoresItsTimeoutIsCountedAsTimedOutAndThrowingIsAnError() {
-        Hook stuck = hook("stuck", 1, HookResult.CONTINUE, new CountDownLatch(2), false, false); // never released
+        CountDownLatch never = new CountDownLatch(1);
+        Hook stuck = hook("stuck", 1, Duration.ofMillis(200), false, false, input -> {
+            never.await(5, TimeUnit.SECONDS); // past its 200 ms, and its grace of 2 s
+            return HookResult.CONTINUE;
+        });
         Hook thrower = hook("thrower", input -> {
             throw new IllegalStateException("bug");
         });
@@ -162,8 +169,8 @@ class HookPipelineTest {
 
     @Test
     void claudeSettingsHooksDoNotRunForClaudeCodeWhichRunsThemItself() {
-        HookPipeline pipeline = new HookPipeline(List.of(hook("settings", 1, HookResult.block("no"), null, false,
-                true)), executor);
+        HookPipeline pipeline = new HookPipeline(List.of(hook("settings", 1, LONG, false, true,
+                input -> HookResult.block("no"))), executor);
         assertThat(pipeline.has(HookEvent.USER_PROMPT_SUBMIT, true)).isFalse();
         assertThat(pipeline.has(HookEvent.USER_PROMPT_SUBMIT, false)).isTrue();
         assertThat(pipeline.has(HookEvent.PRE_REQUEST, false)).isFalse();
