@@ -3,16 +3,13 @@ package dev.interpose.proxy.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.interpose.commands.Catalog;
 import dev.interpose.config.HookEvent;
-import dev.interpose.hooks.Hook;
 import dev.interpose.hooks.HookPipeline;
-import dev.interpose.hooks.HookResult;
+import dev.interpose.proxy.PassingHook;
 import dev.interpose.proxy.hook.RequestHooks;
 import dev.interpose.proxy.hook.ResponseHooks;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import dev.interpose.commands.Expander;
@@ -177,7 +174,7 @@ class InFlightTest {
         ExecutorService hookThread = Executors.newSingleThreadExecutor();
         try {
             HookLog log = new HookLog(registry);
-            HookPipeline pipeline = new HookPipeline(List.of(new PassingHook()), hookThread);
+            HookPipeline pipeline = new HookPipeline(List.of(new PassingHook("pass", HookEvent.PRE_REQUEST)), hookThread);
             pipeline(new Hooks(new RequestHooks(pipeline, Path.of("."), offLoop::add, Caffeine.newBuilder().build(), log),
                     new ResponseHooks(HookPipeline.empty(Runnable::run), Path.of("."), Runnable::run, log)));
             String body = "{\"model\":\"claude-x\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
@@ -236,23 +233,5 @@ class InFlightTest {
             assertThat(server.agentRuns().tryAcquire(peer)).as("every slot free again").isTrue();
         }
         assertFalse(channel.finishAndReleaseAll());
-    }
-
-    /** A {@code PreRequest} hook that lets every request through. */
-    private static final class PassingHook implements Hook {
-        @Override
-        public String name() {
-            return "pass";
-        }
-
-        @Override
-        public Set<HookEvent> events() {
-            return Set.of(HookEvent.PRE_REQUEST);
-        }
-
-        @Override
-        public HookResult run(JsonNode input) {
-            return HookResult.CONTINUE;
-        }
     }
 }

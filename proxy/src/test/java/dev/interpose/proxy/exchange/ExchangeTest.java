@@ -3,13 +3,11 @@ package dev.interpose.proxy.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.interpose.config.HookEvent;
 import dev.interpose.config.RetryConfig;
-import dev.interpose.hooks.Hook;
 import dev.interpose.hooks.HookPipeline;
-import dev.interpose.hooks.HookResult;
 import dev.interpose.proxy.Fixtures;
+import dev.interpose.proxy.PassingHook;
 import dev.interpose.proxy.cache.ResponseCache;
 import dev.interpose.proxy.error.ErrorKind;
 import dev.interpose.proxy.hook.HookLog;
@@ -22,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -228,7 +225,7 @@ class ExchangeTest {
     void theClientLeavingWhileAGateHoldsAToolCallEndsItCancelledAndTheCallNeverReachesTheClient() {
         List<Runnable> neverRun = new ArrayList<>();
         Executor hookThreads = neverRun::add; // the PreToolUse hook never decides
-        ResponseHooks hooks = new ResponseHooks(new HookPipeline(List.of(new HoldingHook()), hookThreads),
+        ResponseHooks hooks = new ResponseHooks(new HookPipeline(List.of(new PassingHook("hold", HookEvent.PRE_TOOL_USE)), hookThreads),
                 Path.of("."), hookThreads, new HookLog(rig.registry));
         ResponseHooks.Tap tap = hooks.tap(new RequestHooks.Meta("req-1", "claude", true, "anthropic", "claude-x", "a",
                 "default", "/v1/messages", null, Map.of()));
@@ -256,23 +253,5 @@ class ExchangeTest {
         assertThat(exchange.isLive()).isFalse();
         assertThat(rig.received()).as("the client gets nothing once it left").isEmpty();
         assertThat(rig.ends).as("a cancelled exchange serves no next request").isZero();
-    }
-
-    /** A {@code PreToolUse} hook for every tool; it is never run here (its executor drops the task). */
-    private static final class HoldingHook implements Hook {
-        @Override
-        public String name() {
-            return "hold";
-        }
-
-        @Override
-        public Set<HookEvent> events() {
-            return Set.of(HookEvent.PRE_TOOL_USE);
-        }
-
-        @Override
-        public HookResult run(JsonNode input) {
-            return HookResult.CONTINUE;
-        }
     }
 }

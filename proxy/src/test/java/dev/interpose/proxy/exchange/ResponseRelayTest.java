@@ -3,11 +3,9 @@ package dev.interpose.proxy.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.interpose.config.HookEvent;
-import dev.interpose.hooks.Hook;
 import dev.interpose.hooks.HookPipeline;
-import dev.interpose.hooks.HookResult;
+import dev.interpose.proxy.PassingHook;
 import dev.interpose.proxy.cache.ResponseCache;
 import dev.interpose.proxy.error.ErrorKind;
 import dev.interpose.proxy.hook.HookLog;
@@ -17,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -125,7 +122,7 @@ class ResponseRelayTest {
     @Test
     void behindAGateAStreamWhoseLastByteEndsItsLastEventIsReadWholeBeforeItIsStored() {
         Executor now = Runnable::run;
-        ResponseHooks hooks = new ResponseHooks(new HookPipeline(List.of(new PassingHook()), now), Path.of("."), now,
+        ResponseHooks hooks = new ResponseHooks(new HookPipeline(List.of(new PassingHook("pass", HookEvent.PRE_TOOL_USE)), now), Path.of("."), now,
                 new HookLog(rig.registry));
         ResponseHooks.Tap tap = hooks.tap(new RequestHooks.Meta("req-1", "claude", true, "anthropic", "claude-x", "a",
                 "default", "/v1/messages", null, Map.of()));
@@ -144,23 +141,5 @@ class ResponseRelayTest {
         assertThat(rig.cache.admit(rig.key(), false).hit())
                 .as("the gate framed the last event before the cache asked whether the stream ended cleanly").isNotNull();
         assertFalse(rig.finish());
-    }
-
-    /** A {@code PreToolUse} hook that lets every call through. */
-    private static final class PassingHook implements Hook {
-        @Override
-        public String name() {
-            return "pass";
-        }
-
-        @Override
-        public Set<HookEvent> events() {
-            return Set.of(HookEvent.PRE_TOOL_USE);
-        }
-
-        @Override
-        public HookResult run(JsonNode input) {
-            return HookResult.CONTINUE;
-        }
     }
 }

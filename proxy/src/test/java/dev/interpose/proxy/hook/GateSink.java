@@ -96,13 +96,13 @@ final class GateSink implements ResponseGate.Output {
         return refusal != null;
     }
 
-    /** The bytes written before any refusal, without the error event. */
-    String written() {
+    /** The bytes written, as UTF-8: before any refusal, so without the error event that ended a stream. */
+    String text() {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
     /** All the client received: the bytes written, then the error event if the stream was refused with one. */
-    byte[] received() {
+    byte[] receivedBytes() {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         all.writeBytes(bytes.toByteArray());
         if (lastEvent != null) {
@@ -111,8 +111,8 @@ final class GateSink implements ResponseGate.Output {
         return all.toByteArray();
     }
 
-    /** {@link #received()} as UTF-8 text. */
-    String text() {
-        return new String(received(), StandardCharsets.UTF_8);
+    /** {@link #receivedBytes()} as UTF-8 text. */
+    String received() {
+        return new String(receivedBytes(), StandardCharsets.UTF_8);
     }
 }

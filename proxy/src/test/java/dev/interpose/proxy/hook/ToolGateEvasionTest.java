@@ -171,7 +171,7 @@ class ToolGateEvasionTest {
                 "\"pad\": " + "[".repeat(2000) + "]".repeat(2000) + ", ", "\"pad\": nope, "}) {
             Outcome o = refused(ApiDialect.MESSAGES, startLine(START + extra), CALL_ID);
             String before = ANTHROPIC.substring(0, ANTHROPIC.indexOf("event: content_block_start\n" + START));
-            assertThat(o.sink.written()).as("what came before went out as it was").isEqualTo(before);
+            assertThat(o.sink.text()).as("what came before went out as it was").isEqualTo(before);
             assertThat(o.sink.refusal).startsWith("the upstream's stream was cut short: the PreToolUse hooks cannot"
                     + " check its tool calls, as an event's data ");
             String last = new String(o.sink.lastEvent, StandardCharsets.UTF_8);
@@ -188,7 +188,7 @@ class ToolGateEvasionTest {
         String stream = ANTHROPIC.replace("data: {\"type\": \"content_block_delta\", \"index\": 1, ",
                 "data: {\"type\": \"content_block_delta\", \"x\": " + "[".repeat(1500) + "]".repeat(1500) + ", \"index\": 1, ");
         Outcome o = refused(ApiDialect.MESSAGES, stream, CALL_ID);
-        assertThat(o.sink.written()).doesNotContain("tool_use").endsWith("\"index\": 0}\n\n");
+        assertThat(o.sink.text()).doesNotContain("tool_use").endsWith("\"index\": 0}\n\n");
     }
 
     @Test
@@ -201,7 +201,7 @@ class ToolGateEvasionTest {
         // A big event before the call: nothing after it goes out either.
         Outcome early = refused(ApiDialect.MESSAGES, "event: ping\ndata: {\"type\": \"ping\", \"pad\": \"" + pad + "\"}\n\n"
                 + ANTHROPIC, CALL_ID, 1 << 20);
-        assertThat(early.sink.written()).isEmpty();
+        assertThat(early.sink.text()).isEmpty();
     }
 
     @Test
@@ -270,7 +270,7 @@ class ToolGateEvasionTest {
 
         Outcome bad = refused(ApiDialect.CHAT, text + CHAT_TOOL.replace("\"id\":\"c1\"", "\"id\":\"c1\",\"n\":" + "7".repeat(1100))
                 + CHAT_END + "data: [DONE]\n\n", "rm -rf");
-        assertThat(bad.sink.written()).isEqualTo(text);
+        assertThat(bad.sink.text()).isEqualTo(text);
         String last = new String(bad.sink.lastEvent, StandardCharsets.UTF_8);
         assertThat(last).startsWith("data: {").endsWith("}\n\n");
         JsonNode error = JSON.readTree(last.substring("data: ".length())).path("error");
@@ -289,7 +289,7 @@ class ToolGateEvasionTest {
         for (String chunk : List.of(second, reindexed, legacy)) {
             assertThat(chunk).isNotEqualTo(CHAT_TOOL);
             Outcome o = refused(ApiDialect.CHAT, text + chunk + CHAT_END + "data: [DONE]\n\n", "rm -rf");
-            assertThat(o.sink.written()).isEqualTo(text);
+            assertThat(o.sink.text()).isEqualTo(text);
             assertThat(o.sink.refusal).contains("which the proxy does not check");
         }
     }

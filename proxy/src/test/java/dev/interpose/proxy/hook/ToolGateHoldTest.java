@@ -152,7 +152,7 @@ class ToolGateHoldTest {
 
         assertThat(judge.asked).containsExactly("toolu_read Read", "toolu_bash Bash");
         assertThat(judge.inputs.get(1).path("command").asText()).isEqualTo("rm -rf /");
-        String out = run.sink().text();
+        String out = run.sink().received();
         assertThat(out).doesNotContain("tool_use\",").doesNotContain("rm -rf").doesNotContain("input_json_delta");
         List<JsonNode> events = HookFiles.events(out);
         assertThat(events.stream().filter(e -> e.path("delta").path("type").asText().equals("text_delta"))
@@ -169,16 +169,16 @@ class ToolGateHoldTest {
         Judge judge = Judge.denying(true, "Bash");
         GateRun run = start(ApiDialect.MESSAGES, MESSAGES, judge, 7);
         assertThat(judge.asked).containsExactly("toolu_read Read", "toolu_bash Bash");
-        String before = run.sink().text();
+        String before = run.sink().received();
         assertThat(before).doesNotContain("tool_use\",");
         assertThat(run.gate().holding()).isTrue();
 
         judge.answer(1); // Bash: denied; Read still open, so nothing goes out yet
-        assertThat(run.sink().text()).isEqualTo(before);
+        assertThat(run.sink().received()).isEqualTo(before);
         assertThat(run.ended()).hasValue(0);
         judge.answer(0); // Read: allowed
 
-        String out = run.sink().text();
+        String out = run.sink().received();
         assertThat(out).contains("\"name\":\"Read\"").contains("/x").doesNotContain("\"name\":\"Bash\"").doesNotContain("rm -rf")
                 .contains("Interpose denied the Bash tool call");
         List<JsonNode> events = HookFiles.events(out);
@@ -199,7 +199,7 @@ class ToolGateHoldTest {
         GateRun run = start(ApiDialect.RESPONSES, RESPONSES, judge, chunk);
 
         assertThat(judge.asked).containsExactly("call_a exec_command", "call_b apply_patch");
-        String out = run.sink().text();
+        String out = run.sink().received();
         assertThat(out).doesNotContain("\"apply_patch\"").doesNotContain("fc_b");
         List<JsonNode> events = HookFiles.events(out);
         for (int i = 0; i < events.size(); i++) {
@@ -224,7 +224,7 @@ class ToolGateHoldTest {
         String twice = MESSAGES.replace("\"index\":2,\"content_block\"", "\"index\":1,\"content_block\"");
         GateRun run = start(ApiDialect.MESSAGES, twice, Judge.denying(false), 5);
         assertThat(run.sink().refusal).endsWith("as a tool call starts at the place of another one still being checked");
-        assertThat(run.sink().text()).doesNotContain("tool_use\",").doesNotContain("rm -rf").contains("event: error\ndata: ");
+        assertThat(run.sink().received()).doesNotContain("tool_use\",").doesNotContain("rm -rf").contains("event: error\ndata: ");
         assertThat(run.ended()).hasValue(0);
     }
 
@@ -237,7 +237,7 @@ class ToolGateHoldTest {
         Judge judge = Judge.denying(false, "apply_patch");
         GateRun run = start(ApiDialect.RESPONSES, unannounced, judge, 17);
         assertThat(judge.asked).containsExactly("call_a exec_command", "call_b apply_patch");
-        assertThat(run.sink().text()).doesNotContain("\"apply_patch\"").contains("Interpose denied the apply_patch tool call");
+        assertThat(run.sink().received()).doesNotContain("\"apply_patch\"").contains("Interpose denied the apply_patch tool call");
         assertThat(run.ended()).hasValue(1);
 
         String renamed = RESPONSES.replace("\"call_id\":\"call_b\",\"name\":\"apply_patch\",\"arguments\":\"\"",
@@ -245,7 +245,7 @@ class ToolGateHoldTest {
         assertThat(renamed).contains("harmless");
         GateRun refused = start(ApiDialect.RESPONSES, renamed, Judge.denying(false, "apply_patch"), 17);
         assertThat(refused.sink().refusal).endsWith("as a tool call starts at the place of another one still being checked");
-        assertThat(refused.sink().text()).doesNotContain("\"apply_patch\"").contains("event: response.failed");
+        assertThat(refused.sink().received()).doesNotContain("\"apply_patch\"").contains("event: response.failed");
     }
 
     @ParameterizedTest
@@ -255,19 +255,19 @@ class ToolGateHoldTest {
                 + " so the call is denied";
 
         GateRun messages = start(ApiDialect.MESSAGES, MESSAGES, Judge.failing(throwing), 11);
-        assertThat(messages.sink().text()).doesNotContain("rm -rf").doesNotContain("tool_use\",")
+        assertThat(messages.sink().received()).doesNotContain("rm -rf").doesNotContain("tool_use\",")
                 .contains("Interpose denied the Read tool call: " + reason)
                 .contains("Interpose denied the Bash tool call: " + reason).contains("\"stop_reason\":\"end_turn\"");
         assertThat(messages.ended()).hasValue(1);
 
         GateRun responses = start(ApiDialect.RESPONSES, RESPONSES, Judge.failing(throwing), 11);
-        assertThat(responses.sink().text()).doesNotContain("\"function_call\"")
+        assertThat(responses.sink().received()).doesNotContain("\"function_call\"")
                 .contains("Interpose denied the exec_command tool call: " + reason);
         assertThat(responses.ended()).hasValue(1);
 
         GateRun chat = start(ApiDialect.CHAT, CHAT, Judge.failing(throwing), 11);
-        List<JsonNode> chunks = HookFiles.events(chat.sink().text());
-        assertThat(chat.sink().text()).doesNotContain("rm -rf").doesNotContain("tool_calls\":[").endsWith("data: [DONE]\n\n");
+        List<JsonNode> chunks = HookFiles.events(chat.sink().received());
+        assertThat(chat.sink().received()).doesNotContain("rm -rf").doesNotContain("tool_calls\":[").endsWith("data: [DONE]\n\n");
         assertThat(chunks.get(0).path("choices").get(0).path("delta").path("content").asText())
                 .isEqualTo("Interpose denied the Bash tool call: " + reason);
         assertThat(chunks.get(chunks.size() - 1).path("choices").get(0).path("finish_reason").asText()).isEqualTo("stop");
@@ -291,12 +291,12 @@ class ToolGateHoldTest {
 
         assertThat(judge.asked).containsExactly("toolu_bash Bash");
         assertThat(sink.refusal).isNull();
-        JsonNode out = new com.fasterxml.jackson.databind.ObjectMapper().readTree(sink.text());
+        JsonNode out = new com.fasterxml.jackson.databind.ObjectMapper().readTree(sink.received());
         assertThat(out.path("content").get(1).path("type").asText()).isEqualTo("text");
         assertThat(out.path("content").get(1).path("text").asText())
                 .startsWith("Interpose denied the Bash tool call: hook interpose said: the PreToolUse check failed");
         assertThat(out.path("stop_reason").asText()).isEqualTo("end_turn");
-        assertThat(sink.text()).doesNotContain("rm -rf");
+        assertThat(sink.received()).doesNotContain("rm -rf");
         assertThat(ended).hasValue(1);
     }
 }

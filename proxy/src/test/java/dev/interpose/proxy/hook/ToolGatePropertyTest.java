@@ -82,7 +82,7 @@ class ToolGatePropertyTest {
         drain(loop, tasks);
         assertThat(done[0] || sink.refused()).as("the gate finished, or refused the stream").isTrue();
         assertThat(done[0] && sink.refused()).as("not both").isFalse();
-        return (sink.refused() ? "refused:" : "") + new String(sink.received(), StandardCharsets.ISO_8859_1);
+        return (sink.refused() ? "refused:" : "") + new String(sink.receivedBytes(), StandardCharsets.ISO_8859_1);
     }
 
     /** Runs the hooks' answers and what they queue on the loop, until nothing is left. */
