@@ -61,7 +61,7 @@ class UpstreamFaultTest {
 
     private void start(ScriptedUpstream.Script script) throws Exception {
         upstream = new ScriptedUpstream(script);
-        proxy = TestProxy.start(Map.of("anthropic", upstream.baseUrl()), "1s", "1s");
+        proxy = TestProxy.start(Map.of("anthropic", upstream.baseUrl()), "3s", "3s"); // room for a cold first request
     }
 
     /** Answers every request on the connection with {@link #OK}. */
