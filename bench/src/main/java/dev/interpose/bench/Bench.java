@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 /**
  * The benchmark: the same load sent straight to a fast local fake upstream and through the packaged proxy
  * (a separate {@code java -jar} process, access log on), in one run, printed side by side with the
- * difference. Not a test: figures depend on the machine; the README records them with the machine.
+ * difference. Not a test: figures depend on the machine; docs/benchmark.md records them with the machine.
  */
 @Command(name = "interpose-bench", mixinStandardHelpOptions = true,
         description = "Direct versus proxied: added latency, requests/s, added time to first SSE event.")

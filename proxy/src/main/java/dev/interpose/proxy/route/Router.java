@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * Maps a request to a {@link Route}. The config file's routes are tried first, in order (path pattern,
- * dialect and model pattern; see {@link RouteConfig}); then the built-in rule, documented in the README:
+ * dialect and model pattern; see {@link RouteConfig}); then the built-in rule, documented in
+ * docs/request-path.md:
  * <ol>
  *   <li>{@code /v1/messages} and {@code /v1/complete} (and below) are Anthropic's;</li>
  *   <li>{@code /v1/responses}, {@code /v1/chat/...} and the other OpenAI-only families are OpenAI's;</li>
