@@ -60,7 +60,8 @@ class UnjudgeableAnswersTest {
         upstream.start();
         judged = project.resolve("judged.log");
         HookFiles.script(project, "guard.sh", "#!/bin/sh", "# interpose-event: PreToolUse",
-                "jq -r .tool_name >> " + judged, "echo nope >&2", "exit 2");
+                // the call's name as sent: a hook sees Codex's shell calls as Bash, the wire name is kept aside
+                "jq -r '.interpose.tool_call.name // .tool_name' >> " + judged, "echo nope >&2", "exit 2");
     }
 
     @AfterEach
