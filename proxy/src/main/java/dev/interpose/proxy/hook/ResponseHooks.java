@@ -252,7 +252,9 @@ public final class ResponseHooks {
             @Override
             public boolean wants(String toolName) {
                 try {
-                    return pipeline.hasAny(HookEvent.PRE_TOOL_USE, ToolView.watchNames(toolName), meta.claudeCode());
+                    List<String> names = ToolView.watchNames(toolName);
+                    return names == null ? pipeline.has(HookEvent.PRE_TOOL_USE, toolName, meta.claudeCode())
+                            : pipeline.hasAny(HookEvent.PRE_TOOL_USE, names, meta.claudeCode());
                 } catch (RuntimeException e) {
                     return true; // a plugin's matcher failed: hold the call and let judge() decide
                 }

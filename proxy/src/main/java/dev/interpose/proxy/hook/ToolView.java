@@ -39,10 +39,12 @@ record ToolView(String name, JsonNode input, List<String> matchNames, ObjectNode
     /** For each mapped tool, the names a hook may match its views by, known before its input is. */
     private static final Map<String, List<String>> WATCHED = watched();
 
-    /** The names a hook may match a call of {@code wireName} by, before its input is known. Cheap: no allocation. */
+    /**
+     * The names a hook may match a call of {@code wireName} by, before its input is known; null for a tool shown as
+     * it is, which is matched by {@code wireName} alone. Cheap: no allocation.
+     */
     static List<String> watchNames(String wireName) {
-        List<String> names = wireName == null ? null : WATCHED.get(wireName);
-        return names != null ? names : java.util.Collections.singletonList(wireName);
+        return wireName == null ? null : WATCHED.get(wireName);
     }
 
     /**
