@@ -69,6 +69,28 @@ public final class HookPipeline {
     }
 
     /**
+     * Whether any hook runs at {@code event} for this client and a tool known by any of {@code toolNames} (a
+     * tool's name as the hook sees it, then the names it goes by on the wire). Cheap: no allocation.
+     */
+    public boolean hasAny(HookEvent event, List<String> toolNames, boolean claudeCode) {
+        for (Hook hook : hooks) {
+            if (hook.events().contains(event) && hook.runsFor(claudeCode) && matchesAny(hook, event, toolNames)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean matchesAny(Hook hook, HookEvent event, List<String> toolNames) {
+        for (int i = 0; i < toolNames.size(); i++) {
+            if (hook.matches(event, toolNames.get(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Runs the hooks that match and merges their answers; completes with {@link Verdict#NONE} at once when
      * none match. Never completes exceptionally.
      *
@@ -77,9 +99,18 @@ public final class HookPipeline {
      */
     public CompletableFuture<Verdict> run(HookEvent event, String toolName, boolean claudeCode, JsonNode input,
             Consumer<HookRun> onRun) {
+        return runAny(event, java.util.Collections.singletonList(toolName), claudeCode, input, onRun);
+    }
+
+    /**
+     * As {@link #run(HookEvent, String, boolean, JsonNode, Consumer)}, for a tool known by several names: a hook
+     * runs when its matcher takes any of them (the name the input gives, then the names of the call on the wire).
+     */
+    public CompletableFuture<Verdict> runAny(HookEvent event, List<String> toolNames, boolean claudeCode, JsonNode input,
+            Consumer<HookRun> onRun) {
         List<Hook> matching = new ArrayList<>();
         for (Hook hook : hooks) {
-            if (hook.events().contains(event) && hook.runsFor(claudeCode) && hook.matches(event, toolName)) {
+            if (hook.events().contains(event) && hook.runsFor(claudeCode) && matchesAny(hook, event, toolNames)) {
                 matching.add(hook);
             }
         }

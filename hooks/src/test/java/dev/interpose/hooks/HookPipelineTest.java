@@ -257,4 +257,49 @@ class HookPipelineTest {
 
         assertThat(copiedOn).isNotEmpty().doesNotContain(Thread.currentThread().getName());
     }
+
+    @Test
+    void aToolKnownBySeveralNamesRunsTheHooksThatMatchAnyOfThemOnce() throws Exception {
+        List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Hook bash = matching("bash-guard", "Bash", ran);
+        Hook wire = matching("wire-guard", "exec_command", ran);
+        Hook edits = matching("edit-guard", "Edit", ran);
+        HookPipeline pipeline = new HookPipeline(List.of(bash, wire, edits), executor);
+
+        assertThat(pipeline.hasAny(HookEvent.PRE_TOOL_USE, List.of("Bash", "exec_command"), false)).isTrue();
+        assertThat(pipeline.hasAny(HookEvent.PRE_TOOL_USE, List.of("Write", "apply_patch"), false)).isFalse();
+        Verdict verdict = pipeline.runAny(HookEvent.PRE_TOOL_USE, List.of("Bash", "exec_command"), false,
+                JsonNodeFactory.instance.objectNode(), r -> { }).get(5, TimeUnit.SECONDS);
+
+        assertThat(verdict.blocked()).isTrue();
+        assertThat(verdict.blockedBy()).isEqualTo("bash-guard");
+        assertThat(ran).containsExactlyInAnyOrder("bash-guard", "wire-guard");
+    }
+
+    /** A PreToolUse hook on the tools {@code matcher} names, which blocks and notes that it ran. */
+    private static Hook matching(String name, String matcher, List<String> ran) {
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(matcher);
+        return new Hook() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Set<HookEvent> events() {
+                return Set.of(HookEvent.PRE_TOOL_USE);
+            }
+
+            @Override
+            public boolean matches(HookEvent event, String toolName) {
+                return toolName != null && pattern.matcher(toolName).matches();
+            }
+
+            @Override
+            public HookResult run(JsonNode input) {
+                ran.add(name);
+                return HookResult.block("no " + name);
+            }
+        };
+    }
 }

@@ -50,7 +50,23 @@ public final class Cli {
 
     /** {@code codex exec} with a custom Responses-API provider at {@code baseUrl} (ending in /v1). */
     public static Run codex(Path home, Path workDir, String baseUrl, String prompt) throws Exception {
-        return codex(home, workDir, prompt, Map.of("LOCAL_API_KEY", "sk-openai-e2e-secret"),
+        return codex(home, workDir, baseUrl, prompt, null); // Codex's default sandbox: read-only
+    }
+
+    /**
+     * As {@link #codex(Path, Path, String, String)}, with Codex's sandbox letting commands write in {@code workDir}
+     * ({@code sandbox_mode = "workspace-write"}), so that what a command did can be seen there.
+     */
+    public static Run codexWritingInWorkDir(Path home, Path workDir, String baseUrl, String prompt) throws Exception {
+        return codex(home, workDir, baseUrl, prompt, "sandbox_mode = \"workspace-write\"");
+    }
+
+    private static Run codex(Path home, Path workDir, String baseUrl, String prompt, String sandbox) throws Exception {
+        List<String> provider = new ArrayList<>();
+        if (sandbox != null) {
+            provider.add(sandbox);
+        }
+        provider.addAll(List.of(
                 "model_provider = \"local\"",
                 "[model_providers.local]",
                 "name = \"local\"",
@@ -58,7 +74,9 @@ public final class Cli {
                 "env_key = \"LOCAL_API_KEY\"",
                 "wire_api = \"responses\"",
                 "request_max_retries = 1",
-                "stream_max_retries = 1");
+                "stream_max_retries = 1"));
+        return codex(home, workDir, prompt, Map.of("LOCAL_API_KEY", "sk-openai-e2e-secret"),
+                provider.toArray(String[]::new));
     }
 
     /**

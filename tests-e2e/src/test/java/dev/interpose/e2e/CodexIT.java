@@ -117,6 +117,57 @@ class CodexIT extends ThroughProxy {
         }
     }
 
+    /**
+     * A proxy whose project holds a guard written for Claude Code: a {@code .claude/settings.json} PreToolUse
+     * hook on {@code Bash} whose script checks {@code tool_name == "Bash"} and refuses {@code git push}.
+     */
+    private InterposeProcess proxyWithClaudeGuard() throws Exception {
+        Path project = Files.createDirectories(dir.resolve("project"));
+        Path guard = Files.createDirectories(project.resolve(".claude/hooks")).resolve("no-push.sh");
+        Files.writeString(guard, String.join("\n", "#!/usr/bin/env bash", "input=$(cat)",
+                "[ \"$(echo \"$input\" | jq -r .tool_name)\" = Bash ] || exit 0",
+                "command=$(echo \"$input\" | jq -r .tool_input.command)",
+                "case \"$command\" in *'git push'*) echo \"pushing is not allowed: $command\" >&2; exit 2;; esac", ""));
+        assertThat(guard.toFile().setExecutable(true)).isTrue();
+        Files.writeString(project.resolve(".claude/settings.json"), "{\"hooks\":{\"PreToolUse\":[{\"matcher\":"
+                + "\"Bash\",\"hooks\":[{\"type\":\"command\",\"command\":\"" + guard + "\"}]}]}}");
+        return InterposeProcess.start(java.util.Map.of(upstreamVariable(), upstream.baseUrl()), "--project-dir",
+                project.toString());
+    }
+
+    @Test
+    void aClaudeCodeBashGuardDeniesGitPushFromCodexsExecCommand() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Path marker = work.resolve("pushed.marker");
+        String command = "touch pushed.marker && git push origin main";
+        upstream.responsesRunsThenAnswers(command, "The push ran.");
+
+        // Without the guard Codex runs the command: the marker is what running it leaves behind.
+        Cli.Run unguarded = Cli.codexWritingInWorkDir(Files.createDirectories(dir.resolve("home")), work,
+                proxy.baseUrl() + "/v1", "push it");
+        assertThat(unguarded.exitCode()).as("codex exit: %s", unguarded).isZero();
+        assertThat(unguarded.stdout().trim()).isEqualTo("The push ran.");
+        assertThat(marker).as("codex ran the command without the guard: %s", unguarded).exists();
+        Files.delete(marker);
+        int before = upstream.bodies("/v1/responses").size();
+
+        try (InterposeProcess guarded = proxyWithClaudeGuard()) {
+            Cli.Run run = Cli.codexWritingInWorkDir(Files.createDirectories(dir.resolve("home")), work,
+                    guarded.baseUrl() + "/v1", "push it");
+
+            assertThat(run.exitCode()).as("codex exit: %s", run).isZero();
+            assertThat(run.stdout().trim()).isEqualTo("Interpose denied the exec_command tool call: hook "
+                    + "settings:PreToolUse[Bash]#1 said: pushing is not allowed: " + command);
+            assertThat(marker).as("codex did not run the denied command").doesNotExist();
+            List<String> bodies = upstream.bodies("/v1/responses");
+            assertThat(bodies.subList(before, bodies.size())).isNotEmpty()
+                    .noneSatisfy(b -> assertThat(b).contains("function_call_output"));
+            assertThat(guarded.awaitLine("\"hook\":\"settings:PreToolUse[Bash]#1\"", "\"event\":\"PreToolUse\""))
+                    .contains("\"outcome\":\"block\"");
+            assertThat(guarded.stop()).isZero();
+        }
+    }
+
     @Test
     void aSlashCommandFromTheProjectExpandsAndSlashCommandsListsIt() throws Exception {
         Path work = Files.createDirectories(dir.resolve("work"));

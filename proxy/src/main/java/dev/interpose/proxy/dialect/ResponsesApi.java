@@ -104,27 +104,36 @@ public final class ResponsesApi implements ApiDialect {
         return Parts.typed(newest.path("content"), "input_text");
     }
 
+    /**
+     * The outputs that end the input ({@code function_call_output}, and {@code custom_tool_call_output} for a custom
+     * tool such as Codex's {@code apply_patch}), each with the call it answers: a function, custom tool or
+     * {@code local_shell} call of the same {@code call_id}.
+     */
     @Override
     public List<ToolResult> toolResults(ObjectNode body) {
         List<ToolResult> out = new ArrayList<>();
         JsonNode input = body.path("input");
         int first = input.size();
-        while (first > 0 && "function_call_output".equals(input.get(first - 1).path("type").asText())) {
+        while (first > 0 && isOutput(input.get(first - 1))) {
             first--;
         }
         for (int i = first; i < input.size(); i++) {
             JsonNode result = input.get(i);
             JsonNode call = MissingNode.getInstance();
             for (JsonNode item : input) {
-                if ("function_call".equals(item.path("type").asText())
-                        && item.path("call_id").asText().equals(result.path("call_id").asText())) {
+                if (isCall(item) && item.path("call_id").asText().equals(result.path("call_id").asText())) {
                     call = item;
                 }
             }
-            out.add(new ToolResult(call.path("name").asText(null), Arguments.parse(call.path("arguments")),
+            out.add(new ToolResult(call.isMissingNode() ? null : toolName(call), callInput(call),
                     result.path("output").isTextual() ? result.path("output").asText() : Parts.text(result.path("output"))));
         }
         return out;
+    }
+
+    private static boolean isOutput(JsonNode item) {
+        String type = item.path("type").asText();
+        return "function_call_output".equals(type) || "custom_tool_call_output".equals(type);
     }
 
     @Override

@@ -171,13 +171,19 @@ public final class RequestHooks {
         }
         if (prompt == null && pipeline.has(HookEvent.POST_TOOL_USE, meta.claudeCode())) {
             for (ApiDialect.ToolResult result : turn.toolResults(json)) {
-                ObjectNode input = input(HookEvent.POST_TOOL_USE, meta, session).put("tool_name", result.name());
-                input.set("tool_input", result.input().isMissingNode() ? null : result.input());
-                input.put("tool_response", result.output());
-                Verdict v = run(HookEvent.POST_TOOL_USE, result.name(), meta, input, onRun);
-                contexts.addAll(v.contexts());
-                if (v.blocked()) {
-                    contexts.add(v.reason()); // as Claude Code: a PostToolUse block is feedback for the model
+                for (ToolView view : ToolView.of(result.name(), result.input(), projectDir)) { // as PreToolUse saw it
+                    if (!pipeline.hasAny(HookEvent.POST_TOOL_USE, view.matchNames(), meta.claudeCode())) {
+                        continue;
+                    }
+                    ObjectNode input = input(HookEvent.POST_TOOL_USE, meta, session);
+                    view.describe(input);
+                    input.put("tool_response", result.output());
+                    Verdict v = pipeline.runAny(HookEvent.POST_TOOL_USE, view.matchNames(), meta.claudeCode(), input,
+                            onRun).join(); // on the hook executor
+                    contexts.addAll(v.contexts());
+                    if (v.blocked()) {
+                        contexts.add(v.reason()); // as Claude Code: a PostToolUse block is feedback for the model
+                    }
                 }
             }
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.interpose.config.HookEvent;
 import dev.interpose.hooks.HookPipeline;
 import dev.interpose.hooks.HookRun;
+import dev.interpose.hooks.Verdict;
 import dev.interpose.proxy.body.Limits;
 import dev.interpose.proxy.dialect.AnswerAssembler;
 import dev.interpose.proxy.dialect.ApiDialect;
@@ -18,6 +19,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -241,12 +244,17 @@ public final class ResponseHooks {
             }
         }
 
-        /** {@code PreToolUse} for the gate. */
+        /**
+         * {@code PreToolUse} for the gate: each {@link ToolView} of a call is judged, and the first denial (in the
+         * order of the views) denies the call.
+         */
         private final class Judge implements ToolGate.Judge {
             @Override
             public boolean wants(String toolName) {
                 try {
-                    return pipeline.has(HookEvent.PRE_TOOL_USE, toolName, meta.claudeCode());
+                    List<String> names = ToolView.watchNames(toolName);
+                    return names == null ? pipeline.has(HookEvent.PRE_TOOL_USE, toolName, meta.claudeCode())
+                            : pipeline.hasAny(HookEvent.PRE_TOOL_USE, names, meta.claudeCode());
                 } catch (RuntimeException e) {
                     return true; // a plugin's matcher failed: hold the call and let judge() decide
                 }
@@ -255,18 +263,35 @@ public final class ResponseHooks {
             /** Never throws and never completes exceptionally; a failure to ask the hooks denies the call. */
             @Override
             public CompletableFuture<ToolGate.Denial> judge(String id, String name, JsonNode toolInput) {
-                try {
-                    ObjectNode input = HookInput.of(HookEvent.PRE_TOOL_USE, meta, meta.sessionHeader(), projectDir);
-                    input.put("tool_name", name);
-                    input.set("tool_input", toolInput.deepCopy()); // hooks never touch the response being held
-                    input.put("tool_use_id", id);
-                    return pipeline.run(HookEvent.PRE_TOOL_USE, name, meta.claudeCode(), input,
-                            run -> log.record(meta.requestId(), run))
-                            .thenApply(v -> v.blocked() ? new ToolGate.Denial(v.blockedBy(), v.reason()) : null)
-                            .exceptionally(ResponseHooks::checkFailed);
+                try { // the views are built off the event loop: a call's input can be megabytes
+                    return CompletableFuture.supplyAsync(() -> ToolView.of(name, toolInput, projectDir), executor)
+                            .thenCompose(views -> judge(id, views)).exceptionally(ResponseHooks::checkFailed);
                 } catch (RuntimeException e) {
                     return CompletableFuture.completedFuture(checkFailed(e));
                 }
+            }
+
+            private CompletableFuture<ToolGate.Denial> judge(String id, List<ToolView> views) {
+                List<CompletableFuture<Verdict>> verdicts = new ArrayList<>(views.size());
+                for (ToolView view : views) {
+                    if (!pipeline.hasAny(HookEvent.PRE_TOOL_USE, view.matchNames(), meta.claudeCode())) {
+                        continue;
+                    }
+                    ObjectNode input = HookInput.of(HookEvent.PRE_TOOL_USE, meta, meta.sessionHeader(), projectDir);
+                    view.describe(input); // the hooks get copies: they never touch the response being held
+                    input.put("tool_use_id", id);
+                    verdicts.add(pipeline.runAny(HookEvent.PRE_TOOL_USE, view.matchNames(), meta.claudeCode(), input,
+                            run -> log.record(meta.requestId(), run)));
+                }
+                return CompletableFuture.allOf(verdicts.toArray(CompletableFuture[]::new)).thenApply(done -> {
+                    for (CompletableFuture<Verdict> verdict : verdicts) {
+                        Verdict v = verdict.join();
+                        if (v.blocked()) {
+                            return new ToolGate.Denial(v.blockedBy(), v.reason());
+                        }
+                    }
+                    return null;
+                });
             }
         }
     }

@@ -136,7 +136,8 @@ class RequestHooksTest {
     @Test
     void postToolUseSeesEachToolCallAndItsOutput() throws Exception {
         hook("audit.sh", "#!/bin/sh", "# interpose-event: PostToolUse", "# interpose-matcher: shell",
-                "jq -c '{hookSpecificOutput: {additionalContext: (\"audited \" + .tool_name + \" \" + .tool_input.command[0]"
+                "jq -c '{hookSpecificOutput: {additionalContext: (\"audited \" + .tool_name + \" \" + .tool_input.command"
+                        + " + \" (\" + .interpose.tool_call.name + \" \" + .interpose.tool_call.input.command[0] + \")\""
                         + " + \" -> \" + .tool_response)}}'");
         String body = "{\"model\":\"gpt-5\",\"input\":[{\"type\":\"message\",\"role\":\"user\",\"content\":"
                 + "[{\"type\":\"input_text\",\"text\":\"list files\"}]},{\"type\":\"function_call\",\"name\":\"shell\","
@@ -146,7 +147,7 @@ class RequestHooksTest {
             send(proxy, "/v1/responses", body, "authorization", "Bearer k");
             JsonNode input = received(0).path("input");
             assertThat(input).hasSize(4);
-            assertThat(input.get(3).path("content").get(0).path("text").asText()).isEqualTo("audited shell ls -> a.txt");
+            assertThat(input.get(3).path("content").get(0).path("text").asText()).isEqualTo("audited Bash ls (shell ls) -> a.txt");
         }
     }
 

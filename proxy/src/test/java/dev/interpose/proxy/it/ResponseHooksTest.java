@@ -244,7 +244,8 @@ class ResponseHooksTest {
             JsonNode response = JSON.readTree(send(proxy, "/v1/responses", "authorization", "Bearer k").body());
             assertThat(response.path("output").get(0).path("type").asText()).isEqualTo("message");
             assertThat(response.path("output").get(0).path("content").get(0).path("text").asText())
-                    .isEqualTo("Interpose denied the shell tool call: hook guard.sh said: no shell");
+                    .as("the hook sees Codex's shell call under Claude Code's name")
+                    .isEqualTo("Interpose denied the shell tool call: hook guard.sh said: no Bash");
 
             JsonNode completion = JSON.readTree(send(proxy, "/v1/chat/completions", "authorization", "Bearer k").body());
             JsonNode choice = completion.path("choices").get(0);
@@ -364,7 +365,9 @@ class ResponseHooksTest {
             assertThat(stream.body()).contains("response.completed");
             await().atMost(Duration.ofSeconds(10)).until(() -> lines(post) == 2);
             JsonNode streamed = JSON.readTree(Files.readAllLines(post).get(1));
-            assertThat(streamed.path("tool_calls").get(0).path("name").asText()).isEqualTo("exec_command");
+            assertThat(streamed.path("tool_calls")).as("a Bash guard judges Codex's exec_command too").isEmpty();
+            assertThat(streamed.path("text").asText())
+                    .isEqualTo("Interpose denied the exec_command tool call: hook guard.sh said: nope");
             assertThat(streamed.path("usage").path("total_tokens").asInt()).isEqualTo(80);
         }
     }

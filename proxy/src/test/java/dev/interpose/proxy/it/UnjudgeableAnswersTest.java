@@ -59,7 +59,8 @@ class UnjudgeableAnswersTest {
     void start() {
         judged = project.resolve("judged.log");
         HookFiles.script(project, "guard.sh", "#!/bin/sh", "# interpose-event: PreToolUse",
-                "jq -r .tool_name >> " + judged, "echo nope >&2", "exit 2");
+                // the call's name as sent: a hook sees Codex's shell calls as Bash, the wire name is kept aside
+                "jq -r '.interpose.tool_call.name // .tool_name' >> " + judged, "echo nope >&2", "exit 2");
     }
 
     private void answer(String path, String type, String encoding, byte[] body) {
