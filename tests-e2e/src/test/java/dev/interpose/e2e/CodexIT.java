@@ -102,8 +102,9 @@ class CodexIT extends ThroughProxy {
                 "command = json.load(sys.stdin)['tool_input'].get('cmd', '')",
                 "if command.startswith('rm '):",
                 "    print('deleting files is not allowed: ' + command, file=sys.stderr)", "    sys.exit(2)")) {
-            Cli.Run run = Cli.codex(Files.createDirectories(dir.resolve("home")), work, hooked.baseUrl() + "/v1",
-                    "delete marker.txt");
+            // workspace-write: without the hook the rm would succeed, so the marker's survival is the hook's doing
+            Cli.Run run = Cli.codexWritingInWorkDir(Files.createDirectories(dir.resolve("home")), work,
+                    hooked.baseUrl() + "/v1", "delete marker.txt");
 
             assertThat(run.exitCode()).as("codex exit: %s", run).isZero();
             assertThat(run.stdout().trim()).isEqualTo("Interpose denied the exec_command tool call: hook no-rm.py said: "
