@@ -25,6 +25,9 @@ final class ConfigKeys {
             .filter(ConfigKey::isList).map(ConfigKey::name)).toList();
     /** Keys of every upstream, below {@code upstreams.<name>.}. */
     static final List<String> UPSTREAM_FIELDS = fields(ConfigKey.Scope.UPSTREAM);
+    /** Keys of every upstream that hold a list. */
+    static final List<String> UPSTREAM_LISTS = ConfigTable.of(ConfigKey.Scope.UPSTREAM).stream()
+            .filter(ConfigKey::isList).map(ConfigKey::field).toList();
     /** Keys of every route, below {@code routes[<i>].}. */
     static final List<String> ROUTE_FIELDS = fields(ConfigKey.Scope.ROUTE);
 
@@ -51,7 +54,11 @@ final class ConfigKeys {
 
     /** Whether {@code key} holds a list, whose elements the file reader indexes. */
     static boolean isList(String key) {
-        return LISTS.contains(key);
+        if (LISTS.contains(key)) {
+            return true;
+        }
+        Matcher upstream = UPSTREAM_KEY.matcher(key);
+        return upstream.matches() && UPSTREAM_LISTS.contains(upstream.group(2));
     }
 
     /** The upstream a key belongs to, or null. */

@@ -21,6 +21,7 @@ final class ConfigLayers {
 
     private final Map<String, Setting> settings = new LinkedHashMap<>();
     private final Problems problems = new Problems(settings);
+    private Map<String, String> environment = Map.of();
 
     private ConfigLayers() {
     }
@@ -41,6 +42,7 @@ final class ConfigLayers {
                 layers.upstreamDefaults(name);
             }
         }
+        layers.environment = env;
         layers.env(env);
         layers.flags(flags);
         return layers;
@@ -53,6 +55,11 @@ final class ConfigLayers {
 
     Problems problems() {
         return problems;
+    }
+
+    /** The environment of this load, where the variables an upstream's {@code api-key-env} names are read. */
+    Map<String, String> environment() {
+        return environment;
     }
 
     /** The built-in upstreams, then those the files define, in file order. */
@@ -111,8 +118,9 @@ final class ConfigLayers {
     }
 
     private void file(List<Setting> fromFile) {
-        for (String list : ConfigKeys.LISTS) {
-            if (fromFile.stream().anyMatch(s -> s.key().equals(list))) {
+        for (Setting given : fromFile) {
+            String list = given.key();
+            if (ConfigKeys.isList(list)) {
                 settings.keySet().removeIf(k -> k.equals(list) || k.startsWith(list + "["));
             }
         }

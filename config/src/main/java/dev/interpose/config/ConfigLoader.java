@@ -76,6 +76,10 @@ public final class ConfigLoader {
                 problems.bad(MAX_DELAY.in(name), delay);
             }
         }
+        Map<String, Optional<ApiKey>> keys = new LinkedHashMap<>();
+        for (String name : values.upstreamNames()) {
+            keys.put(name, apiKey(name));
+        }
         List<String> ignore = values.get(CACHE_IGNORE);
         if (ignore != null && ignore.size() > MAX_IGNORE_RULES) {
             problems.bad(CACHE_IGNORE.name(), "at most " + MAX_IGNORE_RULES + " rules");
@@ -83,7 +87,7 @@ public final class ConfigLoader {
         problems.throwIfAny();
         Map<String, UpstreamConfig> upstreams = new LinkedHashMap<>();
         for (String name : values.upstreamNames()) {
-            upstreams.put(name, upstream(name));
+            upstreams.put(name, upstream(name, keys.get(name)));
         }
         return new InterposeConfig(listener(), upstreams, routes(), values.get(UPSTREAM_PROXY),
                 values.get(DRAIN_TIMEOUT), values.get(LOG_FORMAT),
@@ -120,7 +124,54 @@ public final class ConfigLoader {
                 values.get(REQUEST_TIMEOUT), values.get(ALLOW_OTHER_USERS));
     }
 
-    private UpstreamConfig upstream(String name) {
+    /**
+     * An upstream's own key, read from its variable or file now (at start and at every reload); empty when it
+     * has none or it cannot be read, which is then a problem naming the key and the variable or file, never
+     * what the file holds.
+     */
+    private Optional<ApiKey> apiKey(String name) {
+        String variable = values.get(API_KEY_ENV, name);
+        Optional<Path> file = values.get(API_KEY_FILE, name);
+        String header = values.get(API_KEY_HEADER, name);
+        boolean fromEnv = variable != null && !variable.isEmpty();
+        boolean fromFile = file != null && file.isPresent();
+        if (fromEnv && fromFile) {
+            problems.bad(API_KEY_FILE.in(name), "either api-key-env or api-key-file, not both");
+            return Optional.empty();
+        }
+        String headerName = header == null || header.isEmpty() ? null : header;
+        if (!fromEnv && !fromFile) {
+            if (headerName != null) {
+                problems.bad(API_KEY_HEADER.in(name), "empty unless api-key-env or api-key-file is set");
+            }
+            return Optional.empty();
+        }
+        if (fromEnv) {
+            String value = layers.environment().get(variable);
+            if (value == null || value.isBlank()) {
+                problems.bad(API_KEY_ENV.in(name), "the name of an environment variable set for the proxy; " + variable
+                        + (value == null ? " is not set" : " is empty"));
+                return Optional.empty();
+            }
+            return Optional.of(new ApiKey(value.strip(), "environment variable " + variable, headerName));
+        }
+        Path path = file.get();
+        try {
+            String value = java.nio.file.Files.readString(path).strip();
+            if (value.isEmpty() || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+                problems.bad(API_KEY_FILE.in(name), "a file holding the key on one line; " + path
+                        + (value.isEmpty() ? " is empty" : " holds several lines"));
+                return Optional.empty();
+            }
+            return Optional.of(new ApiKey(value, "file " + path, headerName));
+        } catch (java.io.IOException | RuntimeException e) {
+            problems.bad(API_KEY_FILE.in(name), "a readable file holding the key; " + path + " cannot be read ("
+                    + e.getClass().getSimpleName() + ")");
+            return Optional.empty();
+        }
+    }
+
+    private UpstreamConfig upstream(String name, Optional<ApiKey> apiKey) {
         String proxyChoice = values.get(PROXY, name);
         Optional<URI> proxy = proxyChoice.isEmpty() ? values.get(UPSTREAM_PROXY)
                 : proxyChoice.equals("none") ? Optional.empty() : Optional.of(URI.create(proxyChoice));
@@ -133,7 +184,8 @@ public final class ConfigLoader {
                 new TlsConfig(values.get(CA_FILE, name), values.get(VERIFY, name)), breaker,
                 new RetryConfig(values.get(MAX_ATTEMPTS, name), values.get(BACKOFF, name), values.get(MAX_DELAY, name)),
                 new BulkheadConfig(values.get(BULKHEAD_CONCURRENT, name), values.get(MAX_WAIT, name)),
-                values.get(FALLBACK, name));
+                values.get(FALLBACK, name), apiKey,
+                HeadersConfig.of(values.get(HEADERS_ADD, name), values.get(HEADERS_REMOVE, name)));
     }
 
     private List<RouteConfig> routes() {

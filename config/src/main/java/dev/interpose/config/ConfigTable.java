@@ -68,9 +68,23 @@ final class ConfigTable {
     static final ConfigKey<URI> URL = key(UPSTREAM + "url", ValueType.httpUrl(), null,
             "base URL for {upstream}; the request path and query are appended", "INTERPOSE_UPSTREAM_<NAME>",
             "--upstream", null);
+    static final String DIALECTS = "anthropic, openai, openai-responses or openai-chat";
     static final ConfigKey<Dialect> DIALECT = key(UPSTREAM + "dialect",
-            ValueType.lowercase(Dialect.class, "anthropic or openai", false), null,
-            "fixed for the built-in upstreams; required (`anthropic` or `openai`) for one you define");
+            ValueType.lowercase(Dialect.class, DIALECTS, false), null,
+            "the API the upstream speaks, fixed for the built-in upstreams; required for one you define: `anthropic` (Messages), `openai-responses`, `openai-chat` (Chat Completions, what most OpenAI-compatible servers speak), or `openai` (the OpenAI API the client speaks: Responses for `/v1/responses`, Chat for `/v1/chat/completions`). A request whose client speaks another API than its upstream is refused (`400`) until the proxy translates it");
+    static final ConfigKey<String> API_KEY_ENV = key(UPSTREAM + "api-key-env", UpstreamValueTypes.envName(), "",
+            "environment variable holding the upstream's own key, read at start and reload; when set (or `api-key-file`), the client's credentials are never sent to it and this key is, in the header its dialect expects (see *Credentials* below)");
+    static final ConfigKey<Optional<Path>> API_KEY_FILE = key(UPSTREAM + "api-key-file", UpstreamValueTypes.secretFile(),
+            Optional.empty(), "file holding the upstream's own key (trimmed; relative to the config file), instead of `api-key-env`");
+    static final ConfigKey<String> API_KEY_HEADER = key(UPSTREAM + "api-key-header",
+            ValueType.shaped(Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]*"), "a header name such as api-key", false),
+            "", "header the own key is sent in instead of the dialect's (`x-api-key` for `anthropic`, `authorization: Bearer` for OpenAI); `authorization` gets `Bearer ` before the key");
+    static final ConfigKey<List<String>> HEADERS_ADD = key(UPSTREAM + "headers.add", ValueType.listOf(
+            UpstreamValueTypes.headerLine(), "a list of headers, each written Name: value"), List.of(),
+            "headers set on every request to the upstream, a list of `Name: value` (replacing the client's of that name); no credentials, which take `api-key-env`");
+    static final ConfigKey<List<String>> HEADERS_REMOVE = key(UPSTREAM + "headers.remove", ValueType.listOf(
+            UpstreamValueTypes.headerName(), "a list of header names"), List.of(),
+            "names of the client's headers never sent to the upstream");
     static final ConfigKey<Duration> CONNECT_TIMEOUT = key(UPSTREAM + "connect-timeout", duration(),
             Duration.ofSeconds(10), "TCP (and CONNECT proxy) connect timeout", null, "--connect-timeout",
             Overrides::connectTimeout);
@@ -174,8 +188,8 @@ final class ConfigTable {
             Pattern.DOTALL), "a path pattern starting with / or *, such as /v1/messages or /v1/*", true), "*",
             "pattern on the request path (query excluded)");
     static final ConfigKey<Dialect> ROUTE_DIALECT = key("routes[].dialect",
-            ValueType.lowercase(Dialect.class, "anthropic or openai", false), null,
-            "empty for any; else only requests in this dialect: `anthropic` or `openai`");
+            ValueType.lowercase(Dialect.class, DIALECTS, false), null,
+            "empty for any; else only requests in this dialect: `anthropic`, `openai` (both OpenAI APIs), `openai-responses` or `openai-chat`");
     static final ConfigKey<String> ROUTE_MODEL = key("routes[].model", ValueType.optionalText(), null,
             "empty for any; else a pattern the request's `model` must match; a request without a model never matches");
     static final ConfigKey<String> ROUTE_UPSTREAM = key("routes[].upstream",

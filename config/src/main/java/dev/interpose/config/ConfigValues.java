@@ -154,7 +154,8 @@ final class ConfigValues {
                 values.put(name, value);
             }
         } catch (ValueType.BadValue e) {
-            problems.bad(name, key.type().expected());
+            // a key pasted where the variable's name belongs is not repeated in the message
+            problems.bad(name, key.type().expected(), key == ConfigTable.API_KEY_ENV);
         }
     }
 

@@ -43,13 +43,18 @@ final class Problems {
      * variable's with its name last. A flag that sets every upstream is reported as {@code upstreams.*.key}.
      */
     void bad(String key, String expected) {
+        bad(key, expected, false);
+    }
+
+    /** As {@link #bad(String, String)}; {@code hideValue} shows {@code ***} for a value that may be a secret. */
+    void bad(String key, String expected, boolean hideValue) {
         Setting s = settings.get(key);
         Setting.Source source = s.source();
         String shown = key;
         if (source.kind() == Setting.Source.Kind.FLAG && key.startsWith("upstreams.") && !key.endsWith(".url")) {
             shown = "upstreams.*" + key.substring(key.lastIndexOf('.'));
         }
-        String message = shown + ": \"" + s.value() + "\" (expected: " + expected + ")";
+        String message = shown + ": \"" + (hideValue ? "***" : s.value()) + "\" (expected: " + expected + ")";
         switch (source.kind()) {
             case FILE -> found.add(source.describe() + ": " + message);
             case DEFAULT -> found.add(message);

@@ -9,7 +9,7 @@ import java.util.Optional;
  *
  * @param name         a label for logs and metrics ({@code routes[0]} when none was given)
  * @param path         a {@link Glob} on the request path (query excluded)
- * @param dialect      only requests in this dialect, if set
+ * @param dialect      only requests in this dialect, if set ({@code openai} takes both OpenAI APIs)
  * @param model        a {@link Glob} the request's model must match, if set; a request without a model
  *                     never matches a route that sets one
  * @param upstream     the name of the upstream to forward to
@@ -33,10 +33,14 @@ public record RouteConfig(
         rewriteModel.ifPresent(ConfigTable.ROUTE_REWRITE_MODEL::check);
     }
 
-    /** Whether a request with this path, dialect and model (null when unknown) takes this route. */
+    /**
+     * Whether a request with this path, dialect and model (null when unknown) takes this route. The request's
+     * dialect is its API when the path is a model call ({@code openai-chat} for {@code /v1/chat/completions}),
+     * else its family.
+     */
     public boolean matches(String requestPath, Dialect requestDialect, String requestModel) {
         return path.matches(requestPath)
-                && (dialect.isEmpty() || dialect.get() == requestDialect)
+                && (dialect.isEmpty() || dialect.get().includes(requestDialect))
                 && (model.isEmpty() || (requestModel != null && model.get().matches(requestModel)));
     }
 }

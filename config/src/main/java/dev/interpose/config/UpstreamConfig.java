@@ -10,7 +10,8 @@ import java.util.Optional;
  *
  * @param name            the name routes refer to ({@code anthropic}, {@code openai}, {@code chatgpt} or one the config file defines)
  * @param url             base URL; the client's path and query are appended to its path
- * @param dialect         the dialect of the clients routed here, for errors the proxy writes itself
+ * @param dialect         the API it speaks: {@code anthropic}, {@code openai-responses}, {@code openai-chat}, or
+ *                        {@code openai} (whichever OpenAI API the client speaks)
  * @param connectTimeout  TCP (and CONNECT proxy) connect timeout
  * @param headTimeout     from the request written to the response head; generous, models think for minutes
  * @param idleTimeout     longest silence between two chunks of a response body
@@ -22,6 +23,8 @@ import java.util.Optional;
  * @param bulkhead        how many requests may be in flight to it at once
  * @param fallback        upstreams (of the same dialect) tried in order when its breaker is open or its
  *                        retries are spent
+ * @param apiKey          its own credential, sent instead of the client's, if configured
+ * @param headers         headers added to and removed from what it is sent
  */
 public record UpstreamConfig(
         String name,
@@ -36,7 +39,17 @@ public record UpstreamConfig(
         BreakerConfig breaker,
         RetryConfig retry,
         BulkheadConfig bulkhead,
-        java.util.List<String> fallback) {
+        java.util.List<String> fallback,
+        Optional<ApiKey> apiKey,
+        HeadersConfig headers) {
+
+    /** An upstream without a key of its own or header edits. */
+    public UpstreamConfig(String name, URI url, Dialect dialect, Duration connectTimeout, Duration headTimeout,
+            Duration idleTimeout, int maxIdleConnections, Optional<URI> proxy, TlsConfig tls, BreakerConfig breaker,
+            RetryConfig retry, BulkheadConfig bulkhead, java.util.List<String> fallback) {
+        this(name, url, dialect, connectTimeout, headTimeout, idleTimeout, maxIdleConnections, proxy, tls, breaker,
+                retry, bulkhead, fallback, Optional.empty(), HeadersConfig.NONE);
+    }
 
     /** An upstream with the default circuit breaker. */
     public UpstreamConfig(String name, URI url, Dialect dialect, Duration connectTimeout, Duration headTimeout,
@@ -68,6 +81,8 @@ public record UpstreamConfig(
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(bulkhead, "bulkhead");
         fallback = java.util.List.copyOf(fallback);
+        Objects.requireNonNull(apiKey, "apiKey");
+        Objects.requireNonNull(headers, "headers");
     }
 
     /** True when the upstream is reached over TLS. */

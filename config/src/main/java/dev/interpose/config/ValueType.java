@@ -61,6 +61,11 @@ final class ValueType<T> {
         this.element = element;
     }
 
+    /** A type of its own: what it expects, how its text is read, what it allows and how it is written. */
+    static <T> ValueType<T> of(String expected, Parser<T> parser, Predicate<T> allowed, Function<T, String> format) {
+        return new ValueType<>(expected, parser, allowed, format);
+    }
+
     /** The type of each element of a list written as a YAML list, or null for a single value. */
     ValueType<String> element() {
         return element;
@@ -170,19 +175,22 @@ final class ValueType<T> {
         }, v -> true, v -> v);
     }
 
-    /** One of an enum's constants, written in lowercase ({@code anyCase}: or in capitals). */
+    /**
+     * One of an enum's constants, written in lowercase with {@code -} for the constant's {@code _}
+     * ({@code OPENAI_CHAT} is {@code openai-chat}); {@code anyCase}: or in capitals.
+     */
     static <E extends Enum<E>> ValueType<E> lowercase(Class<E> type, String expected, boolean anyCase) {
         return new ValueType<>(expected, s -> {
             String text = s.value().trim();
-            if (!anyCase && !text.equals(text.toLowerCase(Locale.ROOT))) {
+            if (!anyCase && !text.equals(text.toLowerCase(Locale.ROOT)) || text.indexOf('_') >= 0) {
                 throw new BadValue();
             }
             try {
-                return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
+                return Enum.valueOf(type, text.toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
                 throw new BadValue();
             }
-        }, v -> true, v -> v.name().toLowerCase(Locale.ROOT));
+        }, v -> true, v -> v.name().toLowerCase(Locale.ROOT).replace('_', '-'));
     }
 
     /**
@@ -221,11 +229,7 @@ final class ValueType<T> {
             if (text.isEmpty()) {
                 return Optional.empty();
             }
-            Path path = Path.of(text);
-            Path file = s.source().file();
-            if (!path.isAbsolute() && file != null && file.toAbsolutePath().getParent() != null) {
-                path = file.toAbsolutePath().getParent().resolve(path);
-            }
+            Path path = relativeTo(s, text);
             try (InputStream in = Files.newInputStream(path)) {
                 if (!CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
                     return Optional.of(path);
@@ -235,6 +239,21 @@ final class ValueType<T> {
             }
             throw new BadValue();
         }, v -> true, v -> v.map(Path::toString).orElse(""));
+    }
+
+    /** {@code text} as a path, relative to the config file that set it when it is not absolute. */
+    static Path relativeTo(Setting s, String text) {
+        Path path;
+        try {
+            path = Path.of(text);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new BadValue();
+        }
+        Path file = s.source().file();
+        if (!path.isAbsolute() && file != null && file.toAbsolutePath().getParent() != null) {
+            path = file.toAbsolutePath().getParent().resolve(path);
+        }
+        return path;
     }
 
     /** Parses {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}; null when it is none of these. */

@@ -132,7 +132,7 @@ class ConfigFileTest {
                 f + ":10:7: upstreams.anthropic.connect-timeout: \"<mapping>\" (expected: a positive duration such as 500ms, 30s, 5m or 1h)",
                 f + ":7:19: upstreams.anthropic.head-timeout: \"0s\" (expected: a positive duration such as 500ms, 30s, 5m or 1h)",
                 f + ":8:19: upstreams.anthropic.idle-timeout: \"-5s\" (expected: a positive duration such as 500ms, 30s, 5m or 1h)",
-                f + ":12:10: upstreams.mistral.dialect: missing (expected: anthropic or openai)",
+                f + ":12:10: upstreams.mistral.dialect: missing (expected: anthropic, openai, openai-responses or openai-chat)",
                 f + ":14:11: logging.format: \"xml\" (expected: json or text)");
     }
 

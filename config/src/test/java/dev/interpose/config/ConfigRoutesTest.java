@@ -122,7 +122,9 @@ class ConfigRoutesTest {
                 f + ":5:10: upstreams.Bad Name: not a valid upstream name (expected: lowercase letters, digits, - and _,"
                         + " starting with a letter or digit)",
                 f + ":12:13: upstreams.local.colour: unknown key (expected one of: upstreams.local.url,"
-                        + " upstreams.local.dialect, upstreams.local.connect-timeout, upstreams.local.head-timeout,"
+                        + " upstreams.local.dialect, upstreams.local.api-key-env, upstreams.local.api-key-file,"
+                        + " upstreams.local.api-key-header, upstreams.local.headers.add, upstreams.local.headers.remove,"
+                        + " upstreams.local.connect-timeout, upstreams.local.head-timeout,"
                         + " upstreams.local.idle-timeout, upstreams.local.max-idle-connections, upstreams.local.proxy,"
                         + " upstreams.local.tls.ca-file, upstreams.local.tls.verify, upstreams.local.breaker.enabled,"
                         + " upstreams.local.breaker.failure-rate, upstreams.local.breaker.slow-call-rate,"
@@ -139,7 +141,7 @@ class ConfigRoutesTest {
                 f + ":3:14: upstreams.anthropic.dialect: \"openai\" (expected: anthropic, the dialect of the built-in"
                         + " upstream anthropic)",
                 f + ":7:14: upstreams.nourl.url: missing (expected: an http or https URL with a host and no query)",
-                f + ":10:14: upstreams.local.dialect: \"gemini\" (expected: anthropic or openai)",
+                f + ":10:14: upstreams.local.dialect: \"gemini\" (expected: anthropic, openai, openai-responses or openai-chat)",
                 f + ":11:12: upstreams.local.proxy: \"socks://p\" (expected: an http or https URL with a host and no query)",
                 f + ":15:16: upstreams.local.tls.ca-file: \"missing.pem\" (expected: a readable PEM file of CA certificates)",
                 f + ":14:15: upstreams.local.tls.verify: \"maybe\" (expected: true or false)",
@@ -148,7 +150,7 @@ class ConfigRoutesTest {
                 f + ":19:11: routes[1].name: \"a\" (expected: a name no other route has)",
                 f + ":20:11: routes[1].path: \"v1/messages\" (expected: a path pattern starting with / or *, such as"
                         + " /v1/messages or /v1/*)",
-                f + ":21:14: routes[1].dialect: \"klingon\" (expected: anthropic or openai)",
+                f + ":21:14: routes[1].dialect: \"klingon\" (expected: anthropic, openai, openai-responses or openai-chat)",
                 f + ":22:12: routes[1].model: \"\" (expected: a non-empty text)",
                 f + ":24:14: routes[2].upstream: missing (expected: the name of an upstream: anthropic, openai, chatgpt,"
                         + " nourl, local)");

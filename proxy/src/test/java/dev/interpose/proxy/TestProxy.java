@@ -84,9 +84,20 @@ public final class TestProxy implements AutoCloseable {
         return new TestProxy(config(upstreams, files, 0), List.of(), java.nio.file.Path.of("").toAbsolutePath(), time);
     }
 
+    /** As above, the configuration loaded with this environment (the variables {@code api-key-env} names). */
+    public static TestProxy start(Map<String, String> upstreams, List<java.nio.file.Path> files,
+            Map<String, String> env) throws Exception {
+        return new TestProxy(config(upstreams, files, 0, env));
+    }
+
     private static InterposeConfig config(Map<String, String> upstreams, List<java.nio.file.Path> files, int port)
             throws Exception {
-        return ConfigLoader.load(Map.of(), new Overrides(Optional.empty(), Optional.of(port), upstreams,
+        return config(upstreams, files, port, Map.of());
+    }
+
+    private static InterposeConfig config(Map<String, String> upstreams, List<java.nio.file.Path> files, int port,
+            Map<String, String> env) throws Exception {
+        return ConfigLoader.load(env, new Overrides(Optional.empty(), Optional.of(port), upstreams,
                 Optional.empty(), Optional.of("2s"), Optional.empty(), Optional.empty(), Optional.of("5s"),
                 Optional.empty()), files);
     }

@@ -11,7 +11,7 @@ import java.util.List;
  * The part of a key that tells callers apart without holding who they are: a SHA-256 of the query and of
  * every header that is, or may be, a credential or an account. Stateless; each thread keeps its own digest.
  */
-final class CallerDigest {
+public final class CallerDigest {
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -76,7 +76,7 @@ final class CallerDigest {
     }
 
     /** Whether a header (its name in any case) is a credential, or may be one: its digest enters the key. */
-    static boolean identifies(CharSequence name) {
+    public static boolean identifies(CharSequence name) {
         for (String credential : CREDENTIALS) {
             if (io.netty.util.AsciiString.contentEqualsIgnoreCase(name, credential)) {
                 return true;

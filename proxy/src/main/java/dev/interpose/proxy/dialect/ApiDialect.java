@@ -55,6 +55,30 @@ public sealed interface ApiDialect permits MessagesApi, ResponsesApi, ChatApi {
         return dialect != null ? dialect : errorsOf(family);
     }
 
+    /**
+     * The API an upstream of dialect {@code upstream} speaks for a model call in the {@code client} API:
+     * {@code openai} speaks the client's OpenAI API (Responses or Chat), and Responses to an Anthropic client;
+     * {@code openai-responses} keeps the Codex path's flavour.
+     */
+    static ApiDialect spokenBy(Dialect upstream, ApiDialect client) {
+        return switch (upstream) {
+            case ANTHROPIC -> MESSAGES;
+            case OPENAI_CHAT -> CHAT;
+            case OPENAI_RESPONSES -> client == CODEX ? CODEX : RESPONSES;
+            case OPENAI -> client.family() == Dialect.OPENAI ? client : RESPONSES;
+        };
+    }
+
+    /** The precise dialect of a request of this API, as routes filter on it: {@code openai-chat} for Chat. */
+    default Dialect configDialect() {
+        return this == MESSAGES ? Dialect.ANTHROPIC : this == CHAT ? Dialect.OPENAI_CHAT : Dialect.OPENAI_RESPONSES;
+    }
+
+    /** Whether a body of this API is one of {@code other} as it is (the Codex path is the Responses API). */
+    default boolean readsAs(ApiDialect other) {
+        return configDialect() == other.configDialect();
+    }
+
     /** A short stable name: {@code messages}, {@code responses}, {@code codex}, {@code chat}. */
     String name();
 

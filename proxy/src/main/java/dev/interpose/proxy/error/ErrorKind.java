@@ -6,6 +6,10 @@ package dev.interpose.proxy.error;
  */
 public enum ErrorKind {
     BAD_REQUEST(400, "bad_request", false),
+    /** The route sends the request to an upstream of another API, and the proxy does not translate yet. */
+    TRANSLATION_UNAVAILABLE(400, "translation_unavailable", false),
+    /** The client's credential is for another vendor than the upstream's, which has no key of its own. */
+    CREDENTIAL_NOT_FORWARDED(403, "credential_not_forwarded", false),
     /** A request from a browser page or through a foreign host name (DNS rebinding): refused before anything runs. */
     FORBIDDEN(403, "forbidden", false),
     NOT_FOUND(404, "not_found", false),

@@ -1,6 +1,7 @@
 package dev.interpose.proxy.exchange;
 
 import dev.interpose.config.RetryConfig;
+import dev.interpose.config.UpstreamConfig;
 import dev.interpose.proxy.error.ErrorKind;
 import dev.interpose.proxy.upstream.UpstreamClient;
 import java.time.ZonedDateTime;
@@ -9,6 +10,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 
 /**
  * When an exchange tries again: another attempt at the same upstream after a back-off (at most
@@ -69,11 +71,14 @@ public final class AttemptPolicy {
         return wait;
     }
 
-    /** The next fallback upstream that exists, its attempts counted afresh; null when none is left. */
-    UpstreamClient nextFallback(Map<String, UpstreamClient> upstreams) {
+    /**
+     * The next fallback upstream that exists and {@code usable} accepts (one the request's credential may go
+     * to), its attempts counted afresh; null when none is left.
+     */
+    UpstreamClient nextFallback(Map<String, UpstreamClient> upstreams, Predicate<UpstreamConfig> usable) {
         while (fallbackIndex < fallbacks.size()) {
             UpstreamClient alternate = upstreams.get(fallbacks.get(fallbackIndex++));
-            if (alternate != null) {
+            if (alternate != null && usable.test(alternate.config())) {
                 attempts = 1;
                 waitedMillis = 0;
                 return alternate;

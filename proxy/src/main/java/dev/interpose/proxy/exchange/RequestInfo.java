@@ -33,4 +33,28 @@ public record RequestInfo(
     public ApiDialect dialect() {
         return ApiDialect.of(path, route.dialect());
     }
+
+    /**
+     * The API the request's upstream speaks for it ({@link ApiDialect#spokenBy}), or null when the request is no
+     * model call ({@code /v1/models}, {@code count_tokens}): then only the upstream's family is known.
+     */
+    public ApiDialect upstreamDialect() {
+        return ApiDialect.forPath(path) == null ? null : ApiDialect.spokenBy(route.upstream().dialect(), dialect());
+    }
+
+    /**
+     * Whether the request would have to be translated for its upstream: a model call whose upstream speaks
+     * another API. Other calls ({@code /v1/models}, {@code count_tokens}) carry no body the proxy reads; they go as
+     * they are, under the same credential rules.
+     */
+    public boolean needsTranslation() {
+        ApiDialect upstream = upstreamDialect();
+        return upstream != null && !upstream.readsAs(dialect());
+    }
+
+    /** What the upstream speaks, as the config and the messages name it: {@code openai-chat}, {@code anthropic}. */
+    public String upstreamDialectName() {
+        ApiDialect upstream = upstreamDialect();
+        return upstream != null ? upstream.configDialect().configName() : route.upstream().dialect().configName();
+    }
 }

@@ -1,6 +1,8 @@
 package dev.interpose.proxy.exchange;
 
 import dev.interpose.config.UpstreamConfig;
+import dev.interpose.proxy.credential.CredentialPolicy;
+import dev.interpose.proxy.credential.UpstreamHeaders;
 import dev.interpose.proxy.dialect.ProxyResponses;
 import dev.interpose.proxy.error.ErrorKind;
 import dev.interpose.proxy.upstream.UpstreamClient;
@@ -12,6 +14,7 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.Future;
@@ -113,9 +116,17 @@ final class UpstreamStages {
     private DefaultFullHttpRequest upstreamRequest(FullHttpRequest request) {
         UpstreamConfig config = config();
         int length = request.content().readableBytes();
+        HttpHeaders headers = HeaderRewrite.toUpstream(request.headers(), config.hostHeader(), length);
+        UpstreamHeaders.apply(headers, CredentialPolicy.decide(info.route().dialect(), config, request.headers()),
+                info.route().dialect(), config);
         return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), config.basePath() + info.uri(),
-                request.content().retainedDuplicate(),
-                HeaderRewrite.toUpstream(request.headers(), config.hostHeader(), length), EmptyHttpHeaders.INSTANCE);
+                request.content().retainedDuplicate(), headers, EmptyHttpHeaders.INSTANCE);
+    }
+
+    /** Whether a fallback may be sent this request: its credential is not refused there. */
+    private boolean mayCarry(UpstreamConfig fallback) {
+        HttpHeaders headers = exchange.request().headers();
+        return CredentialPolicy.decide(info.route().dialect(), fallback, headers) != CredentialPolicy.Decision.REFUSE;
     }
 
     /**
@@ -201,7 +212,7 @@ final class UpstreamStages {
     /** The next fallback upstream, while the body is still held and nothing went to the client; false when none. */
     private boolean fallBack(String why) {
         UpstreamClient alternate = exchange.request() == null ? null
-                : policy.nextFallback(exchange.context().upstreams());
+                : policy.nextFallback(exchange.context().upstreams(), this::mayCarry);
         if (alternate == null) {
             return false;
         }

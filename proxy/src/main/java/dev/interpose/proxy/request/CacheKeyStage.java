@@ -103,7 +103,9 @@ final class CacheKeyStage implements OffLoopStage {
             }
             body = RequestBody.copyOf(request.content());
         }
-        return keys.key(info.route().dialect(), info.route().upstream().name() + " " + info.route().upstream().url(),
-                info.method(), info.uri(), info.model(), request.headers(), body);
+        var upstream = info.route().upstream();
+        // the upstream's dialect too: a reload that changes it changes what its answers mean
+        return keys.key(info.route().dialect(), upstream.name() + " " + upstream.url() + " "
+                + upstream.dialect().configName(), info.method(), info.uri(), info.model(), request.headers(), body);
     }
 }

@@ -134,6 +134,13 @@ public final class RequestFlow {
      */
     void forward(FullHttpRequest request, RequestInfo info, RequestHooks.Meta meta, RequestBody body) {
         stage = Stage.PREPARING;
+        UpstreamCheck.Refusal refusal = UpstreamCheck.of(info, request.headers());
+        if (refusal != null) {
+            client.answerError(request, info.dialect(), refusal.kind(), refusal.message(), new Arrival(
+                    info.requestId(), info.startNanos(), info.keepAlive(), info.uri(), info.path(), info.dialect()));
+            client.ended();
+            return;
+        }
         ResponseHooks responseHooks = now.hooks().response();
         ResponseHooks.Tap tap = meta != null && responseHooks.wants(info.path(), meta.claudeCode())
                 ? responseHooks.tap(meta) : null;

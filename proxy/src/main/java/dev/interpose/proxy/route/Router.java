@@ -3,6 +3,7 @@ package dev.interpose.proxy.route;
 import dev.interpose.config.Dialect;
 import dev.interpose.config.InterposeConfig;
 import dev.interpose.config.RouteConfig;
+import dev.interpose.proxy.dialect.ApiDialect;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,8 +61,9 @@ public final class Router {
         Route builtIn = builtIn(path, headers);
         if (!custom.isEmpty()) {
             Dialect dialect = builtIn != null ? builtIn.dialect() : guessDialect(headers);
+            Dialect precise = precise(path, dialect);
             for (Custom c : custom) {
-                if (c.config.matches(path, dialect, model)) {
+                if (c.config.matches(path, precise, model)) {
                     return dialect == Dialect.ANTHROPIC ? c.anthropic : c.openai;
                 }
             }
@@ -97,6 +99,12 @@ public final class Router {
             return codex;
         }
         return null;
+    }
+
+    /** The request's API when it is a model call of its family ({@code openai-chat}), else the family. */
+    private static Dialect precise(String path, Dialect family) {
+        ApiDialect api = ApiDialect.forPath(path);
+        return api != null && api.family() == family ? api.configDialect() : family;
     }
 
     /** The dialect to answer in when a request could not be routed: the one its headers suggest. */
