@@ -185,7 +185,8 @@ public final class ConfigLoader {
                 new RetryConfig(values.get(MAX_ATTEMPTS, name), values.get(BACKOFF, name), values.get(MAX_DELAY, name)),
                 new BulkheadConfig(values.get(BULKHEAD_CONCURRENT, name), values.get(MAX_WAIT, name)),
                 values.get(FALLBACK, name), apiKey,
-                HeadersConfig.of(values.get(HEADERS_ADD, name), values.get(HEADERS_REMOVE, name)));
+                HeadersConfig.of(values.get(HEADERS_ADD, name), values.get(HEADERS_REMOVE, name),
+                        values.get(FORWARD_CLIENT_CREDENTIALS, name)));
     }
 
     private List<RouteConfig> routes() {

@@ -85,6 +85,8 @@ final class ConfigTable {
     static final ConfigKey<List<String>> HEADERS_REMOVE = key(UPSTREAM + "headers.remove", ValueType.listOf(
             UpstreamValueTypes.headerName(), "a list of header names"), List.of(),
             "names of the client's headers never sent to the upstream");
+    static final ConfigKey<Boolean> FORWARD_CLIENT_CREDENTIALS = key(UPSTREAM + "headers.forward-client-credentials",
+            bool(), false, "send the client's own credentials to this upstream as they came, whatever its host: for a gateway that expects the user's key or token (without it, and without `api-key-env`, a third-party host is refused them; see *Credentials* below)");
     static final ConfigKey<Duration> CONNECT_TIMEOUT = key(UPSTREAM + "connect-timeout", duration(),
             Duration.ofSeconds(10), "TCP (and CONNECT proxy) connect timeout", null, "--connect-timeout",
             Overrides::connectTimeout);

@@ -9,12 +9,15 @@ import java.util.Objects;
  * set on every request, replacing the client's of that name) and {@code headers.remove} (names never sent).
  * Removal comes first, so a name in both is sent with the configured value.
  *
- * @param add    the headers to set, in order
- * @param remove the names to drop, lowercase
+ * @param add                      the headers to set, in order
+ * @param remove                   the names to drop, lowercase
+ * @param forwardClientCredentials the client's own credentials go to this upstream as they came (a gateway
+ *                                 that expects them), whatever its host; without a key of its own, a third-party
+ *                                 host is otherwise refused them
  */
-public record HeadersConfig(List<Header> add, List<String> remove) {
+public record HeadersConfig(List<Header> add, List<String> remove, boolean forwardClientCredentials) {
     /** No edits. */
-    public static final HeadersConfig NONE = new HeadersConfig(List.of(), List.of());
+    public static final HeadersConfig NONE = new HeadersConfig(List.of(), List.of(), false);
 
     /** One header to set. */
     public record Header(String name, String value) {
@@ -36,7 +39,7 @@ public record HeadersConfig(List<Header> add, List<String> remove) {
     }
 
     /** The edits of the config's texts, each already checked by its key. */
-    static HeadersConfig of(List<String> add, List<String> remove) {
-        return new HeadersConfig(add.stream().map(Header::parse).toList(), remove);
+    static HeadersConfig of(List<String> add, List<String> remove, boolean forwardClientCredentials) {
+        return new HeadersConfig(add.stream().map(Header::parse).toList(), remove, forwardClientCredentials);
     }
 }

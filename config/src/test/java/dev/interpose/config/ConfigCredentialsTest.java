@@ -170,12 +170,15 @@ class ConfigCredentialsTest {
         Path config = file("upstreams:",
                 "  local:", "    url: http://127.0.0.1:8080", "    dialect: openai-chat",
                 "    headers:", "      add:", "        - \"X-Team: infra\"", "        - \"x-empty:\"",
-                "      remove: [X-Foo, x-stainless-os]");
-        HeadersConfig headers = ConfigLoader.load(Map.of(), Overrides.none(), List.of(config)).upstream("local")
-                .headers();
+                "      remove: [X-Foo, x-stainless-os]", "      forward-client-credentials: true",
+                "  other:", "    url: https://gateway.corp", "    dialect: anthropic");
+        InterposeConfig loaded = ConfigLoader.load(Map.of(), Overrides.none(), List.of(config));
+        HeadersConfig headers = loaded.upstream("local").headers();
         assertThat(headers.add()).containsExactly(new HeadersConfig.Header("X-Team", "infra"),
                 new HeadersConfig.Header("x-empty", ""));
         assertThat(headers.remove()).containsExactly("x-foo", "x-stainless-os");
+        assertThat(headers.forwardClientCredentials()).isTrue();
+        assertThat(loaded.upstream("other").headers().forwardClientCredentials()).as("off unless asked").isFalse();
 
         Path bad = file("upstreams:",
                 "  local:", "    url: http://127.0.0.1:8080", "    dialect: openai-chat",

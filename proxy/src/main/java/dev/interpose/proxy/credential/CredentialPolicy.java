@@ -14,7 +14,8 @@ import java.util.Map;
  * <ol>
  *   <li>an upstream with a key of its own gets that key and none of the client's credentials ({@link
  *       Decision#OWN_KEY});</li>
- *   <li>a request that carries no credential is forwarded as it is: there is nothing to leak;</li>
+ *   <li>a request that carries no credential is forwarded as it is: there is nothing to leak; so is one to an
+ *       upstream the user said expects the client's own ({@code headers.forward-client-credentials});</li>
  *   <li>an upstream of a model vendor ({@link Vendor#hostOf}) gets the client's credential when it is that
  *       vendor's, and the request is refused otherwise;</li>
  *   <li>a loopback upstream gets it when it speaks the client's family of API (a local server or a test
@@ -48,7 +49,7 @@ public final class CredentialPolicy {
         if (upstream.apiKey().isPresent()) {
             return Decision.OWN_KEY;
         }
-        if (!carriesCredential(headers)) {
+        if (!carriesCredential(headers) || upstream.headers().forwardClientCredentials()) {
             return Decision.FORWARD;
         }
         Vendor host = Vendor.hostOf(upstream);
@@ -68,7 +69,8 @@ public final class CredentialPolicy {
         String name = upstream.name();
         return "this request carries an " + vendor + " credential, which the proxy does not send to upstream "
                 + name + " (" + upstream.url().getHost() + "): give the upstream a key of its own with upstreams."
-                + name + ".api-key-env (or api-key-file)";
+                + name + ".api-key-env (or api-key-file), or, for a gateway that expects the client's own key, "
+                + "set upstreams." + name + ".headers.forward-client-credentials: true";
     }
 
     /** Whether any header is a credential or names an account. */

@@ -69,4 +69,20 @@ class CredentialPolicyTest {
         assertThat(CredentialPolicy.decide(Dialect.ANTHROPIC, third, headers))
                 .isEqualTo(credential ? Decision.REFUSE : Decision.FORWARD);
     }
+
+    @ParameterizedTest
+    @CsvSource({"https://gateway.corp, ANTHROPIC", "http://192.168.1.5:11434, ANTHROPIC", "https://api.openai.com, OPENAI"})
+    void aGatewayTheUserSaysExpectsTheClientsOwnCredentialGetsIt(String url, Dialect dialect) {
+        UpstreamConfig base = upstream("gateway", url, dialect, false);
+        HttpHeaders headers = new DefaultHttpHeaders().add("x-api-key", "secret");
+        assertThat(CredentialPolicy.decide(Dialect.ANTHROPIC, base, headers)).isEqualTo(Decision.REFUSE);
+        UpstreamConfig optedIn = new UpstreamConfig(base.name(), base.url(), base.dialect(), base.connectTimeout(),
+                base.headTimeout(), base.idleTimeout(), base.maxIdleConnections(), base.proxy(), base.tls(),
+                base.breaker(), base.retry(), base.bulkhead(), base.fallback(), Optional.empty(),
+                new HeadersConfig(List.of(), List.of(), true));
+        assertThat(CredentialPolicy.decide(Dialect.ANTHROPIC, optedIn, headers)).isEqualTo(Decision.FORWARD);
+        assertThat(CredentialPolicy.refusal(Dialect.ANTHROPIC, base))
+                .contains("upstreams.gateway.api-key-env", "upstreams.gateway.headers.forward-client-credentials: true")
+                .doesNotContain("secret");
+    }
 }

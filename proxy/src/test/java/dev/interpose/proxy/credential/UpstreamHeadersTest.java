@@ -79,7 +79,7 @@ class UpstreamHeadersTest {
     void configuredEditsComeAfterTheRulesAndBeforeTheKey() {
         UpstreamConfig local = with(CredentialPolicyTest.upstream("l", "http://127.0.0.1:1", Dialect.OPENAI_CHAT,
                 false), Optional.empty(), new HeadersConfig(List.of(new HeadersConfig.Header("X-Team", "infra"),
-                new HeadersConfig.Header("User-Agent", "interpose")), List.of("x-drop", "X-Team")));
+                new HeadersConfig.Header("User-Agent", "interpose")), List.of("x-drop", "X-Team"), false));
         assertThat(apply(new DefaultHttpHeaders().add("X-Drop", "1").add("x-team", "client").add("user-agent", "c")
                 .add("x-api-key", "k"), Decision.STRIP, Dialect.ANTHROPIC, local))
                 .containsExactlyInAnyOrderEntriesOf(Map.of("x-team", "infra", "user-agent", "interpose"));
