@@ -1,0 +1,31 @@
+/**
+ * Translation between the model APIs, so that a client speaking one is served by an upstream speaking
+ * another: Claude Code (Messages) on an OpenAI-Chat-compatible model, Codex (Responses) on Claude, and Codex
+ * on a Chat model. Pure code on Jackson trees and decoded events; no sockets, no buffers.
+ *
+ * <p>The interface the request path uses:
+ * <ul>
+ * <li>{@link dev.interpose.proxy.dialect.translate.Translation#of Translation.of(client, upstream)} gives the
+ * translation of a pair of {@code ApiDialect}s ({@code supported} says whether there is one). Stateless and
+ * thread-safe: one per route is enough.</li>
+ * <li>{@code translation.request(body)} takes the client's parsed request (left untouched) and returns a
+ * {@link dev.interpose.proxy.dialect.translate.TranslatedCall}: {@code body()} goes to the upstream's path
+ * ({@code upstream().path()}), and the call remembers what the answer needs (the model asked for, which
+ * tools were Codex's freeform ones).</li>
+ * <li>A whole answer: {@code call.answer(upstreamJson)} is the client's JSON body.</li>
+ * <li>A streamed answer: {@code call.events()} gives a new
+ * {@link dev.interpose.proxy.dialect.translate.EventTranslator} for that response. Feed it each whole
+ * upstream event as the proxy's SSE framing decodes it ({@code SseEvent}); it writes the client's events as
+ * whole {@code text/event-stream} byte arrays at once, nothing buffered beyond the current event, and at the
+ * upstream's end {@code end(out)} closes the client's grammar (or writes its error event when the upstream
+ * stopped short).</li>
+ * <li>An upstream error answer (status ≥ 400, before any byte went to the client):
+ * {@code call.error(status, body)} is the client's status and error body.</li>
+ * </ul>
+ *
+ * <p>Inside, each direction is a class of its own ({@code MessagesToChatRequest}, {@code ChatToMessagesAnswer},
+ * {@code ChatToMessagesEvents}…); stream directions are {@code EventStep}s on decoded events, which compose
+ * (Responses on Chat is Chat to Messages, then Messages to Responses). Stream translators are per response
+ * and confined to the exchange's event loop; everything else is stateless.
+ */
+package dev.interpose.proxy.dialect.translate;
