@@ -16,6 +16,13 @@ public final class Limits {
     public static final int REQUEST_CHUNK_BYTES = 64 * 1024;
     /** A request body up to this size has its cache key built on the event loop; a larger one off it. */
     public static final int KEY_ON_LOOP_BYTES = 256 * 1024;
+    /**
+     * A request body up to this size is translated for another API's upstream on the event loop (a parse, a
+     * new tree and its bytes: tens of microseconds); a larger one off it.
+     */
+    public static final int TRANSLATE_ON_LOOP_BYTES = 16 * 1024;
+    /** The largest answer (whole, or an error) the proxy reads to translate for another API's client. */
+    public static final int TRANSLATED_ANSWER_BYTES = 32 * 1024 * 1024;
     /** The largest body the agents API takes; a larger one is answered 413 before it is read. */
     public static final int AGENT_REQUEST_BYTES = 1024 * 1024;
 

@@ -94,12 +94,22 @@ public final class SseEvent {
         }
     }
 
+    /** The event of {@code raw} whose data the decoder read as {@code data} (text; null: none). */
+    public static SseEvent of(byte[] raw, String name, String data) {
+        return of(raw, name, data == null ? null : data.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** An event the proxy writes: {@code event: name} (when not null) and {@code data} on one line, UTF-8. */
     public static SseEvent written(String name, ObjectNode data) {
         String text = data.toString();
         byte[] raw = ((name != null ? "event: " + name + "\n" : "") + "data: " + text + "\n\n")
                 .getBytes(StandardCharsets.UTF_8);
         return new SseEvent(raw, name, text.getBytes(StandardCharsets.UTF_8), data, false, null);
+    }
+
+    /** The bytes of an event the proxy writes ({@link #written}'s), when only its bytes are wanted. */
+    public static byte[] encode(String name, ObjectNode data) {
+        return ((name != null ? "event: " + name + "\n" : "") + "data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** Chat's end: the SDKs take any data starting with {@code [DONE]} for it (here after JSON whitespace). */

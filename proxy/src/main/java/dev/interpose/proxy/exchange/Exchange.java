@@ -7,6 +7,7 @@ import dev.interpose.config.UpstreamConfig;
 import dev.interpose.proxy.cache.CachedResponse;
 import dev.interpose.proxy.cache.ResponseCache;
 import dev.interpose.proxy.dialect.ProxyResponses;
+import dev.interpose.proxy.dialect.translate.TranslatedCall;
 import dev.interpose.proxy.error.ErrorKind;
 import dev.interpose.proxy.hook.ResponseHooks;
 import dev.interpose.proxy.upstream.UpstreamListener;
@@ -43,6 +44,8 @@ public final class Exchange implements UpstreamListener {
     private final UpstreamStages upstream;
     private final CacheWait cache;
     private final ResponseRelay relay;
+    /** Turns the upstream's answer into the client's API, for a translated request; else null. */
+    private final AnswerTranslator translator;
     private FullHttpRequest request;
     private Stage stage = Stage.RECEIVED;
     /** The status of the proxy's own error answer, when it gave one. */
@@ -57,6 +60,12 @@ public final class Exchange implements UpstreamListener {
      */
     public Exchange(ExchangeContext context, Channel client, FullHttpRequest request, RequestInfo info,
             ResponseHooks.Tap tap, ResponseCache.Ticket cache, Runnable onEnd) {
+        this(context, client, request, info, tap, cache, null, onEnd);
+    }
+
+    /** As above, for a request translated for its upstream's API by {@code call} (null: not translated). */
+    public Exchange(ExchangeContext context, Channel client, FullHttpRequest request, RequestInfo info,
+            ResponseHooks.Tap tap, ResponseCache.Ticket cache, TranslatedCall call, Runnable onEnd) {
         this.context = context;
         this.client = client;
         this.request = request;
@@ -68,6 +77,7 @@ public final class Exchange implements UpstreamListener {
                 context.upstreams().get(info.route().upstream().name()));
         this.cache = cache == null ? null : new CacheWait(this, timers, cache);
         this.relay = new ResponseRelay(this, client, info, tap, this.cache, timers);
+        this.translator = call == null ? null : new AnswerTranslator(call, new Translated());
     }
 
     public Stage stage() {
@@ -124,7 +134,11 @@ public final class Exchange implements UpstreamListener {
         releaseRequest();
         stage = Stage.STREAMING;
         timers.arm(config().idleTimeout(), config().idleTimeout());
-        relay.begin(head, upstream.channel(), null, upstream.routeOwn());
+        if (translator != null) {
+            translator.head(head);
+        } else {
+            relay.begin(head, upstream.channel(), null, upstream.routeOwn());
+        }
     }
 
     @Override
@@ -133,7 +147,38 @@ public final class Exchange implements UpstreamListener {
             content.release();
             return;
         }
-        relay.content(content);
+        if (translator != null) {
+            timers.touch(); // the relay may not have begun: a whole answer is read before it is translated
+            translator.content(content);
+        } else {
+            relay.content(content);
+        }
+    }
+
+    /** What the translator makes of the upstream's answer goes on as the upstream's own would. */
+    private final class Translated implements AnswerTranslator.Sink {
+        @Override
+        public void head(HttpResponse head) {
+            if (stage == Stage.STREAMING) {
+                relay.begin(head, upstream.channel(), null, upstream.routeOwn());
+            }
+        }
+
+        @Override
+        public void content(HttpContent content) {
+            if (stage == Stage.STREAMING) {
+                relay.content(content);
+            } else {
+                content.release();
+            }
+        }
+
+        @Override
+        public void fail(ErrorKind kind, String message) {
+            if (stage == Stage.STREAMING) {
+                Exchange.this.fail(kind, message);
+            }
+        }
     }
 
     @Override

@@ -52,6 +52,12 @@ public record RequestInfo(
         return upstream != null && !upstream.readsAs(dialect());
     }
 
+    /** The same request sent to another path of its upstream (a translated one goes to its API's own). */
+    public RequestInfo withUri(String upstreamUri) {
+        return new RequestInfo(requestId, client, route, method, path, upstreamUri, model, clientModel, bytesIn,
+                keepAlive, http11, startNanos);
+    }
+
     /** What the upstream speaks, as the config and the messages name it: {@code openai-chat}, {@code anthropic}. */
     public String upstreamDialectName() {
         ApiDialect upstream = upstreamDialect();

@@ -2,6 +2,7 @@ package dev.interpose.proxy.request;
 
 import dev.interpose.proxy.agent.AgentApi;
 import dev.interpose.proxy.body.RequestBody;
+import dev.interpose.proxy.dialect.translate.TranslatedCall;
 import dev.interpose.proxy.cache.ResponseCache;
 import dev.interpose.proxy.dialect.ApiDialect;
 import dev.interpose.proxy.dialect.ProxyResponses;
@@ -145,11 +146,19 @@ public final class RequestFlow {
         ResponseHooks.Tap tap = meta != null && responseHooks.wants(info.path(), meta.claudeCode())
                 ? responseHooks.tap(meta) : null;
         offLoop(CacheKeyStage.begin(this, now, client, request, info, body,
-                ticket -> begin(request, info, tap, ticket)));
+                ticket -> offLoop(TranslateStage.begin(this, now, client, request, info, body,
+                        () -> settle(ticket), (sent, sentInfo, call) -> begin(sent, sentInfo, tap, ticket, call)))));
     }
 
-    private void begin(FullHttpRequest request, RequestInfo info, ResponseHooks.Tap tap, ResponseCache.Ticket ticket) {
-        exchange = new Exchange(now.exchanges(), client.channel(), request, info, tap, ticket, client::ended);
+    private static void settle(ResponseCache.Ticket ticket) {
+        if (ticket != null) {
+            ticket.settle(); // answered before its exchange: those waiting on it go upstream themselves
+        }
+    }
+
+    private void begin(FullHttpRequest request, RequestInfo info, ResponseHooks.Tap tap, ResponseCache.Ticket ticket,
+            TranslatedCall call) {
+        exchange = new Exchange(now.exchanges(), client.channel(), request, info, tap, ticket, call, client::ended);
         exchange.start();
     }
 

@@ -1,6 +1,7 @@
 package dev.interpose.proxy.request;
 
 import dev.interpose.proxy.credential.CredentialPolicy;
+import dev.interpose.proxy.dialect.translate.Translation;
 import dev.interpose.proxy.error.ErrorKind;
 import dev.interpose.proxy.exchange.RequestInfo;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -21,12 +22,12 @@ final class UpstreamCheck {
     /** The reason the request may not go to its route's upstream, or null when it may. */
     static Refusal of(RequestInfo info, HttpHeaders headers) {
         var upstream = info.route().upstream();
-        if (info.needsTranslation()) {
+        if (info.needsTranslation() && !Translation.supported(info.dialect(), info.upstreamDialect())) {
             String client = info.dialect().configDialect().configName();
             return new Refusal(ErrorKind.TRANSLATION_UNAVAILABLE, "route " + info.route().name() + " sends this "
                     + client + " request to upstream " + upstream.name() + ", which speaks "
-                    + info.upstreamDialectName() + "; translation from " + client + " to "
-                    + info.upstreamDialectName() + " is not available yet");
+                    + info.upstreamDialectName() + "; the proxy does not translate " + client + " to "
+                    + info.upstreamDialectName());
         }
         if (CredentialPolicy.decide(info.route().dialect(), upstream, headers) == CredentialPolicy.Decision.REFUSE) {
             return new Refusal(ErrorKind.CREDENTIAL_NOT_FORWARDED,
