@@ -44,8 +44,8 @@ public final class Exchange implements UpstreamListener {
     private final UpstreamStages upstream;
     private final CacheWait cache;
     private final ResponseRelay relay;
-    /** Turns the upstream's answer into the client's API, for a translated request; else null. */
-    private final AnswerTranslator translator;
+    /** The upstream's answer to the relay, translated when the request was. */
+    private final AnswerRoute answer;
     private FullHttpRequest request;
     private Stage stage = Stage.RECEIVED;
     /** The status of the proxy's own error answer, when it gave one. */
@@ -77,7 +77,7 @@ public final class Exchange implements UpstreamListener {
                 context.upstreams().get(info.route().upstream().name()));
         this.cache = cache == null ? null : new CacheWait(this, timers, cache);
         this.relay = new ResponseRelay(this, client, info, tap, this.cache, timers);
-        this.translator = call == null ? null : new AnswerTranslator(call, new Translated());
+        this.answer = new AnswerRoute(this, relay, upstream, timers, call);
     }
 
     public Stage stage() {
@@ -134,11 +134,7 @@ public final class Exchange implements UpstreamListener {
         releaseRequest();
         stage = Stage.STREAMING;
         timers.arm(config().idleTimeout(), config().idleTimeout());
-        if (translator != null) {
-            translator.head(head);
-        } else {
-            relay.begin(head, upstream.channel(), null, upstream.routeOwn());
-        }
+        answer.upstreamHead(head);
     }
 
     @Override
@@ -147,38 +143,7 @@ public final class Exchange implements UpstreamListener {
             content.release();
             return;
         }
-        if (translator != null) {
-            timers.touch(); // the relay may not have begun: a whole answer is read before it is translated
-            translator.content(content);
-        } else {
-            relay.content(content);
-        }
-    }
-
-    /** What the translator makes of the upstream's answer goes on as the upstream's own would. */
-    private final class Translated implements AnswerTranslator.Sink {
-        @Override
-        public void head(HttpResponse head) {
-            if (stage == Stage.STREAMING) {
-                relay.begin(head, upstream.channel(), null, upstream.routeOwn());
-            }
-        }
-
-        @Override
-        public void content(HttpContent content) {
-            if (stage == Stage.STREAMING) {
-                relay.content(content);
-            } else {
-                content.release();
-            }
-        }
-
-        @Override
-        public void fail(ErrorKind kind, String message) {
-            if (stage == Stage.STREAMING) {
-                Exchange.this.fail(kind, message);
-            }
-        }
+        answer.upstreamContent(content);
     }
 
     @Override
