@@ -270,7 +270,8 @@ public final class Exchange implements UpstreamListener {
                 relay.streaming(), answeredStatus != 0 ? answeredStatus : relay.status(), result.outcome(),
                 result.kind(), result.message(), upstream.headMillis(),
                 (System.nanoTime() - info.startNanos()) / 1e6, info.bytesIn(), relay.bytesOut(), usage,
-                relay.upstreamRequestId(), cache == null ? null : cache.result());
+                relay.upstreamRequestId(), cache == null ? null : cache.result(),
+                info.needsTranslation() ? info.upstreamDialectName() : null);
     }
 
     private void releaseRequest() {

@@ -55,6 +55,13 @@ public final class AccessLog {
         if (r.cache() != null) {
             fields.put("cache", r.cache());
         }
+        if (r.translatedTo() != null) {
+            // the client's API, the upstream's, and that the request and its answer were translated between them
+            fields.put("dialect", dev.interpose.proxy.dialect.ApiDialect.forPath(r.path()) == null ? null
+                    : dev.interpose.proxy.dialect.ApiDialect.forPath(r.path()).configDialect().configName());
+            fields.put("upstream_dialect", r.translatedTo());
+            fields.put("translated", true);
+        }
         // Built here rather than with {} placeholders: SLF4J's formatter was a visible cost per request.
         String message = new StringBuilder(96).append(r.requestId()).append(' ').append(r.method()).append(' ')
                 .append(r.path()).append(' ').append(r.status()).append(' ').append(r.outcome().label()).append(' ')

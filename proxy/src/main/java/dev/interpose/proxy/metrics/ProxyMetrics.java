@@ -34,6 +34,7 @@ public final class ProxyMetrics {
     private final Map<RequestKey, Meters> byRequest = new ConcurrentHashMap<>();
     private final Map<String, Timer> headByUpstream = new ConcurrentHashMap<>();
     private final Map<TokenKey, Counter> tokens = new ConcurrentHashMap<>();
+    private final Map<String, Counter> translated = new ConcurrentHashMap<>();
 
     private record RequestKey(String route, int status, Outcome outcome) {
     }
@@ -95,6 +96,11 @@ public final class ProxyMetrics {
         }
         bytesIn.record(r.bytesIn());
         bytesOut.record(r.bytesOut());
+        if (r.translatedTo() != null) {
+            translated.computeIfAbsent(r.path() + " " + r.translatedTo(), k -> Counter.builder("interpose.translations")
+                    .description("Requests translated for an upstream of another API, by client path and upstream API")
+                    .tags("path", r.path(), "upstream_dialect", r.translatedTo()).register(registry)).increment();
+        }
         if (!"hit".equals(r.cache()) && !"collapsed".equals(r.cache())) {
             tokens(r.usage()); // a replay's usage was counted when the upstream spent those tokens
         }

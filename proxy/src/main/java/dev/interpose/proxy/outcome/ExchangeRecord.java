@@ -30,7 +30,17 @@ public record ExchangeRecord(
         long bytesOut,
         Usage usage,
         String upstreamRequestId,
-        String cache) {
+        String cache,
+        String translatedTo) {
+    /** A record of an exchange not translated for its upstream ({@code translatedTo}: the upstream's API, or null). */
+    public ExchangeRecord(String requestId, String client, String route, String upstream, String method, String path,
+            String model, String clientModel, boolean stream, int status, Outcome outcome, ErrorKind error,
+            String errorMessage, double headMillis, double durationMillis, long bytesIn, long bytesOut, Usage usage,
+            String upstreamRequestId, String cache) {
+        this(requestId, client, route, upstream, method, path, model, clientModel, stream, status, outcome, error,
+                errorMessage, headMillis, durationMillis, bytesIn, bytesOut, usage, upstreamRequestId, cache, null);
+    }
+
     /** A record of an exchange the cache had no part in. */
     public ExchangeRecord(String requestId, String client, String route, String upstream, String method, String path,
             String model, String clientModel, boolean stream, int status, Outcome outcome, ErrorKind error,

@@ -130,6 +130,12 @@ class TranslationTest {
             assertThat(sent.path("messages").get(0).path("role").asText()).isEqualTo("system");
             assertThat(sent.toString()).contains("Be brief.").contains("say hi");
             assertThat(chat.getAllServeEvents().get(0).getRequest().getHeader("anthropic-version")).isNull();
+            Map<String, Object> line = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                    .until(proxy::accessLog, l -> !l.isEmpty()).get(0);
+            assertThat(line).containsEntry("dialect", "anthropic").containsEntry("upstream_dialect", "openai-chat")
+                    .containsEntry("translated", true).containsEntry("model", "qwen3").containsEntry("status", 200);
+            assertThat(proxy.registry().get("interpose.translations").tag("upstream_dialect", "openai-chat")
+                    .counter().count()).isEqualTo(1.0);
         }
     }
 
