@@ -8,7 +8,8 @@ import dev.interpose.proxy.dialect.ResponsesApi;
 
 /**
  * The translations there are: Messages clients on Chat upstreams (Claude Code on an OpenAI-compatible model),
- * Responses clients on Messages upstreams (Codex on Claude) and Responses clients on Chat upstreams (Codex on
+ * Messages clients on Responses upstreams (Claude Code on an OpenAI model), Responses clients on Messages
+ * upstreams (Codex on Claude) and Responses clients on Chat upstreams (Codex on
  * an OpenAI-compatible model: through Messages, the Messages request and events being the common ground).
  * Stateless.
  */
@@ -22,6 +23,9 @@ final class Translations {
         }
         if (client instanceof ResponsesApi && upstream instanceof MessagesApi) {
             return new ResponsesOnMessages(client, upstream, options);
+        }
+        if (client instanceof MessagesApi && upstream instanceof ResponsesApi) {
+            return new MessagesOnResponses(client, upstream, options);
         }
         if (client instanceof ResponsesApi && upstream instanceof ChatApi) {
             return new ResponsesOnChat(client, upstream, options);
@@ -38,6 +42,18 @@ final class Translations {
             return new Call(MessagesToChatRequest.translate(body, options), body.path("stream").asBoolean(false),
                     answer -> ChatToMessagesAnswer.translate(answer, model),
                     () -> new Pipeline(new ChatToMessagesEvents(model)), ErrorTranslation::toMessages);
+        }
+    }
+
+    /** Claude Code on a Responses model. */
+    private record MessagesOnResponses(ApiDialect client, ApiDialect upstream, TranslationOptions options)
+            implements Translation {
+        @Override
+        public TranslatedCall request(ObjectNode body) {
+            String model = Json.text(body.path("model"));
+            return new Call(MessagesToResponsesRequest.translate(body, options), body.path("stream").asBoolean(false),
+                    answer -> ResponsesToMessagesAnswer.translate(answer, model),
+                    () -> new Pipeline(new ResponsesToMessagesEvents(model)), ErrorTranslation::toMessages);
         }
     }
 
