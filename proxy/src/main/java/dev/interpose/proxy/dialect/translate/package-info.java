@@ -1,8 +1,8 @@
 /**
  * Translation between the model APIs, so that a client speaking one is served by an upstream speaking
- * another: Claude Code (Messages) on an OpenAI-Chat-compatible model or on a Responses model, Codex
- * (Responses) on Claude, and Codex on a Chat model. Pure code on Jackson trees and decoded events; no
- * sockets, no buffers.
+ * another, every pair of the three: Claude Code (Messages) on an OpenAI-Chat-compatible model or on a
+ * Responses model, Codex (Responses) on Claude or on a Chat model, and a Chat client on Claude or on a
+ * Responses model. Pure code on Jackson trees and decoded events; no sockets, no buffers.
  *
  * <p>The interface the request path uses:
  * <ul>
