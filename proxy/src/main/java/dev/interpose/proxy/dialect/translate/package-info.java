@@ -1,7 +1,8 @@
 /**
  * Translation between the model APIs, so that a client speaking one is served by an upstream speaking
- * another: Claude Code (Messages) on an OpenAI-Chat-compatible model, Codex (Responses) on Claude, and Codex
- * on a Chat model. Pure code on Jackson trees and decoded events; no sockets, no buffers.
+ * another, every pair of the three: Claude Code (Messages) on an OpenAI-Chat-compatible model or on a
+ * Responses model, Codex (Responses) on Claude or on a Chat model, and a Chat client on Claude or on a
+ * Responses model. Pure code on Jackson trees and decoded events; no sockets, no buffers.
  *
  * <p>The interface the request path uses:
  * <ul>
@@ -11,7 +12,8 @@
  * <li>{@code translation.request(body)} takes the client's parsed request (left untouched) and returns a
  * {@link dev.interpose.proxy.dialect.translate.TranslatedCall}: {@code body()} goes to the upstream's path
  * ({@code upstream().path()}), and the call remembers what the answer needs (the model asked for, which
- * tools were Codex's freeform ones).</li>
+ * tools were Codex's freeform ones). The caller still owns the headers: the upstream's own credential, the
+ * path, and which vendor headers to leave out are the route's business, not this package's.</li>
  * <li>A whole answer: {@code call.answer(upstreamJson)} is the client's JSON body.</li>
  * <li>A streamed answer: {@code call.events()} gives a new
  * {@link dev.interpose.proxy.dialect.translate.EventTranslator} for that response. Feed it each whole

@@ -2,8 +2,10 @@ package dev.interpose.proxy.dialect.translate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +17,8 @@ import java.util.List;
  * usage after every block stopped; {@code message_stop} last. Or an {@code error} event, and nothing after.
  */
 final class MessagesGrammar {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads a streamed input as a client does: one JSON value and nothing after it. */
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     /** A tool call: its id, name and input as streamed (parsed by {@link #input}, which asserts it is an object). */
     record ToolUse(String id, String name, String streamedInput) {

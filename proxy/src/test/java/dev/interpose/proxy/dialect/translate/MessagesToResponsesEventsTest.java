@@ -150,6 +150,13 @@ class MessagesToResponsesEventsTest {
     }
 
     @Test
+    void aToolInputThatCameWholeInItsStartIsTheCallsArguments() {
+        ResponsesGrammar.Said said = ResponsesGrammar.check(Sse.events(Sse.translate(CALL.events(),
+                ChatOnMessagesTest.WHOLE_INPUT.getBytes(StandardCharsets.UTF_8), List.of())));
+        assertThat(said.calls()).containsExactly(new ResponsesGrammar.Call("function_call", "toolu_w", "Bash", "{\"command\":\"pwd\"}"));
+    }
+
+    @Test
     void theWholeAnswerHasTheSameItemsAsTheStream() throws IOException {
         ResponsesGrammar.Said streamed = said("anthropic-thinking-tools-sse.txt");
         ObjectNode message = (ObjectNode) JSON.readTree("{\"id\":\"msg_01XYZ\",\"type\":\"message\",\"role\":\"assistant\","

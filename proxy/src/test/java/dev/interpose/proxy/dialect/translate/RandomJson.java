@@ -1,6 +1,8 @@
 package dev.interpose.proxy.dialect.translate;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -9,7 +11,8 @@ import java.util.Random;
 
 /** Random values for the property tests, from a seed (so a failure is reproduced from the seed jqwik reports). */
 final class RandomJson {
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict as the clients are: one JSON value and nothing after it. */
+    static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
     private static final String CHARS = "abcdefghijklmnopqrstuvwxyz ABCXYZ0123456789.,;:!?-_/\\\"'{}[]<>\n\täöü€漢字";
 
     final Random random;
