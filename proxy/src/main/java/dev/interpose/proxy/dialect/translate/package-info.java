@@ -23,7 +23,16 @@
  * stopped short).</li>
  * <li>An upstream error answer (status ≥ 400, before any byte went to the client):
  * {@code call.error(status, body)} is the client's status and error body.</li>
+ * <li>{@code count_tokens} for an upstream that cannot count:
+ * {@link dev.interpose.proxy.dialect.translate.TokenEstimate#countTokensAnswer} (an estimate; the caller says
+ * so in a header).</li>
  * </ul>
+ *
+ * <p>What no target can hold is dropped cleanly rather than sent to be refused: Anthropic's thinking
+ * signatures and server tools on the way to OpenAI, OpenAI's encrypted reasoning and hosted tools on the way
+ * to Anthropic, {@code stop_sequences} to Responses. A Responses upstream's reasoning item rides in the
+ * thinking block's signature and goes back to it on the next turn. Limits that another model may not allow
+ * are set by {@link dev.interpose.proxy.dialect.translate.TranslationOptions}.
  *
  * <p>Inside, each direction is a class of its own ({@code MessagesToChatRequest}, {@code ChatToMessagesAnswer},
  * {@code ChatToMessagesEvents}…); stream directions are {@code EventStep}s on decoded events, which compose
