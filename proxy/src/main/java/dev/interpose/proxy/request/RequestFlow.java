@@ -135,6 +135,11 @@ public final class RequestFlow {
      */
     void forward(FullHttpRequest request, RequestInfo info, RequestHooks.Meta meta, RequestBody body) {
         stage = Stage.PREPARING;
+        if (TokenCount.answersHere(info)) {
+            client.write(TokenCount.answer(now.exchanges(), request, body, info), info.keepAlive());
+            client.ended();
+            return;
+        }
         UpstreamCheck.Refusal refusal = UpstreamCheck.of(info, request.headers());
         if (refusal != null) {
             client.answerError(request, info.dialect(), refusal.kind(), refusal.message(), new Arrival(

@@ -95,7 +95,8 @@ class TranslationTest {
     private TestProxy proxy(WireMockServer chat) throws Exception {
         Path file = Files.writeString(dir.resolve("config.yaml"), String.join("\n", "upstreams:",
                 "  local:", "    url: " + chat.baseUrl(), "    dialect: openai-chat",
-                "routes:", "  - path: /v1/messages", "    upstream: local", "  - path: /v1/responses",
+                "routes:", "  - path: /v1/messages", "    upstream: local", "  - path: /v1/messages/count_tokens",
+                "    upstream: local", "  - path: /v1/responses",
                 "    upstream: local", ""));
         return TestProxy.start(Map.of(), List.of(file));
     }
@@ -208,6 +209,18 @@ class TranslationTest {
                     "response.output_item.done");
             assertThat(text).isEqualTo("Hello from Qwen.");
             assertChatShaped(chat);
+        }
+    }
+
+    @Test
+    void countTokensForAnUpstreamWithoutItIsAnsweredWithAnEstimateMarkedAsOne() throws Exception {
+        WireMockServer chat = chatUpstream(CHAT_ANSWER, "application/json", 200);
+        try (TestProxy proxy = proxy(chat)) {
+            HttpResponse<String> response = send(proxy, "/v1/messages/count_tokens", MESSAGES + "}");
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("x-interpose-token-estimate")).hasValue("true");
+            assertThat(JSON.readTree(response.body()).path("input_tokens").asLong()).isPositive();
+            assertThat(chat.getAllServeEvents()).as("nothing sent to an upstream that cannot count").isEmpty();
         }
     }
 }
