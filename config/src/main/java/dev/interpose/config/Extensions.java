@@ -193,7 +193,7 @@ public final class Extensions {
             return new Extension(Extension.Kind.HOOK, name, settings, scope,
                     where + "a hook without a \"command\" string", null);
         }
-        java.util.regex.Pattern pattern;
+        ToolMatcher pattern;
         try {
             pattern = HookDefinition.matcher(matcher);
         } catch (java.util.regex.PatternSyntaxException e) {
