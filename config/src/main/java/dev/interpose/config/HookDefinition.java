@@ -21,6 +21,7 @@ import java.util.Set;
  * @param command       the program and its arguments
  * @param claudeSettings from {@code .claude/settings.json}: Claude Code runs it itself, so the proxy runs
  *                      it only for other clients
+ * @param options       the settings file's handler options ({@link Options#NONE} for a script)
  */
 public record HookDefinition(
         String name,
@@ -30,9 +31,25 @@ public record HookDefinition(
         Duration timeout,
         boolean failClosed,
         List<String> command,
-        boolean claudeSettings) {
+        boolean claudeSettings,
+        Options options) {
+
+    /**
+     * What a settings-file handler may add, as Claude Code reads it.
+     *
+     * @param async         runs in the background: nothing waits for it and its answer decides nothing
+     * @param once          runs once per session
+     * @param statusMessage what Claude Code shows while it runs (logged here), or null
+     * @param ifRule        a permission rule the tool call must match for it to run ({@code Bash(git *)},
+     *                      {@code Edit(*.env)}), or null
+     */
+    public record Options(boolean async, boolean once, String statusMessage, String ifRule) {
+        public static final Options NONE = new Options(false, false, null, null);
+    }
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    /** A settings-file command's timeout when it gives none, as Claude Code documents it. */
+    public static final Duration SETTINGS_TIMEOUT = Duration.ofSeconds(600);
     public static final int DEFAULT_ORDER = 100;
 
     public HookDefinition {
@@ -40,6 +57,12 @@ public record HookDefinition(
         events = Set.copyOf(events);
         Objects.requireNonNull(timeout, "timeout");
         command = List.copyOf(command);
+        options = options == null ? Options.NONE : options;
+    }
+
+    public HookDefinition(String name, Set<HookEvent> events, ToolMatcher matcher, int order, Duration timeout,
+            boolean failClosed, List<String> command, boolean claudeSettings) {
+        this(name, events, matcher, order, timeout, failClosed, command, claudeSettings, Options.NONE);
     }
 
     /** Whether the hook runs for this tool (always for events without a tool). */
