@@ -1,16 +1,11 @@
 package dev.interpose.config;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -24,7 +19,7 @@ import java.util.stream.Stream;
  *
  * <ul>
  *   <li>hooks: executables in {@code .interpose/hooks/} and {@code .codexplus/hooks/}, and the {@code hooks}
- *       section of {@code .claude/settings.json}</li>
+ *       section of Claude Code's settings files ({@link ClaudeSettingsHooks})</li>
  *   <li>commands: {@code *.md} under {@code .interpose/commands/}, {@code .codexplus/commands/},
  *       {@code .claude/commands/}; subfolders namespace them ({@code git/pr.md} is {@code git:pr})</li>
  *   <li>agents: {@code *.md} in {@code .interpose/agents/}, {@code .codexplus/agents/}, {@code .claude/agents/}</li>
@@ -34,7 +29,6 @@ import java.util.stream.Stream;
  */
 public final class Extensions {
     private static final List<String> FOLDERS = List.of(".interpose", ".codexplus", ".claude");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Extensions() {
     }
@@ -57,7 +51,9 @@ public final class Extensions {
 
     /** The single files {@link #discover} reads. */
     public static List<Path> files(Path projectDir, Path home) {
-        return List.of(projectDir.resolve(".claude/settings.json"), home.resolve(".claude/settings.json"));
+        List<Path> files = new ArrayList<>(ClaudeSettingsHooks.files(projectDir.resolve(".claude"), true));
+        files.addAll(ClaudeSettingsHooks.files(home.resolve(".claude"), false));
+        return files;
     }
 
     /** Everything found, in precedence order within each kind. */
@@ -73,6 +69,11 @@ public final class Extensions {
             // Every hook runs (Claude Code merges user and project hooks); commands and agents are looked up by
             // name, so only the first of a name counts.
             boolean allRun = kind == Extension.Kind.HOOK || kind == Extension.Kind.PLUGIN;
+            if (kind == Extension.Kind.HOOK && files(projectDir, home).stream().anyMatch(ClaudeSettingsHooks::disablesAll)) {
+                ofKind = ofKind.stream().map(e -> e.hook() != null && e.hook().claudeSettings()
+                        ? new Extension(e.kind(), e.name(), e.file(), e.scope(), "off: disableAllHooks is set in a"
+                                + " Claude Code settings file", null) : e).toList();
+            }
             found.addAll(allRun ? ofKind : resolveNames(ofKind));
         }
         return found;
@@ -86,7 +87,9 @@ public final class Extensions {
                     if (!folder.equals(".claude")) {
                         hookScripts(root.resolve("hooks"), scope, out);
                     } else {
-                        settingsHooks(root.resolve("settings.json"), scope, out);
+                        for (Path settings : ClaudeSettingsHooks.files(root, scope.equals("project"))) {
+                            ClaudeSettingsHooks.read(settings, scope, out);
+                        }
                     }
                     break;
                 case COMMAND:
@@ -137,81 +140,6 @@ public final class Extensions {
                 out.add(new Extension(Extension.Kind.PLUGIN, name, jar, scope, "cannot read: " + e.getMessage(), null));
             }
         }
-    }
-
-    private static void settingsHooks(Path settings, String scope, List<Extension> out) {
-        if (!Files.isRegularFile(settings)) {
-            return;
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(settings.toFile());
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            out.add(new Extension(Extension.Kind.HOOK, "hooks", settings, scope, "not valid JSON at "
-                    + (at == null ? "?" : at.getLineNr() + ":" + at.getColumnNr()) + ": " + e.getOriginalMessage(), null));
-            return;
-        } catch (IOException e) {
-            out.add(new Extension(Extension.Kind.HOOK, "hooks", settings, scope, "cannot read: " + e.getMessage(), null));
-            return;
-        }
-        JsonNode hooks = root.path("hooks");
-        if (hooks.isMissingNode()) {
-            return;
-        }
-        if (!hooks.isObject()) {
-            out.add(new Extension(Extension.Kind.HOOK, "hooks", settings, scope,
-                    "hooks: expected an object of event names", null));
-            return;
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> events = hooks.fields(); events.hasNext();) {
-            Map.Entry<String, JsonNode> event = events.next();
-            if (!event.getValue().isArray()) {
-                out.add(new Extension(Extension.Kind.HOOK, event.getKey(), settings, scope,
-                        "hooks." + event.getKey() + ": expected a list of {matcher, hooks}", null));
-                continue;
-            }
-            HookEvent hookEvent = HookEvent.of(event.getKey());
-            if (hookEvent == null) {
-                continue; // an event only Claude Code sees (Notification, PreCompact...): Claude Code runs it
-            }
-            int n = 0;
-            for (JsonNode group : event.getValue()) {
-                String matcher = group.path("matcher").asText("");
-                for (JsonNode hook : group.path("hooks")) {
-                    String name = "settings:" + event.getKey() + "[" + matcher + "]#" + (++n);
-                    out.add(settingsHook(hookEvent, name, matcher, hook, settings, scope));
-                }
-            }
-        }
-    }
-
-    private static Extension settingsHook(HookEvent event, String name, String matcher, JsonNode hook, Path settings,
-            String scope) {
-        String where = "hooks." + event.wireName() + ": ";
-        if (!hook.path("command").isTextual()) {
-            return new Extension(Extension.Kind.HOOK, name, settings, scope,
-                    where + "a hook without a \"command\" string", null);
-        }
-        java.util.regex.Pattern pattern;
-        try {
-            pattern = HookDefinition.matcher(matcher);
-        } catch (java.util.regex.PatternSyntaxException e) {
-            return new Extension(Extension.Kind.HOOK, name, settings, scope,
-                    where + "matcher \"" + matcher + "\" is not a regular expression", null);
-        }
-        java.time.Duration timeout = HookDefinition.DEFAULT_TIMEOUT;
-        if (hook.has("timeout")) {
-            if (!hook.path("timeout").canConvertToLong() || hook.path("timeout").asLong() <= 0) {
-                return new Extension(Extension.Kind.HOOK, name, settings, scope,
-                        where + "timeout " + hook.path("timeout") + " (expected: a positive number of seconds)", null);
-            }
-            timeout = java.time.Duration.ofSeconds(hook.path("timeout").asLong());
-        }
-        HookDefinition definition = new HookDefinition(name, java.util.EnumSet.of(event), pattern,
-                HookDefinition.DEFAULT_ORDER, timeout, false, List.of("/bin/sh", "-c", hook.path("command").asText()),
-                true);
-        return Extension.hook(definition, settings, scope);
     }
 
     private static void markdown(Extension.Kind kind, Path dir, boolean nested, String scope, List<Extension> out) {

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * How to run one hook: a script from a hooks folder (declared in its header comment, see
@@ -14,25 +13,43 @@ import java.util.regex.Pattern;
  * @param name          unique label for logs and metrics: the script's file name, or
  *                      {@code settings:Event[matcher]#n}
  * @param events        the events it runs at
- * @param matcher       tool-name pattern for tool events (a regular expression, as Claude Code's); null for all
+ * @param matcher       which tools, for tool events, read as Claude Code reads a matcher ({@link ToolMatcher}); null
+ *                      for all
  * @param order         merge order among the hooks of one event: lower first, then by name
  * @param timeout       the process tree is killed after this long
  * @param failClosed    a hook error blocks the request instead of letting it go on
  * @param command       the program and its arguments
  * @param claudeSettings from {@code .claude/settings.json}: Claude Code runs it itself, so the proxy runs
  *                      it only for other clients
+ * @param options       the settings file's handler options ({@link Options#NONE} for a script)
  */
 public record HookDefinition(
         String name,
         Set<HookEvent> events,
-        Pattern matcher,
+        ToolMatcher matcher,
         int order,
         Duration timeout,
         boolean failClosed,
         List<String> command,
-        boolean claudeSettings) {
+        boolean claudeSettings,
+        Options options) {
+
+    /**
+     * What a settings-file handler may add, as Claude Code reads it.
+     *
+     * @param async         runs in the background: nothing waits for it and its answer decides nothing
+     * @param once          runs once per session
+     * @param statusMessage what Claude Code shows while it runs (logged here), or null
+     * @param ifRule        a permission rule the tool call must match for it to run ({@code Bash(git *)},
+     *                      {@code Edit(*.env)}), or null
+     */
+    public record Options(boolean async, boolean once, String statusMessage, String ifRule) {
+        public static final Options NONE = new Options(false, false, null, null);
+    }
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    /** A settings-file command's timeout when it gives none, as Claude Code documents it. */
+    public static final Duration SETTINGS_TIMEOUT = Duration.ofSeconds(600);
     public static final int DEFAULT_ORDER = 100;
 
     public HookDefinition {
@@ -40,30 +57,21 @@ public record HookDefinition(
         events = Set.copyOf(events);
         Objects.requireNonNull(timeout, "timeout");
         command = List.copyOf(command);
+        options = options == null ? Options.NONE : options;
+    }
+
+    public HookDefinition(String name, Set<HookEvent> events, ToolMatcher matcher, int order, Duration timeout,
+            boolean failClosed, List<String> command, boolean claudeSettings) {
+        this(name, events, matcher, order, timeout, failClosed, command, claudeSettings, Options.NONE);
     }
 
     /** Whether the hook runs for this tool (always for events without a tool). */
     public boolean matches(HookEvent event, String toolName) {
-        return matcher == null || !event.toolEvent() || (toolName != null && matcher.matcher(toolName).matches());
+        return matcher == null || !event.toolEvent() || matcher.matches(toolName);
     }
 
-    /** A matcher as Claude Code reads one: empty or {@code *} for all, else a regular expression. */
-    public static Pattern matcher(String text) {
-        String trimmed = text == null ? "" : text.trim();
-        return trimmed.isEmpty() || trimmed.equals("*") ? null : Pattern.compile(trimmed);
-    }
-
-    // Records compare Patterns by identity; compare their text so an unchanged file reloads as unchanged.
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof HookDefinition h && name.equals(h.name) && events.equals(h.events)
-                && String.valueOf(matcher).equals(String.valueOf(h.matcher)) && order == h.order
-                && timeout.equals(h.timeout) && failClosed == h.failClosed && command.equals(h.command)
-                && claudeSettings == h.claudeSettings;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(name, events, String.valueOf(matcher), order, timeout, failClosed, command, claudeSettings);
+    /** A matcher as Claude Code reads one ({@link ToolMatcher#of}): null for all; a bad regular expression throws. */
+    public static ToolMatcher matcher(String text) {
+        return ToolMatcher.of(text);
     }
 }

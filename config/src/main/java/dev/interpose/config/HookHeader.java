@@ -21,7 +21,7 @@ import java.util.regex.PatternSyntaxException;
  * <pre>
  * #!/usr/bin/env bash
  * # interpose-event: PreToolUse, PostToolUse   (required: one or more events)
- * # interpose-matcher: Bash|Write              (tool events: a regular expression on the tool name; default all)
+ * # interpose-matcher: Bash|Write              (tool events: which tools, as Claude Code reads a matcher; default all)
  * # interpose-order: 10                        (merge order among one event's hooks, lower first; default 100)
  * # interpose-timeout: 5s                      (the process tree is killed after it; default 60s)
  * # interpose-fail: closed                     (a hook error blocks the request; default open: it goes on)
@@ -45,7 +45,7 @@ public final class HookHeader {
     /** The hook {@code file} declares; its command is the file itself. */
     public static HookDefinition parse(Path file) throws Invalid, IOException {
         Set<HookEvent> events = EnumSet.noneOf(HookEvent.class);
-        Pattern matcher = null;
+        ToolMatcher matcher = null;
         int order = HookDefinition.DEFAULT_ORDER;
         Duration timeout = HookDefinition.DEFAULT_TIMEOUT;
         boolean failClosed = false;
@@ -74,7 +74,7 @@ public final class HookHeader {
                         try {
                             matcher = HookDefinition.matcher(value);
                         } catch (PatternSyntaxException e) {
-                            throw new Invalid(at + " (expected: a regular expression on the tool name, such as Bash|Write)");
+                            throw new Invalid(at + " (expected: tool names such as Bash|Write, or a regular expression)");
                         }
                         break;
                     case "order":

@@ -52,8 +52,8 @@ class HookHeaderTest {
                 "#!/bin/sh\n# interpose-event: Stop\n# interpose-timeout: soon\n")))
                 .hasMessage("line 3: interpose-timeout: \"soon\" (expected: a positive duration such as 500ms, 30s or 5m)");
         assertThatThrownBy(() -> HookHeader.parse(script("c.sh", "#!/bin/sh\n# interpose-matcher: (\n")))
-                .hasMessage("line 2: interpose-matcher: \"(\" (expected: a regular expression on the tool name,"
-                        + " such as Bash|Write)");
+                .hasMessage("line 2: interpose-matcher: \"(\" (expected: tool names such as Bash|Write,"
+                        + " or a regular expression)");
         assertThatThrownBy(() -> HookHeader.parse(script("d.sh", "#!/bin/sh\n// interpose-colour: red\n")))
                 .hasMessage("line 2: interpose-colour: unknown key (expected one of: interpose-event,"
                         + " interpose-matcher, interpose-order, interpose-timeout, interpose-fail)");

@@ -16,10 +16,12 @@ import java.util.function.Consumer;
  * Runs the hooks of an event in parallel on an executor (never an event loop) and merges their answers
  * in merge order, lower {@link Hook#order()} first, then by name:
  * <ul>
- *   <li>the first hook that blocks decides the block and its reason; a failed fail-closed hook blocks;</li>
+ *   <li>a block decides, and its reason is the first of the strongest: {@code deny} (a plain block, a failed
+ *       fail-closed hook) over {@code defer} over {@code ask}; {@code allow} holds only when nothing blocks;</li>
  *   <li>added contexts are all kept, in merge order;</li>
- *   <li>a replacement prompt or request is taken from the first hook that gives one; later ones are
- *       ignored (they saw the same input, not the first one's result).</li>
+ *   <li>a replacement prompt, request, tool input or tool result (and a session title) is taken from the first
+ *       hook that gives one; later ones are ignored (they saw the same input, not the first one's result);</li>
+ *   <li>every {@code systemMessage} is kept, in merge order, from blocking hooks too.</li>
  * </ul>
  * A hook that fails (error, timeout, exception) is reported and otherwise ignored unless fail-closed.
  * Immutable and thread-safe.
@@ -157,32 +159,51 @@ public final class HookPipeline {
     private static Verdict merge(List<Hook> hooks, List<CompletableFuture<HookResult>> results) {
         String blockedBy = null;
         String reason = null;
+        HookResult.Permission blocking = null;
+        boolean allowed = false;
         List<String> contexts = new ArrayList<>();
+        List<String> messages = new ArrayList<>();
         String prompt = null;
         JsonNode request = null;
+        JsonNode updatedInput = null;
+        JsonNode updatedOutput = null;
+        String title = null;
         for (int i = 0; i < hooks.size(); i++) {
             Hook hook = hooks.get(i);
             HookResult r = results.get(i).join();
+            HookResult.Extra extra = r.extra();
+            if (extra.systemMessage() != null && !extra.systemMessage().isBlank()) {
+                messages.add(extra.systemMessage());
+            }
             boolean blocks = r.decision() == HookResult.Decision.BLOCK
                     || (r.decision() == HookResult.Decision.ERROR && hook.failClosed());
-            if (blocks && blockedBy == null) {
-                blockedBy = hook.name();
-                reason = r.decision() == HookResult.Decision.ERROR ? "hook " + hook.name() + " failed: " + r.reason()
-                        : r.reason();
+            if (blocks) {
+                // deny > defer > ask: the strongest decides, the first of equal strength gives the reason.
+                HookResult.Permission p = r.decision() == HookResult.Decision.BLOCK && extra.permission() != null
+                        && extra.permission() != HookResult.Permission.ALLOW ? extra.permission()
+                        : HookResult.Permission.DENY;
+                if (blocking == null || p.compareTo(blocking) > 0) {
+                    blocking = p;
+                    blockedBy = hook.name();
+                    reason = r.decision() == HookResult.Decision.ERROR ? "hook " + hook.name() + " failed: " + r.reason()
+                            : r.reason();
+                }
             }
             if (r.decision() != HookResult.Decision.CONTINUE) {
                 continue;
             }
+            allowed |= extra.permission() == HookResult.Permission.ALLOW;
             if (r.additionalContext() != null && !r.additionalContext().isBlank()) {
                 contexts.add(r.additionalContext());
             }
-            if (prompt == null) {
-                prompt = r.prompt();
-            }
-            if (request == null) {
-                request = r.request();
-            }
+            prompt = prompt == null ? r.prompt() : prompt;
+            request = request == null ? r.request() : request;
+            updatedInput = updatedInput == null ? extra.updatedInput() : updatedInput;
+            updatedOutput = updatedOutput == null ? extra.updatedToolOutput() : updatedOutput;
+            title = title == null ? extra.sessionTitle() : title;
         }
-        return new Verdict(blockedBy, reason, contexts, prompt, request);
+        HookResult.Permission permission = blocking != null ? blocking : allowed ? HookResult.Permission.ALLOW : null;
+        return new Verdict(blockedBy, reason, contexts, prompt, request, permission,
+                blockedBy == null ? updatedInput : null, updatedOutput, messages, title);
     }
 }

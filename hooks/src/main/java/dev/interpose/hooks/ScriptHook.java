@@ -28,6 +28,9 @@ public final class ScriptHook implements Hook {
     private final Path projectDir;
     private final Executor io;
     private final ProcessLimit limit;
+    private final dev.interpose.config.PermissionRule ifRule;
+    /** The sessions a {@code once} hook ran in already. */
+    private final java.util.Set<String> ranIn = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** A hook under the {@linkplain ProcessLimit#shared() shared} process limit. */
     public ScriptHook(HookDefinition definition, Path projectDir, Executor io) {
@@ -44,6 +47,8 @@ public final class ScriptHook implements Hook {
         this.projectDir = projectDir;
         this.io = io;
         this.limit = limit;
+        String rule = definition.options().ifRule();
+        this.ifRule = rule == null ? null : dev.interpose.config.PermissionRule.parse(rule);
     }
 
     public HookDefinition definition() {
@@ -85,8 +90,34 @@ public final class ScriptHook implements Hook {
         return !(claudeCode && definition.claudeSettings());
     }
 
+    /**
+     * Runs the process, unless the settings file's {@code if} rule does not cover the tool call, or a {@code once}
+     * hook ran in this session already (both: {@link HookResult#CONTINUE}). An {@code async} one is started on the io
+     * threads and answers {@link HookResult#CONTINUE} at once: what it says decides nothing, as in Claude Code.
+     */
     @Override
     public HookResult run(JsonNode input) throws Exception {
+        HookDefinition.Options options = definition.options();
+        if (ifRule != null && !ifRule.matches(input.path("tool_name").asText(null), input.path("tool_input"))) {
+            return HookResult.CONTINUE;
+        }
+        if (options.once() && !ranIn.add(input.path("session_id").asText(""))) {
+            return HookResult.CONTINUE;
+        }
+        if (options.async()) {
+            java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    runProcess(input);
+                } catch (Exception e) {
+                    // an async hook's failure is its own: nothing waited for it
+                }
+            }, io);
+            return HookResult.CONTINUE;
+        }
+        return runProcess(input);
+    }
+
+    private HookResult runProcess(JsonNode input) throws Exception {
         HookEvent event = HookEvent.of(input.path("hook_event_name").asText());
         ProcessBuilder builder = ProcessRun.in(projectDir, definition.command());
         builder.environment().put("INTERPOSE_PROJECT_DIR", projectDir.toString());

@@ -12,7 +12,10 @@ import dev.interpose.config.HookEvent;
  *   <li>exit 2: block (deny, for a tool call); stderr is the reason.</li>
  *   <li>exit 0 with a JSON object on stdout: {@code "continue": false} (with {@code stopReason}) or
  *       {@code "decision": "block"} (with {@code reason}) blocks; {@code hookSpecificOutput.permissionDecision:
- *       "deny"} (with {@code permissionDecisionReason}) denies a tool call;
+ *       "deny"} (with {@code permissionDecisionReason}) denies a tool call, {@code ask} and {@code defer} keep it
+ *       from running too (no client can be asked through the proxy), {@code allow} (or the older
+ *       {@code decision: "approve"}) lets it run; {@code updatedInput} replaces its input,
+ *       {@code updatedToolOutput} a tool result; {@code systemMessage} is for the person; {@code sessionTitle};
  *       {@code hookSpecificOutput.additionalContext} (or a top-level {@code additionalContext}) adds context.
  *       Interpose's additions: {@code interpose.prompt} replaces the typed prompt, {@code interpose.request}
  *       replaces the whole request body.</li>
@@ -56,14 +59,29 @@ final class ScriptOutput {
 
     private static HookResult fromJson(JsonNode out) {
         JsonNode specific = out.path("hookSpecificOutput");
+        HookResult.Permission permission = HookResult.Permission.of(specific.path("permissionDecision").asText(null));
+        String decision = out.path("decision").asText("");
+        if (permission == null && decision.equals("approve")) {
+            permission = HookResult.Permission.ALLOW; // the older PreToolUse form
+        }
+        HookResult.Extra extra = new HookResult.Extra(permission, object(specific, "updatedInput"),
+                toolOutput(specific), textOrNull(out, "systemMessage"), textOrNull(specific, "sessionTitle"));
         if (out.path("continue").isBoolean() && !out.path("continue").asBoolean()) {
-            return HookResult.block(text(out, "stopReason", "stopped by a hook (continue: false)"));
+            return HookResult.block(text(out, "stopReason", "stopped by a hook (continue: false)")).with(extra);
         }
-        if ("block".equals(out.path("decision").asText())) {
-            return HookResult.block(text(out, "reason", "blocked by a hook"));
+        if (decision.equals("block")) {
+            return HookResult.block(text(out, "reason", "blocked by a hook")).with(extra);
         }
-        if ("deny".equals(specific.path("permissionDecision").asText())) {
-            return HookResult.block(text(specific, "permissionDecisionReason", "denied by a hook"));
+        if (permission == HookResult.Permission.DENY) {
+            return HookResult.block(text(specific, "permissionDecisionReason", "denied by a hook")).with(extra);
+        }
+        if (permission == HookResult.Permission.ASK) {
+            return HookResult.block("the hook asks for confirmation, which cannot be given through the proxy: "
+                    + text(specific, "permissionDecisionReason", "no reason given")).with(extra);
+        }
+        if (permission == HookResult.Permission.DEFER) {
+            return HookResult.block("the hook defers the call, which the proxy cannot hold for later: "
+                    + text(specific, "permissionDecisionReason", "no reason given")).with(extra);
         }
         String context = specific.path("additionalContext").isTextual() ? specific.path("additionalContext").asText()
                 : out.path("additionalContext").isTextual() ? out.path("additionalContext").asText() : null;
@@ -73,7 +91,25 @@ final class ScriptOutput {
         if (ours.has("request") && request == null) {
             return HookResult.error("interpose.request must be a JSON object (the whole request body)");
         }
-        return new HookResult(HookResult.Decision.CONTINUE, null, context, prompt, request);
+        if (specific.has("updatedInput") && extra.updatedInput() == null) {
+            return HookResult.error("hookSpecificOutput.updatedInput must be a JSON object (the whole tool input)");
+        }
+        return new HookResult(HookResult.Decision.CONTINUE, null, context, prompt, request, extra);
+    }
+
+    private static JsonNode object(JsonNode node, String field) {
+        return node.path(field).isObject() ? node.path(field) : null;
+    }
+
+    /** {@code updatedToolOutput}, or {@code updatedMCPToolOutput} as Claude Code names it for MCP tools. */
+    private static JsonNode toolOutput(JsonNode specific) {
+        JsonNode value = specific.has("updatedToolOutput") ? specific.path("updatedToolOutput")
+                : specific.path("updatedMCPToolOutput");
+        return value.isMissingNode() || value.isNull() ? null : value;
+    }
+
+    private static String textOrNull(JsonNode node, String field) {
+        return node.path(field).isTextual() ? node.path(field).asText() : null;
     }
 
     private static String text(JsonNode node, String field, String otherwise) {

@@ -80,7 +80,8 @@ class ScriptHookTest {
                 "print(json.dumps(out))");
         assertThat(decide.run(prompt("block"))).isEqualTo(HookResult.block("not today"));
         assertThat(decide.run(prompt("stop"))).isEqualTo(HookResult.block("halted"));
-        assertThat(decide.run(prompt("deny"))).isEqualTo(HookResult.block("no rm -rf"));
+        assertThat(decide.run(prompt("deny"))).isEqualTo(HookResult.block("no rm -rf")
+                .with(new HookResult.Extra(HookResult.Permission.DENY, null, null, null, null)));
         assertThat(decide.run(prompt("context"))).isEqualTo(HookResult.context("branch: main"));
         assertThat(decide.run(prompt("rewrite")).prompt()).isEqualTo("rewritten prompt");
         assertThat(decide.run(prompt("request")).request()).isEqualTo(JSON.readTree("{\"model\":\"other\"}"));

@@ -136,6 +136,45 @@ class CodexIT extends ThroughProxy {
                 project.toString());
     }
 
+    /**
+     * A Claude Code PreToolUse hook ({@code .claude/settings.json}, matcher {@code Bash}) that lets the call run with
+     * {@code updatedInput}: the command the hook saw, in {@code tool_input.command}, replaced. Codex's
+     * {@code exec_command} keeps its command in {@code cmd}, which the hook leaves as it was: the proxy puts the new
+     * command there, so Codex runs the rewritten one and the upstream sees its output.
+     */
+    @Test
+    void aPreToolUseUpdatedInputIsTheCommandCodexRuns() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Files.writeString(work.resolve("secret.txt"), "SECRET-ORIGINAL-4411\n");
+        Files.writeString(work.resolve("public.txt"), "PUBLIC-REWRITTEN-9052\n");
+        upstream.responsesRunsThenAnswers("cat secret.txt", "Done reading.");
+        Path project = Files.createDirectories(dir.resolve("project"));
+        Path hook = Files.createDirectories(project.resolve(".claude/hooks")).resolve("redirect.sh");
+        Files.writeString(hook, String.join("\n", "#!/usr/bin/env bash",
+                "jq -c 'if .tool_name == \"Bash\" and (.tool_input.command | test(\"secret\")) then",
+                "  {hookSpecificOutput: {hookEventName: \"PreToolUse\", permissionDecision: \"allow\",",
+                "   updatedInput: (.tool_input + {command: (.tool_input.command | sub(\"secret\"; \"public\"))})}}",
+                "  else {} end'", ""));
+        assertThat(hook.toFile().setExecutable(true)).isTrue();
+        Files.writeString(project.resolve(".claude/settings.json"), "{\"hooks\":{\"PreToolUse\":[{\"matcher\":"
+                + "\"Bash\",\"hooks\":[{\"type\":\"command\",\"command\":\"" + hook + "\"}]}]}}");
+        try (InterposeProcess hooked = InterposeProcess.start(java.util.Map.of(upstreamVariable(), upstream.baseUrl()),
+                "--project-dir", project.toString())) {
+            Cli.Run run = Cli.codex(Files.createDirectories(dir.resolve("home")), work, hooked.baseUrl() + "/v1",
+                    "read the secret");
+
+            assertThat(run.exitCode()).as("codex exit: %s", run).isZero();
+            assertThat(run.stdout().trim()).isEqualTo("Done reading.");
+            List<String> bodies = upstream.bodies("/v1/responses");
+            String last = bodies.get(bodies.size() - 1);
+            assertThat(last).as("the tool result is the rewritten command's output").contains("function_call_output")
+                    .contains("PUBLIC-REWRITTEN-9052").doesNotContain("SECRET-ORIGINAL-4411");
+            assertThat(hooked.awaitLine("\"hook\":\"settings:PreToolUse[Bash]#1\"", "\"event\":\"PreToolUse\""))
+                    .contains("\"outcome\":\"rewrite\"");
+            assertThat(hooked.stop()).isZero();
+        }
+    }
+
     @Test
     void aClaudeCodeBashGuardDeniesGitPushFromCodexsExecCommand() throws Exception {
         Path work = Files.createDirectories(dir.resolve("work"));

@@ -118,6 +118,12 @@ public sealed interface ApiDialect permits MessagesApi, ResponsesApi, ChatApi {
     /** The tool results the newest turn carries, with the calls they answer. */
     List<ToolResult> toolResults(ObjectNode body);
 
+    /**
+     * Replaces the output of the {@code index}th of {@link #toolResults} with {@code output} ({@code PostToolUse}'s
+     * {@code updatedToolOutput}: a redaction).
+     */
+    void replaceToolResult(ObjectNode body, int index, String output);
+
     /** Adds text the model sees with the newest turn. */
     void addContext(ObjectNode body, String text);
 

@@ -88,6 +88,18 @@ public final class ChatApi implements ApiDialect {
     }
 
     @Override
+    public void replaceToolResult(ObjectNode body, int index, String output) {
+        JsonNode messages = body.path("messages");
+        int first = messages.size();
+        while (first > 0 && "tool".equals(messages.get(first - 1).path("role").asText())) {
+            first--;
+        }
+        if (messages.path(first + index).isObject()) {
+            ((ObjectNode) messages.path(first + index)).put("content", output);
+        }
+    }
+
+    @Override
     public void addContext(ObjectNode body, String text) {
         JsonNode messages = body.path("messages");
         if (messages.isArray()) {

@@ -86,8 +86,9 @@ final class ChatCallStream implements ToolCallStream {
     }
 
     @Override
-    public void release(List<SseEvent> held, Map<Integer, String> denied, Consumer<SseEvent> out) {
-        if (denied.isEmpty()) {
+    public void release(List<SseEvent> held, Map<Integer, String> denied, Map<Integer, JsonNode> rewritten,
+            Consumer<SseEvent> out) {
+        if (denied.isEmpty() && rewritten.isEmpty()) {
             calls.clear();
             held.forEach(event -> out.accept(event));
             return;
@@ -102,24 +103,42 @@ final class ChatCallStream implements ToolCallStream {
             }
         });
         calls.clear();
-        ObjectNode first = held.get(0).json() == null ? Parts.JSON.createObjectNode() : held.get(0).json().deepCopy();
-        ObjectNode choice = Parts.JSON.createObjectNode().put("index", 0);
-        choice.putObject("delta").put("content", reasons.toString());
-        choice.putNull("finish_reason");
-        first.putArray("choices").add(choice);
-        first.remove("usage");
-        out.accept(SseEvent.written(null, first));
+        if (!denied.isEmpty()) {
+            ObjectNode first = held.get(0).json() == null ? Parts.JSON.createObjectNode() : held.get(0).json().deepCopy();
+            ObjectNode choice = Parts.JSON.createObjectNode().put("index", 0);
+            choice.putObject("delta").put("content", reasons.toString());
+            choice.putNull("finish_reason");
+            first.putArray("choices").add(choice);
+            first.remove("usage");
+            out.accept(SseEvent.written(null, first));
+        }
+        Map<Integer, String> arguments = new HashMap<>(); // a rewritten call's new arguments, until its first part
+        rewritten.forEach((index, input) -> arguments.put(index, input.isTextual() ? input.asText() : input.toString()));
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
         for (SseEvent event : held) {
             ObjectNode data = event.json();
             if (data == null || !data.path("choices").path(0).isObject()) {
                 out.accept(event);
                 continue;
             }
-            ObjectNode kept = kept(data.deepCopy(), renumbered);
+            ObjectNode kept = kept(rewrite(data.deepCopy(), arguments, seen), renumbered);
             if (kept != null) {
                 out.accept(SseEvent.written(null, kept));
             }
         }
+    }
+
+    /** A held chunk whose parts of rewritten calls carry the new arguments: the whole of them in the first part. */
+    private static ObjectNode rewrite(ObjectNode chunk, Map<Integer, String> arguments, java.util.Set<Integer> seen) {
+        for (JsonNode part : chunk.path("choices").path(0).path("delta").path("tool_calls")) {
+            int index = part.path("index").asInt();
+            String text = arguments.get(index);
+            if (text != null && part.isObject()) {
+                ObjectNode function = ((ObjectNode) part).with("function");
+                function.put("arguments", seen.add(index) ? text : "");
+            }
+        }
+        return chunk;
     }
 
     /** A held chunk without the denied calls (renumbered), or null when nothing is left of it. */

@@ -65,6 +65,17 @@ final class ChatToolCalls implements ToolCalls {
     }
 
     @Override
+    public void rewrite(ObjectNode answer, Map<Integer, JsonNode> inputs) {
+        JsonNode list = answer.path("choices").path(0).path("message").path("tool_calls");
+        inputs.forEach((key, input) -> {
+            if (list.path(key).path("function").isObject()) {
+                ((ObjectNode) list.path(key).path("function")).put("arguments",
+                        input.isTextual() ? input.asText() : input.toString());
+            }
+        });
+    }
+
+    @Override
     public void replace(ObjectNode answer, Map<Integer, String> denied) {
         JsonNode choice = answer.path("choices").path(0);
         JsonNode list = choice.path("message").path("tool_calls");

@@ -129,6 +129,17 @@ public final class MessagesApi implements ApiDialect {
         return out;
     }
 
+    @Override
+    public void replaceToolResult(ObjectNode body, int index, String output) {
+        ObjectNode user = Parts.last(body.path("messages"), "user");
+        int n = 0;
+        for (JsonNode part : user == null ? Parts.JSON.createArrayNode() : user.path("content")) {
+            if ("tool_result".equals(part.path("type").asText()) && n++ == index) {
+                ((ObjectNode) part).put("content", output);
+            }
+        }
+    }
+
     private static JsonNode toolUse(JsonNode messages, String id) {
         for (JsonNode message : messages) {
             for (JsonNode part : message.path("content")) {

@@ -104,17 +104,39 @@ final class MessagesCallStream implements ToolCallStream {
     }
 
     @Override
-    public void release(List<SseEvent> held, Map<Integer, String> deniedCalls, Consumer<SseEvent> out) {
+    public void release(List<SseEvent> held, Map<Integer, String> deniedCalls, Map<Integer, JsonNode> rewritten,
+            Consumer<SseEvent> out) {
         denied += deniedCalls.size();
         Set<Integer> replaced = new HashSet<>();
         for (SseEvent event : held) {
             Integer index = owner.remove(event);
             String text = index == null ? null : deniedCalls.get(index);
-            if (text == null) {
+            JsonNode input = index == null ? null : rewritten.get(index);
+            if (text == null && input != null) {
+                rewrite(event, index, input, out);
+            } else if (text == null) {
                 pass(event, out); // an allowed call's event, or another part's that came while calls were held
             } else if (replaced.add(index)) {
                 textBlock(index, text, out);
             }
+        }
+    }
+
+    /**
+     * An event of a call that goes out with {@code input}: its start with an empty input, followed by one delta with
+     * the whole new input; its own deltas are dropped.
+     */
+    private static void rewrite(SseEvent event, int index, JsonNode input, Consumer<SseEvent> out) {
+        ObjectNode data = event.json();
+        String type = data == null ? "" : data.path("type").asText();
+        if ("content_block_start".equals(type)) {
+            ((ObjectNode) data.path("content_block")).putObject("input");
+            out.accept(SseEvent.written(event.name(), data));
+            ObjectNode delta = Parts.JSON.createObjectNode().put("type", "content_block_delta").put("index", index);
+            delta.putObject("delta").put("type", "input_json_delta").put("partial_json", input.toString());
+            out.accept(SseEvent.written("content_block_delta", delta));
+        } else if (!"content_block_delta".equals(type)) {
+            out.accept(event);
         }
     }
 

@@ -49,6 +49,16 @@ final class MessagesToolCalls implements ToolCalls {
         }
     }
 
+    @Override
+    public void rewrite(ObjectNode answer, Map<Integer, JsonNode> inputs) {
+        JsonNode content = answer.path("content");
+        inputs.forEach((key, input) -> {
+            if (content.path(key).isObject()) {
+                ((ObjectNode) content.path(key)).set("input", input);
+            }
+        });
+    }
+
     private static ObjectNode textBlock(String text) {
         return Parts.JSON.createObjectNode().put("type", "text").put("text", text);
     }

@@ -131,6 +131,18 @@ public final class ResponsesApi implements ApiDialect {
         return out;
     }
 
+    @Override
+    public void replaceToolResult(ObjectNode body, int index, String output) {
+        JsonNode input = body.path("input");
+        int first = input.size();
+        while (first > 0 && isOutput(input.get(first - 1))) {
+            first--;
+        }
+        if (input.path(first + index).isObject()) {
+            ((ObjectNode) input.path(first + index)).put("output", output);
+        }
+    }
+
     private static boolean isOutput(JsonNode item) {
         String type = item.path("type").asText();
         return "function_call_output".equals(type) || "custom_tool_call_output".equals(type);

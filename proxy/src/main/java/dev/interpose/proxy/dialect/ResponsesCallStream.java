@@ -31,6 +31,8 @@ final class ResponsesCallStream implements ToolCallStream {
     private final Map<SseEvent, Integer> owner = new IdentityHashMap<>();
     /** The message items that replace denied calls, by the call's item id (or call id). */
     private final Map<String, ObjectNode> replacedItems = new HashMap<>();
+    /** The call items that go out with a rewritten input, by item id (and call id), for the final listing. */
+    private final Map<String, ObjectNode> rewrittenItems = new HashMap<>();
     /** The item ids and call ids of every call an {@code output_item} event showed. */
     private final Set<String> announced = new HashSet<>();
     /** The sequence number the next event gets once renumbering started, else -1. */
@@ -142,7 +144,7 @@ final class ResponsesCallStream implements ToolCallStream {
     public void pass(SseEvent event, Consumer<SseEvent> out) {
         owner.remove(event);
         ObjectNode data = event.json();
-        if (data != null && !replacedItems.isEmpty() && data.path("response").isObject()) {
+        if (data != null && (!replacedItems.isEmpty() || !rewrittenItems.isEmpty()) && data.path("response").isObject()) {
             replaceItems((ObjectNode) data.path("response"));
             write(event.name(), data, out);
         } else if (data != null && data.has("sequence_number") && nextSequence >= 0) {
@@ -156,18 +158,69 @@ final class ResponsesCallStream implements ToolCallStream {
     }
 
     @Override
-    public void release(List<SseEvent> held, Map<Integer, String> denied, Consumer<SseEvent> out) {
+    public void release(List<SseEvent> held, Map<Integer, String> denied, Map<Integer, JsonNode> rewritten,
+            Consumer<SseEvent> out) {
         Set<Integer> replaced = new HashSet<>();
+        Set<Integer> deltaWritten = new HashSet<>();
         for (SseEvent event : held) {
             Integer index = owner.remove(event);
             String text = index == null ? null : denied.get(index);
-            if (text == null) {
+            JsonNode input = index == null ? null : rewritten.get(index);
+            if (text == null && input != null) {
+                rewrite(event, index, input, deltaWritten, out);
+            } else if (text == null) {
                 pass(event, out); // an allowed call's event, or another item's that came while calls were held
             } else if (replaced.add(index)) {
                 message(index, closed.get(index), text, out);
             }
         }
         closed.clear();
+    }
+
+    /**
+     * An event of a call that goes out with {@code input}: its item (added, done) and its arguments (or a custom
+     * tool's input) carry the new input, its first delta the whole of it and the others are dropped; from here on
+     * every {@code sequence_number} is renumbered, and the final listing of the output carries the new item too.
+     */
+    private void rewrite(SseEvent event, int index, JsonNode input, Set<Integer> deltaWritten, Consumer<SseEvent> out) {
+        ObjectNode data = event.json();
+        if (nextSequence < 0) {
+            nextSequence = lastSequence + 1;
+        }
+        String type = data.path("type").asText();
+        String text = input.isTextual() ? input.asText() : input.toString();
+        if (data.path("item").isObject()) {
+            ObjectNode item = (ObjectNode) data.path("item");
+            setInput(item, input);
+            if (type.equals("response.output_item.done")) {
+                ObjectNode listed = item.deepCopy();
+                if (item.path("id").isTextual()) {
+                    rewrittenItems.put(item.path("id").asText(), listed);
+                }
+                if (item.path("call_id").isTextual()) {
+                    rewrittenItems.put(item.path("call_id").asText(), listed);
+                }
+            }
+        } else if (type.endsWith("_arguments.delta") || type.endsWith("_input.delta")) {
+            if (!deltaWritten.add(index)) {
+                return; // the first delta carries the whole new input
+            }
+            data.put("delta", text);
+        } else if (type.endsWith("_arguments.done")) {
+            data.put("arguments", text);
+        } else if (type.endsWith("_input.done")) {
+            data.put("input", text);
+        }
+        write(event.name(), data, out);
+    }
+
+    /** A call item with {@code input} in the shape {@link ResponsesApi#callInput} reads. */
+    static void setInput(ObjectNode item, JsonNode input) {
+        switch (item.path("type").asText()) {
+            case "custom_tool_call" -> item.put("input", input.isTextual() ? input.asText() : input.toString());
+            case "local_shell_call" -> item.set("action", input);
+            default -> item.put("arguments", input.isTextual() ? input.asText() : input.toString());
+        }
     }
 
     /** The events of an assistant message item saying why the call at {@code index} was denied. */
@@ -216,6 +269,10 @@ final class ResponsesCallStream implements ToolCallStream {
             ObjectNode replacement = replacedItems.get(item.path("id").asText(""));
             if (replacement == null) {
                 replacement = replacedItems.get(item.path("call_id").asText(""));
+            }
+            if (replacement == null && ResponsesApi.isCall(item)) {
+                ObjectNode rewritten = rewrittenItems.get(item.path("id").asText(""));
+                replacement = rewritten != null ? rewritten : rewrittenItems.get(item.path("call_id").asText(""));
             }
             if (replacement != null) {
                 items.set(i, replacement);

@@ -38,6 +38,16 @@ final class ResponsesToolCalls implements ToolCalls {
     }
 
     @Override
+    public void rewrite(ObjectNode answer, Map<Integer, JsonNode> inputs) {
+        JsonNode output = answer.path("output");
+        inputs.forEach((key, input) -> {
+            if (output.path(key).isObject()) {
+                ResponsesCallStream.setInput((ObjectNode) output.path(key), input);
+            }
+        });
+    }
+
+    @Override
     public void replace(ObjectNode answer, Map<Integer, String> denied) {
         if (!answer.path("output").isArray()) {
             return;

@@ -1,5 +1,6 @@
 package dev.interpose.proxy.dialect;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -50,7 +51,17 @@ public interface ToolCallStream {
      * Writes the events of a hold once every call in it was decided: the events of a denied call (by
      * {@link ToolCall#key}) are replaced by the text saying so, the others go out as they came.
      */
-    void release(List<SseEvent> held, Map<Integer, String> denied, Consumer<SseEvent> out);
+    default void release(List<SseEvent> held, Map<Integer, String> denied, Consumer<SseEvent> out) {
+        release(held, denied, Map.of(), out);
+    }
+
+    /**
+     * As {@link #release(List, Map, Consumer)}, and the calls in {@code rewritten} (by {@link ToolCall#key}, none of
+     * them denied) go out with that input in place of theirs, in the shape {@link ToolCall#input} has for the call,
+     * so that the client runs them with it ({@code PreToolUse}'s {@code updatedInput}).
+     */
+    void release(List<SseEvent> held, Map<Integer, String> denied, Map<Integer, JsonNode> rewritten,
+            Consumer<SseEvent> out);
 
     /** The last event of a stream cut short here, as this API's clients read a failed answer. */
     byte[] streamError(String message);

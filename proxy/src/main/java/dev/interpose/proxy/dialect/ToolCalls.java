@@ -1,5 +1,6 @@
 package dev.interpose.proxy.dialect;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
@@ -27,4 +28,11 @@ public interface ToolCalls {
      * adjusts what says the turn waits for tool results when no call is left.
      */
     void replace(ObjectNode answer, Map<Integer, String> denied);
+
+    /**
+     * Gives the calls of a whole answer in {@code inputs} (by {@link ToolCall#key}) that input in place of theirs, in
+     * the shape {@link ToolCall#input} has for the call ({@code PreToolUse}'s {@code updatedInput}). Called before
+     * {@link #replace}, whose removals may move the calls.
+     */
+    void rewrite(ObjectNode answer, Map<Integer, JsonNode> inputs);
 }

@@ -152,7 +152,7 @@ final class BodyGate implements ResponseGate {
             pass(whenDone);
             return;
         }
-        List<CompletableFuture<ToolGate.Denial>> answers = new ArrayList<>(calls.size());
+        List<CompletableFuture<ToolGate.Ruling>> answers = new ArrayList<>(calls.size());
         for (ToolCall call : calls) {
             answers.add(ToolGate.ask(judge, call.id(), call.name(), call.input()));
         }
@@ -161,22 +161,26 @@ final class BodyGate implements ResponseGate {
     }
 
     /** Every answer is in (none fails: {@link ToolGate#ask}): the body goes out as it came, or rewritten. */
-    private void decided(ObjectNode response, List<ToolCall> calls, List<CompletableFuture<ToolGate.Denial>> answers,
+    private void decided(ObjectNode response, List<ToolCall> calls, List<CompletableFuture<ToolGate.Ruling>> answers,
             Runnable whenDone) {
         if (cancelled) {
             return;
         }
         Map<Integer, String> denied = new LinkedHashMap<>();
+        Map<Integer, com.fasterxml.jackson.databind.JsonNode> rewritten = new LinkedHashMap<>();
         for (int i = 0; i < calls.size(); i++) {
-            ToolGate.Denial denial = answers.get(i).join();
-            if (denial != null) {
-                denied.put(calls.get(i).key(), denial.text(calls.get(i).name()));
+            ToolGate.Ruling ruling = answers.get(i).join();
+            if (ruling.denial() != null) {
+                denied.put(calls.get(i).key(), ruling.denial().text(calls.get(i).name()));
+            } else if (ruling.input() != null) {
+                rewritten.put(calls.get(i).key(), ruling.input());
             }
         }
-        if (denied.isEmpty()) {
+        if (denied.isEmpty() && rewritten.isEmpty()) {
             pass(whenDone);
             return;
         }
+        api.toolCalls().rewrite(response, rewritten);
         api.toolCalls().replace(response, denied);
         try {
             out.write(Unpooled.wrappedBuffer(JSON.writeValueAsBytes(response)));

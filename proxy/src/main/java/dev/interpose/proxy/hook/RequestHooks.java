@@ -153,7 +153,7 @@ public final class RequestHooks {
         if (session != null && pipeline.has(HookEvent.SESSION_START, meta.claudeCode())
                 && sessions.asMap().putIfAbsent(session, Boolean.TRUE) == null) {
             ObjectNode input = input(HookEvent.SESSION_START, meta, session).put("source", "startup");
-            contexts.addAll(run(HookEvent.SESSION_START, null, meta, input, onRun).contexts());
+            addMarked(contexts, "SessionStart", run(HookEvent.SESSION_START, null, meta, input, onRun).contexts());
         }
         String prompt = turn.prompt(json);
         if (prompt != null && pipeline.has(HookEvent.USER_PROMPT_SUBMIT, meta.claudeCode())) {
@@ -167,10 +167,13 @@ public final class RequestHooks {
                 turn.replacePrompt(json, v.prompt());
                 changed = true;
             }
-            contexts.addAll(v.contexts());
+            addMarked(contexts, "UserPromptSubmit", v.contexts());
         }
         if (prompt == null && pipeline.has(HookEvent.POST_TOOL_USE, meta.claudeCode())) {
-            for (ApiDialect.ToolResult result : turn.toolResults(json)) {
+            List<ApiDialect.ToolResult> results = turn.toolResults(json);
+            for (int index = 0; index < results.size(); index++) {
+                ApiDialect.ToolResult result = results.get(index);
+                String replaced = null;
                 for (ToolView view : ToolView.of(result.name(), result.input(), projectDir)) { // as PreToolUse saw it
                     if (!pipeline.hasAny(HookEvent.POST_TOOL_USE, view.matchNames(), meta.claudeCode())) {
                         continue;
@@ -180,10 +183,20 @@ public final class RequestHooks {
                     input.put("tool_response", result.output());
                     Verdict v = pipeline.runAny(HookEvent.POST_TOOL_USE, view.matchNames(), meta.claudeCode(), input,
                             onRun).join(); // on the hook executor
-                    contexts.addAll(v.contexts());
+                    List<String> said = new ArrayList<>(v.contexts());
                     if (v.blocked()) {
-                        contexts.add(v.reason()); // as Claude Code: a PostToolUse block is feedback for the model
+                        said.add(v.reason()); // as Claude Code: a PostToolUse block is feedback for the model
                     }
+                    addMarked(contexts, "PostToolUse:" + view.name(), said);
+                    if (v.updatedToolOutput() != null && replaced == null) {
+                        replaced = v.updatedToolOutput().isTextual() ? v.updatedToolOutput().asText()
+                                : v.updatedToolOutput().toString();
+                    }
+                }
+                if (replaced != null) { // the model sees the hook's version of the result, never the original
+                    json = own(json, shared);
+                    turn.replaceToolResult(json, index, replaced);
+                    changed = true;
                 }
             }
         }
@@ -203,7 +216,9 @@ public final class RequestHooks {
                 json = (ObjectNode) v.request(); // the hook's own, parsed from its output
                 changed = true;
             }
-            for (String context : v.contexts()) {
+            List<String> marked = new ArrayList<>();
+            addMarked(marked, "PreRequest", v.contexts());
+            for (String context : marked) {
                 json = own(json, shared);
                 turn.addContext(json, context);
                 changed = true;
@@ -249,6 +264,18 @@ public final class RequestHooks {
         }
         return Decision.refusal(kind, closed.isEmpty() ? reason
                 : reason + " (fail-closed hook" + (closed.size() > 1 ? "s " : " ") + String.join(", ", closed) + ")");
+    }
+
+    /**
+     * Hook context as Claude Code hands it to the model: one {@code <system-reminder>} per event (and tool), its
+     * texts joined by newlines, saying where it comes from ({@code UserPromptSubmit hook additional context: ...},
+     * {@code PostToolUse:Bash hook additional context: ...}).
+     */
+    static void addMarked(List<String> contexts, String hookName, List<String> texts) {
+        if (!texts.isEmpty()) {
+            contexts.add("<system-reminder>\n" + hookName + " hook additional context: " + String.join("\n", texts)
+                    + "\n</system-reminder>");
+        }
     }
 
     /** {@code json} to change in place: a copy when it is still the body's shared tree. */

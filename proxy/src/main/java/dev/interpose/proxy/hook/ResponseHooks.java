@@ -260,23 +260,32 @@ public final class ResponseHooks {
                 }
             }
 
-            /** Never throws and never completes exceptionally; a failure to ask the hooks denies the call. */
             @Override
             public CompletableFuture<ToolGate.Denial> judge(String id, String name, JsonNode toolInput) {
+                return rule(id, name, toolInput).thenApply(ToolGate.Ruling::denial);
+            }
+
+            /** Never throws and never completes exceptionally; a failure to ask the hooks denies the call. */
+            @Override
+            public CompletableFuture<ToolGate.Ruling> rule(String id, String name, JsonNode toolInput) {
                 try { // the views are built off the event loop: a call's input can be megabytes
                     return CompletableFuture.supplyAsync(() -> ToolView.of(name, toolInput, projectDir), executor)
-                            .thenCompose(views -> judge(id, views)).exceptionally(ResponseHooks::checkFailed);
+                            .thenCompose(views -> rule(id, name, toolInput, views))
+                            .exceptionally(e -> ToolGate.Ruling.of(checkFailed(e)));
                 } catch (RuntimeException e) {
-                    return CompletableFuture.completedFuture(checkFailed(e));
+                    return CompletableFuture.completedFuture(ToolGate.Ruling.of(checkFailed(e)));
                 }
             }
 
-            private CompletableFuture<ToolGate.Denial> judge(String id, List<ToolView> views) {
+            private CompletableFuture<ToolGate.Ruling> rule(String id, String name, JsonNode toolInput,
+                    List<ToolView> views) {
                 List<CompletableFuture<Verdict>> verdicts = new ArrayList<>(views.size());
+                List<ToolView> asked = new ArrayList<>(views.size());
                 for (ToolView view : views) {
                     if (!pipeline.hasAny(HookEvent.PRE_TOOL_USE, view.matchNames(), meta.claudeCode())) {
                         continue;
                     }
+                    asked.add(view);
                     ObjectNode input = HookInput.of(HookEvent.PRE_TOOL_USE, meta, meta.sessionHeader(), projectDir);
                     view.describe(input); // the hooks get copies: they never touch the response being held
                     input.put("tool_use_id", id);
@@ -284,13 +293,26 @@ public final class ResponseHooks {
                             run -> log.record(meta.requestId(), run)));
                 }
                 return CompletableFuture.allOf(verdicts.toArray(CompletableFuture[]::new)).thenApply(done -> {
-                    for (CompletableFuture<Verdict> verdict : verdicts) {
-                        Verdict v = verdict.join();
+                    JsonNode rewritten = null;
+                    for (int i = 0; i < verdicts.size(); i++) {
+                        Verdict v = verdicts.get(i).join();
                         if (v.blocked()) {
-                            return new ToolGate.Denial(v.blockedBy(), v.reason());
+                            return ToolGate.Ruling.of(new ToolGate.Denial(v.blockedBy(), v.reason()));
+                        }
+                        if (v.updatedInput() != null && rewritten == null) {
+                            try { // a rewrite that cannot be applied denies the call: never the original instead
+                                rewritten = ToolRewrite.wireInput(name, toolInput, views, asked.get(i),
+                                        v.updatedInput(), projectDir);
+                            } catch (RuntimeException e) {
+                                return ToolGate.Ruling.of(new ToolGate.Denial("interpose", "a hook's updatedInput"
+                                        + " could not be applied (" + e.getMessage() + "), so the call is denied"));
+                            }
+                        } else if (v.updatedInput() != null) {
+                            return ToolGate.Ruling.of(new ToolGate.Denial("interpose", "hooks rewrote more than one"
+                                    + " part of the call, which cannot be rewritten apart, so the call is denied"));
                         }
                     }
-                    return null;
+                    return rewritten == null ? ToolGate.Ruling.ALLOW : ToolGate.Ruling.rewrite(rewritten);
                 });
             }
         }

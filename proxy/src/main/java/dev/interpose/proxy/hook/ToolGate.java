@@ -54,6 +54,31 @@ public final class ToolGate implements ResponseGate {
 
         /** Completes (on any thread) with the denial, or null to let the call through; a failure denies it. */
         CompletableFuture<Denial> judge(String id, String name, JsonNode input);
+
+        /**
+         * Completes (on any thread) with what becomes of the call: denied, let through, or let through with another
+         * input; a failure denies it. By default {@link #judge}'s answer, never rewriting.
+         */
+        default CompletableFuture<Ruling> rule(String id, String name, JsonNode input) {
+            CompletableFuture<Denial> denial = judge(id, name, input);
+            return denial == null ? null : denial.thenApply(Ruling::of);
+        }
+    }
+
+    /**
+     * What becomes of a call: denied (with the denial), or let through, with {@code input} in place of its own when
+     * that is not null ({@code PreToolUse}'s {@code updatedInput}, in the shape {@link ToolCall#input} has).
+     */
+    record Ruling(Denial denial, JsonNode input) {
+        static final Ruling ALLOW = new Ruling(null, null);
+
+        static Ruling of(Denial denial) {
+            return denial == null ? ALLOW : new Ruling(denial, null);
+        }
+
+        static Ruling rewrite(JsonNode input) {
+            return new Ruling(null, input);
+        }
     }
 
     /** A denied call: which hook denied it and why. */
@@ -69,16 +94,17 @@ public final class ToolGate implements ResponseGate {
         }
     }
 
-    /** {@code judge}'s answer about a call, which never fails: a judge that throws or fails denies it. */
-    static CompletableFuture<Denial> ask(Judge judge, String id, String name, JsonNode input) {
+    /** {@code judge}'s ruling on a call, which never fails: a judge that throws or fails denies it. */
+    static CompletableFuture<Ruling> ask(Judge judge, String id, String name, JsonNode input) {
         try {
-            CompletableFuture<Denial> answer = judge.judge(id, name, input);
+            CompletableFuture<Ruling> answer = judge.rule(id, name, input);
             if (answer == null) {
-                return CompletableFuture.completedFuture(Denial.checkFailed(new NullPointerException("no answer")));
+                return CompletableFuture.completedFuture(Ruling.of(Denial.checkFailed(new NullPointerException("no answer"))));
             }
-            return answer.handle((denial, e) -> e != null ? Denial.checkFailed(e) : denial);
+            return answer.handle((ruling, e) -> e != null ? Ruling.of(Denial.checkFailed(e))
+                    : ruling == null ? Ruling.ALLOW : ruling);
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(Denial.checkFailed(e));
+            return CompletableFuture.completedFuture(Ruling.of(Denial.checkFailed(e)));
         }
     }
 
@@ -245,14 +271,14 @@ public final class ToolGate implements ResponseGate {
         }
         hold.asking(verdict, name);
         ToolHold asked = hold;
-        ask(judge, call.id(), name, call.input()).thenAccept(denial -> loop.execute(() -> answered(asked, verdict, denial)));
+        ask(judge, call.id(), name, call.input()).thenAccept(ruling -> loop.execute(() -> answered(asked, verdict, ruling)));
     }
 
-    private void answered(ToolHold asked, ToolHold.Verdict verdict, Denial denial) {
+    private void answered(ToolHold asked, ToolHold.Verdict verdict, Ruling ruling) {
         if (cancelled || asked != hold) {
             return;
         }
-        hold.answer(verdict, denial);
+        hold.answer(verdict, ruling);
         if (!pumping) {
             pump();
             out.flush();
@@ -264,7 +290,7 @@ public final class ToolGate implements ResponseGate {
         for (int key : hold.openKeys()) { // none when the dialect ended every call it started
             ToolHold.Verdict verdict = hold.end(key);
             hold.asking(verdict, "unfinished");
-            hold.answer(verdict, new Denial("interpose", "the call never ended, so it could not be checked"));
+            hold.answer(verdict, Ruling.of(new Denial("interpose", "the call never ended, so it could not be checked")));
         }
     }
 
@@ -280,7 +306,7 @@ public final class ToolGate implements ResponseGate {
     private void release() {
         ToolHold done = hold;
         hold = null;
-        calls.release(done.events(), done.denials(), writer);
+        calls.release(done.events(), done.denials(), done.rewrites(), writer);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.interpose.proxy.hook;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.interpose.proxy.dialect.SseEvent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ final class ToolHold {
         private boolean answered;
         private String tool;
         private ToolGate.Denial denial;
+        private JsonNode rewrite;
     }
 
     private final List<SseEvent> events = new ArrayList<>();
@@ -62,11 +64,12 @@ final class ToolHold {
         unanswered++;
     }
 
-    /** Their answer: a denial, or null to let the call through. */
-    void answer(Verdict verdict, ToolGate.Denial denial) {
+    /** Their answer: denied, let through, or let through with another input. */
+    void answer(Verdict verdict, ToolGate.Ruling ruling) {
         if (verdict.asked && !verdict.answered) {
             verdict.answered = true;
-            verdict.denial = denial;
+            verdict.denial = ruling.denial();
+            verdict.rewrite = ruling.denial() == null ? ruling.input() : null;
             unanswered--;
         }
     }
@@ -90,6 +93,17 @@ final class ToolHold {
     /** Whether every call in the hold ended and was decided: the hold can be released. */
     boolean decided() {
         return open == 0 && unanswered == 0;
+    }
+
+    /** The new inputs of the calls let through with another input, by key. */
+    Map<Integer, JsonNode> rewrites() {
+        Map<Integer, JsonNode> rewritten = new LinkedHashMap<>();
+        calls.forEach((key, verdict) -> {
+            if (verdict.rewrite != null) {
+                rewritten.put(key, verdict.rewrite);
+            }
+        });
+        return rewritten;
     }
 
     /** The texts saying why, of the denied calls, by key. */

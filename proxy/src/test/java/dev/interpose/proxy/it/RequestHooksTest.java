@@ -77,13 +77,15 @@ class RequestHooksTest {
             assertThat(user.path("content")).hasSize(3);
             assertThat(user.path("content").get(1).path("text").asText()).isEqualTo("say hi");
             assertThat(user.path("content").get(2).path("text").asText())
-                    .isEqualTo("The person typed: say hi (claude, UserPromptSubmit)");
+                    .isEqualTo("<system-reminder>\nUserPromptSubmit hook additional context: The person typed: say hi (claude,"
+                            + " UserPromptSubmit)\n</system-reminder>");
 
             send(proxy, "/v1/responses", CODEX_BODY, "authorization", "Bearer k", "user-agent", "codex_exec/0.1");
             JsonNode input = received(0).path("input");
             JsonNode last = input.get(input.size() - 1);
             assertThat(last.path("content").get(1).path("text").asText())
-                    .isEqualTo("The person typed: say hi (codex, UserPromptSubmit)");
+                    .isEqualTo("<system-reminder>\nUserPromptSubmit hook additional context: The person typed: say hi (codex,"
+                            + " UserPromptSubmit)\n</system-reminder>");
         }
     }
 
@@ -147,7 +149,40 @@ class RequestHooksTest {
             send(proxy, "/v1/responses", body, "authorization", "Bearer k");
             JsonNode input = received(0).path("input");
             assertThat(input).hasSize(4);
-            assertThat(input.get(3).path("content").get(0).path("text").asText()).isEqualTo("audited Bash ls (shell ls) -> a.txt");
+            assertThat(input.get(3).path("content").get(0).path("text").asText()).isEqualTo("<system-reminder>\nPostToolUse:Bash hook"
+                    + " additional context: audited Bash ls (shell ls) -> a.txt\n</system-reminder>");
+        }
+    }
+
+    /** A PostToolUse redaction: the model sees the hook's version of a tool result, never the original. */
+    @Test
+    void postToolUseUpdatedToolOutputRedactsTheResultTheUpstreamSees() throws Exception {
+        hook("redact.py", "#!/usr/bin/env python3", "# interpose-event: PostToolUse", "# interpose-matcher: Bash",
+                "import json, re, sys", "event = json.load(sys.stdin)", "out = str(event['tool_response'])",
+                "if 'sk-' in out:",
+                "    print(json.dumps({'systemMessage': 'redacted a key', 'hookSpecificOutput': {",
+                "        'hookEventName': 'PostToolUse', 'updatedToolOutput': re.sub(r'sk-[A-Za-z0-9]+', '[REDACTED]', out),",
+                "        'additionalContext': 'a key was redacted'}}))");
+        String responses = "{\"model\":\"gpt-5\",\"input\":[{\"type\":\"message\",\"role\":\"user\",\"content\":"
+                + "[{\"type\":\"input_text\",\"text\":\"show env\"}]},{\"type\":\"function_call\",\"name\":"
+                + "\"exec_command\",\"call_id\":\"c1\",\"arguments\":\"{\\\"cmd\\\":\\\"env\\\"}\"},"
+                + "{\"type\":\"function_call_output\",\"call_id\":\"c1\",\"output\":\"KEY=sk-abc123 HOME=/h\"}]}";
+        String messages = "{\"model\":\"claude-haiku-4-5\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"show env\"},{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"t1\","
+                + "\"name\":\"Bash\",\"input\":{\"command\":\"env\"}}]},{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"tool_result\",\"tool_use_id\":\"t1\",\"content\":\"KEY=sk-def456\"}]}]}";
+        try (TestProxy proxy = proxy()) {
+            send(proxy, "/v1/responses", responses, "authorization", "Bearer k");
+            JsonNode input = received(0).path("input");
+            assertThat(input.get(2).path("output").asText()).isEqualTo("KEY=[REDACTED] HOME=/h");
+            assertThat(input.get(3).path("content").get(0).path("text").asText()).isEqualTo("<system-reminder>\n"
+                    + "PostToolUse:Bash hook additional context: a key was redacted\n</system-reminder>");
+            assertThat(received(0).toString()).doesNotContain("sk-abc123");
+
+            send(proxy, "/v1/messages", messages, "x-api-key", "k", "anthropic-version", "2023-06-01");
+            JsonNode result = received(0).path("messages").get(2).path("content").get(0);
+            assertThat(result.path("content").asText()).isEqualTo("KEY=[REDACTED]");
+            assertThat(received(0).toString()).doesNotContain("sk-def456");
         }
     }
 

@@ -1,0 +1,91 @@
+package dev.interpose.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Claude Code's settings files as Claude Code reads their hooks. */
+class ClaudeSettingsHooksTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    Path dir;
+
+    private static void write(Path file, String text) throws Exception {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+
+    private static String line(Extension e) {
+        return e.name() + " " + e.scope() + (e.loaded() ? "" : " FAILED " + e.error());
+    }
+
+    @Test
+    void theProjectsLocalSettingsAndTheUsersSettingsAreReadWithTheDocumentedDefaults() throws Exception {
+        Path project = dir.resolve("p");
+        Path home = dir.resolve("h");
+        write(project.resolve(".claude/settings.json"), "{\"hooks\":{\"PreToolUse\":[{\"matcher\":\"Bash\",\"hooks\":"
+                + "[{\"type\":\"command\",\"command\":\"guard.sh\"}]}]}}");
+        write(project.resolve(".claude/settings.local.json"), "{\"hooks\":{\"PreToolUse\":[{\"matcher\":\"Edit, Write\","
+                + "\"hooks\":[{\"type\":\"command\",\"command\":\"/usr/bin/python3\",\"args\":[\"-c\",\"print(1)\"],"
+                + "\"timeout\":7,\"async\":true,\"once\":true,\"statusMessage\":\"Checking\",\"if\":\"Edit(*.env)\"}]}]}}");
+        write(home.resolve(".claude/settings.json"), "{\"hooks\":{\"UserPromptSubmit\":[{\"hooks\":[{\"type\":\"http\","
+                + "\"url\":\"http://127.0.0.1:1/h\"},{\"type\":\"command\",\"command\":\"x\",\"if\":\"(((\"}]}]}}");
+
+        List<Extension> found = Extensions.discover(project, home);
+        assertThat(found).extracting(ClaudeSettingsHooksTest::line).containsExactly(
+                "settings:PreToolUse[Bash]#1 project",
+                "settings.local:PreToolUse[Edit, Write]#1 project",
+                "settings:UserPromptSubmit[]#1 user FAILED hooks.UserPromptSubmit: a \"http\" hook, which the proxy"
+                        + " does not run (only \"command\")",
+                "settings:UserPromptSubmit[]#2 user FAILED hooks.UserPromptSubmit: if \"(((\" (expected: a permission"
+                        + " rule such as Bash(git *))");
+        HookDefinition plain = found.get(0).hook();
+        assertThat(plain.timeout()).as("Claude Code's default for a command hook").hasSeconds(600);
+        assertThat(plain.command()).containsExactly("/bin/sh", "-c", "guard.sh");
+        HookDefinition local = found.get(1).hook();
+        assertThat(local.command()).as("args: no shell").containsExactly("/usr/bin/python3", "-c", "print(1)");
+        assertThat(local.timeout()).hasSeconds(7);
+        assertThat(local.options()).isEqualTo(new HookDefinition.Options(true, true, "Checking", "Edit(*.env)"));
+        assertThat(local.matches(HookEvent.PRE_TOOL_USE, "Write")).isTrue();
+        assertThat(Extensions.files(project, home)).contains(project.resolve(".claude/settings.local.json"));
+    }
+
+    @Test
+    void disableAllHooksTurnsEverySettingsHookOffButNotTheProxysOwnScripts() throws Exception {
+        Path project = dir.resolve("p");
+        Path home = dir.resolve("h");
+        Path script = project.resolve(".interpose/hooks/own.sh");
+        write(script, "#!/bin/sh\n# interpose-event: Stop\n");
+        assertThat(script.toFile().setExecutable(true)).isTrue();
+        write(project.resolve(".claude/settings.json"), "{\"hooks\":{\"Stop\":[{\"hooks\":[{\"type\":\"command\","
+                + "\"command\":\"x\"}]}]}}");
+        write(home.resolve(".claude/settings.json"), "{\"disableAllHooks\": true}");
+
+        assertThat(Extensions.discover(project, home)).extracting(ClaudeSettingsHooksTest::line).containsExactly(
+                "own.sh project", "settings:Stop[]#1 project FAILED off: disableAllHooks is set in a Claude Code settings file");
+    }
+
+    @Test
+    void permissionRulesFilterByTheCallsInput() throws Exception {
+        PermissionRule git = PermissionRule.parse("Bash(git *)");
+        assertThat(git.matches("Bash", JSON.readTree("{\"command\":\"git push\"}"))).isTrue();
+        assertThat(git.matches("Bash", JSON.readTree("{\"command\":\"rm -rf /\"}"))).isFalse();
+        assertThat(git.matches("Edit", JSON.readTree("{\"command\":\"git push\"}"))).isFalse();
+        assertThat(PermissionRule.parse("Bash(npm run:*)").matches("Bash", JSON.readTree("{\"command\":\"npm run test\"}")))
+                .isTrue();
+        PermissionRule env = PermissionRule.parse("Edit(*.env)");
+        assertThat(env.matches("Edit", JSON.readTree("{\"file_path\":\"/w/config/.env\"}"))).isTrue();
+        assertThat(env.matches("Edit", JSON.readTree("{\"file_path\":\"/w/env.txt\"}"))).isFalse();
+        assertThat(PermissionRule.parse("Write(src/*)").matches("Write", JSON.readTree("{\"file_path\":\"/w/src/A.java\"}")))
+                .isTrue();
+        assertThat(PermissionRule.parse("WebFetch(domain:example.com)")
+                .matches("WebFetch", JSON.readTree("{\"url\":\"https://example.com/x\"}"))).isTrue();
+        assertThat(PermissionRule.parse("Read").matches("Read", null)).isTrue();
+        assertThat(PermissionRule.parse("(((")).isNull();
+    }
+}
