@@ -1,12 +1,10 @@
 package dev.interpose.proxy.hook;
 
 import dev.interpose.proxy.dialect.ApiDialect;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import dev.interpose.config.HookEvent;
-import dev.interpose.hooks.Hook;
 import dev.interpose.hooks.HookPipeline;
 import dev.interpose.hooks.HookRun;
 import dev.interpose.hooks.Verdict;
@@ -43,6 +41,8 @@ public final class RequestHooks {
     private final Executor executor;
     private final Cache<String, Boolean> sessions;
     private final HookLog log;
+    /** The hooks a request that cannot be shown to them skips, logged, and refused when one is fail-closed. */
+    private final SkippedRequestHooks skipped;
 
     /**
      * @param sessions the sessions already seen, shared across reloads so a reload does not start them again
@@ -55,6 +55,7 @@ public final class RequestHooks {
         this.executor = executor;
         this.sessions = sessions;
         this.log = log;
+        this.skipped = new SkippedRequestHooks(pipeline, log, REQUEST_EVENTS);
     }
 
     /**
@@ -108,7 +109,7 @@ public final class RequestHooks {
             CompletableFuture<?> cancel) {
         Consumer<HookRun> onRun = run -> log.record(meta.requestId(), run);
         return CompletableFuture.supplyAsync(() -> decide(body, meta, commands, cancel, onRun), executor)
-                .exceptionally(e -> skip(meta, "the request hooks could not run (" + rootCause(e) + ")", false,
+                .exceptionally(e -> skipped.skip(meta, "the request hooks could not run (" + rootCause(e) + ")", false,
                         ErrorKind.INTERNAL));
     }
 
@@ -117,7 +118,7 @@ public final class RequestHooks {
      * that would have run is logged as skipped, and the request is refused (400) when one is fail-closed.
      */
     public CompletableFuture<Decision> unreadable(Meta meta, String why) {
-        return CompletableFuture.supplyAsync(() -> skip(meta, "request body could not be read: " + why, false,
+        return CompletableFuture.supplyAsync(() -> skipped.skip(meta, "request body could not be read: " + why, false,
                 ErrorKind.BAD_REQUEST), executor).exceptionally(e -> Decision.UNCHANGED);
     }
 
@@ -127,7 +128,7 @@ public final class RequestHooks {
         try {
             shared = body.json();
         } catch (UnreadableBodyException e) {
-            return skip(meta, "request body could not be read: " + e.getMessage(), e.ambiguous(),
+            return skipped.skip(meta, "request body could not be read: " + e.getMessage(), e.ambiguous(),
                     ErrorKind.BAD_REQUEST);
         }
         ObjectNode json = shared;
@@ -147,7 +148,7 @@ public final class RequestHooks {
             }
             changed = command.expanded();
         }
-        String session = sessionId(meta, json);
+        String session = SessionIds.of(meta, json);
         List<String> contexts = new ArrayList<>();
 
         if (session != null && pipeline.has(HookEvent.SESSION_START, meta.claudeCode())
@@ -236,37 +237,6 @@ public final class RequestHooks {
     }
 
     /**
-     * The hooks that would have seen this request are skipped: one log line each, with {@code reason};
-     * the request is refused ({@code kind}) when one of them is fail-closed, or when {@code refuse}.
-     */
-    private Decision skip(Meta meta, String reason, boolean refuse, ErrorKind kind) {
-        List<Hook> skipped = new ArrayList<>();
-        List<String> closed = new ArrayList<>();
-        for (Hook hook : pipeline.hooks()) {
-            if (hook.runsFor(meta.claudeCode()) && runsOnRequests(hook)) {
-                skipped.add(hook);
-                if (hook.failClosed()) {
-                    closed.add(hook.name());
-                }
-            }
-        }
-        boolean refused = refuse || !closed.isEmpty();
-        String detail = reason + (refused ? "; the request was refused" : "; the request went on without it");
-        for (Hook hook : skipped) {
-            for (HookEvent event : REQUEST_EVENTS) {
-                if (hook.events().contains(event)) {
-                    log.record(meta.requestId(), new HookRun(hook.name(), event, 0, "skipped", detail, false));
-                }
-            }
-        }
-        if (!refused) {
-            return Decision.UNCHANGED;
-        }
-        return Decision.refusal(kind, closed.isEmpty() ? reason
-                : reason + " (fail-closed hook" + (closed.size() > 1 ? "s " : " ") + String.join(", ", closed) + ")");
-    }
-
-    /**
      * Hook context as Claude Code hands it to the model: one {@code <system-reminder>} per event (and tool), its
      * texts joined by newlines, saying where it comes from ({@code UserPromptSubmit hook additional context: ...},
      * {@code PostToolUse:Bash hook additional context: ...}).
@@ -283,15 +253,6 @@ public final class RequestHooks {
         return json == shared ? shared.deepCopy() : json;
     }
 
-    private static boolean runsOnRequests(Hook hook) {
-        for (HookEvent event : REQUEST_EVENTS) {
-            if (hook.events().contains(event)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static String rootCause(Throwable e) {
         Throwable cause = e;
         while (cause.getCause() != null && cause.getCause() != cause) {
@@ -306,32 +267,5 @@ public final class RequestHooks {
 
     private ObjectNode input(HookEvent event, Meta meta, String session) {
         return HookInput.of(event, meta, session, projectDir);
-    }
-
-    /**
-     * The client session: Claude Code's {@code x-claude-code-session-id}, Codex's {@code session-id} or
-     * {@code thread-id} (the caller picks the header), else {@code metadata.user_id} (a JSON string holding a
-     * {@code session_id}, or a plain id). Null when the request names none.
-     */
-    static String sessionId(Meta meta, ObjectNode json) {
-        if (meta.sessionHeader() != null && !meta.sessionHeader().isBlank()) {
-            return meta.sessionHeader();
-        }
-        JsonNode user = json.path("metadata").path("user_id");
-        if (!user.isTextual() || user.asText().isBlank()) {
-            return null;
-        }
-        String text = user.asText();
-        if (text.startsWith("{")) {
-            try {
-                JsonNode inner = JSON.readTree(text);
-                if (inner.path("session_id").isTextual()) {
-                    return inner.path("session_id").asText();
-                }
-            } catch (java.io.IOException e) {
-                // a plain id after all
-            }
-        }
-        return text;
     }
 }
