@@ -161,25 +161,29 @@ final class AnthropicFake extends ApiFake {
     }
 
     @Override
-    List<String> toolCallEvents(JsonNode request, ToolCall call) {
+    List<String> toolCallEvents(JsonNode request, List<ToolCall> calls) {
         List<String> events = new ArrayList<>();
         events.add(messageStart(request));
         events.add(blockStart(0, object().put("type", "text").put("text", "")));
         events.add(event("ping", object().put("type", "ping")));
         events.add(delta(0, object().put("type", "text_delta").put("text", "Running it.")));
         events.add(event("content_block_stop", object().put("type", "content_block_stop").put("index", 0)));
-        ObjectNode use = object().put("type", "tool_use").put("id", call.id()).put("name", call.name());
-        use.putObject("input");
-        events.add(blockStart(1, use));
-        for (String half : halves(call.arguments().toString())) {
-            events.add(delta(1, object().put("type", "input_json_delta").put("partial_json", half)));
+        for (int i = 0; i < calls.size(); i++) {
+            ToolCall call = calls.get(i);
+            int index = i + 1;
+            ObjectNode use = object().put("type", "tool_use").put("id", call.id()).put("name", call.name());
+            use.putObject("input");
+            events.add(blockStart(index, use));
+            for (String half : halves(call.arguments().toString())) {
+                events.add(delta(index, object().put("type", "input_json_delta").put("partial_json", half)));
+            }
+            events.add(event("content_block_stop", object().put("type", "content_block_stop").put("index", index)));
         }
-        events.add(event("content_block_stop", object().put("type", "content_block_stop").put("index", 1)));
         return finish(events, "tool_use", 38);
     }
 
-    private static String messageStart(JsonNode request) {
-        ObjectNode message = object().put("id", "msg_e2e_2b8e").put("type", "message").put("role", "assistant")
+    private String messageStart(JsonNode request) {
+        ObjectNode message = object().put("id", answerId("msg_")).put("type", "message").put("role", "assistant")
                 .put("model", request.path("model").asText());
         message.putArray("content");
         message.putNull("stop_reason").putNull("stop_sequence");

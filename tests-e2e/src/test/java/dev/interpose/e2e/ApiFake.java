@@ -24,8 +24,8 @@ import java.util.concurrent.Executors;
  * wrong translation by the proxy fails the test that uses it. A valid request is answered with a stream in the API's
  * own SSE grammar, sent event by event (chunked), each event cut in two writes so that the proxy reads it in pieces.
  *
- * <p>What it answers is its {@link Script}: a text; or first a tool call, and once a request carries that call's
- * result, a text quoting the marker the result must hold. The JDK's own HTTP server, one thread per request: the
+ * <p>What it answers is its {@link Script}: a text; or first tool calls, and once a request carries their results, a
+ * text quoting the marker the results must hold. The JDK's own HTTP server, one thread per request: the
  * fake needs logic on the parsed body, which WireMock's matchers make awkward.
  */
 abstract class ApiFake implements AutoCloseable {
@@ -44,12 +44,18 @@ abstract class ApiFake implements AutoCloseable {
     }
 
     /**
-     * What the fake answers: {@code call} (when not null) first; then, to the request carrying its result,
-     * {@code text} when that result contains {@code marker}, else a text saying what the result was instead.
+     * What the fake answers: each turn of tool calls in order (the calls of one turn made at once, in parallel), the
+     * next turn once the request carries a result for every call of the one before; then, to the request carrying
+     * them all, {@code text} when every result contains {@code marker}, else a text saying what the results were.
      */
-    record Script(String text, ToolCall call, String marker) {
+    record Script(String text, List<List<ToolCall>> turns, String marker) {
         static Script text(String text) {
-            return new Script(text, null, null);
+            return new Script(text, List.of(), null);
+        }
+
+        /** One tool call, then the text. */
+        static Script afterCall(ToolCall call, String marker, String text) {
+            return new Script(text, List.of(List.of(call)), marker);
         }
     }
 
@@ -59,6 +65,7 @@ abstract class ApiFake implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final List<String> rejections = new CopyOnWriteArrayList<>();
     private volatile Script script = Script.text("no script");
+    private final java.util.concurrent.atomic.AtomicInteger answers = new java.util.concurrent.atomic.AtomicInteger();
 
     ApiFake(String path) {
         this.path = path;
@@ -99,6 +106,14 @@ abstract class ApiFake implements AutoCloseable {
         threads.shutdownNow();
     }
 
+    /**
+     * A new id for an answer, as a real server gives each (Claude Code takes assistant turns with the same message
+     * id for parts of one answer, and merges them).
+     */
+    String answerId(String prefix) {
+        return prefix + "e2e" + answers.incrementAndGet();
+    }
+
     /** What is wrong with this body for this API (empty when it is a valid request). */
     abstract List<String> problems(Received request);
 
@@ -111,8 +126,8 @@ abstract class ApiFake implements AutoCloseable {
     /** The events of a streamed answer to {@code request} that says {@code text}. */
     abstract List<String> textEvents(JsonNode request, String text);
 
-    /** The events of a streamed answer to {@code request} that makes this tool call. */
-    abstract List<String> toolCallEvents(JsonNode request, ToolCall call);
+    /** The events of a streamed answer to {@code request} that makes these tool calls, in this order. */
+    abstract List<String> toolCallEvents(JsonNode request, List<ToolCall> calls);
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
@@ -152,15 +167,19 @@ abstract class ApiFake implements AutoCloseable {
 
     private List<String> answer(JsonNode body) {
         Script now = script;
-        if (now.call() == null) {
-            return textEvents(body, now.text());
+        List<String> outputs = new ArrayList<>();
+        for (List<ToolCall> turn : now.turns()) {
+            for (ToolCall call : turn) {
+                String output = toolResult(body, call.id());
+                if (output == null) {
+                    return toolCallEvents(body, turn);
+                }
+                outputs.add(output);
+            }
         }
-        String output = toolResult(body, now.call().id());
-        if (output == null) {
-            return toolCallEvents(body, now.call());
-        }
-        return textEvents(body, output.contains(now.marker()) ? now.text()
-                : "The tool result did not hold " + now.marker() + ": " + output);
+        boolean quoted = outputs.stream().allMatch(o -> o.contains(now.marker()));
+        return textEvents(body, quoted ? now.text() : "The tool results did not all hold " + now.marker() + ": "
+                + outputs);
     }
 
     private void refuse(HttpExchange exchange, int status, String message) throws IOException {

@@ -147,8 +147,8 @@ class ApiFakeTest {
     @Test
     void aFakeMakesItsToolCallThenQuotesTheResultOnlyWhenTheResultHoldsTheMarker() throws Exception {
         ChatFake chat = started(new ChatFake());
-        chat.script(new ApiFake.Script("It said MARK-1.", new ApiFake.ToolCall("call_1", "Bash",
-                ApiFake.JSON.createObjectNode().put("command", "cat m")), "MARK-1"));
+        chat.script(ApiFake.Script.afterCall(new ApiFake.ToolCall("call_1", "Bash",
+                ApiFake.JSON.createObjectNode().put("command", "cat m")), "MARK-1", "It said MARK-1."));
 
         assertThat(post(chat, "/v1/chat/completions", CHAT).body()).contains("\"id\":\"call_1\"", "\"name\":\"Bash\"",
                 "\"finish_reason\":\"tool_calls\"");
@@ -159,7 +159,7 @@ class ApiFakeTest {
         assertThat(quoted.body()).contains("\"finish_reason\":\"stop\"");
         assertThat(chatText(quoted)).isEqualTo("It said MARK-1.");
         assertThat(chatText(post(chat, "/v1/chat/completions", history)))
-                .isEqualTo("The tool result did not hold MARK-1: OUT");
+                .isEqualTo("The tool results did not all hold MARK-1: [OUT]");
         assertThat(chat.rejections()).isEmpty();
     }
 }

@@ -125,40 +125,46 @@ final class ChatFake extends ApiFake {
 
     @Override
     List<String> textEvents(JsonNode request, String text) {
+        String id = answerId("chatcmpl-");
         List<String> events = new ArrayList<>();
         ObjectNode first = object().put("role", "assistant").put("content", "");
-        events.add(chunk(first, null));
+        events.add(chunk(id, first, null));
         for (String half : halves(text)) {
-            events.add(chunk(object().put("content", half), null));
+            events.add(chunk(id, object().put("content", half), null));
         }
-        events.add(chunk(object(), "stop"));
-        return finish(request, events, 9);
+        events.add(chunk(id, object(), "stop"));
+        return finish(id, request, events, 9);
     }
 
     @Override
-    List<String> toolCallEvents(JsonNode request, ToolCall call) {
+    List<String> toolCallEvents(JsonNode request, List<ToolCall> calls) {
+        String id = answerId("chatcmpl-");
         List<String> events = new ArrayList<>();
-        ObjectNode first = object().put("role", "assistant").putNull("content");
-        ObjectNode head = first.putArray("tool_calls").addObject().put("index", 0).put("id", call.id())
-                .put("type", "function");
-        head.putObject("function").put("name", call.name()).put("arguments", "");
-        events.add(chunk(first, null));
-        for (String half : halves(call.arguments().toString())) {
-            ObjectNode delta = object();
-            delta.putArray("tool_calls").addObject().put("index", 0).putObject("function").put("arguments", half);
-            events.add(chunk(delta, null));
+        for (int index = 0; index < calls.size(); index++) {
+            ToolCall call = calls.get(index);
+            ObjectNode first = index == 0 ? object().put("role", "assistant").putNull("content") : object();
+            ObjectNode head = first.putArray("tool_calls").addObject().put("index", index).put("id", call.id())
+                    .put("type", "function");
+            head.putObject("function").put("name", call.name()).put("arguments", "");
+            events.add(chunk(id, first, null));
+            for (String half : halves(call.arguments().toString())) {
+                ObjectNode delta = object();
+                delta.putArray("tool_calls").addObject().put("index", index).putObject("function")
+                        .put("arguments", half);
+                events.add(chunk(id, delta, null));
+            }
         }
-        events.add(chunk(object(), "tool_calls"));
-        return finish(request, events, 21);
+        events.add(chunk(id, object(), "tool_calls"));
+        return finish(id, request, events, 21);
     }
 
     /** OpenAI sends the usage chunk only when the request asks for it. */
-    private static List<String> finish(JsonNode request, List<String> events, int completionTokens) {
+    private static List<String> finish(String id, JsonNode request, List<String> events, int completionTokens) {
         if (!request.path("stream_options").path("include_usage").asBoolean(false)) {
             events.add(data("[DONE]"));
             return events;
         }
-        ObjectNode usage = base();
+        ObjectNode usage = base(id);
         usage.putArray("choices");
         usage.putObject("usage").put("prompt_tokens", 42).put("completion_tokens", completionTokens)
                 .put("total_tokens", 42 + completionTokens);
@@ -167,13 +173,13 @@ final class ChatFake extends ApiFake {
         return events;
     }
 
-    private static ObjectNode base() {
-        return object().put("id", "chatcmpl-e2e").put("object", "chat.completion.chunk").put("created", 1795278380)
+    private static ObjectNode base(String id) {
+        return object().put("id", id).put("object", "chat.completion.chunk").put("created", 1795278380)
                 .put("model", "qwen3-coder").put("system_fingerprint", "fp_e2e");
     }
 
-    private static String chunk(ObjectNode delta, String finish) {
-        ObjectNode chunk = base();
+    private static String chunk(String id, ObjectNode delta, String finish) {
+        ObjectNode chunk = base(id);
         ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
         choice.set("delta", delta);
         choice.putNull("logprobs");

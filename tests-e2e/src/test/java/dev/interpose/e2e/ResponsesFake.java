@@ -144,11 +144,11 @@ final class ResponsesFake extends ApiFake {
 
     @Override
     List<String> textEvents(JsonNode request, String text) {
-        String id = "msg_e2e_7f3a";
+        String id = answerId("msg_");
         ObjectNode item = object().put("id", id).put("type", "message").put("status", "in_progress")
                 .put("role", "assistant");
         item.putArray("content");
-        Events events = new Events(request);
+        Events events = new Events(answerId("resp_"), request);
         events.add("response.output_item.added", object().put("output_index", 0).set("item", item.deepCopy()));
         ObjectNode part = object().put("type", "output_text").put("text", "");
         part.putArray("annotations");
@@ -162,26 +162,31 @@ final class ResponsesFake extends ApiFake {
         item.put("status", "completed");
         ((ArrayNode) item.get("content")).add(part);
         events.add("response.output_item.done", object().put("output_index", 0).set("item", item));
-        return events.completed(item, 9);
+        return events.completed(List.of(item), 9);
     }
 
     @Override
-    List<String> toolCallEvents(JsonNode request, ToolCall call) {
-        String id = "fc_e2e_91c2";
-        ObjectNode item = object().put("id", id).put("type", "function_call").put("status", "in_progress")
-                .put("call_id", call.id()).put("name", call.name()).put("arguments", "");
-        Events events = new Events(request);
-        events.add("response.output_item.added", object().put("output_index", 0).set("item", item.deepCopy()));
-        String arguments = call.arguments().toString();
-        for (String half : halves(arguments)) {
-            events.add("response.function_call_arguments.delta", object().put("item_id", id).put("output_index", 0)
-                    .put("delta", half));
+    List<String> toolCallEvents(JsonNode request, List<ToolCall> calls) {
+        Events events = new Events(answerId("resp_"), request);
+        List<ObjectNode> items = new ArrayList<>();
+        for (int index = 0; index < calls.size(); index++) {
+            ToolCall call = calls.get(index);
+            String id = answerId("fc_");
+            ObjectNode item = object().put("id", id).put("type", "function_call").put("status", "in_progress")
+                    .put("call_id", call.id()).put("name", call.name()).put("arguments", "");
+            events.add("response.output_item.added", object().put("output_index", index).set("item", item.deepCopy()));
+            String arguments = call.arguments().toString();
+            for (String half : halves(arguments)) {
+                events.add("response.function_call_arguments.delta", object().put("item_id", id)
+                        .put("output_index", index).put("delta", half));
+            }
+            events.add("response.function_call_arguments.done", object().put("item_id", id)
+                    .put("output_index", index).put("name", call.name()).put("arguments", arguments));
+            item.put("status", "completed").put("arguments", arguments);
+            events.add("response.output_item.done", object().put("output_index", index).set("item", item));
+            items.add(item);
         }
-        events.add("response.function_call_arguments.done", object().put("item_id", id).put("output_index", 0)
-                .put("name", call.name()).put("arguments", arguments));
-        item.put("status", "completed").put("arguments", arguments);
-        events.add("response.output_item.done", object().put("output_index", 0).set("item", item));
-        return events.completed(item, 21);
+        return events.completed(items, 21);
     }
 
     private static ObjectNode where(String itemId) {
@@ -191,13 +196,15 @@ final class ResponsesFake extends ApiFake {
     /** The events of one response, numbered, opened by {@code response.created} and {@code response.in_progress}. */
     private static final class Events {
         private final List<String> events = new ArrayList<>();
+        private final String id;
         private final JsonNode request;
         private int sequence;
 
-        Events(JsonNode request) {
+        Events(String id, JsonNode request) {
+            this.id = id;
             this.request = request;
-            add("response.created", object().set("response", response("in_progress", null, null)));
-            add("response.in_progress", object().set("response", response("in_progress", null, null)));
+            add("response.created", object().set("response", response("in_progress", List.of(), null)));
+            add("response.in_progress", object().set("response", response("in_progress", List.of(), null)));
         }
 
         void add(String type, ObjectNode data) {
@@ -206,24 +213,22 @@ final class ResponsesFake extends ApiFake {
             events.add(event(type, event));
         }
 
-        List<String> completed(ObjectNode item, int outputTokens) {
+        List<String> completed(List<ObjectNode> items, int outputTokens) {
             ObjectNode usage = object().put("input_tokens", 42);
             usage.putObject("input_tokens_details").put("cached_tokens", 0);
             usage.put("output_tokens", outputTokens);
             usage.putObject("output_tokens_details").put("reasoning_tokens", 0);
             usage.put("total_tokens", 42 + outputTokens);
-            add("response.completed", object().set("response", response("completed", item, usage)));
+            add("response.completed", object().set("response", response("completed", items, usage)));
             return events;
         }
 
-        private ObjectNode response(String status, ObjectNode item, ObjectNode usage) {
-            ObjectNode response = object().put("id", "resp_e2e_5d1b").put("object", "response")
+        private ObjectNode response(String status, List<ObjectNode> items, ObjectNode usage) {
+            ObjectNode response = object().put("id", id).put("object", "response")
                     .put("created_at", 1795278380).put("status", status).putNull("error")
                     .putNull("incomplete_details").put("model", request.path("model").asText());
             ArrayNode output = response.putArray("output");
-            if (item != null) {
-                output.add(item);
-            }
+            output.addAll(items);
             response.put("parallel_tool_calls", true).put("store", false).put("tool_choice", "auto");
             response.putArray("tools");
             response.set("usage", usage);

@@ -145,29 +145,35 @@ class TranslationIT {
     }
 
     @Test
-    void claudeCodeOnAChatModelRunsBashAndTheChatModelGetsTheOutputAsAToolMessage() throws Exception {
+    void claudeCodeOnAChatModelRunsBashAndReadAtOnceAndTheModelGetsEachOutputAsAToolMessage() throws Exception {
         Path work = workWithMarker("MANGO-2210");
-        chat.script(new ApiFake.Script("The command printed MANGO-2210.",
-                new ApiFake.ToolCall("call_e2e_bash_01", "Bash", JSON.createObjectNode()
-                        .put("command", "cat marker.txt").put("description", "Show marker.txt")), "MANGO-2210"));
+        ApiFake.ToolCall bash = new ApiFake.ToolCall("call_e2e_bash_01", "Bash", JSON.createObjectNode()
+                .put("command", "cat marker.txt").put("description", "Show marker.txt"));
+        ApiFake.ToolCall read = call("call_e2e_read_02", "Read", "file_path", work.resolve("marker.txt").toString());
+        chat.script(new ApiFake.Script("Both tools saw MANGO-2210.", List.of(List.of(bash, read)), "MANGO-2210"));
 
-        String answer = claude(work, "qwen3-coder", "show marker.txt");
+        String answer = claude(work, "qwen3-coder", "show marker.txt twice");
 
-        assertThat(answer).isEqualTo("The command printed MANGO-2210.");
         List<ApiFake.Received> sent = accepted(chat, CLAUDE_SECRET);
-        assertThat(sent).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(answer).isEqualTo("Both tools saw MANGO-2210.");
+        assertThat(sent).hasSize(2);
         List<JsonNode> messages = list(lastBody(sent).path("messages"));
-        JsonNode asked = messages.stream().filter(m -> m.has("tool_calls")).findFirst().orElseThrow();
+        JsonNode asked = messages.get(messages.size() - 3);
         assertThat(asked.path("role").asText()).isEqualTo("assistant");
-        JsonNode toolCall = asked.path("tool_calls").get(0);
-        assertThat(toolCall.path("id").asText()).isEqualTo("call_e2e_bash_01");
-        assertThat(toolCall.path("function").path("name").asText()).isEqualTo("Bash");
-        assertThat(JSON.readTree(toolCall.path("function").path("arguments").asText()).path("command").asText())
-                .isEqualTo("cat marker.txt");
-        JsonNode result = messages.get(messages.size() - 1);
-        assertThat(result.path("role").asText()).isEqualTo("tool");
-        assertThat(result.path("tool_call_id").asText()).isEqualTo("call_e2e_bash_01");
-        assertThat(result.path("content").toString()).contains("MANGO-2210");
+        assertThat(list(asked.path("tool_calls")).stream().map(c -> c.path("id").asText() + " "
+                + c.path("function").path("name").asText())).containsExactly("call_e2e_bash_01 Bash",
+                        "call_e2e_read_02 Read");
+        assertThat(JSON.readTree(asked.path("tool_calls").get(0).path("function").path("arguments").asText()))
+                .isEqualTo(bash.arguments());
+        assertThat(JSON.readTree(asked.path("tool_calls").get(1).path("function").path("arguments").asText()))
+                .isEqualTo(read.arguments());
+        for (JsonNode result : messages.subList(messages.size() - 2, messages.size())) {
+            assertThat(result.path("role").asText()).isEqualTo("tool");
+            assertThat(result.path("content").toString()).contains("MANGO-2210");
+        }
+        assertThat(messages.subList(messages.size() - 2, messages.size()).stream()
+                .map(m -> m.path("tool_call_id").asText())).containsExactlyInAnyOrder("call_e2e_bash_01",
+                        "call_e2e_read_02");
     }
 
     @Test
@@ -188,28 +194,32 @@ class TranslationIT {
     }
 
     @Test
-    void claudeCodeOnAResponsesModelReadsAFileAndTheModelGetsItAsAFunctionCallOutput() throws Exception {
+    void claudeCodeOnAResponsesModelRunsBashThenReadAndEveryTurnCarriesTheCallsAndOutputsSoFar() throws Exception {
         Path work = workWithMarker("KIWI-4482");
         Path marker = work.resolve("marker.txt").toAbsolutePath();
-        responses.script(new ApiFake.Script("The file says KIWI-4482.",
-                call("call_e2e_read_01", "Read", "file_path", marker.toString()), "KIWI-4482"));
+        ApiFake.ToolCall bash = call("call_e2e_bash_11", "Bash", "command", "cat marker.txt");
+        ApiFake.ToolCall read = call("call_e2e_read_12", "Read", "file_path", marker.toString());
+        responses.script(new ApiFake.Script("The file says KIWI-4482, twice.", List.of(List.of(bash), List.of(read)),
+                "KIWI-4482"));
 
         String answer = claude(work, "gpt-5.5", "read marker.txt");
 
-        assertThat(answer).isEqualTo("The file says KIWI-4482.");
         List<ApiFake.Received> sent = accepted(responses, CLAUDE_SECRET);
-        assertThat(sent).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(answer).isEqualTo("The file says KIWI-4482, twice.");
+        assertThat(sent).hasSize(3);
         List<JsonNode> input = list(lastBody(sent).path("input"));
-        JsonNode asked = input.stream().filter(i -> i.path("type").asText().equals("function_call")).findFirst()
-                .orElseThrow();
-        assertThat(asked.path("call_id").asText()).isEqualTo("call_e2e_read_01");
-        assertThat(asked.path("name").asText()).isEqualTo("Read");
-        assertThat(JSON.readTree(asked.path("arguments").asText()).path("file_path").asText())
-                .isEqualTo(marker.toString());
-        JsonNode output = input.get(input.size() - 1);
-        assertThat(output.path("type").asText()).isEqualTo("function_call_output");
-        assertThat(output.path("call_id").asText()).isEqualTo("call_e2e_read_01");
-        assertThat(output.path("output").toString()).contains("KIWI-4482");
+        List<JsonNode> tail = input.subList(input.size() - 4, input.size());
+        assertThat(tail.stream().map(i -> i.path("type").asText() + " " + i.path("call_id").asText()))
+                .containsExactly("function_call call_e2e_bash_11", "function_call_output call_e2e_bash_11",
+                        "function_call call_e2e_read_12", "function_call_output call_e2e_read_12");
+        assertThat(tail.get(0).path("name").asText()).isEqualTo("Bash");
+        assertThat(JSON.readTree(tail.get(0).path("arguments").asText())).isEqualTo(bash.arguments());
+        assertThat(tail.get(2).path("name").asText()).isEqualTo("Read");
+        assertThat(JSON.readTree(tail.get(2).path("arguments").asText())).isEqualTo(read.arguments());
+        assertThat(tail.get(1).path("output").toString()).contains("KIWI-4482");
+        assertThat(tail.get(3).path("output").toString()).contains("KIWI-4482");
+        List<JsonNode> second = list(sent.get(1).body().path("input"));
+        assertThat(second.get(second.size() - 1).path("call_id").asText()).isEqualTo("call_e2e_bash_11");
     }
 
     @Test
@@ -235,29 +245,32 @@ class TranslationIT {
     }
 
     @Test
-    void codexOnAClaudeModelRunsExecCommandAndClaudeGetsTheOutputAsAToolResult() throws Exception {
+    void codexOnAClaudeModelRunsTwoExecCommandsAtOnceAndClaudeGetsBothToolResultsInTheNextMessage() throws Exception {
         Path work = workWithMarker("PAPAYA-9054");
-        anthropic.script(new ApiFake.Script("The command printed PAPAYA-9054.",
-                call("toolu_e2e_exec_01", "exec_command", "cmd", "cat marker.txt"), "PAPAYA-9054"));
+        ApiFake.ToolCall cat = call("toolu_e2e_exec_01", "exec_command", "cmd", "cat marker.txt");
+        ApiFake.ToolCall grep = call("toolu_e2e_exec_02", "exec_command", "cmd", "grep -n PAPAYA marker.txt");
+        anthropic.script(new ApiFake.Script("Both commands printed PAPAYA-9054.", List.of(List.of(cat, grep)),
+                "PAPAYA-9054"));
 
         String answer = codex(work, "show marker.txt");
 
-        assertThat(answer).isEqualTo("The command printed PAPAYA-9054.");
         List<ApiFake.Received> sent = accepted(anthropic, CODEX_SECRET);
-        assertThat(sent).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(answer).isEqualTo("Both commands printed PAPAYA-9054.");
+        assertThat(sent).hasSize(2);
         List<JsonNode> messages = list(lastBody(sent).path("messages"));
         JsonNode asked = messages.get(messages.size() - 2);
         assertThat(asked.path("role").asText()).isEqualTo("assistant");
-        JsonNode use = list(asked.path("content")).stream().filter(b -> b.path("type").asText().equals("tool_use"))
-                .findFirst().orElseThrow();
-        assertThat(use.path("id").asText()).isEqualTo("toolu_e2e_exec_01");
-        assertThat(use.path("name").asText()).isEqualTo("exec_command");
-        assertThat(use.path("input").path("cmd").asText()).isEqualTo("cat marker.txt");
+        List<JsonNode> uses = list(asked.path("content")).stream()
+                .filter(b -> b.path("type").asText().equals("tool_use")).toList();
+        assertThat(uses.stream().map(u -> u.path("id").asText() + " " + u.path("name").asText() + " "
+                + u.path("input").path("cmd").asText())).containsExactly("toolu_e2e_exec_01 exec_command cat marker.txt",
+                        "toolu_e2e_exec_02 exec_command grep -n PAPAYA marker.txt");
         JsonNode answered = messages.get(messages.size() - 1);
         assertThat(answered.path("role").asText()).isEqualTo("user");
-        JsonNode result = list(answered.path("content")).stream()
-                .filter(b -> b.path("type").asText().equals("tool_result")).findFirst().orElseThrow();
-        assertThat(result.path("tool_use_id").asText()).isEqualTo("toolu_e2e_exec_01");
-        assertThat(result.path("content").toString()).contains("PAPAYA-9054");
+        List<JsonNode> results = list(answered.path("content")).stream()
+                .filter(b -> b.path("type").asText().equals("tool_result")).toList();
+        assertThat(results.stream().map(r -> r.path("tool_use_id").asText()))
+                .containsExactlyInAnyOrder("toolu_e2e_exec_01", "toolu_e2e_exec_02");
+        assertThat(results).allSatisfy(r -> assertThat(r.path("content").toString()).contains("PAPAYA-9054"));
     }
 }
