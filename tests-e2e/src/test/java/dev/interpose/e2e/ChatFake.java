@@ -11,7 +11,9 @@ import java.util.Set;
  * A fake OpenAI Chat Completions server ({@code POST /v1/chat/completions}): OpenAI's request schema checked as
  * strictly as OpenAI does (unknown top-level fields, roles, content part types, tool messages that answer no earlier
  * tool call are {@code 400 invalid_request_error}), streamed answers as {@code chat.completion.chunk}s ending in
- * {@code data: [DONE]}, with a usage chunk when {@code stream_options.include_usage} asks for one.
+ * {@code data: [DONE]}, with a usage chunk when {@code stream_options.include_usage} asks for one. Every answer has
+ * the same id, as two answers of Ollama's may ({@code chatcmpl-} and a number below 999): the proxy must not hand
+ * such an id on to Claude Code, which joins assistant messages that share one.
  */
 final class ChatFake extends ApiFake {
     private static final Set<String> TOP = Set.of("model", "messages", "stream", "stream_options", "max_tokens",
@@ -125,7 +127,7 @@ final class ChatFake extends ApiFake {
 
     @Override
     List<String> textEvents(JsonNode request, String text) {
-        String id = answerId("chatcmpl-");
+        String id = "chatcmpl-7";
         List<String> events = new ArrayList<>();
         ObjectNode first = object().put("role", "assistant").put("content", "");
         events.add(chunk(id, first, null));
@@ -138,7 +140,7 @@ final class ChatFake extends ApiFake {
 
     @Override
     List<String> toolCallEvents(JsonNode request, List<ToolCall> calls) {
-        String id = answerId("chatcmpl-");
+        String id = "chatcmpl-7";
         List<String> events = new ArrayList<>();
         for (int index = 0; index < calls.size(); index++) {
             ToolCall call = calls.get(index);

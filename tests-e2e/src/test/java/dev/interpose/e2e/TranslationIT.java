@@ -145,19 +145,29 @@ class TranslationIT {
     }
 
     @Test
-    void claudeCodeOnAChatModelRunsBashAndReadAtOnceAndTheModelGetsEachOutputAsAToolMessage() throws Exception {
+    void claudeCodeOnAChatModelRunsBashAndReadAtOnceThenGrepAndTheModelGetsEachOutputAsAToolMessage()
+            throws Exception {
         Path work = workWithMarker("MANGO-2210");
         ApiFake.ToolCall bash = new ApiFake.ToolCall("call_e2e_bash_01", "Bash", JSON.createObjectNode()
                 .put("command", "cat marker.txt").put("description", "Show marker.txt"));
         ApiFake.ToolCall read = call("call_e2e_read_02", "Read", "file_path", work.resolve("marker.txt").toString());
-        chat.script(new ApiFake.Script("Both tools saw MANGO-2210.", List.of(List.of(bash, read)), "MANGO-2210"));
+        ApiFake.ToolCall grep = call("call_e2e_grep_03", "Bash", "command", "grep MANGO marker.txt");
+        chat.script(new ApiFake.Script("All three tools saw MANGO-2210.", List.of(List.of(bash, read), List.of(grep)),
+                "MANGO-2210"));
 
-        String answer = claude(work, "qwen3-coder", "show marker.txt twice");
+        String answer = claude(work, "qwen3-coder", "show marker.txt three times");
 
         List<ApiFake.Received> sent = accepted(chat, CLAUDE_SECRET);
-        assertThat(answer).isEqualTo("Both tools saw MANGO-2210.");
-        assertThat(sent).hasSize(2);
+        assertThat(answer).isEqualTo("All three tools saw MANGO-2210.");
+        assertThat(sent).hasSize(3);
         List<JsonNode> messages = list(lastBody(sent).path("messages"));
+        // The fake answered both turns under one id; they stay two turns (see ChatFake).
+        JsonNode last = messages.get(messages.size() - 2);
+        assertThat(last.path("tool_calls").size()).isOne();
+        assertThat(last.path("tool_calls").get(0).path("id").asText()).isEqualTo("call_e2e_grep_03");
+        assertThat(messages.get(messages.size() - 1).path("tool_call_id").asText()).isEqualTo("call_e2e_grep_03");
+        assertThat(messages.get(messages.size() - 1).path("content").toString()).contains("MANGO-2210");
+        messages = messages.subList(0, messages.size() - 2);
         JsonNode asked = messages.get(messages.size() - 3);
         assertThat(asked.path("role").asText()).isEqualTo("assistant");
         assertThat(list(asked.path("tool_calls")).stream().map(c -> c.path("id").asText() + " "
