@@ -31,8 +31,23 @@ public final class Cli {
 
     /** {@code claude -p --output-format json} with the prompt on stdin, in {@code workDir}. */
     public static Run claude(Path home, Path workDir, String baseUrl, String prompt) throws Exception {
+        return claude(home, workDir, baseUrl, prompt, Map.of());
+    }
+
+    /**
+     * As {@link #claude(Path, Path, String, String)}, asking for {@code model} (a name Claude Code does not know, such
+     * as an OpenAI or a local model's) for its main and its small, fast calls alike.
+     */
+    public static Run claude(Path home, Path workDir, String baseUrl, String prompt, String model) throws Exception {
+        return claude(home, workDir, baseUrl, prompt, Map.of("ANTHROPIC_MODEL", model,
+                "ANTHROPIC_SMALL_FAST_MODEL", model, "ANTHROPIC_DEFAULT_HAIKU_MODEL", model));
+    }
+
+    private static Run claude(Path home, Path workDir, String baseUrl, String prompt, Map<String, String> extra)
+            throws Exception {
         Path tmp = Files.createDirectories(home.resolve("tmp"));
-        Map<String, String> env = Map.ofEntries(
+        Map<String, String> env = new java.util.HashMap<>(extra);
+        env.putAll(Map.ofEntries(
                 Map.entry("HOME", home.toString()),
                 Map.entry("TMPDIR", tmp.toString()),
                 Map.entry("CLAUDE_CODE_TMPDIR", tmp.toString()),
@@ -43,7 +58,7 @@ public final class Cli {
                 Map.entry("DISABLE_AUTOUPDATER", "1"),
                 Map.entry("DISABLE_TELEMETRY", "1"),
                 Map.entry("DISABLE_ERROR_REPORTING", "1"),
-                Map.entry("CLAUDE_CODE_MAX_RETRIES", "2"));
+                Map.entry("CLAUDE_CODE_MAX_RETRIES", "2")));
         return run(List.of(bin("claude").toString(), "-p", "--output-format", "json", "--no-session-persistence"),
                 env, workDir, prompt);
     }

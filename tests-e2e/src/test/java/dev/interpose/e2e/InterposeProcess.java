@@ -87,8 +87,18 @@ public final class InterposeProcess implements AutoCloseable {
 
     /** Waits (up to 5 s: log lines are written in batches) for a stdout line containing all of {@code parts}. */
     public String awaitLine(String... parts) {
+        return awaitLineAfter(0, parts);
+    }
+
+    /** How many lines it has printed on stdout so far: a mark for {@link #awaitLineAfter}. */
+    public int linesSoFar() {
+        return stdout.size();
+    }
+
+    /** As {@link #awaitLine}, among the lines printed after the first {@code mark} (a proxy shared by tests). */
+    public String awaitLineAfter(int mark, String... parts) {
         return org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
-                .until(() -> stdout.stream().filter(l -> java.util.Arrays.stream(parts).allMatch(l::contains))
+                .until(() -> stdout.stream().skip(mark).filter(l -> java.util.Arrays.stream(parts).allMatch(l::contains))
                         .findFirst(), java.util.Optional::isPresent).get();
     }
 

@@ -15,10 +15,15 @@ final class ChatToMessagesAnswer {
     }
 
     static ObjectNode translate(JsonNode answer, String requestedModel) {
+        return translate(answer, requestedModel, null);
+    }
+
+    /** As {@link #translate(JsonNode, String)}, the answer's id {@code messageId} (the upstream's when null). */
+    static ObjectNode translate(JsonNode answer, String requestedModel, String messageId) {
         JsonNode choice = answer.path("choices").path(0);
         JsonNode message = choice.path("message");
         ObjectNode out = Json.object();
-        out.put("id", Ids.message(Json.text(answer.path("id"))));
+        out.put("id", messageId != null ? messageId : Ids.message(Json.text(answer.path("id"))));
         out.put("type", "message").put("role", "assistant");
         out.put("model", model(answer, requestedModel));
         ArrayNode content = out.putArray("content");

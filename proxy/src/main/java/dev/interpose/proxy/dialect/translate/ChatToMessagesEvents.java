@@ -33,6 +33,7 @@ final class ChatToMessagesEvents implements EventStep {
     }
 
     private final String requestedModel;
+    private final String messageId;
     private final TokenCounts usage = new TokenCounts();
     /** The tool calls by their Chat index. */
     private final Map<Integer, Tool> tools = new HashMap<>();
@@ -46,7 +47,13 @@ final class ChatToMessagesEvents implements EventStep {
     private Tool openTool;
 
     ChatToMessagesEvents(String requestedModel) {
+        this(requestedModel, null);
+    }
+
+    /** With {@code messageId} as the id of the message it streams (the upstream's when null). */
+    ChatToMessagesEvents(String requestedModel, String messageId) {
         this.requestedModel = requestedModel;
+        this.messageId = messageId;
     }
 
     @Override
@@ -122,7 +129,8 @@ final class ChatToMessagesEvents implements EventStep {
 
     private void start(JsonNode chunk, Out out) {
         started = true;
-        ObjectNode message = Json.object().put("id", Ids.message(Json.text(chunk.path("id"))));
+        ObjectNode message = Json.object().put("id", messageId != null ? messageId
+                : Ids.message(Json.text(chunk.path("id"))));
         message.put("type", "message").put("role", "assistant").put("model", ChatToMessagesAnswer.model(chunk, requestedModel));
         message.putArray("content");
         message.putNull("stop_reason").putNull("stop_sequence");

@@ -9,7 +9,17 @@ final class Ids {
 
     /** A Messages answer's id: the upstream's when it has one. */
     static String message(String upstreamId) {
-        return upstreamId != null && !upstreamId.isEmpty() ? upstreamId : "msg_" + random();
+        return upstreamId != null && !upstreamId.isEmpty() ? upstreamId : newMessage();
+    }
+
+    /**
+     * The id of the Messages answer a Messages client (Claude Code) is given for one translated request: a new one,
+     * never the upstream's. Claude Code takes assistant messages that share an id for parts of one answer and joins
+     * them, so two turns of a conversation must never share one; an OpenAI-compatible server's id does not promise
+     * that (Ollama's are {@code chatcmpl-} and a number below 999).
+     */
+    static String newMessage() {
+        return "msg_" + random();
     }
 
     /** A tool call's id: the upstream's when it has one (ids stay stable across turns), else a new one. */

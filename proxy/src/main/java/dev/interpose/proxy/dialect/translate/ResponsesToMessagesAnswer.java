@@ -19,8 +19,13 @@ final class ResponsesToMessagesAnswer {
     }
 
     static ObjectNode translate(JsonNode response, String requestedModel) {
+        return translate(response, requestedModel, null);
+    }
+
+    /** As {@link #translate(JsonNode, String)}, the answer's id {@code messageId} (the upstream's when null). */
+    static ObjectNode translate(JsonNode response, String requestedModel, String messageId) {
         ObjectNode out = Json.object();
-        out.put("id", Ids.message(Json.text(response.path("id"))));
+        out.put("id", messageId != null ? messageId : Ids.message(Json.text(response.path("id"))));
         out.put("type", "message").put("role", "assistant");
         out.put("model", ChatToMessagesAnswer.model(response, requestedModel));
         ArrayNode content = out.putArray("content");

@@ -32,6 +32,7 @@ final class ResponsesToMessagesEvents implements EventStep {
     }
 
     private final String requestedModel;
+    private final String messageId;
     private final Map<Integer, Item> items = new HashMap<>();
     private boolean started;
     private boolean finished;
@@ -41,7 +42,13 @@ final class ResponsesToMessagesEvents implements EventStep {
     private Item openItem;
 
     ResponsesToMessagesEvents(String requestedModel) {
+        this(requestedModel, null);
+    }
+
+    /** With {@code messageId} as the id of the message it streams (the upstream's when null). */
+    ResponsesToMessagesEvents(String requestedModel, String messageId) {
         this.requestedModel = requestedModel;
+        this.messageId = messageId;
     }
 
     @Override
@@ -124,7 +131,8 @@ final class ResponsesToMessagesEvents implements EventStep {
 
     private void start(JsonNode response, Out out) {
         started = true;
-        ObjectNode message = Json.object().put("id", Ids.message(Json.text(response.path("id"))));
+        ObjectNode message = Json.object().put("id", messageId != null ? messageId
+                : Ids.message(Json.text(response.path("id"))));
         message.put("type", "message").put("role", "assistant").put("model", ChatToMessagesAnswer.model(response, requestedModel));
         message.putArray("content");
         message.putNull("stop_reason").putNull("stop_sequence");

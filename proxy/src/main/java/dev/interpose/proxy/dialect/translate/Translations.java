@@ -46,9 +46,10 @@ final class Translations {
         @Override
         public TranslatedCall request(ObjectNode body) {
             String model = Json.text(body.path("model"));
+            String id = Ids.newMessage();
             return new Call(MessagesToChatRequest.translate(body, options), body.path("stream").asBoolean(false),
-                    answer -> ChatToMessagesAnswer.translate(answer, model),
-                    () -> new Pipeline(new ChatToMessagesEvents(model)), ErrorTranslation::toMessages);
+                    answer -> ChatToMessagesAnswer.translate(answer, model, id),
+                    () -> new Pipeline(new ChatToMessagesEvents(model, id)), ErrorTranslation::toMessages);
         }
     }
 
@@ -58,9 +59,10 @@ final class Translations {
         @Override
         public TranslatedCall request(ObjectNode body) {
             String model = Json.text(body.path("model"));
+            String id = Ids.newMessage();
             return new Call(MessagesToResponsesRequest.translate(body, options), body.path("stream").asBoolean(false),
-                    answer -> ResponsesToMessagesAnswer.translate(answer, model),
-                    () -> new Pipeline(new ResponsesToMessagesEvents(model)), ErrorTranslation::toMessages);
+                    answer -> ResponsesToMessagesAnswer.translate(answer, model, id),
+                    () -> new Pipeline(new ResponsesToMessagesEvents(model, id)), ErrorTranslation::toMessages);
         }
     }
 

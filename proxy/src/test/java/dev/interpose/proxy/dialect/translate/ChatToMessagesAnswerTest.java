@@ -36,7 +36,7 @@ class ChatToMessagesAnswerTest {
                 + "{'id':'call_b','type':'function','function':{'name':'Bash','arguments':'{\\'command\\':\\'ls\\'}'}}]},"
                 + "'finish_reason':'tool_calls'}],'usage':{'prompt_tokens':100,'completion_tokens':20,'total_tokens':120,"
                 + "'prompt_tokens_details':{'cached_tokens':64}}}");
-        assertThat(message.path("id").asText()).isEqualTo("chatcmpl-1");
+        assertThat(message.path("id").asText()).startsWith("msg_").isNotEqualTo("chatcmpl-1");
         assertThat(message.path("type").asText()).isEqualTo("message");
         assertThat(message.path("role").asText()).isEqualTo("assistant");
         assertThat(message.path("model").asText()).isEqualTo("gpt-4.1");

@@ -31,9 +31,12 @@ class MessagesOnResponsesTest {
         }
     }
 
+    /** One request: the message id it gives its answers is its own, so every stream of it can be compared byte for byte. */
+    private static final TranslatedCall CALL = Translation.of(ApiDialect.MESSAGES, ApiDialect.RESPONSES).request(json(
+            "{'model':'gpt-5.5','max_tokens':64000,'stream':true,'messages':[{'role':'user','content':'x'}]}"));
+
     private static TranslatedCall call() {
-        return Translation.of(ApiDialect.MESSAGES, ApiDialect.RESPONSES).request(json("{'model':'gpt-5.5','max_tokens':64000,"
-                + "'stream':true,'messages':[{'role':'user','content':'x'}]}"));
+        return CALL;
     }
 
     private static byte[] upstream(String transcript) {
