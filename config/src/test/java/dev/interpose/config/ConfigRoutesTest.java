@@ -124,7 +124,7 @@ class ConfigRoutesTest {
                 f + ":12:13: upstreams.local.colour: unknown key (expected one of: upstreams.local.url,"
                         + " upstreams.local.dialect, upstreams.local.api-key-env, upstreams.local.api-key-file,"
                         + " upstreams.local.api-key-header, upstreams.local.headers.add, upstreams.local.headers.remove,"
-                        + " upstreams.local.connect-timeout, upstreams.local.head-timeout,"
+                        + " upstreams.local.headers.forward-client-credentials, upstreams.local.connect-timeout, upstreams.local.head-timeout,"
                         + " upstreams.local.idle-timeout, upstreams.local.max-idle-connections, upstreams.local.proxy,"
                         + " upstreams.local.tls.ca-file, upstreams.local.tls.verify, upstreams.local.breaker.enabled,"
                         + " upstreams.local.breaker.failure-rate, upstreams.local.breaker.slow-call-rate,"
