@@ -21,8 +21,8 @@ public record ModelNames(Map<String, String> anthropic, Map<String, String> open
             ConfigTable.MODEL_NAMES_OPENAI.defaultValue());
 
     public ModelNames {
-        anthropic = Map.copyOf(anthropic);
-        openai = Map.copyOf(openai);
+        anthropic = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(anthropic)); // in the file's order
+        openai = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(openai));
     }
 
     /** From the lists of {@code name=model} the keys hold (checked by their value type). */
