@@ -218,4 +218,54 @@ class ModelAliasesTest {
             assertThat(anthropic.getAllServeEvents()).hasSize(1);
         }
     }
+
+    @Test
+    void agentAndCommandFilesShortNamesAndInheritReachTheUpstreamResolved() throws Exception {
+        WireMockServer anthropic = fake("/v1/messages", MESSAGE_ANSWER);
+        WireMockServer local = fake("/v1/chat/completions", CHAT_ANSWER);
+        Files.createDirectories(dir.resolve(".interpose/agents"));
+        Files.createDirectories(dir.resolve(".interpose/commands"));
+        Files.writeString(dir.resolve(".interpose/agents/inheritor.md"), "---\nmodel: inherit\n---\nYou inherit.\n");
+        Files.writeString(dir.resolve(".interpose/agents/picky.md"), "---\nmodel: haiku\n---\nYou are picky.\n");
+        Files.writeString(dir.resolve(".interpose/commands/quick.md"), "---\nmodel: sonnet\n---\nQuick: $ARGUMENTS\n");
+        Files.writeString(dir.resolve(".interpose/commands/same.md"), "---\nmodel: inherit\n---\nSame: $ARGUMENTS\n");
+        Path config = Files.writeString(dir.resolve("interpose.yaml"), String.join("\n", aliasConfig(local)) + "\n");
+        try (TestProxy proxy = TestProxy.withExtensions(Map.of("anthropic", anthropic.baseUrl()), dir,
+                List.of(config))) {
+            HttpResponse<String> run = http.send(HttpRequest.newBuilder(proxy.uri("/interpose/agents/run"))
+                    .header("anthropic-version", "2023-06-01").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"agents\":[\"inheritor\",\"picky\"],\"prompt\":\"review\",\"model\":\"claude-x\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
+            Map<String, String> models = new java.util.HashMap<>();
+            for (var event : anthropic.getAllServeEvents()) {
+                JsonNode body = JSON.readTree(event.getRequest().getBodyAsString());
+                models.put(body.path("system").asText(), body.path("model").asText());
+            }
+            assertThat(models).containsEntry("You inherit.", "claude-x").containsEntry("You are picky.",
+                    "claude-haiku-4-5");
+
+            // a command's short name goes through the aliases: sonnet is a claude-sonnet-* model, served by local
+            String prompt = "{\"model\":\"claude-opus-4-1\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\","
+                    + "\"content\":\"/quick the diff\"}]}";
+            HttpResponse<String> quick = http.send(HttpRequest.newBuilder(proxy.uri("/v1/messages"))
+                    .header("content-type", "application/json").header("anthropic-version", "2023-06-01")
+                    .POST(HttpRequest.BodyPublishers.ofString(prompt)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(quick.statusCode()).as(quick.body()).isEqualTo(200);
+            JsonNode sent = sent(local, 0);
+            assertThat(sent.path("model").asText()).isEqualTo("qwen3-coder");
+            assertThat(sent.toString()).contains("Quick: the diff");
+
+            // inherit keeps the request's model
+            int before = anthropic.getAllServeEvents().size();
+            HttpResponse<String> same = http.send(HttpRequest.newBuilder(proxy.uri("/v1/messages"))
+                    .header("content-type", "application/json").header("anthropic-version", "2023-06-01")
+                    .POST(HttpRequest.BodyPublishers.ofString(prompt.replace("/quick", "/same")))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(same.statusCode()).as(same.body()).isEqualTo(200);
+            assertThat(anthropic.getAllServeEvents()).hasSize(before + 1);
+            assertThat(sent(anthropic, 0).path("model").asText()).isEqualTo("claude-opus-4-1");
+            assertThat(sent(anthropic, 0).toString()).contains("Same: the diff");
+        }
+    }
 }
