@@ -12,7 +12,7 @@ import java.util.function.Function;
  *
  * @param name         the key as the reference writes it: {@code listener.port},
  *                     {@code upstreams.<name>.head-timeout}, {@code routes[].path}
- * @param scope        whether the key exists once, for each upstream or for each route
+ * @param scope        whether the key exists once, for each upstream, each route or each model alias
  * @param type         how its text is read and what it may be
  * @param defaultValue the built-in value; null when it has none (required, or unset by default)
  * @param doc          what it does, one line of Markdown for the reference
@@ -31,7 +31,9 @@ record ConfigKey<T>(String name, Scope scope, ValueType<T> type, T defaultValue,
         /** Exists below {@code upstreams.<name>.}. */
         UPSTREAM("upstreams.<name>.", "upstreams."),
         /** Exists below {@code routes[<i>].}. */
-        ROUTE("routes[].", "routes[");
+        ROUTE("routes[].", "routes["),
+        /** Exists below {@code model-aliases[<i>].}. */
+        ALIAS("model-aliases[].", "model-aliases[");
 
         private final String pattern;
         private final String start;
@@ -43,7 +45,8 @@ record ConfigKey<T>(String name, Scope scope, ValueType<T> type, T defaultValue,
 
         /** The scope of a key named as the reference writes it. */
         static Scope of(String name) {
-            return name.startsWith(UPSTREAM.pattern) ? UPSTREAM : name.startsWith(ROUTE.pattern) ? ROUTE : GLOBAL;
+            return name.startsWith(UPSTREAM.pattern) ? UPSTREAM : name.startsWith(ROUTE.pattern) ? ROUTE
+                    : name.startsWith(ALIAS.pattern) ? ALIAS : GLOBAL;
         }
     }
 
@@ -67,7 +70,7 @@ record ConfigKey<T>(String name, Scope scope, ValueType<T> type, T defaultValue,
         return switch (scope) {
             case GLOBAL -> name;
             case UPSTREAM -> scope.start + owner + "." + field();
-            case ROUTE -> scope.start + owner + "]." + field();
+            case ROUTE, ALIAS -> scope.start + owner + "]." + field();
         };
     }
 

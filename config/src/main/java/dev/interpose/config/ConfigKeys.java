@@ -17,11 +17,13 @@ final class ConfigKeys {
     static final String MAPPING_MARK = "<mapping>";
     /** The list of routes, whose elements are mappings of the route keys. */
     static final String ROUTES = "routes";
+    /** The list of model aliases, whose elements are mappings of the alias keys. */
+    static final String ALIASES = "model-aliases";
     /** Keys that exist once. */
     static final List<String> FIXED = ConfigTable.of(ConfigKey.Scope.GLOBAL).stream().filter(k -> !k.isList())
             .map(ConfigKey::name).toList();
     /** Keys holding a list, replaced whole by the layer that sets them. */
-    static final List<String> LISTS = Stream.concat(Stream.of(ROUTES), ConfigTable.of(ConfigKey.Scope.GLOBAL).stream()
+    static final List<String> LISTS = Stream.concat(Stream.of(ROUTES, ALIASES), ConfigTable.of(ConfigKey.Scope.GLOBAL).stream()
             .filter(ConfigKey::isList).map(ConfigKey::name)).toList();
     /** Keys of every upstream, below {@code upstreams.<name>.}. */
     static final List<String> UPSTREAM_FIELDS = fields(ConfigKey.Scope.UPSTREAM);
@@ -30,9 +32,12 @@ final class ConfigKeys {
             .filter(ConfigKey::isList).map(ConfigKey::field).toList();
     /** Keys of every route, below {@code routes[<i>].}. */
     static final List<String> ROUTE_FIELDS = fields(ConfigKey.Scope.ROUTE);
+    /** Keys of every model alias, below {@code model-aliases[<i>].}. */
+    static final List<String> ALIAS_FIELDS = fields(ConfigKey.Scope.ALIAS);
 
     private static final Pattern UPSTREAM_KEY = Pattern.compile("upstreams\\.([^.]+)\\.(.+)");
     private static final Pattern ROUTE_KEY = Pattern.compile("routes\\[(\\d+)]\\.(.+)");
+    private static final Pattern ALIAS_KEY = Pattern.compile("model-aliases\\[(\\d+)]\\.(.+)");
     private static final Pattern ELEMENT = Pattern.compile("(.+)\\[\\d+]");
 
     private ConfigKeys() {
@@ -41,7 +46,8 @@ final class ConfigKeys {
     /** Whether {@code key} names a value (rather than a section or nothing). */
     static boolean isLeaf(String key) {
         Matcher element = ELEMENT.matcher(key);
-        if (FIXED.contains(key) || element.matches() && !element.group(1).equals(ROUTES) && isList(element.group(1))) {
+        if (FIXED.contains(key) || element.matches() && !element.group(1).equals(ROUTES)
+                && !element.group(1).equals(ALIASES) && isList(element.group(1))) {
             return true;
         }
         Matcher upstream = UPSTREAM_KEY.matcher(key);
@@ -49,7 +55,11 @@ final class ConfigKeys {
             return UPSTREAM_FIELDS.contains(upstream.group(2));
         }
         Matcher route = ROUTE_KEY.matcher(key);
-        return route.matches() && ROUTE_FIELDS.contains(route.group(2));
+        if (route.matches()) {
+            return ROUTE_FIELDS.contains(route.group(2));
+        }
+        Matcher alias = ALIAS_KEY.matcher(key);
+        return alias.matches() && ALIAS_FIELDS.contains(alias.group(2));
     }
 
     /** Whether {@code key} holds a list, whose elements the file reader indexes. */
@@ -70,6 +80,12 @@ final class ConfigKeys {
     /** The index of the route a key belongs to, or -1. */
     static int routeOf(String key) {
         Matcher m = ROUTE_KEY.matcher(key);
+        return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    /** The index of the model alias a key belongs to, or -1. */
+    static int aliasOf(String key) {
+        Matcher m = ALIAS_KEY.matcher(key);
         return m.matches() ? Integer.parseInt(m.group(1)) : -1;
     }
 
@@ -94,6 +110,12 @@ final class ConfigKeys {
                     : "one of: " + String.join(", ", ROUTE_FIELDS.stream().map(f -> "routes[" + index + "]." + f)
                             .toArray(String[]::new));
         }
+        if (key.startsWith(ALIASES + "[")) {
+            int index = aliasOf(key);
+            return index < 0 ? "each model alias to be a mapping of " + String.join(", ", ALIAS_FIELDS)
+                    : "one of: " + String.join(", ", ALIAS_FIELDS.stream().map(f -> ALIASES + "[" + index + "]." + f)
+                            .toArray(String[]::new));
+        }
         int dot = key.indexOf('.');
         if (dot > 0) {
             String section = key.substring(0, dot + 1);
@@ -103,6 +125,6 @@ final class ConfigKeys {
                 return "one of: " + String.join(", ", inSection);
             }
         }
-        return "one of: " + String.join(", ", FIXED) + ", upstreams.<name>.<key>, routes";
+        return "one of: " + String.join(", ", FIXED) + ", upstreams.<name>.<key>, routes, model-aliases";
     }
 }

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  */
 final class ConfigLayers {
     private static final Pattern ROUTE_ELEMENT = Pattern.compile("routes\\[\\d+]");
+    private static final Pattern ALIAS_ELEMENT = Pattern.compile("model-aliases\\[\\d+]");
 
     private final Map<String, Setting> settings = new LinkedHashMap<>();
     private final Problems problems = new Problems(settings);
@@ -136,6 +137,9 @@ final class ConfigLayers {
                 settings.put(key, s);
                 problems.bad(key, "a mapping of upstream and optionally " + String.join(", ",
                         ConfigKeys.ROUTE_FIELDS.stream().filter(f -> !f.equals("upstream")).toList()));
+            } else if (ALIAS_ELEMENT.matcher(key).matches()) {
+                settings.put(key, s);
+                problems.bad(key, "a mapping of match, model and optionally upstream");
             } else {
                 problems.add(s.source().describe() + ": " + key + ": unknown key (expected "
                         + ConfigKeys.expectedInsteadOf(key) + ")");

@@ -93,7 +93,8 @@ public final class ConfigLoader {
                 values.get(DRAIN_TIMEOUT), values.get(LOG_FORMAT),
                 new CommandsConfig(values.get(SHELL), values.get(SHELL_TIMEOUT), values.get(MAX_INCLUDE_BYTES)),
                 new AgentsConfig(values.get(AGENTS_CONCURRENT), values.get(AGENTS_TIMEOUT),
-                        values.get(AGENTS_DEADLINE), values.get(AGENTS_MAX_TOKENS)), cache());
+                        values.get(AGENTS_DEADLINE), values.get(AGENTS_MAX_TOKENS)), cache(), aliases(),
+                ModelNames.of(values.get(MODEL_NAMES_ANTHROPIC), values.get(MODEL_NAMES_OPENAI)));
     }
 
     /** An upstream's fallbacks: each another defined upstream of its dialect, named once. */
@@ -199,6 +200,14 @@ public final class ConfigLoader {
                     Optional.ofNullable(values.get(ROUTE_DIALECT, owner)),
                     Optional.ofNullable(values.get(ROUTE_MODEL, owner)).map(Glob::new),
                     values.get(ROUTE_UPSTREAM, owner), Optional.ofNullable(values.get(ROUTE_REWRITE_MODEL, owner)));
+        }).toList();
+    }
+
+    private List<ModelAlias> aliases() {
+        return values.aliases().stream().map(i -> {
+            String owner = String.valueOf(i);
+            return new ModelAlias(new Glob(values.get(ALIAS_MATCH, owner)), values.get(ALIAS_MODEL, owner),
+                    Optional.ofNullable(values.get(ALIAS_UPSTREAM, owner)));
         }).toList();
     }
 

@@ -183,6 +183,18 @@ final class ConfigTable {
                     "/input/*/id"),                                // Codex's time-based message item ids
             "parts of a request body left out of its cache key: a list of JSON pointers, `*` matching any one member or element, optionally `=glob` on a string value");
 
+    /** A model name a client or an agent file may use for a family: {@code sonnet=claude-sonnet-4-5}. */
+    private static final ValueType<String> MODEL_NAME = ValueType.shaped(
+            Pattern.compile("[a-z][a-z0-9.\\[\\]-]*=[^\\s=]+"), "name=model, such as sonnet=claude-sonnet-4-5", false);
+    static final ConfigKey<List<String>> MODEL_NAMES_ANTHROPIC = key("model-names.anthropic", ValueType.listOf(MODEL_NAME,
+            "a list of name=model, such as sonnet=claude-sonnet-4-5"),
+            List.of("sonnet=claude-sonnet-4-5", "opus=claude-opus-4-5", "haiku=claude-haiku-4-5"),
+            "what the short names Claude Code and agent files use (`sonnet`, `opus`, `haiku`) stand for at an `anthropic` upstream, as a list of `name=model`; `model-aliases` also match a short name as this model");
+    static final ConfigKey<List<String>> MODEL_NAMES_OPENAI = key("model-names.openai", ValueType.listOf(MODEL_NAME,
+            "a list of name=model, such as sonnet=gpt-5"),
+            List.of("sonnet=gpt-5", "opus=gpt-5", "haiku=gpt-5-mini"),
+            "the same for an upstream of an OpenAI dialect (`openai`, `openai-responses`, `openai-chat`)");
+
     // Each route's keys (routes have no defaults: there are none unless a file gives them).
     static final ConfigKey<String> ROUTE_NAME = key("routes[].name", ValueType.optionalText(), null,
             "label in logs and metrics, `routes[<i>]` when not set; unique");
@@ -201,6 +213,17 @@ final class ConfigTable {
             "model name sent upstream instead of the client's");
     static final ConfigKey<Boolean> ROUTE_CACHE = key("routes[].cache", ValueType.optionalBool(), null,
             "empty follows the upstream's `cache`; `true` or `false` turns the response cache on or off for this route");
+
+    // Each model alias's keys (none unless a file gives them).
+    static final ConfigKey<String> ALIAS_MATCH = key("model-aliases[].match", ValueType.shaped(Pattern.compile("\\S+"),
+            "a model pattern without spaces, such as claude-sonnet-* or sonnet", true), null,
+            "required: a pattern on the client's `model` (`*` any run, `?` one character); a short name (`sonnet`) also matches as what `model-names` makes it");
+    static final ConfigKey<String> ALIAS_MODEL = key("model-aliases[].model", ValueType.shaped(Pattern.compile("\\S+"),
+            "a model name without spaces, such as qwen3-coder", true), null,
+            "required: the model sent upstream instead; `/v1/models` lists it and the pattern (when it has no `*`)");
+    static final ConfigKey<String> ALIAS_UPSTREAM = key("model-aliases[].upstream",
+            ValueType.shaped(Pattern.compile(".*", Pattern.DOTALL), "the name of an upstream", true), null,
+            "empty: the request goes where the routes send its new model; else the upstream it goes to, before any route (a request naming the alias's `model` itself goes there too)");
 
     /** Every key, in the order of the reference. */
     static final List<ConfigKey<?>> ALL = List.copyOf(KEYS);

@@ -20,6 +20,7 @@ final class ConfigValues {
     private final Set<String> upstreamNames;
     private final Map<String, Object> values = new HashMap<>();
     private final List<Integer> routes = new ArrayList<>();
+    private final List<Integer> aliases = new ArrayList<>();
     /** Routes that set {@code cache}, by route name. */
     private final Map<String, Boolean> routeCache = new LinkedHashMap<>();
 
@@ -45,6 +46,11 @@ final class ConfigValues {
                         parsed.readRoutes();
                     }
                 }
+                case ALIAS -> {
+                    if (key == ConfigTable.ALIAS_MATCH) {
+                        parsed.readAliases();
+                    }
+                }
             }
         }
         return parsed;
@@ -68,6 +74,11 @@ final class ConfigValues {
     /** The indices of the routes given, in order. */
     List<Integer> routes() {
         return routes;
+    }
+
+    /** The indices of the model aliases given, in order. */
+    List<Integer> aliases() {
+        return aliases;
     }
 
     Map<String, Boolean> routeCache() {
@@ -134,6 +145,40 @@ final class ConfigValues {
             Boolean cache = get(ConfigTable.ROUTE_CACHE, owner);
             if (cache != null) {
                 routeCache.put(name == null ? "routes[" + i + "]" : name, cache);
+            }
+        }
+    }
+
+    private void readAliases() {
+        Setting list = settings.get(ConfigKeys.ALIASES);
+        if (list != null && !list.value().equals(ConfigKeys.LIST_MARK)) {
+            problems.bad(ConfigKeys.ALIASES, "a list of model aliases, each a mapping of match, model and optionally"
+                    + " upstream");
+        }
+        Set<Integer> indices = new TreeSet<>();
+        for (String key : settings.keySet()) {
+            int index = ConfigKeys.aliasOf(key);
+            if (index >= 0) {
+                indices.add(index);
+            }
+        }
+        aliases.addAll(indices);
+        String upstreams = "the name of an upstream: " + String.join(", ", upstreamNames);
+        for (int i : indices) {
+            String owner = String.valueOf(i);
+            for (ConfigKey<?> key : ConfigTable.of(ConfigKey.Scope.ALIAS)) {
+                parse(key, owner);
+                String name = key.in(owner);
+                if (key != ConfigTable.ALIAS_UPSTREAM && get(key, owner) == null && !settings.containsKey(name)) {
+                    problems.missing(name, key.type().expected());
+                } else if (key != ConfigTable.ALIAS_UPSTREAM && get(key, owner) == null
+                        && settings.get(name).value().isBlank()) {
+                    problems.bad(name, key.type().expected()); // given empty: as good as missing, said where
+                }
+            }
+            String upstream = get(ConfigTable.ALIAS_UPSTREAM, owner);
+            if (upstream != null && !upstreamNames.contains(upstream)) {
+                problems.bad(ConfigTable.ALIAS_UPSTREAM.in(owner), upstreams);
             }
         }
     }

@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param commands       how slash commands expand
  * @param agents         how subagents run
  * @param cache          the response cache
+ * @param modelAliases   the config file's model aliases, tried in order before the routes
+ * @param modelNames     what the short model names ({@code sonnet}...) stand for at each family of upstream
  */
 public record InterposeConfig(
         ListenerConfig listener,
@@ -32,7 +34,9 @@ public record InterposeConfig(
         LogFormat logFormat,
         CommandsConfig commands,
         AgentsConfig agents,
-        CacheConfig cache) {
+        CacheConfig cache,
+        List<ModelAlias> modelAliases,
+        ModelNames modelNames) {
 
     /** A configuration with the default command settings. */
     public InterposeConfig(ListenerConfig listener, Map<String, UpstreamConfig> upstreams, List<RouteConfig> routes,
@@ -48,6 +52,14 @@ public record InterposeConfig(
         this(listener, upstreams, routes, upstreamProxy, drainTimeout, logFormat, commands, agents, CacheConfig.DEFAULT);
     }
 
+    /** A configuration without model aliases, with the default model names. */
+    public InterposeConfig(ListenerConfig listener, Map<String, UpstreamConfig> upstreams, List<RouteConfig> routes,
+            Optional<URI> upstreamProxy, Duration drainTimeout, LogFormat logFormat, CommandsConfig commands,
+            AgentsConfig agents, CacheConfig cache) {
+        this(listener, upstreams, routes, upstreamProxy, drainTimeout, logFormat, commands, agents, cache, List.of(),
+                ModelNames.DEFAULT);
+    }
+
     /** Checks each value against its key in {@link ConfigTable}. */
     public InterposeConfig {
         Objects.requireNonNull(listener, "listener");
@@ -59,6 +71,20 @@ public record InterposeConfig(
         Objects.requireNonNull(commands, "commands");
         Objects.requireNonNull(agents, "agents");
         Objects.requireNonNull(cache, "cache");
+        modelAliases = List.copyOf(modelAliases);
+        Objects.requireNonNull(modelNames, "modelNames");
+        for (ModelAlias alias : modelAliases) {
+            String named = alias.upstream().orElse(null);
+            if (named != null && !upstreams.containsKey(named)) {
+                throw new IllegalArgumentException("model alias " + alias.match() + ": no upstream named " + named);
+            }
+        }
+    }
+
+    /** The same configuration with these model aliases and names. */
+    public InterposeConfig withModels(List<ModelAlias> aliases, ModelNames names) {
+        return new InterposeConfig(listener, upstreams, routes, upstreamProxy, drainTimeout, logFormat, commands, agents,
+                cache, aliases, names);
     }
 
     /** The upstream of that name; the loader guarantees the built-in names exist. */

@@ -46,7 +46,7 @@ class ConfigDocsTest {
             switch (key.scope()) {
                 case GLOBAL -> expect(expected, key, null);
                 case UPSTREAM -> ConfigTable.BUILT_INS.forEach(b -> expect(expected, key, b.name()));
-                case ROUTE -> { } // there are no routes by default
+                case ROUTE, ALIAS -> { } // there are no routes or model aliases by default
             }
         }
         ConfigTable.BUILT_INS.forEach(b -> {
@@ -61,7 +61,7 @@ class ConfigDocsTest {
     @Test
     void theLoaderAcceptsTheKeysOfTheTableAndNoOthers() {
         for (ConfigKey<?> key : ConfigTable.ALL) {
-            String owner = key.scope() == ConfigKey.Scope.ROUTE ? "3" : "my-llm";
+            String owner = key.scope() == ConfigKey.Scope.ROUTE || key.scope() == ConfigKey.Scope.ALIAS ? "3" : "my-llm";
             assertThat(ConfigKeys.isLeaf(key.in(owner)) || ConfigKeys.isList(key.in(owner))).as(key.name()).isTrue();
             assertThat(ConfigKeys.isLeaf(key.in(owner) + "s")).as(key.name() + "s").isFalse();
             assertThat(ConfigKeys.isList(key.in(owner))).as(key.name()).isEqualTo(key.isList());
@@ -70,6 +70,8 @@ class ConfigDocsTest {
         assertThat(ConfigKeys.isLeaf("upstreams.my-llm.breaker")).isFalse();
         assertThat(ConfigKeys.isLeaf("cache.ignore[2]")).isTrue();
         assertThat(ConfigKeys.isLeaf("routes[2]")).as("a route is a mapping, not a value").isFalse();
+        assertThat(ConfigKeys.isLeaf("model-aliases[2]")).as("an alias is a mapping, not a value").isFalse();
+        assertThat(ConfigKeys.isList("model-aliases")).isTrue();
     }
 
     private static void expect(Map<String, String> expected, ConfigKey<?> key, String owner) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.interpose.config.AgentDefinition;
 import dev.interpose.config.AgentsConfig;
+import dev.interpose.config.ModelNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs subagents: each one model call, in the dialect of the request that triggered it, with that
- * request's credentials, the agent's system prompt, and the agent's model or else the request's. The
+ * request's credentials, the agent's system prompt, and the agent's model or else (none, or {@code inherit}) the
+ * request's; a short name ({@code sonnet}) is resolved by the routing the call goes through. The
  * calls go back through this proxy ({@code POST} to its own listener, marked with a per-process token so
  * commands and hooks leave them alone), so they get the same upstream client, routing, timeouts and access
  * log as any call. They run in parallel under the proxy-wide {@link AgentLimiter}; each has
@@ -147,7 +149,7 @@ public final class AgentRunner {
     private CompletableFuture<Result> call(AgentDefinition agent, String task, Trigger trigger,
             CompletableFuture<?> cancel) {
         CompletableFuture<Result> result = new CompletableFuture<>();
-        String model = agent.model() != null && !agent.model().isBlank() ? agent.model() : trigger.model();
+        String model = ModelNames.inherits(agent.model()) ? trigger.model() : agent.model().strip();
         HttpRequest request = request(agent, task, trigger, model);
         limiter.submit(() -> {
             if (result.isDone() || cancel.isDone()) {

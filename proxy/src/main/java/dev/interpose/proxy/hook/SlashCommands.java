@@ -158,8 +158,8 @@ public final class SlashCommands {
         }
         Expander.Expansion expansion = expander.expand(command, invocation.arguments());
         turn.replacePrompt(json, expansion.text());
-        if (command.model() != null && !command.model().isBlank()) {
-            json.put("model", command.model());
+        if (!dev.interpose.config.ModelNames.inherits(command.model())) { // inherit: the request's model
+            json.put("model", command.model().strip());
         }
         record(meta.requestId(), command.name(), "expanded", start, expansion);
         if (!command.agents().isEmpty()) {

@@ -66,7 +66,13 @@ final class HookHandoff {
     /** The access-log line of a request the proxy answered itself ({@code /interpose/agents/run}). */
     static void localRecord(ExchangeContext exchanges, String requestId, HttpHeaders headers, String path, int status,
             long bytesIn, long bytesOut, long start) {
-        ExchangeRecord record = new ExchangeRecord(requestId, ClientKind.of(headers).label(), "local", "none", "POST",
+        localRecord(exchanges, requestId, headers, "POST", path, status, bytesIn, bytesOut, start);
+    }
+
+    /** The same for a request of another method ({@code GET /v1/models}). */
+    static void localRecord(ExchangeContext exchanges, String requestId, HttpHeaders headers, String method,
+            String path, int status, long bytesIn, long bytesOut, long start) {
+        ExchangeRecord record = new ExchangeRecord(requestId, ClientKind.of(headers).label(), "local", "none", method,
                 path, null, null, false, status, Outcome.LOCAL, null, null, -1, (System.nanoTime() - start) / 1e6,
                 bytesIn, bytesOut, Usage.NONE, null);
         exchanges.recordLocal(record);

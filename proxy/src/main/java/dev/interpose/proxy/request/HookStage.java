@@ -119,9 +119,12 @@ final class HookStage implements OffLoopStage {
                 info = HookHandoff.withBody(info, body);
                 Route again = Objects.equals(before, info.model()) ? null
                         : now.router().route(info.path(), replaced.headers(), info.model());
-                if (again != null && !again.equals(info.route())) {
-                    // A command or hook chose another model, which another route serves.
-                    info = HookHandoff.withRoute(info, again);
+                if (again != null) {
+                    // A command or hook chose another model: another route may serve it, and the route (an alias, a
+                    // short name) may send another name for it, even when the route is the same.
+                    if (!again.equals(info.route())) {
+                        info = HookHandoff.withRoute(info, again);
+                    }
                     if (again.rewriteModel() != null && !again.rewriteModel().equals(info.model())) {
                         FullHttpRequest rewritten = Preparation.rewriteModel(replaced, null, again.rewriteModel());
                         if (rewritten != null) {

@@ -67,7 +67,11 @@ public final class RequestFlow {
                     "WebSocket is not supported by this proxy; use HTTP with server-sent events", arrival);
             return;
         }
-        Preparation.Prepared prepared = Preparation.prepare(now, client, request, arrival);
+        if (ModelList.answersHere(now.config(), request, arrival.path())) {
+            client.write(ModelList.answer(now, request, arrival), arrival.keepAlive());
+            return;
+        }
+                Preparation.Prepared prepared = Preparation.prepare(now, client, request, arrival);
         if (prepared != null) {
             HookStage hooks = HookStage.begin(this, now, client, prepared);
             if (hooks != null) {

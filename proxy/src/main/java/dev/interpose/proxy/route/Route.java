@@ -16,4 +16,9 @@ public record Route(String name, UpstreamConfig upstream, Dialect dialect, Strin
     public Route(String name, UpstreamConfig upstream, Dialect dialect) {
         this(name, upstream, dialect, null);
     }
+
+    /** The same route sending {@code model} upstream instead of the client's. */
+    public Route rewriting(String model) {
+        return new Route(name, upstream, dialect, model);
+    }
 }

@@ -2,6 +2,8 @@ package dev.interpose.proxy.route;
 
 import dev.interpose.config.Dialect;
 import dev.interpose.config.InterposeConfig;
+import dev.interpose.config.ModelAlias;
+import dev.interpose.config.ModelNames;
 import dev.interpose.config.RouteConfig;
 import dev.interpose.proxy.dialect.ApiDialect;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -9,9 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Maps a request to a {@link Route}. The config file's routes are tried first, in order (path pattern,
- * dialect and model pattern; see {@link RouteConfig}); then the built-in rule, documented in
- * docs/request-path.md:
+ * Maps a request to a {@link Route}. The config file's model aliases come first ({@link ModelAlias}: one that
+ * names an upstream decides the route; one that does not replaces the model the routes then see); then its
+ * routes, in order (path pattern, dialect and model pattern; see {@link RouteConfig}); then the built-in rule,
+ * documented in docs/request-path.md:
  * <ol>
  *   <li>{@code /v1/messages} and {@code /v1/complete} (and below) are Anthropic's;</li>
  *   <li>{@code /v1/responses}, {@code /v1/chat/...} and the other OpenAI-only families are OpenAI's;</li>
@@ -21,7 +24,8 @@ import java.util.List;
  *       {@code x-api-key}, OpenAI's otherwise;</li>
  *   <li>anything else is not routed (404 in the dialect the headers suggest).</li>
  * </ol>
- * Immutable and thread-safe.
+ * A short model name ({@code sonnet}, see {@link ModelNames}) that no alias or route rewrote becomes the full id
+ * of its route's upstream's family. Immutable and thread-safe.
  */
 public final class Router {
     private static final List<String> OPENAI_ONLY = List.of(
@@ -37,11 +41,17 @@ public final class Router {
     private final Route openaiOther;
     private final Route codex;
     private final List<Custom> custom = new ArrayList<>();
+    private final List<Alias> aliases = new ArrayList<>();
+    private final ModelNames names;
 
     public Router(InterposeConfig config) {
         for (RouteConfig route : config.routes()) {
             custom.add(new Custom(route, config));
         }
+        for (int i = 0; i < config.modelAliases().size(); i++) {
+            aliases.add(new Alias("model-aliases[" + i + "]", config.modelAliases().get(i), config));
+        }
+        names = config.modelNames();
         var anthropic = config.upstream("anthropic");
         var openai = config.upstream("openai");
         messages = new Route("anthropic.messages", anthropic, Dialect.ANTHROPIC);
@@ -59,8 +69,32 @@ public final class Router {
      */
     public Route route(String path, HttpHeaders headers, String model) {
         Route builtIn = builtIn(path, headers);
+        Dialect dialect = builtIn != null ? builtIn.dialect() : guessDialect(headers);
+        if (model != null && builtIn != null && !aliases.isEmpty()) {
+            String fullId = names.resolve(model, Dialect.ANTHROPIC);
+            for (Alias a : aliases) {
+                if (a.config.matches(model, fullId)) {
+                    if (a.anthropic != null) {
+                        return dialect == Dialect.ANTHROPIC ? a.anthropic : a.openai;
+                    }
+                    Route to = byRoutes(path, dialect, builtIn, a.config.model());
+                    return to.rewriteModel() != null ? to : to.rewriting(a.config.model());
+                }
+            }
+        }
+        Route to = byRoutes(path, dialect, builtIn, model);
+        if (to != null && to.rewriteModel() == null && model != null) {
+            String full = names.resolve(model, to.upstream().dialect());
+            if (full != null) {
+                return to.rewriting(full);
+            }
+        }
+        return to;
+    }
+
+    /** The config file's routes, then the built-in one (null when there is none). */
+    private Route byRoutes(String path, Dialect dialect, Route builtIn, String model) {
         if (!custom.isEmpty()) {
-            Dialect dialect = builtIn != null ? builtIn.dialect() : guessDialect(headers);
             Dialect precise = precise(path, dialect);
             for (Custom c : custom) {
                 if (c.config.matches(path, precise, model)) {
@@ -114,6 +148,20 @@ public final class Router {
 
     private static boolean looksAnthropic(HttpHeaders headers) {
         return headers.contains("anthropic-version") || headers.contains("x-api-key");
+    }
+
+    /** A model alias, with its {@link Route} for each dialect when it names an upstream (else both null). */
+    private static final class Alias {
+        final ModelAlias config;
+        final Route anthropic;
+        final Route openai;
+
+        Alias(String name, ModelAlias config, InterposeConfig all) {
+            this.config = config;
+            var upstream = config.upstream().map(all::upstream).orElse(null);
+            anthropic = upstream == null ? null : new Route(name, upstream, Dialect.ANTHROPIC, config.model());
+            openai = upstream == null ? null : new Route(name, upstream, Dialect.OPENAI, config.model());
+        }
     }
 
     /** A configured route, with its {@link Route} for each dialect a request may come in. */
