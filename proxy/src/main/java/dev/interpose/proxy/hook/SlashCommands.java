@@ -156,8 +156,15 @@ public final class SlashCommands {
         if (command == null) {
             return Result.NONE;
         }
-        Expander.Expansion expansion = expander.expand(command, invocation.arguments());
+        Expander.Expansion expansion = expander.expand(command, invocation.arguments(), meta.sessionHeader());
+        if (expansion.failed()) {
+            record(meta.requestId(), command.name(), "failed", start, expansion);
+            return new Result(command.name(), expansion.failure()); // shown instead, as Claude Code shows it
+        }
         turn.replacePrompt(json, expansion.text());
+        for (String attachment : expansion.attachments()) {
+            turn.addContext(json, attachment); // the files named with @path; the text keeps the mention
+        }
         if (command.model() != null && !command.model().isBlank()) {
             json.put("model", command.model());
         }
