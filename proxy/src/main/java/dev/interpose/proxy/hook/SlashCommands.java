@@ -170,7 +170,7 @@ public final class SlashCommands {
         }
         record(meta.requestId(), command.name(), "expanded", start, expansion);
         if (!command.agents().isEmpty()) {
-            runAgents(json, turn, meta, command.agents(), expansion.text(), cancel);
+            runAgents(json, turn, meta, command.agents(), expansion.text().strip(), cancel);
         }
         return new Result(command.name(), null);
     }
