@@ -133,6 +133,59 @@ class CommandOracleIT {
                 "Shell command failed for pattern \"(a line of the file)\": ");
     }
 
+    /**
+     * The same lines typed into the real {@code codex exec} through the proxy: Codex does not know these
+     * commands and sends the line as text; the proxy's expansion in the Responses request must be Claude
+     * Code's, and where Claude Code aborts, Codex must print Claude Code's message.
+     */
+    @Test
+    void codexThroughTheProxyGetsClaudeCodesExpansionOfEveryCorpusFile() throws Exception {
+        Path work = project();
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path config = Files.writeString(dir.resolve("config.yaml"), "commands:\n  shell: true\n");
+        List<String> mismatches = new ArrayList<>();
+        try (FakeUpstream upstream = new FakeUpstream()) {
+            upstream.anthropicAnswers("ok");
+            upstream.responsesAnswers("ok");
+            try (InterposeProcess proxy = InterposeProcess.start(Map.of("INTERPOSE_UPSTREAM_ANTHROPIC",
+                    upstream.baseUrl(), "INTERPOSE_UPSTREAM_OPENAI", upstream.baseUrl()), "--project-dir",
+                    work.toString(), "--config", config.toString())) {
+                for (String typed : TYPED) {
+                    int before = upstream.bodies("/v1/messages").size();
+                    Cli.Run claudeRun = Cli.claude(home, work, upstream.baseUrl(), typed);
+                    List<String> sent = upstream.bodies("/v1/messages");
+                    String claude = claudeExpansion(sent.subList(before, sent.size()));
+
+                    int codexBefore = upstream.bodies("/v1/responses").size();
+                    Cli.Run codex = Cli.codex(home, work, proxy.baseUrl() + "/v1", typed);
+                    assertThat(codex.exitCode()).as("codex exit for %s: %s", typed, codex).isZero();
+                    List<String> codexSent = upstream.bodies("/v1/responses");
+                    if (claude == null) {
+                        String expected = failingLine(JSON.readTree(claudeRun.stdout()).path("result").asText());
+                        if (codexSent.size() != codexBefore || !failingLine(codex.stdout().trim()).equals(expected)) {
+                            mismatches.add(typed + "\n  claude: " + expected + "\n  codex:  " + codex);
+                        }
+                        continue;
+                    }
+                    List<String> texts = new ArrayList<>();
+                    for (String body : codexSent.subList(codexBefore, codexSent.size())) {
+                        for (JsonNode item : JSON.readTree(body).path("input")) {
+                            if ("user".equals(item.path("role").asText())) {
+                                item.path("content").forEach(part -> texts.add(part.path("text").asText()));
+                            }
+                        }
+                    }
+                    if (!texts.contains(claude) || texts.contains(typed)) {
+                        mismatches.add(typed + "\n  claude: " + JSON.writeValueAsString(claude) + "\n  codex sent: "
+                                + JSON.writeValueAsString(texts) + "\n  codex: " + codex);
+                    }
+                }
+                assertThat(proxy.stop()).isZero();
+            }
+        }
+        assertThat(mismatches).as("Codex's requests without Claude Code's expansion").isEmpty();
+    }
+
     /** A git repository holding the corpus and one changed file, so that the shell lines have output. */
     private Path project() throws Exception {
         Path work = Files.createDirectories(dir.resolve("work")).toRealPath();
