@@ -2,21 +2,11 @@ package dev.interpose.commands;
 
 import dev.interpose.config.CommandDefinition;
 import dev.interpose.config.CommandsConfig;
-import dev.interpose.hooks.ProcessRun;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Expands a command's template by the rules of the client its file was written for ({@link Placeholders}).
@@ -50,27 +40,37 @@ import java.util.regex.Pattern;
  * Blocks (file reads, processes): call it off the event loop. Thread-safe.
  */
 public final class Expander {
-    private static final Pattern SHELL_LINE = Pattern.compile("```!\\s*\\n?([\\s\\S]*?)\\n?```|(?<=^|\\s)!`([^`]+)`",
-            Pattern.MULTILINE);
-    private static final Pattern CODE_SPAN = Pattern.compile("`[^`\\n]+`");
-    private static final Pattern MENTION = Pattern.compile("(?<=^|\\s)@([^\\s]+)");
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$(ARGUMENTS|[1-9])");
-    /** What makes a shell line more than one plain command: operators, expansions, substitutions. */
-    private static final Pattern SHELL_OPERATOR = Pattern.compile("[;&|<>`\\n\\r()$*?~{}\\[\\]\\\\]");
-    private static final Pattern BASH_RULE = Pattern.compile("Bash(?:\\((.*)\\))?");
     /** Longest argument text a shell line gets (it travels in argv and the environment). */
-    static final int MAX_SHELL_ARGUMENT_BYTES = 64 * 1024;
+    static final int MAX_SHELL_ARGUMENT_BYTES = ShellLines.MAX_SHELL_ARGUMENT_BYTES;
     /** What Claude Code puts for a shell line that printed nothing. */
-    static final String NO_OUTPUT = "(Bash completed with no output)";
+    static final String NO_OUTPUT = ShellLines.NO_OUTPUT;
 
     private final Path projectDir;
-    private final CommandsConfig config;
-    private final Executor io;
+    private final ShellLines shellLines;
+    private final Attachments attachments;
 
     public Expander(Path projectDir, CommandsConfig config, Executor io) {
         this.projectDir = projectDir.toAbsolutePath().normalize();
-        this.config = config;
-        this.io = io;
+        this.shellLines = new ShellLines(this.projectDir, config, io);
+        this.attachments = new Attachments(this.projectDir, config);
+    }
+
+    /**
+     * Why each shell line of a command will not run when the command is used, one line each (for
+     * {@code interpose list}); empty when every line would run or there are none.
+     */
+    public static List<String> shellNotes(CommandDefinition command, CommandsConfig config) {
+        return ShellLines.notes(command, config);
+    }
+
+    /** A shell line's output as Claude Code puts it in (see {@link ShellLines#output}). */
+    static String output(String printed) {
+        return ShellLines.output(printed);
+    }
+
+    /** Whether Claude Code-style permission rules let this shell command run. */
+    static boolean permitted(List<String> rules, String line) {
+        return ShellLines.permitted(rules, line);
     }
 
     /**
@@ -116,7 +116,7 @@ public final class Expander {
         StringBuilder out = new StringBuilder();
         int[] counts = new int[3];
         boolean used = false;
-        Matcher m = SHELL_LINE.matcher(template.contains("!`") ? maskCodeSpans(template) : template);
+        Matcher m = ShellLines.find(template);
         int last = 0;
         while (m.find()) {
             Placeholders.Filled before = fill(template.substring(last, m.start()), arguments, words, command, variables);
@@ -125,7 +125,7 @@ public final class Expander {
             String line = (m.group(1) != null ? m.group(1) : m.group(2)).strip();
             String raw = template.substring(m.start(), m.end());
             used |= fill(line, arguments, words, command, variables).used();
-            Shell result = shell(command, raw, line, arguments, words, counts);
+            ShellLines.Shell result = shellLines.run(command, raw, line, arguments, words, counts);
             if (result.failure() != null) {
                 return new Expansion(command, null, counts[0], counts[1], counts[2], result.failure(), List.of());
             }
@@ -139,8 +139,8 @@ public final class Expander {
             out.append(Placeholders.argumentsLine(arguments, variables));
         }
         String text = out.toString();
-        List<String> attachments = attachments(text, counts);
-        return new Expansion(command, text, counts[0], counts[1], counts[2], null, attachments);
+        List<String> files = attachments.of(text, counts);
+        return new Expansion(command, text, counts[0], counts[1], counts[2], null, files);
     }
 
     private static Placeholders.Filled fill(String text, String arguments, List<String> words, CommandDefinition command,
@@ -159,263 +159,5 @@ public final class Expander {
         }
         out = out.replace("${CLAUDE_PROJECT_DIR}", projectDir.toString());
         return sessionId == null ? out : out.replace("${CLAUDE_SESSION_ID}", sessionId);
-    }
-
-    /** The text with inline code spans blanked, so that a {@code !`} inside one is not a shell line (as Claude Code). */
-    private static String maskCodeSpans(String text) {
-        Matcher m = CODE_SPAN.matcher(text);
-        StringBuilder out = new StringBuilder(text);
-        while (m.find()) {
-            char before = m.start() > 0 ? text.charAt(m.start() - 1) : 0;
-            if (before != '!' && before != '`') {
-                for (int i = m.start() + 1; i < m.end() - 1; i++) {
-                    out.setCharAt(i, ' ');
-                }
-            }
-        }
-        return out.toString();
-    }
-
-    /** The files the expanded text names with {@code @path}, and notes for those refused. */
-    private List<String> attachments(String text, int[] counts) {
-        List<String> out = new ArrayList<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        Matcher m = MENTION.matcher(text);
-        while (m.find()) {
-            String attachment = include(m.group(1), counts, seen);
-            if (attachment != null) {
-                out.add(attachment);
-            }
-        }
-        return out;
-    }
-
-    /** The file a mention names, between tags; a note when it is refused; null when it names no file. */
-    private String include(String token, int[] counts, java.util.Set<String> seen) {
-        String path = token;
-        while (!path.isEmpty() && ".,;:!?)\"'`".indexOf(path.charAt(path.length() - 1)) >= 0) {
-            path = path.substring(0, path.length() - 1); // sentence punctuation after the path
-        }
-        if (path.isEmpty() || !seen.add(path)) {
-            return null;
-        }
-        String refusal = refuseInclude(path);
-        if (refusal == NO_SUCH_FILE) {
-            return null; // @agent-name, @someone: left as written
-        }
-        if (refusal != null) {
-            counts[2]++;
-            return "[Interpose: @" + path + " was not included: " + refusal + "]";
-        }
-        Path file = projectDir.resolve(path).normalize();
-        try {
-            byte[] bytes = readCapped(file);
-            if (bytes == null) {
-                counts[2]++;
-                return "[Interpose: @" + path + " was not included: it changed while it was read]";
-            }
-            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-            counts[0]++;
-            return "<file path=\"" + path + "\">\n" + text + (text.endsWith("\n") ? "" : "\n") + "</file>";
-        } catch (CharacterCodingException e) {
-            counts[2]++;
-            return "[Interpose: @" + path + " was not included: it is not UTF-8 text]";
-        } catch (IOException e) {
-            counts[2]++;
-            return "[Interpose: @" + path + " was not included: cannot read it (" + e.getMessage() + ")]";
-        }
-    }
-
-    /**
-     * The file's bytes, read from its real path without following a link at the end and never more than the
-     * cap; null when it is no longer inside the project or grew past the cap since it was checked.
-     */
-    private byte[] readCapped(Path file) throws IOException {
-        Path real = file.toRealPath();
-        if (!real.startsWith(projectDir.toRealPath())) {
-            return null;
-        }
-        try (java.io.InputStream in = Files.newInputStream(real, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            byte[] bytes = in.readNBytes(config.maxIncludeBytes() + 1);
-            return bytes.length > config.maxIncludeBytes() ? null : bytes;
-        }
-    }
-
-    private static final String NO_SUCH_FILE = "no such file in the project directory";
-
-    /** Why an include is refused ({@link #NO_SUCH_FILE} when there is no such file), or null to read it. */
-    private String refuseInclude(String path) {
-        Path file;
-        try {
-            if (path.startsWith("/") || path.startsWith("~") || Path.of(path).isAbsolute()) {
-                return "absolute paths are not allowed; name a file inside the project directory";
-            }
-            file = projectDir.resolve(path).normalize();
-        } catch (InvalidPathException e) {
-            return "not a valid path";
-        }
-        if (!file.startsWith(projectDir)) {
-            return "it is outside the project directory";
-        }
-        if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return NO_SUCH_FILE;
-        }
-        try {
-            if (!file.toRealPath().startsWith(projectDir.toRealPath())) {
-                return "it links outside the project directory";
-            }
-            if (!Files.isRegularFile(file)) {
-                return "not a file";
-            }
-            if (Files.size(file) > config.maxIncludeBytes()) {
-                return "larger than " + config.maxIncludeBytes() + " bytes (commands.max-include-bytes)";
-            }
-        } catch (IOException e) {
-            return "cannot read it (" + e.getMessage() + ")";
-        }
-        return null;
-    }
-
-    /** What a shell line gave: its output, or why the expansion is aborted. */
-    private record Shell(String output, String failure) {
-    }
-
-    private Shell shell(CommandDefinition command, String raw, String line, String arguments, List<String> words,
-            int[] counts) throws InterruptedException {
-        String template;
-        try {
-            template = ShellPlaceholders.translate(line, command.argumentNames());
-        } catch (ShellScript.UnsupportedTemplateException e) {
-            counts[2]++;
-            return new Shell(null, "Shell command failed for pattern \"" + raw + "\": " + e.getMessage());
-        }
-        // Judged on the template (placeholders as plain words): the values are never part of the shell source.
-        String judged = PLACEHOLDER.matcher(template).replaceAll("ARG").strip();
-        if (!config.shell()) {
-            counts[2]++;
-            return new Shell("[Interpose: " + raw + " did not run: shell commands in command files are off "
-                    + "(commands.shell: false)]", null);
-        }
-        String refusal = null;
-        if (!command.disallowedTools().isEmpty() && permitted(command.disallowedTools(), judged)) {
-            refusal = "disallowed-tools of /" + command.name() + " refuses it";
-        } else if (!ReadOnlyCommands.isReadOnly(judged) && !permitted(command.allowedTools(), judged)) {
-            refusal = "allowed-tools of /" + command.name() + " does not permit it";
-        }
-        if (refusal != null) {
-            counts[2]++;
-            return new Shell(null, "Shell command permission check failed for pattern \"" + raw + "\": " + refusal);
-        }
-        String script;
-        try {
-            if (arguments.getBytes(StandardCharsets.UTF_8).length > MAX_SHELL_ARGUMENT_BYTES) {
-                throw new ShellScript.UnsupportedTemplateException("the arguments exceed " + MAX_SHELL_ARGUMENT_BYTES
-                        + " bytes, too long for a shell command");
-            }
-            script = ShellScript.of(template);
-        } catch (ShellScript.UnsupportedTemplateException e) {
-            counts[2]++;
-            return new Shell(null, "Shell command failed for pattern \"" + raw + "\": " + e.getMessage());
-        }
-        counts[1]++;
-        // The values travel as argv and environment, which cannot carry NUL: it is dropped.
-        String text = arguments.replace("\0", "");
-        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", script, "sh"));
-        argv.addAll(ShellWords.split(text));
-        ProcessBuilder builder = ProcessRun.in(projectDir, argv);
-        builder.redirectErrorStream(true);
-        builder.environment().put("INTERPOSE_PROJECT_DIR", projectDir.toString());
-        builder.environment().put("CLAUDE_PROJECT_DIR", projectDir.toString());
-        builder.environment().put(ShellScript.ARGUMENTS_VARIABLE, text);
-        ProcessRun run = ProcessRun.run(builder, new byte[0], config.shellTimeout(), config.maxIncludeBytes(), 1024, io);
-        String output = output(run.stdout().text());
-        if (run.failed()) {
-            return new Shell(null, "Shell command failed for pattern \"" + raw + "\": " + run.failure());
-        }
-        if (run.exit() != 0) {
-            return new Shell(null, "Shell command failed for pattern \"" + raw + "\": "
-                    + (output.isEmpty() ? "" : "[stderr]\n" + output));
-        }
-        return new Shell(output.isEmpty() ? NO_OUTPUT : output, null);
-    }
-
-    /**
-     * A shell line's output as Claude Code puts it in: blank lines at the start and trailing whitespace dropped;
-     * {@link #NO_OUTPUT} when nothing is left.
-     */
-    static String output(String printed) {
-        String text = printed.stripTrailing();
-        int start = 0;
-        for (int nl = text.indexOf('\n'); nl >= 0 && text.substring(start, nl).isBlank(); nl = text.indexOf('\n', start)) {
-            start = nl + 1;
-        }
-        return text.substring(start);
-    }
-
-    /**
-     * Why each shell line of a command will not run when the command is used, one line each (for
-     * {@code interpose list}); empty when every line would run or there are none.
-     */
-    public static List<String> shellNotes(CommandDefinition command, CommandsConfig config) {
-        List<String> notes = new ArrayList<>();
-        if (command.style() == CommandDefinition.Style.CODEX_PROMPT) {
-            return notes;
-        }
-        String body = command.body();
-        Matcher m = SHELL_LINE.matcher(body.contains("!`") ? maskCodeSpans(body) : body);
-        while (m.find()) {
-            String line = (m.group(1) != null ? m.group(1) : m.group(2)).strip();
-            String raw = body.substring(m.start(), m.end());
-            String why;
-            try {
-                String judged = PLACEHOLDER.matcher(ShellPlaceholders.translate(line, command.argumentNames()))
-                        .replaceAll("ARG").strip();
-                if (!config.shell()) {
-                    why = "shell commands in command files are off (commands.shell: false)";
-                } else if (!command.disallowedTools().isEmpty() && permitted(command.disallowedTools(), judged)) {
-                    why = "disallowed-tools refuses it";
-                } else if (!ReadOnlyCommands.isReadOnly(judged) && !permitted(command.allowedTools(), judged)) {
-                    why = "allowed-tools does not permit it, and it is not a read-only command (using the command "
-                            + "fails, as in Claude Code)";
-                } else {
-                    continue;
-                }
-            } catch (ShellScript.UnsupportedTemplateException e) {
-                why = e.getMessage();
-            }
-            notes.add(raw.replace('\n', ' ') + " will not run: " + why);
-        }
-        return notes;
-    }
-
-    /** Whether Claude Code-style permission rules let this shell command run. */
-    static boolean permitted(List<String> rules, String line) {
-        boolean operators = SHELL_OPERATOR.matcher(line).find();
-        for (String rule : rules) {
-            Matcher m = BASH_RULE.matcher(rule.strip());
-            if (!m.matches()) {
-                continue;
-            }
-            String pattern = m.group(1) == null ? "*" : m.group(1).strip();
-            if (pattern.equals("*")) {
-                return true;
-            }
-            if (pattern.isEmpty()) {
-                continue; // Bash() names no command: it allows nothing
-            }
-            if (operators) {
-                continue;
-            }
-            if (pattern.endsWith(":*")) {
-                String prefix = pattern.substring(0, pattern.length() - 2).strip();
-                if (line.equals(prefix) || line.startsWith(prefix + " ")) {
-                    return true;
-                }
-            } else if (line.equals(pattern)) {
-                return true;
-            }
-        }
-        return false;
     }
 }
