@@ -91,18 +91,41 @@ public record FrontMatter(ObjectNode fields, String body, boolean present, Strin
         }
     }
 
-    /** The {@code key: value} lines at the start of a line, as text (quotes around a value removed). */
+    /**
+     * The front matter read entry by entry: each {@code key:} line at the start of a line with the indented or
+     * {@code -} lines under it is read as YAML on its own, so one broken entry
+     * ({@code argument-hint: [plan] [mode]}) leaves the others as YAML reads them ({@code arguments: [plan,
+     * mode]} stays a list); a broken entry is its text, quotes around it removed.
+     */
     private static ObjectNode lineByLine(String yaml) {
         ObjectNode fields = YAML.createObjectNode();
-        for (String line : yaml.split("\r?\n")) {
-            java.util.regex.Matcher m = KEY_LINE.matcher(line);
-            if (m.matches()) {
-                String value = m.group(2) == null ? "" : m.group(2);
-                if (value.length() >= 2 && (value.charAt(0) == '"' || value.charAt(0) == '\'')
-                        && value.charAt(value.length() - 1) == value.charAt(0)) {
-                    value = value.substring(1, value.length() - 1);
+        String[] lines = yaml.split("\\r?\\n");
+        for (int i = 0; i < lines.length; i++) {
+            java.util.regex.Matcher m = KEY_LINE.matcher(lines[i]);
+            if (!m.matches()) {
+                continue;
+            }
+            StringBuilder entry = new StringBuilder(lines[i]);
+            while (i + 1 < lines.length && !lines[i + 1].isEmpty()
+                    && (Character.isWhitespace(lines[i + 1].charAt(0)) || lines[i + 1].startsWith("-"))) {
+                entry.append('\n').append(lines[++i]);
+            }
+            JsonNode value = null;
+            try {
+                JsonNode node = YAML.readTree(entry.toString());
+                value = node != null && node.isObject() ? node.get(m.group(1)) : null;
+            } catch (JsonProcessingException e) {
+                // this entry is not YAML: its text
+            }
+            if (value == null) {
+                String text = m.group(2) == null ? "" : m.group(2);
+                if (text.length() >= 2 && (text.charAt(0) == '"' || text.charAt(0) == '\'')
+                        && text.charAt(text.length() - 1) == text.charAt(0)) {
+                    text = text.substring(1, text.length() - 1);
                 }
-                fields.put(m.group(1), value);
+                fields.put(m.group(1), text);
+            } else {
+                fields.set(m.group(1), value);
             }
         }
         return fields;

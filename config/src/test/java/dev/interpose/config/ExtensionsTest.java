@@ -144,5 +144,14 @@ class ExtensionsTest {
         assertThat(b.model()).isEqualTo("m");
         assertThat(b.body()).isEqualTo("Body\n");
         assertThat(b.problem()).startsWith("line ").contains("not valid YAML").doesNotContain("\n");
+
+        // One broken entry leaves the others as YAML reads them: the list of names stays a list.
+        Path hint = write(dir.resolve("h.md"), "---\narguments: [plan, mode]\nargument-hint: [plan] [mode]\n"
+                + "allowed-tools:\n  - Bash(git status:*)\n  - Read\n---\n$plan\n");
+        CommandDefinition h = CommandDefinition.read("h", hint);
+        assertThat(h.argumentNames()).containsExactly("plan", "mode");
+        assertThat(h.argumentHint()).isEqualTo("[plan] [mode]");
+        assertThat(h.allowedTools()).containsExactly("Bash(git status:*)", "Read");
+        assertThat(h.problem()).startsWith("line 3, key argument-hint: not valid YAML");
     }
 }
