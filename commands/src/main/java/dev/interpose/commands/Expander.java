@@ -108,7 +108,7 @@ public final class Expander {
                 return new Expansion(command, null, 0, 0, 0, e.getMessage(), List.of());
             }
         }
-        List<String> words = ShellWords.split(arguments);
+        List<String> words = ShellWords.claude(arguments);
         UnaryOperator<String> variables = text -> variables(command, text, sessionId);
         Path skillDir = command.skillDir();
         String template = variables.apply(

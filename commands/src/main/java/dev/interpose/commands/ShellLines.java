@@ -106,7 +106,9 @@ final class ShellLines {
         // The values travel as argv and environment, which cannot carry NUL: it is dropped.
         String text = arguments.replace("\0", "");
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", script, "sh"));
-        argv.addAll(ShellWords.split(text));
+        for (String word : words) {
+            argv.add(word.replace("\0", "")); // the words the placeholders were filled with, as parameters
+        }
         ProcessBuilder builder = ProcessRun.in(projectDir, argv);
         builder.redirectErrorStream(true);
         builder.environment().put("INTERPOSE_PROJECT_DIR", projectDir.toString());

@@ -57,6 +57,24 @@ class ExpanderTest {
     }
 
     @Test
+    void positionsAreTheWordsOfTheFirstCommandAsClaudeCodeReadsTheLine() {
+        // Each observed on the pinned Claude Code 2.1.328 with a command printing [$0] [$1].
+        assertThat(ShellWords.claude("$HOME x")).containsExactly("$HOME", "x");
+        assertThat(ShellWords.claude("a|b c")).containsExactly("a");
+        assertThat(ShellWords.claude("x #comment y")).containsExactly("x");
+        assertThat(ShellWords.claude("a;b c")).containsExactly("a");
+        assertThat(ShellWords.claude("a && b")).containsExactly("a");
+        assertThat(ShellWords.claude("a>b c")).containsExactly("a");
+        assertThat(ShellWords.claude("it's")).containsExactly("it's");
+        assertThat(ShellWords.claude("\"unterminated x")).containsExactly("\"unterminated x");
+        assertThat(ShellWords.claude("a\\ b c")).containsExactly("a b", "c");
+        assertThat(ShellWords.claude("e=f g")).containsExactly("g");
+        assertThat(ShellWords.claude("${X} y")).containsExactly("${X}", "y");
+        assertThat(ShellWords.claude("$(ls) z")).containsExactly("$(ls)", "z");
+        assertThat(ShellWords.claude("*.java ~ -n \"x y\"")).containsExactly("*.java", "~", "-n", "x y");
+    }
+
+    @Test
     void namedArgumentsComeFromTheFrontMatterList() throws Exception {
         CommandDefinition c = new CommandDefinition("plan", Path.of("plan.md"), null, null, null, List.of(), List.of(),
                 "plan=$plan mode=$mode other=$other $planx", CommandDefinition.Style.COMMAND, List.of("plan", "mode"),

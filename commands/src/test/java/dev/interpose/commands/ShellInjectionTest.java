@@ -152,7 +152,9 @@ class ShellInjectionTest {
         for (String hostile : HOSTILE) {
             for (String typed : List.of(hostile, quoted(hostile))) {
                 String text = typed.replace("\0", "");
-                List<String> words = ShellWords.split(text).stream().map(ShellInjectionTest::throughArgv).toList();
+                // The words Claude Code's rules give the placeholders, as the parameters carry them.
+                List<String> words = ShellWords.claude(typed).stream().map(w -> w.replace("\0", ""))
+                        .map(ShellInjectionTest::throughArgv).toList();
                 for (Context context : CONTEXTS) {
                     String out = expand(context.template(), typed);
                     runs++;

@@ -46,8 +46,10 @@ class CommandOracleIT {
             "/build specs/plan.md",
             "/workflow:build_adw specs/plan.md",
             "/git:commit sdlc_planner feat '{\"number\": 7, \"title\": \"Fix the retry loop\"}'",
+            "/git:commit planner bug a|b c #note",
             "/close-issue 42",
             "/your-skill-name alpha \"beta gamma\"",
+            "/your-skill-name X=1 it's",
             "/read-github-issue 77",
             "/named-args specs/p.md \"fast mode\" !now",
             "/security-review");
