@@ -27,6 +27,9 @@ public final class Catalog {
     public Catalog(List<CommandDefinition> commands, int failed) {
         Map<String, Integer> shortCounts = new HashMap<>();
         for (CommandDefinition c : commands) {
+            if (!c.userInvocable()) {
+                continue; // user-invocable: false: only the model may use it, in Claude Code
+            }
             byName.putIfAbsent(c.name(), c);
             shortCounts.merge(shortName(c.name()), 1, Integer::sum);
         }

@@ -25,6 +25,25 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(300) // about 4,000 runs of a real /bin/sh: seconds on a quiet machine, minutes on a loaded one
 class ShellInjectionTest {
+
+    /**
+     * The template with its positions written 0-based, as Claude Code's rules (which command files follow) read
+     * them: the contexts below are written with {@code $1} for the first word.
+     */
+    static String zeroBased(String template) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < template.length(); i++) {
+            char c = template.charAt(i);
+            if (c == '\\' && i + 1 < template.length()) {
+                out.append(c).append(template.charAt(++i));
+            } else if (c == '$' && i + 1 < template.length() && template.charAt(i + 1) >= '1' && template.charAt(i + 1) <= '9') {
+                out.append('$').append((char) (template.charAt(++i) - 1));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
     private static final CommandsConfig SHELL_ON = new CommandsConfig(true, Duration.ofSeconds(10), 1024 * 1024);
     private static final String CANARY = "CANARY";
     private static final Charset ARGV = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
@@ -63,8 +82,9 @@ class ShellInjectionTest {
             new Context("printf %s '$ARGUMENTS'", (w, t) -> t),
             new Context("printf %s \"$(printf %s \"$1\")\"", (w, t) -> word(w, 0).replaceAll("\n+$", "")),
             new Context("printf '%s\\n' $1 x", (w, t) -> word(w, 0) + "\nx"),
-            new Context("printf %s x$1y", (w, t) -> "x" + word(w, 0) + "y"),
-            new Context("printf %s \"a$1b\"", (w, t) -> "a" + word(w, 0) + "b"),
+            // A word character right after a position would make it no placeholder, in Claude Code's rules.
+            new Context("printf %s x$1-y", (w, t) -> "x" + word(w, 0) + "-y"),
+            new Context("printf %s \"a$1-b\"", (w, t) -> "a" + word(w, 0) + "-b"),
             new Context("printf %s $1$2", (w, t) -> word(w, 0) + word(w, 1)),
             new Context("printf %s \"'$1'\"", (w, t) -> "'" + word(w, 0) + "'"),
             new Context("printf %s '\"$1\"'", (w, t) -> "\"" + word(w, 0) + "\""),
@@ -110,8 +130,14 @@ class ShellInjectionTest {
 
     private String expand(String template, String arguments) throws Exception {
         CommandDefinition c = new CommandDefinition("probe", Path.of("probe.md"), null, null, null, List.of("Bash"),
-                List.of(), "[!`" + template + "`]");
-        return new Expander(project, SHELL_ON, io).expand(c, arguments).text();
+                List.of(), "!`" + zeroBased(template) + "`");
+        Expander.Expansion e = new Expander(project, SHELL_ON, io).expand(c, arguments);
+        if (e.failed()) {
+            return "[" + e.failure() + "]";
+        }
+        // The shell line's output only: a template whose positions were all missing gets the arguments line too.
+        int appended = e.text().indexOf("\n\nARGUMENTS: ");
+        return "[" + (appended < 0 ? e.text() : e.text().substring(0, appended)) + "]";
     }
 
     /** What the process prints for a value, after the trip through argv (the platform's encoding). */
@@ -126,13 +152,17 @@ class ShellInjectionTest {
         for (String hostile : HOSTILE) {
             for (String typed : List.of(hostile, quoted(hostile))) {
                 String text = typed.replace("\0", "");
-                List<String> words = ShellWords.split(text).stream().map(ShellInjectionTest::throughArgv).toList();
+                // The words Claude Code's rules give the placeholders, as the parameters carry them.
+                List<String> words = ShellWords.claude(typed).stream().map(w -> w.replace("\0", ""))
+                        .map(ShellInjectionTest::throughArgv).toList();
                 for (Context context : CONTEXTS) {
                     String out = expand(context.template(), typed);
                     runs++;
                     assertThat(project.resolve(CANARY)).as("%s with %s", context.template(), typed).doesNotExist();
                     if (context.expected() != null) {
-                        String expected = "[" + context.expected().apply(words, throughArgv(text)).stripTrailing() + "]";
+                        // As Claude Code puts a line's output in: leading blank lines and trailing space dropped.
+                        String printed = Expander.output(context.expected().apply(words, throughArgv(text)));
+                        String expected = "[" + (printed.isEmpty() ? Expander.NO_OUTPUT : printed) + "]";
                         if (!out.equals(expected)) {
                             mismatches.add(context.template() + " <- " + abbreviate(typed) + ": got " + abbreviate(out)
                                     + ", expected " + abbreviate(expected));
@@ -153,25 +183,27 @@ class ShellInjectionTest {
     void theNotesShowTheTemplateNotTheArguments() throws Exception {
         String hostile = "$(touch CANARY) secret-value";
         CommandDefinition denied = new CommandDefinition("probe", Path.of("probe.md"), null, null, null,
-                List.of("Bash(git status:*)"), List.of(), "!`echo \"$1\"`");
-        assertThat(new Expander(project, SHELL_ON, io).expand(denied, hostile).text())
-                .isEqualTo("[Interpose: !`echo \"$1\"` did not run: allowed-tools of /probe does not permit it]");
+                List.of("Bash(git status:*)"), List.of(), "!`touch \"$0\"`");
+        assertThat(new Expander(project, SHELL_ON, io).expand(denied, hostile).failure())
+                .isEqualTo("Shell command permission check failed for pattern \"!`touch \"$0\"`\": allowed-tools of "
+                        + "/probe does not permit it");
         assertThat(new Expander(project, CommandsConfig.DEFAULT, io).expand(denied, hostile).text())
                 .doesNotContain("secret-value").contains("commands.shell: false");
         String timedOut = new Expander(project, new CommandsConfig(true, Duration.ofMillis(300), 1024), io)
                 .expand(new CommandDefinition("probe", Path.of("probe.md"), null, null, null, List.of("Bash"),
-                        List.of(), "!`sleep 5 || printf %s \"$1\"`"), hostile).text();
-        assertThat(timedOut).isEqualTo("[Interpose: !`sleep 5 || printf %s \"$1\"` timed out after 300ms; process tree killed]");
+                        List.of(), "!`sleep 5 || printf %s \"$0\"`"), hostile).failure();
+        assertThat(timedOut).isEqualTo("Shell command failed for pattern \"!`sleep 5 || printf %s \"$0\"`\": timed out "
+                + "after 300ms; process tree killed");
         assertThat(project.resolve(CANARY)).doesNotExist();
     }
 
     @Test
     void argumentsBeyondTheLimitAreRefusedForShellLinesOnly() throws Exception {
         String huge = "y".repeat(Expander.MAX_SHELL_ARGUMENT_BYTES + 1);
-        assertThat(expand("printf %s \"$1\"", huge)).isEqualTo("[[Interpose: !`printf %s \"$1\"` did not run: the "
-                + "arguments exceed 65536 bytes, too long for a shell command]]");
+        assertThat(expand("printf %s \"$1\"", huge)).isEqualTo("[Shell command failed for pattern \"!`printf %s "
+                + "\"$0\"`\": the arguments exceed 65536 bytes, too long for a shell command]");
         CommandDefinition plain = new CommandDefinition("probe", Path.of("probe.md"), null, null, null, List.of(),
-                List.of(), "Say $1");
+                List.of(), "Say $0");
         assertThat(new Expander(project, SHELL_ON, io).expand(plain, huge).text()).isEqualTo("Say " + huge);
         String justFits = "z".repeat(Expander.MAX_SHELL_ARGUMENT_BYTES);
         assertThat(expand("printf %s \"$1\" | wc -c", justFits).replace(" ", "")).isEqualTo("[65536]");
@@ -179,9 +211,9 @@ class ShellInjectionTest {
 
     @Test
     void aPlaceholderInArithmeticIsRefusedAndMissingWordsAreEmpty() throws Exception {
-        assertThat(expand("printf %s $(( $1 + 1 ))", "a[$(touch CANARY)]")).isEqualTo("[[Interpose: !`printf %s "
-                + "$(( $1 + 1 ))` did not run: a placeholder inside $((...)) would be evaluated as an arithmetic "
-                + "expression]]");
+        assertThat(expand("printf %s $(( $1 + 1 ))", "a[$(touch CANARY)]")).isEqualTo("[Shell command failed for "
+                + "pattern \"!`printf %s $(( $0 + 1 ))`\": a placeholder inside $((...)) would be evaluated as an "
+                + "arithmetic expression]");
         assertThat(expand("printf %s $((2 + 3))", "")).isEqualTo("[5]");
         assertThat(expand("printf '<%s>' \"$1\" \"$2\" '$3'", "only")).isEqualTo("[<only><><>]");
         assertThat(expand("printf '<%s>' $ARGUMENTS", "")).isEqualTo("[<>]");
@@ -205,14 +237,20 @@ class ShellInjectionTest {
             Files.createSymbolicLink(project.resolve("dir-link"), outside);
             Files.writeString(project.resolve("ok.txt"), "fine");
             CommandDefinition c = new CommandDefinition("probe", Path.of("probe.md"), null, null, null, List.of(),
-                    List.of(), "@$1");
+                    List.of(), "@$0");
+            List<String> noFile = List.of("$(cat ../x)", "%2e%2e/secret.txt"); // no such file: left as written
             for (String typed : List.of("../" + outside.getFileName() + "/secret.txt", outside + "/secret.txt",
                     "dir-link/secret.txt", "~/secret.txt", "ok.txt/../../" + outside.getFileName() + "/secret.txt",
                     "'a\0b'", "$(cat ../x)", "%2e%2e/secret.txt", "./../" + outside.getFileName() + "/secret.txt")) {
-                String text = new Expander(project, SHELL_ON, io).expand(c, typed).text();
-                assertThat(text).as(typed).doesNotContain("TOP SECRET").contains("was not included");
+                Expander.Expansion e = new Expander(project, SHELL_ON, io).expand(c, typed);
+                String all = e.text() + String.join("\n", e.attachments());
+                assertThat(all).as(typed).doesNotContain("TOP SECRET");
+                if (!noFile.contains(typed)) {
+                    assertThat(e.attachments()).as(typed).singleElement().asString().contains("was not included");
+                }
             }
-            assertThat(new Expander(project, SHELL_ON, io).expand(c, "ok.txt").text()).contains("fine");
+            assertThat(new Expander(project, SHELL_ON, io).expand(c, "ok.txt").attachments()).singleElement()
+                    .asString().contains("fine");
         } finally {
             try (var files = Files.walk(outside)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

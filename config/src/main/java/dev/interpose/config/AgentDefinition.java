@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * A subagent read from its markdown file, as Claude Code's agent files are: front matter {@code name}
- * (defaults to the file name), {@code description}, {@code model} (else the triggering request's) and
- * {@code tools}; the body is the agent's system prompt. Other keys are kept in the file and ignored.
+ * (defaults to the file name), {@code description}, {@code model} (else, and for {@code inherit}, the
+ * triggering request's) and {@code tools}; the body is the agent's system prompt. Other documented keys
+ * ({@code disallowedTools}, {@code maxTurns}, {@code color}...) and unknown ones are accepted and ignored.
  */
 public record AgentDefinition(String name, Path file, String description, String model, List<String> tools,
         String systemPrompt) {
@@ -26,7 +27,11 @@ public record AgentDefinition(String name, Path file, String description, String
         if (matter.body().isBlank()) {
             throw new FrontMatter.Invalid("the agent's system prompt (the text after the front matter) is empty");
         }
+        String model = matter.text("model");
+        if (model != null && (model.isBlank() || model.equals("inherit"))) {
+            model = null; // inherit: the triggering request's model
+        }
         return new AgentDefinition(name != null ? name : fileName, file, matter.text("description"),
-                matter.text("model"), matter.list("tools"), matter.body().strip());
+                model, matter.list("tools"), matter.body().strip());
     }
 }

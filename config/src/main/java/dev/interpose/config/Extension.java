@@ -16,12 +16,19 @@ import java.nio.file.Path;
  * @param hook     how to run it, for a hook that loaded; else null
  * @param version  for a plugin jar, its size and modification time, so a replaced jar counts as a change;
  *                 else null
+ * @param note     for one that loaded, what is worth knowing (its front matter was read leniently, a shell
+ *                 line of a command will not run...); else null
  */
 public record Extension(Kind kind, String name, Path file, String scope, String error, Path hiddenBy,
-        HookDefinition hook, String version) {
+        HookDefinition hook, String version, String note) {
 
     Extension(Kind kind, String name, Path file, String scope, String error, Path hiddenBy) {
-        this(kind, name, file, scope, error, hiddenBy, null, null);
+        this(kind, name, file, scope, error, hiddenBy, null, null, null);
+    }
+
+    Extension(Kind kind, String name, Path file, String scope, String error, Path hiddenBy, HookDefinition hook,
+            String version) {
+        this(kind, name, file, scope, error, hiddenBy, hook, version, null);
     }
 
     static Extension hook(HookDefinition hook, Path file, String scope) {
@@ -31,11 +38,29 @@ public record Extension(Kind kind, String name, Path file, String scope, String 
     /** What there is: script hooks, commands, agents, and jars of in-process Java hooks. */
     public enum Kind { HOOK, COMMAND, AGENT, PLUGIN }
 
+    /**
+     * What the file was taken for: {@code command}, {@code skill}, {@code codex prompt} or {@code agent}, and
+     * {@code hook} or {@code plugin}.
+     */
+    public String kindOfFile() {
+        if (kind != Kind.COMMAND) {
+            return kind.name().toLowerCase(java.util.Locale.ROOT);
+        }
+        switch (CommandDefinition.Style.of(file)) {
+            case SKILL:
+                return file.toString().contains("/.agents/") ? "codex skill" : "skill";
+            case CODEX_PROMPT:
+                return "codex prompt";
+            default:
+                return "command";
+        }
+    }
+
     public boolean loaded() {
         return error == null;
     }
 
     Extension hiddenBy(Path winner) {
-        return new Extension(kind, name, file, scope, error, winner, hook, version);
+        return new Extension(kind, name, file, scope, error, winner, hook, version, note);
     }
 }

@@ -1,14 +1,12 @@
 package dev.interpose.config;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Finds hooks, commands and agents in the extension folders, in precedence order: the project's before
@@ -20,9 +18,7 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>hooks: executables in {@code .interpose/hooks/} and {@code .codexplus/hooks/}, and the {@code hooks}
  *       section of Claude Code's settings files ({@link ClaudeSettingsHooks})</li>
- *   <li>commands: {@code *.md} under {@code .interpose/commands/}, {@code .codexplus/commands/},
- *       {@code .claude/commands/}; subfolders namespace them ({@code git/pr.md} is {@code git:pr})</li>
- *   <li>agents: {@code *.md} in {@code .interpose/agents/}, {@code .codexplus/agents/}, {@code .claude/agents/}</li>
+ *   <li>commands, skills, Codex prompts and agents: see {@link MarkdownExtensions}</li>
  *   <li>plugins: {@code *.jar} in {@code .interpose/plugins/}, each holding in-process Java hooks; all load,
  *       project and user (the jar is opened by the proxy, not here)</li>
  * </ul>
@@ -41,11 +37,10 @@ public final class Extensions {
                 if (!folder.equals(".claude")) {
                     folders.add(base.resolve(folder).resolve("hooks"));
                 }
-                folders.add(base.resolve(folder).resolve("commands"));
-                folders.add(base.resolve(folder).resolve("agents"));
             }
             folders.add(base.resolve(".interpose").resolve("plugins"));
         }
+        folders.addAll(MarkdownExtensions.folders(projectDir, home));
         return folders;
     }
 
@@ -58,13 +53,36 @@ public final class Extensions {
 
     /** Everything found, in precedence order within each kind. */
     public static List<Extension> discover(Path projectDir, Path home) {
+        return discover(projectDir, home, new ArrayList<>());
+    }
+
+    /**
+     * The files looked at and not taken, each as {@code file: why}: an agent file without front matter, a
+     * folder under {@code skills/} without a {@code SKILL.md}.
+     */
+    public static List<String> skipped(Path projectDir, Path home) {
+        List<MarkdownExtensions.Skipped> skipped = new ArrayList<>();
+        discover(projectDir, home, skipped);
+        return skipped.stream().map(s -> s.file() + ": " + s.reason()).toList();
+    }
+
+    private static List<Extension> discover(Path projectDir, Path home, List<MarkdownExtensions.Skipped> skipped) {
         List<Extension> found = new ArrayList<>();
         boolean sameDir = projectDir.toAbsolutePath().normalize().equals(home.toAbsolutePath().normalize());
         for (Extension.Kind kind : Extension.Kind.values()) {
             List<Extension> ofKind = new ArrayList<>();
-            scan(kind, projectDir, "project", ofKind);
-            if (!sameDir) {
-                scan(kind, home, "user", ofKind);
+            if (kind == Extension.Kind.COMMAND) {
+                MarkdownExtensions.commands(projectDir, home, sameDir, ofKind, skipped);
+            } else if (kind == Extension.Kind.AGENT) {
+                MarkdownExtensions.agents(projectDir, "project", ofKind, skipped);
+                if (!sameDir) {
+                    MarkdownExtensions.agents(home, "user", ofKind, skipped);
+                }
+            } else {
+                scan(kind, projectDir, "project", ofKind);
+                if (!sameDir) {
+                    scan(kind, home, "user", ofKind);
+                }
             }
             // Every hook runs (Claude Code merges user and project hooks); commands and agents are looked up by
             // name, so only the first of a name counts.
@@ -82,26 +100,16 @@ public final class Extensions {
     private static void scan(Extension.Kind kind, Path base, String scope, List<Extension> out) {
         for (String folder : FOLDERS) {
             Path root = base.resolve(folder);
-            switch (kind) {
-                case HOOK:
-                    if (!folder.equals(".claude")) {
-                        hookScripts(root.resolve("hooks"), scope, out);
-                    } else {
-                        for (Path settings : ClaudeSettingsHooks.files(root, scope.equals("project"))) {
-                            ClaudeSettingsHooks.read(settings, scope, out);
-                        }
+            if (kind == Extension.Kind.HOOK) {
+                if (!folder.equals(".claude")) {
+                    hookScripts(root.resolve("hooks"), scope, out);
+                } else {
+                    for (Path settings : ClaudeSettingsHooks.files(root, scope.equals("project"))) {
+                        ClaudeSettingsHooks.read(settings, scope, out);
                     }
-                    break;
-                case COMMAND:
-                    markdown(kind, root.resolve("commands"), true, scope, out);
-                    break;
-                case PLUGIN:
-                    if (folder.equals(".interpose")) {
-                        plugins(root.resolve("plugins"), scope, out);
-                    }
-                    break;
-                default:
-                    markdown(kind, root.resolve("agents"), false, scope, out);
+                }
+            } else if (kind == Extension.Kind.PLUGIN && folder.equals(".interpose")) {
+                plugins(root.resolve("plugins"), scope, out);
             }
         }
     }
@@ -142,37 +150,6 @@ public final class Extensions {
         }
     }
 
-    private static void markdown(Extension.Kind kind, Path dir, boolean nested, String scope, List<Extension> out) {
-        for (Path file : list(dir, nested)) {
-            if (!file.getFileName().toString().endsWith(".md")) {
-                continue;
-            }
-            String relative = dir.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
-            String name = relative.substring(0, relative.length() - 3).replace('/', ':');
-            String error = kind == Extension.Kind.COMMAND ? commandError(name, file) : agentError(name, file);
-            out.add(new Extension(kind, name, file, scope, error, null));
-        }
-    }
-
-    /** Why the file's YAML front matter is broken, or null when it has none or it parses to a mapping. */
-    private static String commandError(String name, Path file) {
-        try {
-            CommandDefinition.read(name, file);
-            return null;
-        } catch (FrontMatter.Invalid e) {
-            return e.getMessage();
-        }
-    }
-
-    private static String agentError(String name, Path file) {
-        try {
-            AgentDefinition.read(name, file);
-            return null;
-        } catch (FrontMatter.Invalid e) {
-            return e.getMessage();
-        }
-    }
-
     static String frontMatterError(Path file) {
         try {
             FrontMatter.read(file);
@@ -183,14 +160,7 @@ public final class Extensions {
     }
 
     private static List<Path> list(Path dir, boolean nested) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = nested ? Files.walk(dir) : Files.list(dir)) {
-            return files.filter(Files::isRegularFile).sorted().toList();
-        } catch (IOException e) {
-            return List.of();
-        }
+        return MarkdownExtensions.list(dir, nested);
     }
 
     /** How many of each kind loaded and are not hidden: those that take effect. Every kind is present. */

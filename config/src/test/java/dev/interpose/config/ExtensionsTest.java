@@ -55,12 +55,16 @@ class ExtensionsTest {
                 "HOOK settings:Stop[]#1 user FAILED hooks.Stop: a hook without a \"command\" string",
                 "COMMAND review project",
                 "COMMAND review project hidden",
-                "COMMAND git:pr project",
-                found.get(7),
+                "COMMAND broken user",
                 "COMMAND review user hidden",
+                "COMMAND git:pr project",
                 "AGENT security project",
                 "AGENT security user hidden");
-        assertThat(found.get(7)).startsWith("COMMAND broken user FAILED front matter is not valid YAML at line 2: ");
+        // Broken YAML is read line by line, as Claude Code loads such a file; the note says where it broke.
+        Extension broken = Extensions.discover(project, home).stream().filter(e -> e.name().equals("broken"))
+                .findFirst().orElseThrow();
+        assertThat(broken.note()).startsWith("front matter line 2, key description: not valid YAML (")
+                .endsWith("); read line by line").doesNotContain("\n");
         HookDefinition settingsHook = Extensions.discover(project, home).get(2).hook();
         assertThat(settingsHook.command()).containsExactly("/bin/sh", "-c", "echo hi");
         assertThat(settingsHook.timeout()).hasSeconds(5);
@@ -78,5 +82,76 @@ class ExtensionsTest {
             assertThat(e.loaded()).isFalse();
             assertThat(e.error()).startsWith("not valid JSON at 2:");
         });
+    }
+
+    @Test
+    void skillsCodexPromptsAndSubfolderAgentsAreFoundAsClaudeCodeAndCodexRankThem() throws Exception {
+        Path project = dir.resolve("project");
+        Path home = dir.resolve("home");
+        write(project.resolve(".claude/commands/deploy.md"), "project command\n");
+        write(home.resolve(".claude/commands/deploy.md"), "user command\n");
+        write(project.resolve(".claude/skills/deploy/SKILL.md"), "---\ndescription: project skill\n---\nSkill\n");
+        write(home.resolve(".claude/skills/deploy/SKILL.md"), "---\ndescription: user skill\n---\nSkill\n");
+        write(project.resolve(".claude/skills/notes/README.md"), "no SKILL.md here\n");
+        write(project.resolve(".agents/skills/lint/SKILL.md"), "---\nname: lint\ndescription: Lint\n---\nLint it\n");
+        write(home.resolve(".codex/prompts/ship.md"), "---\ndescription: Ship\n---\nShip $1\n");
+        write(project.resolve(".claude/agents/team/builder.md"), "---\nname: builder\ndescription: b\n---\nBuild.\n");
+        write(project.resolve(".claude/agents/README.md"), "# Our agents\nNot an agent: no front matter.\n");
+
+        List<Extension> all = Extensions.discover(project, home);
+        List<String> found = all.stream().map(e -> line(e) + " " + e.kindOfFile()).toList();
+
+        assertThat(found).containsExactly(
+                "COMMAND deploy user skill",
+                "COMMAND deploy project hidden skill",
+                "COMMAND deploy user hidden command",
+                "COMMAND deploy project hidden command",
+                "COMMAND lint project codex skill",
+                "COMMAND prompts:ship user codex prompt",
+                "AGENT builder project agent");
+        assertThat(all.get(0).file()).isEqualTo(home.resolve(".claude/skills/deploy/SKILL.md"));
+        assertThat(Extensions.skipped(project, home)).containsExactly(
+                project.resolve(".claude/skills/notes") + ": not a skill: no SKILL.md in it",
+                project.resolve(".claude/agents/README.md") + ": not an agent: no front matter (Claude Code ignores it too)");
+        assertThat(Extensions.folders(project, home)).contains(project.resolve(".claude/skills"),
+                project.resolve(".agents/skills"), home.resolve(".codex/prompts"));
+    }
+
+    @Test
+    void frontMatterIsReadAsLenientlyAsClaudeCodeReadsIt() throws Exception {
+        Path file = write(dir.resolve(".claude/commands/plan.md"), "---\ndescription: Run a plan\n"
+                + "argument-hint: [path-to-plan]\narguments: [plan, mode]\nallowed-tools: [Bash(git status:*), Read]\n"
+                + "disable-model-invocation: true\nuser-invocable: false\nmodel: inherit\nsome-new-key: {a: 1}\n---\n\n"
+                + "  Execute $plan\n");
+        CommandDefinition plan = CommandDefinition.read("plan", file);
+        assertThat(plan.argumentHint()).isEqualTo("[path-to-plan]");
+        assertThat(plan.argumentNames()).containsExactly("plan", "mode");
+        assertThat(plan.allowedTools()).containsExactly("Bash(git status:*)", "Read");
+        assertThat(plan.userInvocable()).isFalse();
+        assertThat(plan.model()).isNull();
+        assertThat(plan.body()).isEqualTo("Execute $plan\n");
+        assertThat(plan.problem()).isNull();
+        assertThat(plan.style()).isEqualTo(CommandDefinition.Style.COMMAND);
+
+        Path unclosed = write(dir.resolve("u.md"), "---\ndescription: never closed\nbody\n");
+        CommandDefinition u = CommandDefinition.read("u", unclosed);
+        assertThat(u.body()).isEqualTo("---\ndescription: never closed\nbody\n");
+        assertThat(u.problem()).isEqualTo("line 1: front matter opened with --- is never closed; the whole file is read as text");
+
+        Path bad = write(dir.resolve("b.md"), "---\ndescription: ok\nargument-hint: \"unterminated\nmodel: m\n---\nBody\n");
+        CommandDefinition b = CommandDefinition.read("b", bad);
+        assertThat(b.description()).isEqualTo("ok");
+        assertThat(b.model()).isEqualTo("m");
+        assertThat(b.body()).isEqualTo("Body\n");
+        assertThat(b.problem()).startsWith("line ").contains("not valid YAML").doesNotContain("\n");
+
+        // One broken entry leaves the others as YAML reads them: the list of names stays a list.
+        Path hint = write(dir.resolve("h.md"), "---\narguments: [plan, mode]\nargument-hint: [plan] [mode]\n"
+                + "allowed-tools:\n  - Bash(git status:*)\n  - Read\n---\n$plan\n");
+        CommandDefinition h = CommandDefinition.read("h", hint);
+        assertThat(h.argumentNames()).containsExactly("plan", "mode");
+        assertThat(h.argumentHint()).isEqualTo("[plan] [mode]");
+        assertThat(h.allowedTools()).containsExactly("Bash(git status:*)", "Read");
+        assertThat(h.problem()).startsWith("line 3, key argument-hint: not valid YAML");
     }
 }

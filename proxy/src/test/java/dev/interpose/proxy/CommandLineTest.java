@@ -61,6 +61,35 @@ class CommandLineTest {
                 .contains("review");
     }
 
+    @Test
+    void listShowsWhatEachFileWasTakenForWhatWillNotRunAndWhatWasSkipped() throws Exception {
+        Path commands = Files.createDirectories(dir.resolve(".claude/commands"));
+        Files.writeString(commands.resolve("commit.md"), "---\nallowed-tools: Bash(git add:*)\nargument-hint: [message]\n"
+                + "---\n- Status: !`git status`\n- Push: !`git push`\nCommit $ARGUMENTS\n");
+        Files.writeString(commands.resolve("odd.md"), "---\ndescription: \"unterminated\n---\nOdd\n");
+        Path skill = Files.createDirectories(dir.resolve(".claude/skills/deploy"));
+        Files.writeString(skill.resolve("SKILL.md"), "---\ndescription: Deploy\n---\nDeploy it\n");
+        Files.createDirectories(dir.resolve(".claude/skills/empty"));
+        Path agents = Files.createDirectories(dir.resolve(".claude/agents/team"));
+        Files.writeString(agents.resolve("builder.md"), "---\nname: builder\n---\nBuild.\n");
+        Files.writeString(dir.resolve(".claude/agents/NOTES.md"), "Just notes.\n");
+        Path config = Files.writeString(dir.resolve("shell-on.yaml"), "commands:\n  shell: true\n");
+
+        Run run = run("list", "--project-dir", dir.toString(), "--config", config.toString());
+
+        assertThat(run.out).containsPattern("commit +project +command +\\S*commit.md")
+                .containsPattern("deploy +project +skill +\\S*SKILL.md")
+                .containsPattern("builder +project +agent +\\S*builder.md")
+                .contains("note: !`git push` will not run: allowed-tools does not permit it, and it is not a "
+                        + "read-only command (using the command fails, as in Claude Code)")
+                .doesNotContain("!`git status` will not run")
+                .containsPattern("note: front matter line \\d+, key description: not valid YAML")
+                .contains("skipped:")
+                .contains(dir.resolve(".claude/skills/empty") + ": not a skill: no SKILL.md in it")
+                .contains(dir.resolve(".claude/agents/NOTES.md") + ": not an agent: no front matter");
+        assertThat(run.code).isZero();
+    }
+
     private record Run(int code, String out, String err) {
     }
 

@@ -123,8 +123,8 @@ class ClaudeCodeIT extends ThroughProxy {
             assertThat(JSON.readTree(run.stdout()).path("result").asText()).isEqualTo("Reviewed as the team asked.");
             List<String> bodies = upstream.bodies("/v1/messages");
             assertThat(bodies).isNotEmpty();
-            assertThat(bodies.get(bodies.size() - 1)).contains("Review <file path=\\\"src/Main.java\\\">\\nclass Main "
-                    + "{ int answer = 42; }\\n</file> against the team checklist (ticket PINEAPPLE-7731).")
+            assertThat(bodies.get(bodies.size() - 1)).contains("Review @src/Main.java against the team checklist (ticket PINEAPPLE-7731).")
+                    .contains("<file path=\\\"src/Main.java\\\">\\nclass Main { int answer = 42; }\\n</file>")
                     .doesNotContain("/team-review src/Main.java");
             assertThat(commands.awaitLine("\"command\":\"team-review\"", "\"outcome\":\"expanded\""))
                     .doesNotContain("src/Main.java");

@@ -220,8 +220,8 @@ class CodexIT extends ThroughProxy {
             assertThat(run.stdout().trim()).isEqualTo("Reviewed as the team asked.");
             List<String> bodies = upstream.bodies("/v1/responses");
             assertThat(bodies).isNotEmpty();
-            assertThat(bodies.get(bodies.size() - 1)).contains("Review <file path=\\\"src/Main.java\\\">\\nclass Main "
-                    + "{ int answer = 42; }\\n</file> against the team checklist (ticket PINEAPPLE-7731).")
+            assertThat(bodies.get(bodies.size() - 1)).contains("Review @src/Main.java against the team checklist (ticket PINEAPPLE-7731).")
+                    .contains("<file path=\\\"src/Main.java\\\">\\nclass Main { int answer = 42; }\\n</file>")
                     .doesNotContain("/team-review src/Main.java");
 
             Cli.Run list = Cli.codex(Files.createDirectories(dir.resolve("home")), work, commands.baseUrl() + "/v1",

@@ -50,7 +50,7 @@ abstract class ThroughProxy {
         Path command = work.resolve(".interpose/commands/team-review.md");
         java.nio.file.Files.createDirectories(command.getParent());
         java.nio.file.Files.writeString(command, String.join("\n", "---", "description: Review a file for the team",
-                "argument-hint: <file>", "---", "Review @$1 against the team checklist (ticket PINEAPPLE-7731).", ""));
+                "argument-hint: <file>", "---", "Review @$0 against the team checklist (ticket PINEAPPLE-7731).", ""));
         java.nio.file.Files.createDirectories(work.resolve("src"));
         java.nio.file.Files.writeString(work.resolve("src/Main.java"), "class Main { int answer = 42; }\n");
         return InterposeProcess.start(Map.of(upstreamVariable(), upstream.baseUrl()), "--project-dir", work.toString());

@@ -156,14 +156,21 @@ public final class SlashCommands {
         if (command == null) {
             return Result.NONE;
         }
-        Expander.Expansion expansion = expander.expand(command, invocation.arguments());
+        Expander.Expansion expansion = expander.expand(command, invocation.arguments(), meta.sessionHeader());
+        if (expansion.failed()) {
+            record(meta.requestId(), command.name(), "failed", start, expansion);
+            return new Result(command.name(), expansion.failure()); // shown instead, as Claude Code shows it
+        }
         turn.replacePrompt(json, expansion.text());
+        for (String attachment : expansion.attachments()) {
+            turn.addContext(json, attachment); // the files named with @path; the text keeps the mention
+        }
         if (!dev.interpose.config.ModelNames.inherits(command.model())) { // inherit: the request's model
             json.put("model", command.model().strip());
         }
         record(meta.requestId(), command.name(), "expanded", start, expansion);
         if (!command.agents().isEmpty()) {
-            runAgents(json, turn, meta, command.agents(), expansion.text(), cancel);
+            runAgents(json, turn, meta, command.agents(), expansion.text().strip(), cancel);
         }
         return new Result(command.name(), null);
     }

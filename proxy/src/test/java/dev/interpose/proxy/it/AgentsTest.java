@@ -230,7 +230,7 @@ class AgentsTest {
 
             ServeEvent main = upstream.getAllServeEvents().get(0);
             JsonNode content = JSON.readTree(main.getRequest().getBodyAsString()).path("messages").get(0).path("content");
-            assertThat(content).extracting(c -> c.path("text").asText()).containsExactly("Review src/.",
+            assertThat(content).extracting(c -> c.path("text").asText()).containsExactly("Review src/.\n",
                     "<agent name=\"security\" status=\"ok\">\nfindings of security\n</agent>",
                     "<agent name=\"style\" status=\"ok\">\nfindings of style\n</agent>");
             assertThat(upstream.getAllServeEvents()).hasSize(3);
