@@ -107,14 +107,14 @@ final class TranslateFigures {
         stream(many, LONG);
         double perEvent = (many.addedP50() - few.addedP50()) / (LONG - SHORT);
         System.out.printf(Locale.ROOT, "  added by translation, at p50 (translated minus untranslated latency)%n");
-        System.out.printf(Locale.ROOT, "  %-46s %+9.1f µs%n", "per request, " + smallBody.length
+        System.out.printf(Locale.ROOT, "  %-48s %+9.1f µs%n", "per request, " + smallBody.length
                 + "-byte body, JSON answer", small.addedP50());
-        System.out.printf(Locale.ROOT, "  %-46s %+9.1f µs%n", "per request, Claude Code body, JSON answer", json.addedP50());
-        System.out.printf(Locale.ROOT, "  %-46s %+9.1f µs%n", "per request, Claude Code body, " + SHORT + "-delta stream", few.addedP50());
-        System.out.printf(Locale.ROOT, "  %-46s %+9.1f µs%n", "per request, Claude Code body, " + LONG + "-delta stream", many.addedP50());
-        System.out.printf(Locale.ROOT, "  %-46s %+9.2f µs   (added at %d - added at %d) / %d events%n",
+        System.out.printf(Locale.ROOT, "  %-48s %+9.1f µs%n", "per request, Claude Code body, JSON answer", json.addedP50());
+        System.out.printf(Locale.ROOT, "  %-48s %+9.1f µs%n", "per request, Claude Code body, " + SHORT + "-delta stream", few.addedP50());
+        System.out.printf(Locale.ROOT, "  %-48s %+9.1f µs%n", "per request, Claude Code body, " + LONG + "-delta stream", many.addedP50());
+        System.out.printf(Locale.ROOT, "  %-48s %+9.2f µs   (added at %d - added at %d) / %d events%n",
                 "per streamed event", perEvent, LONG, SHORT, LONG - SHORT);
-        System.out.printf(Locale.ROOT, "  %-46s %+9.1f µs   added at %d - %d x per event%n",
+        System.out.printf(Locale.ROOT, "  %-48s %+9.1f µs   added at %d - %d x per event%n",
                 "per request, stream without its events", few.addedP50() - SHORT * perEvent, SHORT, SHORT);
     }
 
