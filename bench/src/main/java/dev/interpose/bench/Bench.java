@@ -72,6 +72,11 @@ public final class Bench implements Callable<Integer> {
             + "the same requests from memory, at concurrency 1 and at --connections, against the direct calls.")
     boolean cache;
 
+    @Option(names = "--translate", description = "Also measure what translation adds: the concurrency-1 Claude Code "
+            + "request (and a small one) untranslated and translated to an OpenAI Chat upstream, JSON and streams of 10 "
+            + "and 200 deltas, through one more proxy; per request and per streamed event.")
+    boolean translate;
+
     @Option(names = "--soak-minutes", description = "Run only the soak: this many minutes at a steady rate through a "
             + "script hook, the cache and streams, sampling the proxy's RSS, threads and file descriptors.")
     Integer soakMinutes;
@@ -162,6 +167,10 @@ public final class Bench implements Callable<Integer> {
             if (cache) {
                 CacheFigures.run(this::startProxy, Bench::awaitPort, clientLoop, clientType, upstream.port(),
                         connections, smallBody, claudeBody, dn, d1, warm, measure);
+            }
+            if (translate) {
+                TranslateFigures.run(this::startProxy, Bench::awaitPort, clientLoop, clientType, upstream.port(),
+                        smallBody, claudeBody, warm, measure);
             }
             if (agents) {
                 AgentFigures.run(this::startProxy, Bench::awaitPort, upstream);

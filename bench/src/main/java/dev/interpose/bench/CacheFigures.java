@@ -61,10 +61,7 @@ final class CacheFigures {
 
     /** The proxy's cache counters, read from its /metrics. */
     private static String cacheCounts(int port) throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        String metrics = http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = Report.metrics(port);
         StringBuilder counts = new StringBuilder();
         for (String line : metrics.split("\n")) {
             if (line.startsWith("interpose_cache_requests_total{")) {

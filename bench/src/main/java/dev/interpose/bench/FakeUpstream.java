@@ -27,7 +27,10 @@ import java.nio.charset.StandardCharsets;
 /**
  * A fast fake model API: answers every request at once, from buffers built up front. With
  * {@code x-bench-response: sse} it streams an Anthropic SSE transcript (head and first event flushed
- * first, then the rest); otherwise it answers a small JSON message.
+ * first, then the rest); otherwise it answers a small JSON message. With {@code x-bench-events: N} the
+ * stream is {@link BenchStreams#anthropic} of N text deltas instead of the transcript. On
+ * {@code /v1/chat/completions} it answers in OpenAI Chat's format instead: {@link BenchStreams#CHAT_JSON}, or
+ * {@link BenchStreams#chat} of N deltas (one when not given).
  */
 final class FakeUpstream {
     static final byte[] JSON = ("{\"id\":\"msg_bench\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-bench\","
@@ -35,18 +38,18 @@ final class FakeUpstream {
             + "\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}").getBytes(StandardCharsets.UTF_8);
 
     private final ByteBuf json = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(JSON));
-    private final ByteBuf firstEvent;
-    private final ByteBuf restOfStream;
+    private final ByteBuf chatJson = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(BenchStreams.CHAT_JSON));
+    private final Stream transcript;
+    /** Generated streams by their number of deltas, built on first use. */
+    private final java.util.Map<Integer, Stream> anthropicStreams = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<Integer, Stream> chatStreams = new java.util.concurrent.ConcurrentHashMap<>();
     private final Channel channel;
     /** When above 0, a subagent call (system prompt "You are bench agent") is answered after this delay. */
     volatile int agentDelayMs;
 
     FakeUpstream(EventLoopGroup group, Class<? extends io.netty.channel.ServerChannel> type, byte[] sse, int port)
             throws InterruptedException {
-        String text = new String(sse, StandardCharsets.UTF_8);
-        int firstEnd = text.indexOf("\n\n") + 2;
-        firstEvent = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(sse, 0, firstEnd));
-        restOfStream = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(sse, firstEnd, sse.length - firstEnd));
+        transcript = Stream.of(sse);
         channel = new ServerBootstrap().group(group).channel(type)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // Read a 47 KB body in one go whatever the connection carried before: the fake must be fast.
@@ -67,21 +70,41 @@ final class FakeUpstream {
         channel.close().syncUninterruptibly();
     }
 
+    private Stream stream(boolean chat, int events) {
+        if (chat) {
+            return chatStreams.computeIfAbsent(Math.max(events, 1), n -> Stream.of(BenchStreams.chat(n)));
+        }
+        return events <= 0 ? transcript
+                : anthropicStreams.computeIfAbsent(events, n -> Stream.of(BenchStreams.anthropic(n)));
+    }
+
+    /** A stream's first event, flushed alone, and the rest, sent in one write. */
+    private record Stream(ByteBuf first, ByteBuf rest) {
+        static Stream of(byte[] sse) {
+            int firstEnd = new String(sse, StandardCharsets.UTF_8).indexOf("\n\n") + 2;
+            return new Stream(Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(sse, 0, firstEnd)),
+                    Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(sse, firstEnd, sse.length - firstEnd)));
+        }
+    }
+
     private final class Answer extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            boolean chat = request.uri().startsWith("/v1/chat/completions");
             if ("sse".equals(request.headers().get("x-bench-response"))) {
+                Stream stream = stream(chat, request.headers().getInt("x-bench-events", 0));
                 HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
                 head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
                         .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
                 ctx.write(head);
-                ctx.writeAndFlush(new DefaultHttpContent(firstEvent.duplicate()));
-                ctx.writeAndFlush(new DefaultLastHttpContent(restOfStream.duplicate()));
+                ctx.writeAndFlush(new DefaultHttpContent(stream.first().duplicate()));
+                ctx.writeAndFlush(new DefaultLastHttpContent(stream.rest().duplicate()));
             } else {
+                ByteBuf body = chat ? chatJson : json;
                 FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                        json.duplicate());
+                        body.duplicate());
                 response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                        .setInt(HttpHeaderNames.CONTENT_LENGTH, JSON.length);
+                        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
                 int delay = agentDelayMs;
                 if (delay > 0 && request.content().toString(StandardCharsets.UTF_8).contains("You are bench agent")) {
                     ctx.executor().schedule(() -> ctx.writeAndFlush(response), delay, java.util.concurrent.TimeUnit.MILLISECONDS);

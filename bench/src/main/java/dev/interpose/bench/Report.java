@@ -25,7 +25,18 @@ final class Report {
     }
 
     static void header() {
-        System.out.printf(Locale.ROOT, "  %-22s %12s %12s %12s%n", "", "direct", "proxied", "added");
+        header("direct", "proxied", "added");
+    }
+
+    static void header(String first, String second, String difference) {
+        System.out.printf(Locale.ROOT, "  %-22s %12s %12s %12s%n", "", first, second, difference);
+    }
+
+    /** A proxy's {@code /metrics} text. */
+    static String metrics(int port) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     static void row(String name, Histogram direct, Histogram proxied, double percentile) {
