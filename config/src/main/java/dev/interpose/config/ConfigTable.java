@@ -150,7 +150,7 @@ final class ConfigTable {
             ValueType.lowercase(LogFormat.class, "json or text", true), LogFormat.JSON,
             "`json` lines or `text` for humans", "INTERPOSE_LOG_FORMAT", "--log-format", Overrides::logFormat);
     static final ConfigKey<Boolean> SHELL = key("commands.shell", bool(), false,
-            "whether ``!`command` `` in a command file may run a shell command; even then only what the command's `allowed-tools` permits (`Bash(git status:*)`)");
+            "whether ``!`command` `` in a command file may run a shell command; even then only a read-only one (`git status`, `git diff`, `ls`, … as Claude Code runs them without asking) or what the command's `allowed-tools` permits (`Bash(git push:*)`); see commands.md");
     static final ConfigKey<Duration> SHELL_TIMEOUT = key("commands.shell-timeout", duration(), Duration.ofSeconds(10),
             "how long such a command may run before its process tree is killed");
     static final ConfigKey<Integer> MAX_INCLUDE_BYTES = key("commands.max-include-bytes",
