@@ -21,7 +21,9 @@ public record AgentDefinition(String name, Path file, String description, String
         FrontMatter matter = FrontMatter.read(file);
         String name = matter.text("name");
         if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9_.:-]*")) {
-            throw new FrontMatter.Invalid("front matter: name: \"" + name
+            // where the YAML broke (its line and key) when it did: the name may be what is left of a broken line
+            String where = matter.problem() != null ? "front matter " + matter.problem() + "; " : "front matter: ";
+            throw new FrontMatter.Invalid(where + "name: \"" + name
                     + "\" (expected letters, digits and _ . : - only, as it is typed in /agents and agents: lists)");
         }
         if (matter.body().isBlank()) {

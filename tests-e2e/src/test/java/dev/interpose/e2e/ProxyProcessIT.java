@@ -161,7 +161,7 @@ class ProxyProcessIT {
             java.nio.file.Files.writeString(agent, "---\nname: [oops\n---\nReview the diff.\n");
             proxy.awaitLine("extensions reloaded: 2 hooks, 1 command, 0 agents, 0 plugins, 1 failed");
             assertThat(proxy.awaitLine("agent reviewer failed to load from " + agent))
-                    .contains("front matter is not valid YAML at line 2");
+                    .contains("front matter line 2, key name: not valid YAML").contains("name: \\\"[oops\\\" (expected"); // in the JSON log line
             assertThat(health(proxy).path("extensions").toString())
                     .isEqualTo("{\"hooks\":2,\"commands\":1,\"agents\":0,\"plugins\":0,\"failed\":1}");
             // Only extension files changed: the configuration was not reloaded, its connections kept.
@@ -185,8 +185,10 @@ class ProxyProcessIT {
         InterposeProcess.Result list = InterposeProcess.run(Map.of(), "list", "--project-dir", project.toString());
 
         assertThat(list.exitCode()).isEqualTo(1);
-        assertThat(list.stdout()).contains("commands:").containsPattern("git:pr +project +" + project + "/.claude/commands/git/pr.md")
-                .containsPattern("security +project +" + project + "/.interpose/agents/security.md  FAILED: front matter is not valid YAML at line 2");
+        assertThat(list.stdout()).contains("commands:")
+                .containsPattern("git:pr +project +command +" + project + "/.claude/commands/git/pr.md")
+                .containsPattern("security +project +agent +" + project + "/.interpose/agents/security.md  FAILED: "
+                        + "front matter line 2, key name: not valid YAML .*name: \"\\[oops\" \\(expected");
     }
 
     @Test
