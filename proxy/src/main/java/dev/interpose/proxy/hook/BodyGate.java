@@ -46,7 +46,7 @@ final class BodyGate implements ResponseGate {
     static final int MAX_BYTES = dev.interpose.proxy.body.Limits.GATE_BODY_BYTES;
 
     private final ApiDialect api;
-    private final ToolGate.Judge judge;
+    private final ToolJudge judge;
     private final Executor loop;
     private final Output out;
     private final String encoding;
@@ -61,17 +61,17 @@ final class BodyGate implements ResponseGate {
      * @param encoding the body's content coding, null for none
      * @param stream   whether the body is a server-sent-events stream (then {@code encoding} is set)
      */
-    BodyGate(ApiDialect api, ToolGate.Judge judge, Executor loop, Output out, String encoding, boolean stream) {
+    BodyGate(ApiDialect api, ToolJudge judge, Executor loop, Output out, String encoding, boolean stream) {
         this(api, judge, loop, out, encoding, stream, false, null);
     }
 
     /** A gate for a compressed stream, whose events the client gets go to {@code streamReader} once decoded. */
-    static BodyGate compressedStream(ApiDialect api, ToolGate.Judge judge, Executor loop, Output out, String encoding,
+    static BodyGate compressedStream(ApiDialect api, ToolJudge judge, Executor loop, Output out, String encoding,
             SseDecoder.Listener streamReader) {
         return new BodyGate(api, judge, loop, out, encoding, true, false, streamReader);
     }
 
-    private BodyGate(ApiDialect api, ToolGate.Judge judge, Executor loop, Output out, String encoding, boolean stream,
+    private BodyGate(ApiDialect api, ToolJudge judge, Executor loop, Output out, String encoding, boolean stream,
             boolean sniff, SseDecoder.Listener streamReader) {
         this.api = api;
         this.judge = judge;
@@ -84,7 +84,7 @@ final class BodyGate implements ResponseGate {
     }
 
     /** A gate for a body whose type is neither JSON nor a stream: judged as what it looks like once whole. */
-    static BodyGate sniffing(ApiDialect api, ToolGate.Judge judge, Executor loop, Output out, String encoding) {
+    static BodyGate sniffing(ApiDialect api, ToolJudge judge, Executor loop, Output out, String encoding) {
         return new BodyGate(api, judge, loop, out, encoding, false, true, null);
     }
 
@@ -152,16 +152,16 @@ final class BodyGate implements ResponseGate {
             pass(whenDone);
             return;
         }
-        List<CompletableFuture<ToolGate.Ruling>> answers = new ArrayList<>(calls.size());
+        List<CompletableFuture<ToolJudge.Ruling>> answers = new ArrayList<>(calls.size());
         for (ToolCall call : calls) {
-            answers.add(ToolGate.ask(judge, call.id(), call.name(), call.input()));
+            answers.add(ToolJudge.ask(judge, call.id(), call.name(), call.input()));
         }
         CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
                 .whenComplete((v, e) -> loop.execute(() -> decided(response, calls, answers, whenDone)));
     }
 
     /** Every answer is in (none fails: {@link ToolGate#ask}): the body goes out as it came, or rewritten. */
-    private void decided(ObjectNode response, List<ToolCall> calls, List<CompletableFuture<ToolGate.Ruling>> answers,
+    private void decided(ObjectNode response, List<ToolCall> calls, List<CompletableFuture<ToolJudge.Ruling>> answers,
             Runnable whenDone) {
         if (cancelled) {
             return;
@@ -169,7 +169,7 @@ final class BodyGate implements ResponseGate {
         Map<Integer, String> denied = new LinkedHashMap<>();
         Map<Integer, com.fasterxml.jackson.databind.JsonNode> rewritten = new LinkedHashMap<>();
         for (int i = 0; i < calls.size(); i++) {
-            ToolGate.Ruling ruling = answers.get(i).join();
+            ToolJudge.Ruling ruling = answers.get(i).join();
             if (ruling.denial() != null) {
                 denied.put(calls.get(i).key(), ruling.denial().text(calls.get(i).name()));
             } else if (ruling.input() != null) {

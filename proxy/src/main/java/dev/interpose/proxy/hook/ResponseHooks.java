@@ -67,9 +67,6 @@ public final class ResponseHooks {
         return ApiDialect.forPath(path) != null && pipeline.has(HookEvent.PRE_TOOL_USE, claudeCode);
     }
 
-    private static ToolGate.Denial checkFailed(Throwable e) {
-        return new ToolGate.Denial("interpose", "the PreToolUse check failed (" + e + "), so the call is denied");
-    }
 
     /** The hooks' view of one response. */
     public Tap tap(RequestHooks.Meta meta) {
@@ -127,20 +124,20 @@ public final class ResponseHooks {
             if (stream && identity) {
                 // The gate's framing is the stream's one decoding: usage reads its events as they come, the
                 // assembler those that go out.
-                return new ToolGate(api, new Judge(), loop, out, upstream.reader().handOver(), assembleEvents());
+                return new ToolGate(api, new PreToolUseJudge(pipeline, meta, projectDir, executor, log), loop, out, upstream.reader().handOver(), assembleEvents());
             }
             if (stream) { // a coding the proxy cannot decode is refused by the gate, never passed
-                return BodyGate.compressedStream(api, new Judge(), loop, out, encoding, assembleEvents());
+                return BodyGate.compressedStream(api, new PreToolUseJudge(pipeline, meta, projectDir, executor, log), loop, out, encoding, assembleEvents());
             }
             if (jsonBody) {
                 if (after) { // the gate writes the body decoded
                     behindGate = new BodyReader(type, null);
                     assemble(behindGate);
                 }
-                return new BodyGate(api, new Judge(), loop, out, identity ? null : encoding, false);
+                return new BodyGate(api, new PreToolUseJudge(pipeline, meta, projectDir, executor, log), loop, out, identity ? null : encoding, false);
             }
             // Another type, or none: the client may still read it as a stream or as JSON, so it is judged.
-            return BodyGate.sniffing(api, new Judge(), loop, out, identity ? null : encoding);
+            return BodyGate.sniffing(api, new PreToolUseJudge(pipeline, meta, projectDir, executor, log), loop, out, identity ? null : encoding);
         }
 
         /** The answer is assembled from what {@code reader} reads: a stream's events or a whole JSON body. */
@@ -241,79 +238,6 @@ public final class ResponseHooks {
             } else if (pipeline.has(HookEvent.STOP, meta.claudeCode())) {
                 LOG.debug("request {}: the turn goes on ({}), so no Stop hook runs", meta.requestId(),
                         response.stopReason());
-            }
-        }
-
-        /**
-         * {@code PreToolUse} for the gate: each {@link ToolView} of a call is judged, and the first denial (in the
-         * order of the views) denies the call.
-         */
-        private final class Judge implements ToolGate.Judge {
-            @Override
-            public boolean wants(String toolName) {
-                try {
-                    List<String> names = ToolView.watchNames(toolName);
-                    return names == null ? pipeline.has(HookEvent.PRE_TOOL_USE, toolName, meta.claudeCode())
-                            : pipeline.hasAny(HookEvent.PRE_TOOL_USE, names, meta.claudeCode());
-                } catch (RuntimeException e) {
-                    return true; // a plugin's matcher failed: hold the call and let judge() decide
-                }
-            }
-
-            @Override
-            public CompletableFuture<ToolGate.Denial> judge(String id, String name, JsonNode toolInput) {
-                return rule(id, name, toolInput).thenApply(ToolGate.Ruling::denial);
-            }
-
-            /** Never throws and never completes exceptionally; a failure to ask the hooks denies the call. */
-            @Override
-            public CompletableFuture<ToolGate.Ruling> rule(String id, String name, JsonNode toolInput) {
-                try { // the views are built off the event loop: a call's input can be megabytes
-                    return CompletableFuture.supplyAsync(() -> ToolView.of(name, toolInput, projectDir), executor)
-                            .thenCompose(views -> rule(id, name, toolInput, views))
-                            .exceptionally(e -> ToolGate.Ruling.of(checkFailed(e)));
-                } catch (RuntimeException e) {
-                    return CompletableFuture.completedFuture(ToolGate.Ruling.of(checkFailed(e)));
-                }
-            }
-
-            private CompletableFuture<ToolGate.Ruling> rule(String id, String name, JsonNode toolInput,
-                    List<ToolView> views) {
-                List<CompletableFuture<Verdict>> verdicts = new ArrayList<>(views.size());
-                List<ToolView> asked = new ArrayList<>(views.size());
-                for (ToolView view : views) {
-                    if (!pipeline.hasAny(HookEvent.PRE_TOOL_USE, view.matchNames(), meta.claudeCode())) {
-                        continue;
-                    }
-                    asked.add(view);
-                    ObjectNode input = HookInput.of(HookEvent.PRE_TOOL_USE, meta, meta.sessionHeader(), projectDir);
-                    view.describe(input); // the hooks get copies: they never touch the response being held
-                    input.put("tool_use_id", id);
-                    verdicts.add(pipeline.runAny(HookEvent.PRE_TOOL_USE, view.matchNames(), meta.claudeCode(), input,
-                            run -> log.record(meta.requestId(), run)));
-                }
-                return CompletableFuture.allOf(verdicts.toArray(CompletableFuture[]::new)).thenApply(done -> {
-                    JsonNode rewritten = null;
-                    for (int i = 0; i < verdicts.size(); i++) {
-                        Verdict v = verdicts.get(i).join();
-                        if (v.blocked()) {
-                            return ToolGate.Ruling.of(new ToolGate.Denial(v.blockedBy(), v.reason()));
-                        }
-                        if (v.updatedInput() != null && rewritten == null) {
-                            try { // a rewrite that cannot be applied denies the call: never the original instead
-                                rewritten = ToolRewrite.wireInput(name, toolInput, views, asked.get(i),
-                                        v.updatedInput(), projectDir);
-                            } catch (RuntimeException e) {
-                                return ToolGate.Ruling.of(new ToolGate.Denial("interpose", "a hook's updatedInput"
-                                        + " could not be applied (" + e.getMessage() + "), so the call is denied"));
-                            }
-                        } else if (v.updatedInput() != null) {
-                            return ToolGate.Ruling.of(new ToolGate.Denial("interpose", "hooks rewrote more than one"
-                                    + " part of the call, which cannot be rewritten apart, so the call is denied"));
-                        }
-                    }
-                    return rewritten == null ? ToolGate.Ruling.ALLOW : ToolGate.Ruling.rewrite(rewritten);
-                });
             }
         }
     }

@@ -47,69 +47,8 @@ public final class ToolGate implements ResponseGate {
     /** An event larger than this cannot be judged: the stream is refused there. */
     static final int MAX_EVENT_BYTES = Limits.GATE_EVENT_BYTES;
 
-    /** Asks the hooks about a tool call. */
-    interface Judge {
-        /** Whether some hook wants to see a call of this tool (else it passes without waiting). */
-        boolean wants(String toolName);
-
-        /** Completes (on any thread) with the denial, or null to let the call through; a failure denies it. */
-        CompletableFuture<Denial> judge(String id, String name, JsonNode input);
-
-        /**
-         * Completes (on any thread) with what becomes of the call: denied, let through, or let through with another
-         * input; a failure denies it. By default {@link #judge}'s answer, never rewriting.
-         */
-        default CompletableFuture<Ruling> rule(String id, String name, JsonNode input) {
-            CompletableFuture<Denial> denial = judge(id, name, input);
-            return denial == null ? null : denial.thenApply(Ruling::of);
-        }
-    }
-
-    /**
-     * What becomes of a call: denied (with the denial), or let through, with {@code input} in place of its own when
-     * that is not null ({@code PreToolUse}'s {@code updatedInput}, in the shape {@link ToolCall#input} has).
-     */
-    record Ruling(Denial denial, JsonNode input) {
-        static final Ruling ALLOW = new Ruling(null, null);
-
-        static Ruling of(Denial denial) {
-            return denial == null ? ALLOW : new Ruling(denial, null);
-        }
-
-        static Ruling rewrite(JsonNode input) {
-            return new Ruling(null, input);
-        }
-    }
-
-    /** A denied call: which hook denied it and why. */
-    record Denial(String hook, String reason) {
-        String text(String tool) {
-            return "Interpose denied the " + tool + " tool call: hook " + hook + " said: " + reason;
-        }
-
-        /** Asking the hooks failed: the call is denied, as nothing said it may run. */
-        static Denial checkFailed(Throwable e) {
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            return new Denial("interpose", "the PreToolUse check failed (" + cause + "), so the call is denied");
-        }
-    }
-
-    /** {@code judge}'s ruling on a call, which never fails: a judge that throws or fails denies it. */
-    static CompletableFuture<Ruling> ask(Judge judge, String id, String name, JsonNode input) {
-        try {
-            CompletableFuture<Ruling> answer = judge.rule(id, name, input);
-            if (answer == null) {
-                return CompletableFuture.completedFuture(Ruling.of(Denial.checkFailed(new NullPointerException("no answer"))));
-            }
-            return answer.handle((ruling, e) -> e != null ? Ruling.of(Denial.checkFailed(e))
-                    : ruling == null ? Ruling.ALLOW : ruling);
-        } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(Ruling.of(Denial.checkFailed(e)));
-        }
-    }
-
     private final ToolCallStream calls;
-    private final Judge judge;
+    private final ToolJudge judge;
     private final Executor loop;
     private final Output out;
     private final SseDecoder.Listener client;
@@ -123,7 +62,7 @@ public final class ToolGate implements ResponseGate {
     private boolean cancelled;
     private Runnable onDrained;
 
-    ToolGate(ApiDialect api, Judge judge, Executor loop, Output out) {
+    ToolGate(ApiDialect api, ToolJudge judge, Executor loop, Output out) {
         this(api, judge, loop, out, null, null);
     }
 
@@ -131,7 +70,7 @@ public final class ToolGate implements ResponseGate {
      * @param upstream who reads the upstream's events (null: no one)
      * @param client   who reads the events the client gets (null: no one)
      */
-    ToolGate(ApiDialect api, Judge judge, Executor loop, Output out, SseDecoder.Listener upstream,
+    ToolGate(ApiDialect api, ToolJudge judge, Executor loop, Output out, SseDecoder.Listener upstream,
             SseDecoder.Listener client) {
         this.calls = api.toolCalls().stream();
         this.judge = judge;
@@ -271,10 +210,10 @@ public final class ToolGate implements ResponseGate {
         }
         hold.asking(verdict, name);
         ToolHold asked = hold;
-        ask(judge, call.id(), name, call.input()).thenAccept(ruling -> loop.execute(() -> answered(asked, verdict, ruling)));
+        ToolJudge.ask(judge, call.id(), name, call.input()).thenAccept(ruling -> loop.execute(() -> answered(asked, verdict, ruling)));
     }
 
-    private void answered(ToolHold asked, ToolHold.Verdict verdict, Ruling ruling) {
+    private void answered(ToolHold asked, ToolHold.Verdict verdict, ToolJudge.Ruling ruling) {
         if (cancelled || asked != hold) {
             return;
         }
@@ -290,7 +229,7 @@ public final class ToolGate implements ResponseGate {
         for (int key : hold.openKeys()) { // none when the dialect ended every call it started
             ToolHold.Verdict verdict = hold.end(key);
             hold.asking(verdict, "unfinished");
-            hold.answer(verdict, Ruling.of(new Denial("interpose", "the call never ended, so it could not be checked")));
+            hold.answer(verdict, ToolJudge.Ruling.of(new ToolJudge.Denial("interpose", "the call never ended, so it could not be checked")));
         }
     }
 

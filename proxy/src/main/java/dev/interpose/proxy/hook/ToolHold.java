@@ -19,7 +19,7 @@ final class ToolHold {
         private boolean asked;
         private boolean answered;
         private String tool;
-        private ToolGate.Denial denial;
+        private ToolJudge.Denial denial;
         private JsonNode rewrite;
     }
 
@@ -65,7 +65,7 @@ final class ToolHold {
     }
 
     /** Their answer: denied, let through, or let through with another input. */
-    void answer(Verdict verdict, ToolGate.Ruling ruling) {
+    void answer(Verdict verdict, ToolJudge.Ruling ruling) {
         if (verdict.asked && !verdict.answered) {
             verdict.answered = true;
             verdict.denial = ruling.denial();

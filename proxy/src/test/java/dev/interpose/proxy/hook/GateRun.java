@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 record GateRun(ToolGate gate, GateSink sink, AtomicInteger ended) {
 
-    static GateRun of(ApiDialect api, ToolGate.Judge judge, GateSink sink, byte[] stream, int chunk) {
+    static GateRun of(ApiDialect api, ToolJudge judge, GateSink sink, byte[] stream, int chunk) {
         ToolGate gate = new ToolGate(api, judge, Runnable::run, sink);
         GateSink.feed(gate, stream, chunk);
         AtomicInteger ended = new AtomicInteger();

@@ -33,7 +33,7 @@ class ToolGateEvasionTest {
     private static final String START = "data: {\"type\": \"content_block_start\", \"index\": 1, ";
 
     /** Denies every call, and remembers which it was asked about. */
-    private static final class DenyAll implements ToolGate.Judge {
+    private static final class DenyAll implements ToolJudge {
         final List<String> asked = new ArrayList<>();
 
         @Override
@@ -42,9 +42,9 @@ class ToolGateEvasionTest {
         }
 
         @Override
-        public CompletableFuture<ToolGate.Denial> judge(String id, String name, JsonNode input) {
+        public CompletableFuture<ToolJudge.Denial> judge(String id, String name, JsonNode input) {
             asked.add(name + " " + input);
-            return CompletableFuture.completedFuture(new ToolGate.Denial("guard.sh", "no"));
+            return CompletableFuture.completedFuture(new ToolJudge.Denial("guard.sh", "no"));
         }
     }
 

@@ -24,14 +24,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ToolGateHoldTest {
     /** Denies the tools named, answering at once or when the test completes {@link #pending}; or fails. */
-    private static final class Judge implements ToolGate.Judge {
+    private static final class Judge implements ToolJudge {
         final List<String> deny;
         final boolean later;
         final RuntimeException failure;
         final boolean throwing;
         final List<String> asked = new ArrayList<>();
         final List<JsonNode> inputs = new ArrayList<>();
-        final List<CompletableFuture<ToolGate.Denial>> pending = new ArrayList<>();
+        final List<CompletableFuture<ToolJudge.Denial>> pending = new ArrayList<>();
 
         private Judge(List<String> deny, boolean later, RuntimeException failure, boolean throwing) {
             this.deny = deny;
@@ -55,7 +55,7 @@ class ToolGateHoldTest {
         }
 
         @Override
-        public CompletableFuture<ToolGate.Denial> judge(String id, String name, JsonNode input) {
+        public CompletableFuture<ToolJudge.Denial> judge(String id, String name, JsonNode input) {
             asked.add(id + " " + name);
             inputs.add(input);
             if (failure != null) {
@@ -64,8 +64,8 @@ class ToolGateHoldTest {
                 }
                 return CompletableFuture.failedFuture(failure);
             }
-            ToolGate.Denial answer = deny.contains(name) ? new ToolGate.Denial("guard.sh", "no " + name) : null;
-            CompletableFuture<ToolGate.Denial> f = later ? new CompletableFuture<>() : CompletableFuture.completedFuture(answer);
+            ToolJudge.Denial answer = deny.contains(name) ? new ToolJudge.Denial("guard.sh", "no " + name) : null;
+            CompletableFuture<ToolJudge.Denial> f = later ? new CompletableFuture<>() : CompletableFuture.completedFuture(answer);
             pending.add(f);
             return f;
         }
@@ -74,7 +74,7 @@ class ToolGateHoldTest {
         void answer(int... order) {
             for (int i : order) {
                 String name = asked.get(i).substring(asked.get(i).indexOf(' ') + 1);
-                pending.get(i).complete(deny.contains(name) ? new ToolGate.Denial("guard.sh", "no " + name) : null);
+                pending.get(i).complete(deny.contains(name) ? new ToolJudge.Denial("guard.sh", "no " + name) : null);
             }
         }
     }

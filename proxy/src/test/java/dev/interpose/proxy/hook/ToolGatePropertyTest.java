@@ -31,7 +31,7 @@ class ToolGatePropertyTest {
     private static final ApiDialect[] APIS = {ApiDialect.MESSAGES, ApiDialect.RESPONSES};
 
     /** The hooks: deny one tool (or none), at once or once the loop runs. */
-    private static final class Judge implements ToolGate.Judge {
+    private static final class Judge implements ToolJudge {
         final String deny;
         final List<Runnable> loop;
 
@@ -46,12 +46,12 @@ class ToolGatePropertyTest {
         }
 
         @Override
-        public CompletableFuture<ToolGate.Denial> judge(String id, String name, JsonNode input) {
-            ToolGate.Denial answer = name.equals(deny) ? new ToolGate.Denial("guard.sh", "no") : null;
+        public CompletableFuture<ToolJudge.Denial> judge(String id, String name, JsonNode input) {
+            ToolJudge.Denial answer = name.equals(deny) ? new ToolJudge.Denial("guard.sh", "no") : null;
             if (loop == null) {
                 return CompletableFuture.completedFuture(answer);
             }
-            CompletableFuture<ToolGate.Denial> later = new CompletableFuture<>();
+            CompletableFuture<ToolJudge.Denial> later = new CompletableFuture<>();
             loop.add(() -> later.complete(answer));
             return later;
         }

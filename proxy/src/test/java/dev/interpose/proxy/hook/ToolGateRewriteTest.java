@@ -26,7 +26,7 @@ class ToolGateRewriteTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Rewrites every call of {@code tool} to {@code input}, lets the others through. */
-    private record Rewriter(String tool, JsonNode input, List<String> asked) implements ToolGate.Judge {
+    private record Rewriter(String tool, JsonNode input, List<String> asked) implements ToolJudge {
         Rewriter(String tool, String input) throws Exception {
             this(tool, JSON.readTree(input), new ArrayList<>());
         }
@@ -37,15 +37,15 @@ class ToolGateRewriteTest {
         }
 
         @Override
-        public CompletableFuture<ToolGate.Denial> judge(String id, String name, JsonNode input) {
+        public CompletableFuture<ToolJudge.Denial> judge(String id, String name, JsonNode input) {
             throw new AssertionError("the gate asks for a ruling");
         }
 
         @Override
-        public CompletableFuture<ToolGate.Ruling> rule(String id, String name, JsonNode input) {
+        public CompletableFuture<ToolJudge.Ruling> rule(String id, String name, JsonNode input) {
             asked.add(name + " " + input);
-            return CompletableFuture.completedFuture(name.equals(tool) ? ToolGate.Ruling.rewrite(this.input)
-                    : ToolGate.Ruling.ALLOW);
+            return CompletableFuture.completedFuture(name.equals(tool) ? ToolJudge.Ruling.rewrite(this.input)
+                    : ToolJudge.Ruling.ALLOW);
         }
     }
 
@@ -84,7 +84,7 @@ class ToolGateRewriteTest {
                 "event: response.completed\ndata: {\"type\":\"response.completed\",\"sequence_number\":6,\"response\":{\"id\":\"r\",\"status\":\"completed\",\"output\":[" + item + "]}}\n\n");
     }
 
-    private static String run(ApiDialect api, String stream, ToolGate.Judge judge, int chunk) {
+    private static String run(ApiDialect api, String stream, ToolJudge judge, int chunk) {
         GateSink sink = GateSink.readable();
         GateRun run = GateRun.of(api, judge, sink, stream.getBytes(StandardCharsets.UTF_8), chunk);
         assertThat(run.ended()).hasValue(1);

@@ -23,12 +23,12 @@ class ToolGateTest {
     private static final byte[] RESPONSES = Fixtures.bytes("sample-responses-tool-sse.txt");
 
     /** A judge that answers at once, or later through {@link #pending}, and records what it was asked. */
-    private static final class Judge implements ToolGate.Judge {
+    private static final class Judge implements ToolJudge {
         final String deny;
         final boolean later;
         final List<String> asked = new ArrayList<>();
         final List<JsonNode> inputs = new ArrayList<>();
-        final List<CompletableFuture<ToolGate.Denial>> pending = new ArrayList<>();
+        final List<CompletableFuture<ToolJudge.Denial>> pending = new ArrayList<>();
 
         Judge(String deny, boolean later) {
             this.deny = deny;
@@ -41,11 +41,11 @@ class ToolGateTest {
         }
 
         @Override
-        public CompletableFuture<ToolGate.Denial> judge(String id, String name, JsonNode input) {
+        public CompletableFuture<ToolJudge.Denial> judge(String id, String name, JsonNode input) {
             asked.add(id + " " + name);
             inputs.add(input);
-            ToolGate.Denial answer = name.equals(deny) ? new ToolGate.Denial("guard.sh", "no " + name + " here") : null;
-            CompletableFuture<ToolGate.Denial> f = later ? new CompletableFuture<>() : CompletableFuture.completedFuture(answer);
+            ToolJudge.Denial answer = name.equals(deny) ? new ToolJudge.Denial("guard.sh", "no " + name + " here") : null;
+            CompletableFuture<ToolJudge.Denial> f = later ? new CompletableFuture<>() : CompletableFuture.completedFuture(answer);
             pending.add(f);
             return f;
         }
@@ -161,7 +161,7 @@ class ToolGateTest {
         String before = sink.text();
 
         gate.cancel();
-        judge.pending.get(0).complete(new ToolGate.Denial("late", "too late"));
+        judge.pending.get(0).complete(new ToolJudge.Denial("late", "too late"));
 
         assertThat(sink.text()).isEqualTo(before);
         assertThat(ended).hasValue(0);
