@@ -223,4 +223,17 @@ class TranslationTest {
             assertThat(chat.getAllServeEvents()).as("nothing sent to an upstream that cannot count").isEmpty();
         }
     }
+
+    @Test
+    void aBodyTooLargeToTranslateOnTheEventLoopIsTranslatedOffItAlike() throws Exception {
+        WireMockServer chat = chatUpstream(CHAT_ANSWER, "application/json", 200);
+        String padding = "x".repeat(dev.interpose.proxy.body.Limits.TRANSLATE_ON_LOOP_BYTES + 1024);
+        try (TestProxy proxy = proxy(chat)) {
+            HttpResponse<String> response = send(proxy, "/v1/messages", MESSAGES.replace("Be brief.", padding) + "}");
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(JSON.readTree(response.body()).path("content").get(0).path("text").asText())
+                    .isEqualTo("Hello from Qwen.");
+            assertThat(assertChatShaped(chat).toString()).contains(padding).contains("say hi");
+        }
+    }
 }
