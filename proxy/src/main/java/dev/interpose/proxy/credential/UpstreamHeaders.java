@@ -61,15 +61,19 @@ public final class UpstreamHeaders {
 
     /**
      * Whether a header (lowercase) belongs to a vendor other than {@code to}'s, or to the client's SDK: {@code
-     * anthropic-*}; {@code openai-*} and {@code chatgpt-account-id}; {@code x-stainless-*} (the SDKs' own).
+     * anthropic-*} and Claude Code's own ({@code x-claude-code-*}, {@code x-app}); {@code openai-*},
+     * {@code chatgpt-account-id} and Codex's own ({@code x-codex-*}, {@code originator}, {@code session-id},
+     * {@code thread-id}, {@code conversation_id}); {@code x-stainless-*} (the SDKs' own).
      */
     static boolean foreign(String lower, Dialect to) {
         if (lower.startsWith("x-stainless-")) {
             return true;
         }
-        if (lower.startsWith("anthropic-")) {
+        if (lower.startsWith("anthropic-") || lower.startsWith("x-claude-code-") || lower.equals("x-app")) {
             return to != Dialect.ANTHROPIC;
         }
-        return (lower.startsWith("openai-") || lower.equals("chatgpt-account-id")) && to != Dialect.OPENAI;
+        return (lower.startsWith("openai-") || lower.equals("chatgpt-account-id") || lower.startsWith("x-codex-")
+                || lower.equals("originator") || lower.equals("session-id") || lower.equals("thread-id")
+                || lower.equals("conversation_id")) && to != Dialect.OPENAI;
     }
 }

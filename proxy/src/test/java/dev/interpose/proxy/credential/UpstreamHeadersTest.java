@@ -69,10 +69,20 @@ class UpstreamHeadersTest {
         UpstreamConfig anthropic = with(CredentialPolicyTest.upstream("a", "https://a.example", Dialect.ANTHROPIC,
                 false), Optional.of(new ApiKey("own", "t", null)), HeadersConfig.NONE);
         HttpHeaders codex = new DefaultHttpHeaders().add("authorization", "Bearer x").add("chatgpt-account-id", "a")
-                .add("openai-beta", "responses=experimental").add("originator", "codex_cli_rs");
-        assertThat(apply(codex, Decision.OWN_KEY, Dialect.OPENAI, anthropic)).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "x-api-key", "own", "anthropic-version", UpstreamHeaders.ANTHROPIC_VERSION, "originator",
-                "codex_cli_rs"));
+                .add("openai-beta", "responses=experimental").add("originator", "codex_cli_rs")
+                .add("session-id", "s1").add("x-codex-turn-metadata", "{}").add("user-agent", "codex_cli_rs/0.1");
+        assertThat(apply(codex, Decision.OWN_KEY, Dialect.OPENAI, anthropic)).as("Codex's own headers stay with OpenAI")
+                .containsExactlyInAnyOrderEntriesOf(Map.of("x-api-key", "own", "anthropic-version",
+                        UpstreamHeaders.ANTHROPIC_VERSION, "user-agent", "codex_cli_rs/0.1"));
+        UpstreamConfig chat = with(CredentialPolicyTest.upstream("c", "https://c.example", Dialect.OPENAI_CHAT, false),
+                Optional.of(new ApiKey("own", "t", null)), HeadersConfig.NONE);
+        HttpHeaders claude = claudeCode().add("x-claude-code-session-id", "s2").add("x-app", "cli");
+        assertThat(apply(claude, Decision.OWN_KEY, Dialect.ANTHROPIC, chat)).as("Claude Code's stay with Anthropic")
+                .doesNotContainKeys("x-claude-code-session-id", "x-app").containsEntry("user-agent", "claude-cli");
+        UpstreamConfig codexOwn = CredentialPolicyTest.upstream("o", "http://127.0.0.1:1", Dialect.OPENAI, false);
+        assertThat(apply(new DefaultHttpHeaders().add("session-id", "s1").add("originator", "codex_cli_rs"),
+                Decision.FORWARD, Dialect.OPENAI, codexOwn)).as("to OpenAI they go as they came")
+                .containsOnlyKeys("session-id", "originator");
     }
 
     @Test
