@@ -111,7 +111,7 @@ final class ChatToMessagesEvents implements EventStep {
         if (finishSeen) {
             complete(out); // a server that sends no [DONE]: the finish reason already ended the answer
         } else {
-            fail("the upstream's stream ended before the answer was complete", out);
+            fail(ENDED_EARLY, out);
         }
     }
 

@@ -17,8 +17,13 @@ interface EventStep {
      */
     void event(String name, ObjectNode data, boolean done, Out out);
 
+    /** Why a stream that ended before its answer was complete fails. */
+    String ENDED_EARLY = "the upstream's stream ended before the answer was complete";
+
     /** The source stream ended; a step that has not finished its target's grammar ends it with an error. */
-    void end(Out out);
+    default void end(Out out) {
+        fail(ENDED_EARLY, out);
+    }
 
     /** The source stream broke ({@code why}): the target's stream ends in its error event. */
     void fail(String why, Out out);

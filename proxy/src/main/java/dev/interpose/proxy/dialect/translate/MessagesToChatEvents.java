@@ -69,11 +69,6 @@ final class MessagesToChatEvents implements EventStep {
     }
 
     @Override
-    public void end(Out out) {
-        fail("the upstream's stream ended before the answer was complete", out);
-    }
-
-    @Override
     public void fail(String why, Out out) {
         if (!finished) {
             error(Json.object().put("code", "server_error").put("message", why), out);

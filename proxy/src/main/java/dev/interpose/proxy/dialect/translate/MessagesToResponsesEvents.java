@@ -90,11 +90,6 @@ final class MessagesToResponsesEvents implements EventStep {
     }
 
     @Override
-    public void end(Out out) {
-        fail("the upstream's stream ended before the answer was complete", out);
-    }
-
-    @Override
     public void fail(String why, Out out) {
         if (!finished) {
             failed(Json.object().put("code", "server_error").put("message", why), out);

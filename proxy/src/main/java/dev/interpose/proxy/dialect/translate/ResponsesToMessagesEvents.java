@@ -109,11 +109,6 @@ final class ResponsesToMessagesEvents implements EventStep {
     }
 
     @Override
-    public void end(Out out) {
-        fail("the upstream's stream ended before the answer was complete", out);
-    }
-
-    @Override
     public void fail(String why, Out out) {
         if (!finished) {
             error(ErrorTranslation.messagesError("api_error", why), out);

@@ -94,10 +94,7 @@ final class Translations {
             return new Call(MessagesToChatRequest.translate(pivot, options), body.path("stream").asBoolean(false),
                     answer -> MessagesToResponsesAnswer.translate(ChatToMessagesAnswer.translate(answer, model), shape),
                     () -> new Pipeline(new ChatToMessagesEvents(model), new MessagesToResponsesEvents(shape)),
-                    (status, error) -> {
-                        ErrorReply anthropic = ErrorTranslation.toMessages(status, error);
-                        return ErrorTranslation.toOpenAi(anthropic.status(), anthropic.body());
-                    });
+                    Translations::openAiErrorOfChained);
         }
     }
 
@@ -130,10 +127,13 @@ final class Translations {
             return new Call(MessagesToResponsesRequest.translate(pivot, options), body.path("stream").asBoolean(false),
                     answer -> MessagesToChatAnswer.translate(ResponsesToMessagesAnswer.translate(answer, model), model, created),
                     () -> new Pipeline(new ResponsesToMessagesEvents(model), new MessagesToChatEvents(model, usage, created)),
-                    (status, error) -> {
-                        ErrorReply anthropic = ErrorTranslation.toMessages(status, error);
-                        return ErrorTranslation.toOpenAi(anthropic.status(), anthropic.body());
-                    });
+                    Translations::openAiErrorOfChained);
         }
+    }
+
+    /** An OpenAI client's error for the upstream error of a chain through Messages: the Messages error, then OpenAI's. */
+    private static ErrorReply openAiErrorOfChained(int status, byte[] error) {
+        ErrorReply anthropic = ErrorTranslation.toMessages(status, error);
+        return ErrorTranslation.toOpenAi(anthropic.status(), anthropic.body());
     }
 }
