@@ -16,11 +16,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.interpose.proxy.Fixtures;
 import dev.interpose.proxy.TestProxy;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -30,7 +26,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -363,73 +358,6 @@ class UpstreamCredentialsTest {
                 assertThat(tunnels.requests).isEmpty();
                 assertThat(headers(only(backup))).containsEntry("x-api-key", CLIENT_KEY);
             }
-        }
-    }
-
-    /** A CONNECT proxy that sends every tunnel, whatever host it names, to one local port. */
-    private static final class ConnectProxy implements AutoCloseable {
-        final List<String> requests = new CopyOnWriteArrayList<>();
-        private final ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
-        private final int target;
-
-        ConnectProxy(int target) throws IOException {
-            this.target = target;
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        Socket client = server.accept();
-                        new Thread(() -> tunnel(client)).start();
-                    }
-                } catch (IOException closed) {
-                    // stopped
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        private void tunnel(Socket client) {
-            try (client) {
-                InputStream in = client.getInputStream();
-                StringBuilder head = new StringBuilder();
-                while (!head.toString().endsWith("\r\n\r\n")) {
-                    int b = in.read();
-                    if (b == -1) {
-                        return;
-                    }
-                    head.append((char) b);
-                }
-                requests.add(head.toString());
-                try (Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target)) {
-                    OutputStream out = client.getOutputStream();
-                    out.write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    Thread back = new Thread(() -> pipe(upstream, client));
-                    back.start();
-                    pipe(client, upstream);
-                    back.join();
-                }
-            } catch (IOException | InterruptedException e) {
-                // the tunnel ends when either side closes
-            }
-        }
-
-        private static void pipe(Socket from, Socket to) {
-            try {
-                from.getInputStream().transferTo(to.getOutputStream());
-                to.shutdownOutput();
-            } catch (IOException e) {
-                // closed
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
         }
     }
 }

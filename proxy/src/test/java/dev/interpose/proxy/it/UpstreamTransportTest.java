@@ -10,8 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.interpose.proxy.TestProxy;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -22,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -110,72 +107,6 @@ class UpstreamTransportTest {
             assertThat(connectProxy.requests).hasSize(1);
             assertThat(connectProxy.requests.get(0))
                     .startsWith("CONNECT 127.0.0.1:" + upstream.getPort() + " HTTP/1.1");
-        }
-    }
-
-    /** A minimal HTTP CONNECT proxy: answers 200 and pipes bytes both ways. */
-    private static final class ConnectProxy implements AutoCloseable {
-        final List<String> requests = new CopyOnWriteArrayList<>();
-        private final ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
-
-        ConnectProxy() throws IOException {
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        Socket client = server.accept();
-                        new Thread(() -> tunnel(client)).start();
-                    }
-                } catch (IOException closed) {
-                    // stopped
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        private void tunnel(Socket client) {
-            try (client) {
-                InputStream in = client.getInputStream();
-                StringBuilder head = new StringBuilder();
-                while (!head.toString().endsWith("\r\n\r\n")) {
-                    int b = in.read();
-                    if (b == -1) {
-                        return;
-                    }
-                    head.append((char) b);
-                }
-                requests.add(head.toString());
-                String[] target = head.toString().split(" ")[1].split(":");
-                try (Socket upstream = new Socket(target[0], Integer.parseInt(target[1]))) {
-                    OutputStream out = client.getOutputStream();
-                    out.write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    Thread back = new Thread(() -> pipe(upstream, client));
-                    back.start();
-                    pipe(client, upstream);
-                    back.join();
-                }
-            } catch (IOException | InterruptedException e) {
-                // the tunnel ends when either side closes
-            }
-        }
-
-        private static void pipe(Socket from, Socket to) {
-            try {
-                from.getInputStream().transferTo(to.getOutputStream());
-                to.shutdownOutput();
-            } catch (IOException e) {
-                // closed
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
         }
     }
 }
