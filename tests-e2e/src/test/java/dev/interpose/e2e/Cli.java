@@ -139,6 +139,43 @@ public final class Cli {
                 "--strict-config", "-o", last.toString(), "-"), env, workDir, prompt);
     }
 
+    /**
+     * A set-up line as a user types it ({@code ANTHROPIC_BASE_URL=... claude}, {@code codex -c ...}), run by bash with the
+     * pinned CLIs first on the PATH and the arguments of a headless run appended: {@code -p --output-format json} for
+     * Claude Code, {@code exec ... -} for Codex (whose closed-network settings go in as {@code -c} overrides, so a
+     * {@code config.toml} of the user's, {@code configToml} if not null, is written as given).
+     */
+    public static Run shellLine(Path home, Path workDir, String line, String configToml, String prompt)
+            throws Exception {
+        Path tmp = Files.createDirectories(home.resolve("tmp"));
+        Path codexHome = Files.createDirectories(home.resolve(".codex"));
+        if (configToml != null) {
+            Files.writeString(codexHome.resolve("config.toml"), configToml);
+        }
+        Map<String, String> env = new java.util.HashMap<>(Map.ofEntries(
+                Map.entry("HOME", home.toString()),
+                Map.entry("TMPDIR", tmp.toString()),
+                Map.entry("CLAUDE_CODE_TMPDIR", tmp.toString()),
+                Map.entry("XDG_RUNTIME_DIR", tmp.toString()),
+                Map.entry("CODEX_HOME", codexHome.toString()),
+                Map.entry("ANTHROPIC_API_KEY", "sk-ant-e2e-secret"),
+                Map.entry("OPENAI_API_KEY", "sk-openai-e2e-secret"),
+                Map.entry("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"),
+                Map.entry("DISABLE_AUTOUPDATER", "1"),
+                Map.entry("DISABLE_TELEMETRY", "1"),
+                Map.entry("DISABLE_ERROR_REPORTING", "1"),
+                Map.entry("CLAUDE_CODE_MAX_RETRIES", "2"),
+                Map.entry("INTERPOSE_CLI_BIN", bin("claude").getParent().toString())));
+        String headless = line.trim().endsWith("claude") || line.contains("claude ")
+                ? " -p --output-format json --no-session-persistence"
+                : " -c check_for_update_on_startup=false -c analytics.enabled=false -c 'otel.exporter=\"none\"'"
+                        + " -c 'otel.trace_exporter=\"none\"' -c 'otel.metrics_exporter=\"none\"' -c features.plugins=false"
+                        + " -c features.unbounded_connection_retries=false exec --skip-git-repo-check --ephemeral"
+                        + " --color never --strict-config -o \"$HOME/last.txt\" -";
+        return run(List.of("bash", "-c", "PATH=\"$INTERPOSE_CLI_BIN:$PATH\"; " + line.trim() + headless), env, workDir,
+                prompt);
+    }
+
     private static Run run(List<String> command, Map<String, String> env, Path workDir, String prompt)
             throws Exception {
         ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).directory(workDir.toFile());
