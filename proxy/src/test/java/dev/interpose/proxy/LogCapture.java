@@ -12,7 +12,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import net.logstash.logback.encoder.LogstashEncoder;
+import dev.interpose.proxy.log.JsonLineEncoder;
 import org.slf4j.LoggerFactory;
 
 /** The lines one logger writes while open (such as {@code interpose.hooks}), as the JSON an operator reads. */
@@ -39,7 +39,7 @@ public final class LogCapture implements AutoCloseable {
 
     /** Every line so far, with its structured fields and {@code message} and {@code level}. */
     public List<Map<String, Object>> lines() {
-        LogstashEncoder encoder = new LogstashEncoder();
+        JsonLineEncoder encoder = new JsonLineEncoder();
         encoder.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
         encoder.start();
         try {

@@ -14,6 +14,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import net.logstash.logback.encoder.StreamingEncoder;
 
 /**
  * Writes log lines to stdout in batches from one background thread, so that logging costs an event loop
@@ -92,6 +93,7 @@ public final class BatchingStdoutAppender extends UnsynchronizedAppenderBase<ILo
         }
     }
 
+    @SuppressWarnings("unchecked")
     private void writeLoop() {
         List<ILoggingEvent> batch = new ArrayList<>(1024);
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
@@ -107,8 +109,12 @@ public final class BatchingStdoutAppender extends UnsynchronizedAppenderBase<ILo
             idleRounds = batch.isEmpty() && lost == 0 ? idleRounds + 1 : 0;
             for (ILoggingEvent event : batch) {
                 try {
-                    out.writeBytes(encoder.encode(event));
-                } catch (RuntimeException e) {
+                    if (encoder instanceof StreamingEncoder) {
+                        ((StreamingEncoder<ILoggingEvent>) encoder).encode(event, out); // no byte[] per line
+                    } else {
+                        out.writeBytes(encoder.encode(event));
+                    }
+                } catch (RuntimeException | IOException e) {
                     addError("cannot encode a log line", e);
                 }
             }
