@@ -18,6 +18,12 @@ final class HeaderRewrite {
         HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.TE,
         HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE};
     private static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+    /**
+     * Bit n set when some header this class may leave out is n characters long: most names (x-stainless-*,
+     * anthropic-*, user-agent) are copied on one length test, without comparing a single character.
+     */
+    private static final long DROPPABLE_LENGTHS = lengths(HOP_BY_HOP, HttpHeaderNames.HOST, HttpHeaderNames.EXPECT,
+            HttpHeaderNames.CONTENT_LENGTH, X_REQUEST_ID);
 
     private HeaderRewrite() {
     }
@@ -45,6 +51,10 @@ final class HeaderRewrite {
         while (it.hasNext()) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
             CharSequence name = e.getKey();
+            if (name.length() < 64 && (DROPPABLE_LENGTHS & (1L << name.length())) == 0 && connection == null) {
+                out.add(name, e.getValue());
+                continue;
+            }
             if (isHopByHop(name) || AsciiString.contentEqualsIgnoreCase(name, skip1)
                     || (skip2 != null && AsciiString.contentEqualsIgnoreCase(name, skip2))
                     || (skip3 != null && AsciiString.contentEqualsIgnoreCase(name, skip3))
@@ -54,6 +64,17 @@ final class HeaderRewrite {
             out.add(e.getKey(), e.getValue());
         }
         return out;
+    }
+
+    private static long lengths(AsciiString[] names, AsciiString... more) {
+        long bits = 0;
+        for (AsciiString n : names) {
+            bits |= 1L << n.length();
+        }
+        for (AsciiString n : more) {
+            bits |= 1L << n.length();
+        }
+        return bits;
     }
 
     private static boolean isHopByHop(CharSequence name) {
