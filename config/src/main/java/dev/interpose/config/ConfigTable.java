@@ -131,8 +131,8 @@ final class ConfigTable {
     static final ConfigKey<Duration> MAX_DELAY = key(UPSTREAM + "retry.max-delay", duration(), Duration.ofSeconds(20),
             "the most a request waits in all between attempts; a longer `retry-after` passes the answer on instead");
     static final ConfigKey<Integer> BULKHEAD_CONCURRENT = key(UPSTREAM + "bulkhead.max-concurrent",
-            integer(1, 1_000_000, "a count from 1 to 1000000"), 256,
-            "requests in flight to the upstream at once; more wait for a slot");
+            integer(1, 1_000_000, "a count from 1 to 1000000"), 4096,
+            "requests in flight to the upstream at once; more wait for a slot (what it protects: the proxy's memory and file descriptors, two per request, and the upstream from a runaway client)");
     static final ConfigKey<Duration> MAX_WAIT = key(UPSTREAM + "bulkhead.max-wait", duration(), Duration.ofSeconds(10),
             "how long a request waits for a slot before a 503 in its dialect");
     static final ConfigKey<List<String>> FALLBACK = key(UPSTREAM + "fallback", ValueType.commaList(), List.of(),
