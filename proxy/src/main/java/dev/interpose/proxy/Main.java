@@ -44,9 +44,16 @@ public final class Main implements Callable<Integer> {
     private ServeOptions options;
 
     public static void main(String[] args) {
+        boolean training = Boolean.getBoolean("interpose.training"); // the package step's class-data training run
+        if (training) {
+            args = Training.start();
+        }
         CommandLine cli = new CommandLine(new Main());
         cli.setExitCodeExceptionMapper(e -> EXIT_BAD_CONFIG);
         int code = cli.execute(args);
+        if (training) {
+            Training.cleanUp(args);
+        }
         System.exit(code);
     }
 

@@ -32,8 +32,11 @@ public final class InterposeProcess implements AutoCloseable {
     private final List<Thread> pumps = new ArrayList<>();
 
     private InterposeProcess(List<String> args, Map<String, String> env) throws IOException {
-        List<String> command = new ArrayList<>(List.of(javaBin(), "-Dio.netty.leakDetection.level=paranoid",
-                "-jar", jar().toString()));
+        this(javaCommand(), args, env);
+    }
+
+    private InterposeProcess(List<String> launcher, List<String> args, Map<String, String> env) throws IOException {
+        List<String> command = new ArrayList<>(launcher);
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
@@ -53,6 +56,21 @@ public final class InterposeProcess implements AutoCloseable {
             p.process.destroyForcibly();
             throw new AssertionError("proxy did not print its listening line; stdout=" + p.stdout + " stderr=" + p.stderr, e);
         }
+        return p;
+    }
+
+    /**
+     * Starts the proxy with the build's launcher ({@code proxy/target/interpose}, which runs the jar with its
+     * class-data archive) as a user does, and waits for its listening line.
+     */
+    public static InterposeProcess startWithLauncher(Map<String, String> env, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--port", "0"));
+        all.addAll(List.of(args));
+        Map<String, String> withJava = new java.util.HashMap<>(env);
+        withJava.put("JAVA_HOME", System.getProperty("java.home"));
+        withJava.put("JAVA_OPTS", "-Dio.netty.leakDetection.level=paranoid");
+        InterposeProcess p = new InterposeProcess(List.of(jar().resolveSibling("interpose").toString()), all, withJava);
+        p.port.get(30, TimeUnit.SECONDS);
         return p;
     }
 
@@ -161,6 +179,10 @@ public final class InterposeProcess implements AutoCloseable {
         Path jar = Path.of(System.getProperty("interpose.jar", "../proxy/target/interpose.jar"));
         assertThat(jar).as("the packaged jar (run mvn verify from the root)").exists();
         return jar;
+    }
+
+    private static List<String> javaCommand() {
+        return List.of(javaBin(), "-Dio.netty.leakDetection.level=paranoid", "-jar", jar().toString());
     }
 
     private static String javaBin() {

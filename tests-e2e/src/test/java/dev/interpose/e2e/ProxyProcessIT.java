@@ -229,6 +229,25 @@ class ProxyProcessIT {
     }
 
     @Test
+    void theLauncherStartsTheJarWithTheBuildsClassDataArchive() throws Exception {
+        upstream.stubFor(post(urlPathEqualTo("/v1/messages")).willReturn(aResponse().withStatus(200)
+                .withHeader("content-type", "text/event-stream").withBody(FakeUpstream.anthropicText("via the launcher"))));
+        try (InterposeProcess proxy = InterposeProcess.startWithLauncher(
+                Map.of("INTERPOSE_UPSTREAM_ANTHROPIC", upstream.baseUrl()))) {
+            // The JVM has the archive mapped: the build made it, the launcher passed it, and this JVM accepted it.
+            String maps = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(proxy.pid()), "maps"));
+            assertThat(maps).contains("interpose.jsa");
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(proxy.uri("/v1/messages"))
+                    .header("x-api-key", "sk-ant-launcher").header("anthropic-version", "2023-06-01")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"claude-opus-5-5\",\"stream\":true}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.body()).isEqualTo(FakeUpstream.anthropicText("via the launcher"));
+            assertThat(proxy.stop()).isZero();
+            assertThat(String.join("\n", proxy.stdout())).doesNotContain("cds").doesNotContain("CDS");
+        }
+    }
+
+    @Test
     void textLogFormatIsForHumans() throws Exception {
         try (InterposeProcess proxy = InterposeProcess.start(Map.of(), "--log-format", "text")) {
             HttpResponse<String> missing = http.send(HttpRequest.newBuilder(proxy.uri("/nowhere?key=secret"))
