@@ -50,6 +50,10 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--proxy-jvm-arg", description = "An extra JVM option for the proxy process (repeatable).")
     java.util.List<String> proxyJvmArgs = new java.util.ArrayList<>();
 
+    @Option(names = "--proxy-arg", description = "An extra argument for the main proxy (repeatable), for example "
+            + "--proxy-arg=--config --proxy-arg=my.yaml.")
+    java.util.List<String> proxyArgs = new java.util.ArrayList<>();
+
     @Option(names = "--fake-port", description = "Port of the fake upstream (default: a free one).")
     int fakePort;
 
@@ -152,7 +156,7 @@ public final class Bench implements Callable<Integer> {
         }
         Path log = Files.createTempFile("interpose-bench-proxy", ".log");
         long started = System.nanoTime();
-        Process proxy = startProxy(upstream.port(), log);
+        Process proxy = startProxy(upstream.port(), log, proxyArgs.toArray(String[]::new));
         try {
             int proxyPort = awaitPort(proxy, log);
             ColdStart.Figures proxyCold = ColdStart.measure(clientLoop, clientType, proxyPort, started,
