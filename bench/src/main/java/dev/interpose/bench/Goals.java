@@ -42,6 +42,17 @@ final class Goals {
                 d <= max ? "met" : "not met");
     }
 
+    /** A goal that is closeness to nginx's figure, either way: met when they differ by at most {@code max}. */
+    void near(String what, double proxied, double nginxFigure, String unit, double max) {
+        if (!nginx) {
+            add(what, format(proxied, unit), "—", "", "not measured (no nginx)");
+            return;
+        }
+        double d = proxied - nginxFigure;
+        add(what, format(proxied, unit), format(nginxFigure, unit), (d >= 0 ? "+" : "") + format(d, unit),
+                Math.abs(d) <= max ? "met" : "not met");
+    }
+
     /** A goal on the proxy's own figure. */
     void figure(String what, String proxied, boolean met) {
         add(what, proxied, "", "", met ? "met" : "not met");
