@@ -136,7 +136,7 @@ public final class Bench implements Callable<Integer> {
         }
         Report.printMachine();
         System.out.printf(Locale.ROOT, "load average at the start: %s%n", Report.load());
-        Object nginxBinary = noNginx ? "skipped (--no-nginx)" : Nginx.find(!noNginxInstall);
+        java.util.Optional<Path> nginxBinary = noNginx ? java.util.Optional.empty() : Nginx.find(!noNginxInstall);
         long warm = warmupSeconds * 1000L;
         long measure = seconds * 1000L;
         // This JVM's client warm on the direct path first, so the cold figures are the proxy's, not the client's.
@@ -147,12 +147,18 @@ public final class Bench implements Callable<Integer> {
                 "sse", ColdStart.FIRST);
         Nginx nginx = null;
         ColdStart.Figures nginxCold = null;
-        if (nginxBinary instanceof Path binary) {
-            nginx = Nginx.start(binary, upstream.port());
+        if (nginxBinary.isPresent()) {
+            try {
+                nginx = Nginx.start(nginxBinary.get(), upstream.port());
+            } catch (IllegalStateException | java.io.IOException e) {
+                System.out.println("nginx: " + e.getMessage() + "; its column is left empty");
+            }
+        } else if (noNginx) {
+            System.out.println("nginx: left out (--no-nginx); its column is left empty");
+        }
+        if (nginx != null) {
             nginxCold = ColdStart.measure(clientLoop, clientType, nginx.port(), System.nanoTime() - nginx.startupNanos(),
                     nginx.startupNanos(), claudeBody, smallBody, connections);
-        } else {
-            System.out.println("nginx: " + nginxBinary + "; its column is left empty");
         }
         Path log = Files.createTempFile("interpose-bench-proxy", ".log");
         long started = System.nanoTime();

@@ -21,23 +21,24 @@ final class Nginx implements AutoCloseable {
             Path.of("/usr/local/nginx/sbin/nginx"));
 
     private final Process process;
-    private final Path dir;
     private final int port;
     /** Nanoseconds from starting the process to its first accepted connection. */
     private long startup;
 
-    private Nginx(Process process, Path dir, int port) {
+    private Nginx(Process process, int port) {
         this.process = process;
-        this.dir = dir;
         this.port = port;
     }
 
-    /** The nginx binary, installed with apt-get when missing and {@code install}; else why there is none. */
-    static Object find(boolean install) throws InterruptedException {
+    /**
+     * The nginx binary, installed with apt-get when missing and {@code install}; empty (and a line saying why)
+     * when there is none.
+     */
+    static java.util.Optional<Path> find(boolean install) throws InterruptedException {
         for (int attempt = 0; attempt < 2; attempt++) {
             for (Path binary : BINARIES) {
                 if (Files.isExecutable(binary)) {
-                    return binary;
+                    return java.util.Optional.of(binary);
                 }
             }
             if (!install || attempt == 1) {
@@ -59,8 +60,9 @@ final class Nginx implements AutoCloseable {
                 }
             }
         }
-        return install ? "nginx not found and apt-get could not install it (needs root or sudo -n)"
-                : "nginx not found (--no-nginx-install)";
+        System.out.println(install ? "nginx: not found, and apt-get could not install it (needs root or sudo -n); "
+                + "its column is left empty" : "nginx: not found (--no-nginx-install); its column is left empty");
+        return java.util.Optional.empty();
     }
 
     /** Starts nginx in front of the fake upstream and waits until it listens. */
@@ -93,7 +95,7 @@ final class Nginx implements AutoCloseable {
         Process process = new ProcessBuilder(binary.toString(), "-p", dir.toString(), "-c",
                 dir.resolve("nginx.conf").toString(), "-e", dir.resolve("error.log").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
-        Nginx nginx = new Nginx(process, dir, port);
+        Nginx nginx = new Nginx(process, port);
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "bench-nginx-stop"));
         long deadline = start + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline && process.isAlive()) {
@@ -130,10 +132,6 @@ final class Nginx implements AutoCloseable {
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
-    }
-
-    Path dir() {
-        return dir;
     }
 
     /** Runs a command to its end; its output, after "exit N". */
