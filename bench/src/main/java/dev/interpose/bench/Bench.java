@@ -25,12 +25,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The benchmark: the same load sent straight to a fast local fake upstream and through the packaged proxy
- * (a separate {@code java -jar} process, access log on), in one run, printed side by side with the
- * difference. Not a test: figures depend on the machine; docs/benchmark.md records them with the machine.
+ * The benchmark: the same load sent straight to a fast local fake upstream, through nginx as a reverse proxy
+ * and through the packaged proxy (a separate {@code java -jar} process, access log on), in one run, printed
+ * side by side: the first seconds of a fresh process ({@link ColdStart}), the warm figures, allocation and
+ * paced streams ({@link Versus}), and the goals ({@link Goals}). Not a test: figures depend on the machine;
+ * docs/benchmark.md records them with the machine.
  */
 @Command(name = "interpose-bench", mixinStandardHelpOptions = true,
-        description = "Direct versus proxied: added latency, requests/s, added time to first SSE event.")
+        description = "Direct, nginx and proxied: start-up, first requests, requests/s, added latency, paced "
+                + "streams, allocation per request, and the performance goals met or not.")
 public final class Bench implements Callable<Integer> {
     private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
 
