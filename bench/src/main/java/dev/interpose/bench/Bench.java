@@ -25,12 +25,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The benchmark: the same load sent straight to a fast local fake upstream and through the packaged proxy
- * (a separate {@code java -jar} process, access log on), in one run, printed side by side with the
- * difference. Not a test: figures depend on the machine; docs/benchmark.md records them with the machine.
+ * The benchmark: the same load sent straight to a fast local fake upstream, through nginx as a reverse proxy
+ * and through the packaged proxy (a separate {@code java -jar} process, access log on), in one run, printed
+ * side by side: the first seconds of a fresh process ({@link ColdStart}), the warm figures, allocation and
+ * paced streams ({@link Versus}), and the goals ({@link Goals}). Not a test: figures depend on the machine;
+ * docs/benchmark.md records them with the machine.
  */
 @Command(name = "interpose-bench", mixinStandardHelpOptions = true,
-        description = "Direct versus proxied: added latency, requests/s, added time to first SSE event.")
+        description = "Direct, nginx and proxied: start-up, first requests, requests/s, added latency, paced "
+                + "streams, allocation per request, and the performance goals met or not.")
 public final class Bench implements Callable<Integer> {
     private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
 
@@ -49,6 +52,10 @@ public final class Bench implements Callable<Integer> {
 
     @Option(names = "--proxy-jvm-arg", description = "An extra JVM option for the proxy process (repeatable).")
     java.util.List<String> proxyJvmArgs = new java.util.ArrayList<>();
+
+    @Option(names = "--proxy-arg", description = "An extra argument for the main proxy (repeatable), for example "
+            + "--proxy-arg=--config --proxy-arg=my.yaml.")
+    java.util.List<String> proxyArgs = new java.util.ArrayList<>();
 
     @Option(names = "--fake-port", description = "Port of the fake upstream (default: a free one).")
     int fakePort;
@@ -87,6 +94,23 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--soak-sample", description = "Seconds between soak samples (default: ${DEFAULT-VALUE}).")
     int soakSample = 60;
 
+    @Option(names = "--no-nginx", description = "Leave nginx out of the run.")
+    boolean noNginx;
+
+    @Option(names = "--no-nginx-install", description = "Do not install Debian's nginx-light with apt-get when nginx "
+            + "is missing (it is installed when the benchmark runs as root or may use sudo -n).")
+    boolean noNginxInstall;
+
+    @Option(names = "--streams", split = ",", description = "Counts of concurrent paced streams; a count is skipped "
+            + "when the open-file limit is too low for it (default: ${DEFAULT-VALUE}).")
+    java.util.List<Integer> streams = new java.util.ArrayList<>(java.util.List.of(200, 1000, 5000));
+
+    @Option(names = "--stream-deltas", description = "Deltas per paced stream (default: ${DEFAULT-VALUE}).")
+    int streamDeltas = 20;
+
+    @Option(names = "--stream-pace-ms", description = "Milliseconds between deltas (default: ${DEFAULT-VALUE}).")
+    int streamPaceMs = 50;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Bench()).execute(args));
     }
@@ -113,45 +137,49 @@ public final class Bench implements Callable<Integer> {
                 upstreamLoop.shutdownGracefully();
             }
         }
+        Report.printMachine();
+        System.out.printf(Locale.ROOT, "load average at the start: %s%n", Report.load());
+        java.util.Optional<Path> nginxBinary = noNginx ? java.util.Optional.empty() : Nginx.find(!noNginxInstall);
+        long warm = warmupSeconds * 1000L;
+        long measure = seconds * 1000L;
+        // This JVM's client warm on the direct path first, so the cold figures are the proxy's, not the client's.
+        LoadClient.run(clientLoop, clientType, upstream.port(), "/v1/messages", smallBody, "json", connections, 0, warm);
+        LoadClient.Result directCold = LoadClient.run(clientLoop, clientType, upstream.port(), ColdStart.CLAUDE_PATH,
+                claudeBody, "sse", 1, warm, warm);
+        long[] directFirst = LoadClient.first(clientLoop, clientType, upstream.port(), ColdStart.CLAUDE_PATH, claudeBody,
+                "sse", ColdStart.FIRST);
+        Nginx nginx = null;
+        ColdStart.Figures nginxCold = null;
+        if (nginxBinary.isPresent()) {
+            try {
+                nginx = Nginx.start(nginxBinary.get(), upstream.port());
+            } catch (IllegalStateException | java.io.IOException e) {
+                System.out.println("nginx: " + e.getMessage() + "; its column is left empty");
+            }
+        } else if (noNginx) {
+            System.out.println("nginx: left out (--no-nginx); its column is left empty");
+        }
+        if (nginx != null) {
+            nginxCold = ColdStart.measure(clientLoop, clientType, nginx.port(), System.nanoTime() - nginx.startupNanos(),
+                    nginx.startupNanos(), claudeBody, smallBody, connections);
+        }
         Path log = Files.createTempFile("interpose-bench-proxy", ".log");
-        Process proxy = startProxy(upstream.port(), log);
+        long started = System.nanoTime();
+        Process proxy = startProxy(upstream.port(), log, proxyArgs.toArray(String[]::new));
         try {
             int proxyPort = awaitPort(proxy, log);
-            Report.printMachine();
-            long warm = warmupSeconds * 1000L;
-            long measure = seconds * 1000L;
-
-            // Warm both JVMs' compilers on both paths (unmeasured), so no run below measures a cold JIT.
-            System.out.printf(Locale.ROOT, "warming up for %d s...%n", 8 * warmupSeconds);
-            for (int port : new int[] {upstream.port(), proxyPort}) {
-                LoadClient.run(clientLoop, clientType, port, "/v1/messages", smallBody, "json", connections,
-                        warm * 2, warm);
-                LoadClient.run(clientLoop, clientType, port, "/v1/messages?beta=true", claudeBody, "sse", 1, 0, warm);
-            }
-            LoadClient.Result dn = LoadClient.run(clientLoop, clientType, upstream.port(), "/v1/messages", smallBody,
-                    "json", connections, warm, measure);
-            LoadClient.Result pn = LoadClient.run(clientLoop, clientType, proxyPort, "/v1/messages", smallBody,
-                    "json", connections, warm, measure);
-            System.out.printf(Locale.ROOT, "%n%d connections, %d-byte body, JSON answer%n", connections, smallBody.length);
-            System.out.printf(Locale.ROOT, "  %-22s %12s %12s %12s%n", "", "direct", "proxied", "proxied/direct");
-            System.out.printf(Locale.ROOT, "  %-22s %12.0f %12.0f %12.2f%n", "requests/s", dn.perSecond(), pn.perSecond(),
-                    pn.perSecond() / dn.perSecond());
-            Report.header();
-            Report.row("latency p50", dn.latency(), pn.latency(), 50);
-            Report.row("latency p99", dn.latency(), pn.latency(), 99);
-            LoadClient.Result d1 = LoadClient.run(clientLoop, clientType, upstream.port(), "/v1/messages?beta=true",
-                    claudeBody, "sse", 1, warm, measure);
-            LoadClient.Result p1 = LoadClient.run(clientLoop, clientType, proxyPort, "/v1/messages?beta=true",
-                    claudeBody, "sse", 1, warm, measure);
-            System.out.printf(Locale.ROOT, "%nconcurrency 1, %d-byte Claude Code body, SSE answer (%d requests direct, %d proxied)%n",
-                    claudeBody.length, d1.requests(), p1.requests());
-            Report.header();
-            Report.row("latency p50", d1.latency(), p1.latency(), 50);
-            Report.row("latency p99", d1.latency(), p1.latency(), 99);
-            Report.row("first SSE event p50", d1.firstByte(), p1.firstByte(), 50);
-            Report.row("first SSE event p99", d1.firstByte(), p1.firstByte(), 99);
+            ColdStart.Figures proxyCold = ColdStart.measure(clientLoop, clientType, proxyPort, started,
+                    System.nanoTime() - started, claudeBody, smallBody, connections);
+            ColdStart.print(directFirst, directCold, nginxCold, proxyCold, connections, claudeBody.length);
+            Goals goals = new Goals(nginx != null);
+            ColdStart.goals(goals, directFirst, nginxCold, proxyCold, connections);
+            Versus versus = new Versus(clientLoop, clientType, upstream.port(), nginx, proxyPort, proxy.pid(), goals);
+            Versus.Warm w = versus.warm(smallBody, claudeBody, connections, warm, measure);
+            LoadClient.Result dn = w.direct();
+            LoadClient.Result d1 = w.direct1();
+            LoadClient.Result p1 = w.proxied1();
             if (relayPort != null) {
-                LoadClient.Result r1 = LoadClient.run(clientLoop, clientType, relayPort, "/v1/messages?beta=true",
+                LoadClient.Result r1 = LoadClient.run(clientLoop, clientType, relayPort, ColdStart.CLAUDE_PATH,
                         claudeBody, "sse", 1, warm, measure);
                 System.out.printf(Locale.ROOT, "%nthe same through a plain TCP relay on port %d (no HTTP, no logging)%n",
                         relayPort);
@@ -159,6 +187,10 @@ public final class Bench implements Callable<Integer> {
                 Report.row("latency p50", d1.latency(), r1.latency(), 50);
                 Report.row("first SSE event p50", d1.firstByte(), r1.firstByte(), 50);
             }
+            versus.allocation(smallBody, claudeBody, connections, Math.min(measure, 5000));
+            versus.streams(streams, streamDeltas, streamPaceMs);
+            goals.print();
+            System.out.printf(Locale.ROOT, "load average at the end: %s%n", Report.load());
 
             if (hooks) {
                 HookFigures.run(this::startProxy, Bench::awaitPort, clientLoop, clientType, upstream.port(), claudeBody,
@@ -180,6 +212,9 @@ public final class Bench implements Callable<Integer> {
         } finally {
             proxy.toHandle().destroy();
             proxy.waitFor(30, TimeUnit.SECONDS);
+            if (nginx != null) {
+                nginx.close();
+            }
             upstream.close();
             clientLoop.shutdownGracefully();
             upstreamLoop.shutdownGracefully();

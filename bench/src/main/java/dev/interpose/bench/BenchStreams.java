@@ -22,6 +22,15 @@ final class BenchStreams {
 
     /** A Messages stream of {@code deltas} text deltas. */
     static byte[] anthropic(int deltas) {
+        StringBuilder sse = new StringBuilder(anthropicStart());
+        for (int i = 0; i < deltas; i++) {
+            sse.append(anthropicDelta());
+        }
+        return sse.append(anthropicEnd(deltas)).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** What a Messages stream sends before its first delta: message_start, content_block_start, ping. */
+    static String anthropicStart() {
         StringBuilder sse = new StringBuilder();
         event(sse, "message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_bench\",\"type\":\"message\","
                 + "\"role\":\"assistant\",\"model\":\"claude-bench\",\"content\":[],\"stop_reason\":null,"
@@ -29,15 +38,25 @@ final class BenchStreams {
         event(sse, "content_block_start", "{\"type\":\"content_block_start\",\"index\":0,"
                 + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
         event(sse, "ping", "{\"type\":\"ping\"}");
-        for (int i = 0; i < deltas; i++) {
-            event(sse, "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,"
-                    + "\"delta\":{\"type\":\"text_delta\",\"text\":\"" + DELTA + "\"}}");
-        }
+        return sse.toString();
+    }
+
+    /** One text delta of a Messages stream. */
+    static String anthropicDelta() {
+        StringBuilder sse = new StringBuilder();
+        event(sse, "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,"
+                + "\"delta\":{\"type\":\"text_delta\",\"text\":\"" + DELTA + "\"}}");
+        return sse.toString();
+    }
+
+    /** What a Messages stream of {@code deltas} deltas sends after the last. */
+    static String anthropicEnd(int deltas) {
+        StringBuilder sse = new StringBuilder();
         event(sse, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
         event(sse, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
                 + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":" + deltas + "}}");
         event(sse, "message_stop", "{\"type\":\"message_stop\"}");
-        return sse.toString().getBytes(StandardCharsets.UTF_8);
+        return sse.toString();
     }
 
     /** A Chat stream of {@code deltas} content chunks, between the role chunk and the finish and usage chunks. */

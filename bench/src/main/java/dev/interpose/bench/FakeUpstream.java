@@ -30,7 +30,9 @@ import java.nio.charset.StandardCharsets;
  * first, then the rest); otherwise it answers a small JSON message. With {@code x-bench-events: N} the
  * stream is {@link BenchStreams#anthropic} of N text deltas instead of the transcript. On
  * {@code /v1/chat/completions} it answers in OpenAI Chat's format instead: {@link BenchStreams#CHAT_JSON}, or
- * {@link BenchStreams#chat} of N deltas (one when not given).
+ * {@link BenchStreams#chat} of N deltas (one when not given). With {@code x-bench-pace-ms: P} as well, the
+ * Anthropic stream of N deltas is paced like a model's: the head, the opening events and the first delta at
+ * once, then one delta every P milliseconds, the last with the closing events.
  */
 final class FakeUpstream {
     static final byte[] JSON = ("{\"id\":\"msg_bench\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-bench\","
@@ -43,6 +45,9 @@ final class FakeUpstream {
     /** Generated streams by their number of deltas, built on first use. */
     private final java.util.Map<Integer, Stream> anthropicStreams = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<Integer, Stream> chatStreams = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<Integer, ByteBuf> pacedEnds = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ByteBuf pacedFirst = buffer(BenchStreams.anthropicStart() + BenchStreams.anthropicDelta());
+    private final ByteBuf pacedDelta = buffer(BenchStreams.anthropicDelta());
     private final Channel channel;
     /** When above 0, a subagent call (system prompt "You are bench agent") is answered after this delay. */
     volatile int agentDelayMs;
@@ -78,6 +83,29 @@ final class FakeUpstream {
                 : anthropicStreams.computeIfAbsent(events, n -> Stream.of(BenchStreams.anthropic(n)));
     }
 
+    private static ByteBuf buffer(String text) {
+        return Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Streams {@code events} deltas, one every {@code paceMs}, on the connection's loop. */
+    private void paced(ChannelHandlerContext ctx, int events, int paceMs) {
+        ByteBuf end = pacedEnds.computeIfAbsent(events,
+                n -> buffer(BenchStreams.anthropicDelta() + BenchStreams.anthropicEnd(n)));
+        ctx.writeAndFlush(new DefaultHttpContent(pacedFirst.duplicate()));
+        int[] sent = {1};
+        java.util.concurrent.ScheduledFuture<?>[] tick = new java.util.concurrent.ScheduledFuture<?>[1];
+        tick[0] = ctx.executor().scheduleAtFixedRate(() -> {
+            if (!ctx.channel().isActive()) {
+                tick[0].cancel(false);
+            } else if (++sent[0] < events) {
+                ctx.writeAndFlush(new DefaultHttpContent(pacedDelta.duplicate()));
+            } else {
+                tick[0].cancel(false);
+                ctx.writeAndFlush(new DefaultLastHttpContent(end.duplicate()));
+            }
+        }, paceMs, paceMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     /** A stream's first event, flushed alone, and the rest, sent in one write. */
     private record Stream(ByteBuf first, ByteBuf rest) {
         static Stream of(byte[] sse) {
@@ -97,6 +125,11 @@ final class FakeUpstream {
                 head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
                         .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
                 ctx.write(head);
+                int pace = request.headers().getInt("x-bench-pace-ms", 0);
+                if (pace > 0 && !chat) {
+                    paced(ctx, Math.max(2, request.headers().getInt("x-bench-events", 2)), pace);
+                    return;
+                }
                 ctx.writeAndFlush(new DefaultHttpContent(stream.first().duplicate()));
                 ctx.writeAndFlush(new DefaultLastHttpContent(stream.rest().duplicate()));
             } else {

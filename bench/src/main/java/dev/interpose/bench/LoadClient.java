@@ -60,6 +60,23 @@ final class LoadClient {
     static Result run(EventLoopGroup loop, Class<? extends Channel> type, int port, String path, byte[] body,
             String response, int events, int connections, long warmupMillis, long measureMillis)
             throws InterruptedException {
+        return run(loop, type, port, path, body, response, events, connections, warmupMillis, measureMillis, null);
+    }
+
+    /**
+     * The first {@code count} requests on one new connection, one after the other: each one's latency in
+     * nanoseconds, in order (a cold process's first requests).
+     */
+    static long[] first(EventLoopGroup loop, Class<? extends Channel> type, int port, String path, byte[] body,
+            String response, int count) throws InterruptedException {
+        long[] each = new long[count];
+        run(loop, type, port, path, body, response, 0, 1, 0, 60_000, each);
+        return each;
+    }
+
+    private static Result run(EventLoopGroup loop, Class<? extends Channel> type, int port, String path, byte[] body,
+            String response, int events, int connections, long warmupMillis, long measureMillis, long[] each)
+            throws InterruptedException {
         Histogram latency = new Histogram(60_000_000_000L, 3);
         Histogram firstByte = new Histogram(60_000_000_000L, 3);
         ByteBuf payload = Unpooled.unreleasableBuffer(Unpooled.directBuffer(body.length).writeBytes(body));
@@ -74,7 +91,7 @@ final class LoadClient {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new HttpClientCodec(), new Connection(port, path, payload, response,
-                                events, measureFrom, measureTo, latency, firstByte, completed, done, failure));
+                                events, measureFrom, measureTo, latency, firstByte, completed, each, done, failure));
                     }
                 });
         List<Channel> channels = new ArrayList<>();
@@ -108,13 +125,15 @@ final class LoadClient {
         private final Histogram latency;
         private final Histogram firstByte;
         private final long[] completed;
+        /** When not null, each latency in order, and the connection stops once it is full. */
+        private final long[] each;
         private final CountDownLatch done;
         private final java.util.concurrent.atomic.AtomicReference<Throwable> failure;
         private long sentAt;
         private boolean sawByte;
 
         Connection(int port, String path, ByteBuf payload, String response, int events, long measureFrom, long measureTo,
-                Histogram latency, Histogram firstByte, long[] completed, CountDownLatch done,
+                Histogram latency, Histogram firstByte, long[] completed, long[] each, CountDownLatch done,
                 java.util.concurrent.atomic.AtomicReference<Throwable> failure) {
             this.port = port;
             this.path = path;
@@ -126,6 +145,7 @@ final class LoadClient {
             this.latency = latency;
             this.firstByte = firstByte;
             this.completed = completed;
+            this.each = each;
             this.done = done;
             this.failure = failure;
         }
@@ -167,9 +187,12 @@ final class LoadClient {
             if (msg instanceof LastHttpContent) {
                 if (sentAt >= measureFrom && now <= measureTo) {
                     latency.recordValue(now - sentAt);
+                    if (each != null) {
+                        each[(int) completed[0]] = now - sentAt;
+                    }
                     completed[0]++;
                 }
-                if (now < measureTo) {
+                if (now < measureTo && (each == null || completed[0] < each.length)) {
                     send(ctx);
                 } else {
                     done.countDown();

@@ -3,6 +3,7 @@ package dev.interpose.bench;
 import io.netty.channel.epoll.Epoll;
 import java.io.File;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
@@ -30,6 +31,32 @@ final class Report {
 
     static void header(String first, String second, String difference) {
         System.out.printf(Locale.ROOT, "  %-22s %12s %12s %12s%n", "", first, second, difference);
+    }
+
+    /** The header of a table of direct, nginx and proxied figures. */
+    static void header(String first, String second, String third, String difference) {
+        System.out.printf(Locale.ROOT, "  %-26s %12s %12s %12s %13s%n", "", first, second, third, difference);
+    }
+
+    /** A row of that table: the three latencies and proxied minus nginx ({@code nginx} null when absent). */
+    static void row(String name, Histogram direct, Histogram nginx, Histogram proxied, double percentile) {
+        double d = direct.getValueAtPercentile(percentile) / 1000.0;
+        double p = proxied.getValueAtPercentile(percentile) / 1000.0;
+        if (nginx == null) {
+            System.out.printf(Locale.ROOT, "  %-26s %9.1f µs %12s %9.1f µs%n", name, d, "—", p);
+            return;
+        }
+        double n = nginx.getValueAtPercentile(percentile) / 1000.0;
+        System.out.printf(Locale.ROOT, "  %-26s %9.1f µs %9.1f µs %9.1f µs %+10.1f µs%n", name, d, n, p, p - n);
+    }
+
+    /** The one-minute load average, for the record of how busy the machine was. */
+    static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     /** A proxy's {@code /metrics} text. */
