@@ -2,6 +2,8 @@ package dev.interpose.proxy.client;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalInt;
 
 /**
@@ -17,4 +19,20 @@ public interface PeerUids {
      * @throws IOException when the kernel's tables cannot be read
      */
     OptionalInt ownerOf(InetSocketAddress client, InetSocketAddress listener) throws IOException;
+
+    /** One connection to look up: the client's address and the listener's. */
+    record Query(InetSocketAddress client, InetSocketAddress listener) {
+    }
+
+    /**
+     * The owners of several connections at once, in the order asked; an implementation that reads a table reads
+     * it once for all of them. This one asks {@link #ownerOf} for each.
+     */
+    default List<OptionalInt> ownersOf(List<Query> queries) throws IOException {
+        List<OptionalInt> owners = new ArrayList<>(queries.size());
+        for (Query q : queries) {
+            owners.add(ownerOf(q.client(), q.listener()));
+        }
+        return owners;
+    }
 }

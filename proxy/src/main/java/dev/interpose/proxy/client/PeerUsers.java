@@ -4,10 +4,15 @@ import io.netty.channel.Channel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalInt;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The check that a client on this machine is this proxy's own user ({@code listener.allow-other-users: false}):
@@ -17,12 +22,21 @@ import java.util.concurrent.RejectedExecutionException;
  * included), agents and upstreams. Clients of other machines are not in this machine's tables: they are the
  * business of {@code listener.allowed-hosts}. Root is no exception: a proxy run as root serves only
  * root. Unavailable where the system cannot say who owns a socket (no /proc); everything is served then.
- * Immutable and thread-safe.
+ *
+ * <p>Lookups are batched: one task at a time on the executor takes every connection waiting and reads the
+ * kernel's table once for all of them. Read once per connection, the table (thousands of lines when thousands
+ * of streams are open) kept a burst of 1,000 new connections waiting for seconds. Thread-safe.
  */
 public final class PeerUsers {
     private final PeerUids lookup;
     private final int self;
     private final Executor executor;
+    private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
+
+    /** A connection waiting for its owner. */
+    private record Pending(PeerUids.Query query, CompletableFuture<OptionalInt> owner) {
+    }
 
     private PeerUsers(PeerUids lookup, int self, Executor executor) {
         this.lookup = lookup;
@@ -66,18 +80,53 @@ public final class PeerUsers {
 
     /** The owner of the client end of {@code channel}, found on the executor; empty when none is found. */
     CompletableFuture<OptionalInt> ownerOf(Channel channel) {
-        InetSocketAddress client = (InetSocketAddress) channel.remoteAddress();
-        InetSocketAddress listener = (InetSocketAddress) channel.localAddress();
+        return ownerOf((InetSocketAddress) channel.remoteAddress(), (InetSocketAddress) channel.localAddress());
+    }
+
+    /** The owner of the socket bound to {@code client} and connected to {@code listener}, found on the executor. */
+    CompletableFuture<OptionalInt> ownerOf(InetSocketAddress client, InetSocketAddress listener) {
+        Pending p = new Pending(new PeerUids.Query(client, listener), new CompletableFuture<>());
+        pending.add(p);
+        schedule();
+        return p.owner();
+    }
+
+    private void schedule() {
+        if (!pending.isEmpty() && draining.compareAndSet(false, true)) {
+            try {
+                executor.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                draining.set(false);
+                fail(e); // stopping: refused like any unknown owner
+            }
+        }
+    }
+
+    /** Looks up every connection waiting, in one read of the tables; then again if more came meanwhile. */
+    private void drain() {
+        List<Pending> batch = new ArrayList<>();
+        for (Pending p = pending.poll(); p != null; p = pending.poll()) {
+            batch.add(p);
+        }
         try {
-            return CompletableFuture.supplyAsync(() -> {
-                try {
-                    return lookup.ownerOf(client, listener);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+            if (!batch.isEmpty()) {
+                List<OptionalInt> owners = lookup.ownersOf(batch.stream().map(Pending::query).toList());
+                for (int i = 0; i < batch.size(); i++) {
+                    batch.get(i).owner().complete(owners.get(i));
                 }
-            }, executor);
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(e); // stopping: refused like any unknown owner
+            }
+        } catch (IOException | RuntimeException e) {
+            Throwable cause = e instanceof IOException ? new UncheckedIOException((IOException) e) : e;
+            batch.forEach(p -> p.owner().completeExceptionally(cause));
+        } finally {
+            draining.set(false);
+            schedule();
+        }
+    }
+
+    private void fail(Throwable e) {
+        for (Pending p = pending.poll(); p != null; p = pending.poll()) {
+            p.owner().completeExceptionally(e);
         }
     }
 }

@@ -10,7 +10,11 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -19,8 +23,10 @@ import java.util.OptionalInt;
  * (IPv6, including IPv4-mapped addresses). Each line names a socket's local and remote address (hex, each
  * 32-bit word in host byte order; the port as a big-endian hex number), its state, and its owner's uid. The
  * client end of a loopback connection is the line whose local address is the client's and whose remote
- * address is the listener's. Reads the files afresh on every call (ports are reused, nothing is cached);
- * blocking, so called off the event loop. Stateless and thread-safe.
+ * address is the listener's. Reads the files afresh on every call (ports are reused, nothing is cached), once
+ * for all the connections of one call to {@link #ownersOf}: with thousands of sockets open a read of the table
+ * costs milliseconds, so connections arriving together are looked up together. Blocking, so called off the
+ * event loop. Stateless and thread-safe.
  */
 public final class ProcNetTcp implements PeerUids {
     /** A socket in {@code TIME_WAIT} belongs to nobody any more (its uid reads 0): never an owner. */
@@ -65,40 +71,71 @@ public final class ProcNetTcp implements PeerUids {
 
     @Override
     public OptionalInt ownerOf(InetSocketAddress client, InetSocketAddress listener) throws IOException {
-        byte[] from = client.getAddress().getAddress();
-        byte[] to = listener.getAddress().getAddress();
-        if (from.length == 4 && to.length == 4) {
-            OptionalInt v4 = search(tcp, needle(from, client.getPort(), to, listener.getPort()));
-            if (v4.isPresent()) {
-                return v4;
-            }
-        }
-        // IPv6, or a client on an IPv6 socket that dialled ::ffff:127.0.0.1: listed with mapped addresses
-        return search(tcp6, needle(mapped(from), client.getPort(), mapped(to), listener.getPort()));
+        return ownersOf(List.of(new Query(client, listener))).get(0);
     }
 
-    /** The uid on the first live line holding {@code needle} (its two addresses), or empty. */
-    private OptionalInt search(Path table, String needle) throws IOException {
-        if (!Files.exists(table)) {
-            return OptionalInt.empty(); // no tcp6 on a kernel without IPv6
+    @Override
+    public List<OptionalInt> ownersOf(List<Query> queries) throws IOException {
+        OptionalInt[] owners = new OptionalInt[queries.size()];
+        Map<String, Integer> v4 = new HashMap<>();
+        Map<String, Integer> v6 = new HashMap<>();
+        for (int i = 0; i < owners.length; i++) {
+            owners[i] = OptionalInt.empty();
+            byte[] from = queries.get(i).client().getAddress().getAddress();
+            byte[] to = queries.get(i).listener().getAddress().getAddress();
+            int fromPort = queries.get(i).client().getPort();
+            int toPort = queries.get(i).listener().getPort();
+            if (from.length == 4 && to.length == 4) {
+                v4.put(key(from, fromPort, to, toPort), i);
+            }
+            // IPv6, or a client on an IPv6 socket that dialled ::ffff:127.0.0.1: listed with mapped addresses
+            v6.put(key(mapped(from), fromPort, mapped(to), toPort), i);
         }
+        if (!v4.isEmpty()) {
+            search(tcp, v4, owners);
+            v6.values().removeIf(i -> owners[i].isPresent());
+        }
+        if (!v6.isEmpty()) {
+            search(tcp6, v6, owners);
+        }
+        return List.of(owners);
+    }
+
+    /** Fills in the uid of each live line whose two address columns are a key of {@code wanted}, in one read. */
+    private void search(Path table, Map<String, Integer> wanted, OptionalInt[] owners) throws IOException {
+        if (!Files.exists(table)) {
+            return; // no tcp6 on a kernel without IPv6
+        }
+        int left = wanted.size();
         try (BufferedReader lines = Files.newBufferedReader(table, StandardCharsets.US_ASCII)) {
             String line;
-            while ((line = lines.readLine()) != null) {
-                if (line.contains(needle)) { // cheap filter: only a candidate line is parsed
+            while (left > 0 && (line = lines.readLine()) != null) {
+                Integer i = wanted.get(columns(line));
+                if (i != null && owners[i].isEmpty()) { // only a wanted line is parsed
                     Entry entry = parse(line, order);
                     if (entry != null && entry.state() != TIME_WAIT) {
-                        return OptionalInt.of(entry.uid());
+                        owners[i] = OptionalInt.of(entry.uid());
+                        left--;
                     }
                 }
             }
         }
-        return OptionalInt.empty();
     }
 
-    /** The two address columns of the client end's line, as the kernel prints them, between spaces. */
-    private String needle(byte[] local, int localPort, byte[] remote, int remotePort) {
-        return " " + column(local, localPort) + " " + column(remote, remotePort) + " ";
+    /** The line's local and remote address columns, {@code "0100007F:D3A2 0100007F:2710"}, or null. */
+    private static String columns(String line) {
+        int colon = line.indexOf(':');
+        int start = colon + 1;
+        while (start < line.length() && line.charAt(start) == ' ') {
+            start++;
+        }
+        int mid = line.indexOf(' ', start);
+        int end = mid < 0 ? -1 : line.indexOf(' ', mid + 1);
+        return colon < 0 || end < 0 ? null : line.substring(start, end);
+    }
+
+    private String key(byte[] local, int localPort, byte[] remote, int remotePort) {
+        return column(local, localPort) + " " + column(remote, remotePort);
     }
 
     private String column(byte[] address, int port) {

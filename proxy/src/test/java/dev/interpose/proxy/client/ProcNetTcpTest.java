@@ -97,6 +97,16 @@ class ProcNetTcpTest {
         assertThat(tables.ownerOf(at("127.0.0.1", 35277), at("127.0.0.1", 37929))).isEmpty();
         // a TIME_WAIT line is nobody's socket
         assertThat(tables.ownerOf(at("127.0.0.1", 0xC3B4), at("127.0.0.1", 0x93B7))).isEmpty();
+
+        // all of them at once, in one read of each table: the same answers, in the order asked
+        assertThat(tables.ownersOf(List.of(new PeerUids.Query(at("127.0.0.1", 35277), at("127.0.0.1", 37929)),
+                new PeerUids.Query(at("::1", 57262), at("::1", 37929)),
+                new PeerUids.Query(at("127.0.0.1", 57751), at("127.0.0.1", 52664)),
+                new PeerUids.Query(at("127.0.0.1", 0xC3B4), at("127.0.0.1", 0x93B7)),
+                new PeerUids.Query(at("127.0.0.1", 52664), at("127.0.0.1", 57751)),
+                new PeerUids.Query(at("127.0.0.1", 35276), at("127.0.0.1", 37929)))))
+                .containsExactly(OptionalInt.empty(), OptionalInt.of(65534), OptionalInt.of(0), OptionalInt.empty(),
+                        OptionalInt.of(65534), OptionalInt.of(65534));
         Files.delete(dir.resolve("tcp6"));
         assertThat(tables.ownerOf(at("::1", 57262), at("::1", 37929))).isEmpty();
     }
