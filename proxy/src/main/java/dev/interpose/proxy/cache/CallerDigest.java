@@ -75,8 +75,30 @@ public final class CallerDigest {
         return sha.digest();
     }
 
-    /** Whether a header (its name in any case) is a credential, or may be one: its digest enters the key. */
+    /** What {@link #identifies} answered for the names seen so far (a few dozen in practice; bounded). */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> JUDGED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_JUDGED = 4096;
+
+    /**
+     * Whether a header (its name in any case) is a credential, or may be one: its digest enters the key. Asked
+     * of every header of every request (for the cache key, the credential rule, the headers that cross vendors);
+     * the answer for a name is remembered, since judging it scans the name once per marker.
+     */
     public static boolean identifies(CharSequence name) {
+        String key = name.toString(); // the decoder's names are Strings already
+        Boolean known = JUDGED.get(key);
+        if (known != null) {
+            return known;
+        }
+        boolean judged = judge(name);
+        if (JUDGED.size() < MAX_JUDGED) { // a client inventing names gets them judged each time, nothing more
+            JUDGED.put(key, judged);
+        }
+        return judged;
+    }
+
+    private static boolean judge(CharSequence name) {
         for (String credential : CREDENTIALS) {
             if (io.netty.util.AsciiString.contentEqualsIgnoreCase(name, credential)) {
                 return true;
