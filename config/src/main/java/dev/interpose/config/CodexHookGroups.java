@@ -115,8 +115,8 @@ final class CodexHookGroups {
             long seconds = timeout.isIntegralNumber() ? timeout.asLong() : CodexHooks.DEFAULT_SECONDS;
             HookDefinition hook = CodexHooks.definition(name, fired, matcher, command.asText(), seconds,
                     async.asBoolean(false), status.isTextual() ? status.asText() : null);
-            return new Extension(Extension.Kind.HOOK, name, file, scope, null, null, hook, null, event + " "
-                    + (matcher == null ? "(every tool)" : "matcher " + matcher) + ", timeout " + hook.timeout().toSeconds()
+            return new Extension(Extension.Kind.HOOK, name, file, scope, null, null, hook, null, event
+                    + (!fired.toolEvent() ? "" : matcher == null ? " (every tool)" : " matcher " + matcher) + ", timeout " + hook.timeout().toSeconds()
                     + "s: runs for Claude Code and other clients, not for Codex, which runs it itself");
         } else {
             return note(name, "off: enabled = false for it in [hooks.state] of Codex's config.toml");
