@@ -112,10 +112,20 @@ public final class ScriptHook implements Hook {
      */
     @Override
     public HookResult run(JsonNode given) throws Exception {
+        String asGiven = given.path("tool_name").asText(null);
         JsonNode input = codexRunsIt() ? CodexHookInput.of(given) : given;
         if (input == null) {
             return HookResult.CONTINUE; // a view of the call Codex runs no hook for
         }
+        if (codexRunsIt() && "apply_patch".equals(input.path("tool_name").asText(null)) && !"apply_patch".equals(asGiven)) {
+            HookResult result = runChecked(input);
+            return result.extra().updatedInput() == null ? result : HookResult.block("the hook rewrote the patch it was"
+                    + " shown for this " + asGiven + " call, which cannot be put back into the call");
+        }
+        return runChecked(input);
+    }
+
+    private HookResult runChecked(JsonNode input) throws Exception {
         HookDefinition.Options options = definition.options();
         if (ifRule != null && !ifRule.matches(input.path("tool_name").asText(null), input.path("tool_input"))) {
             return HookResult.CONTINUE;
