@@ -65,4 +65,38 @@ class CodexHookFilesIT extends ThroughProxy {
         assertThat(input.path("tool_input").path("command").asText()).contains("cat marker.txt");
         assertThat(input.has("interpose")).as("Codex's own run, not the proxy's").isFalse();
     }
+
+    @Test
+    void theSameKindOfHookGuardsClaudeCodeThroughTheProxy() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Path marker = Files.writeString(work.resolve("marker.txt"), "PINEAPPLE-7731\n");
+        Path seen = dir.resolve("seen.jsonl");
+        Path codexHome = Files.createDirectories(dir.resolve("codex-home"));
+        Path hook = codexHome.resolve("no-marker.sh");
+        Files.writeString(hook, String.join("\n", "#!/usr/bin/env bash", "input=$(cat)", "echo \"$input\" >> " + seen,
+                "file=$(echo \"$input\" | jq -r '.tool_input.file_path // empty')",
+                "case \"$file\" in *marker.txt) echo \"reading $(basename \"$file\") is not allowed\" >&2; exit 2;; esac",
+                ""));
+        assertThat(hook.toFile().setExecutable(true)).isTrue();
+        Files.writeString(codexHome.resolve("hooks.json"), "{\"hooks\":{\"PreToolUse\":[{\"matcher\":\"*\",\"hooks\":"
+                + "[{\"type\":\"command\",\"command\":\"" + hook + "\"}]}]}}");
+        upstream.anthropicReadsThenAnswers(marker.toAbsolutePath(), "The file says PINEAPPLE-7731.");
+        try (InterposeProcess hooked = InterposeProcess.start(Map.of("INTERPOSE_UPSTREAM_ANTHROPIC", upstream.baseUrl(),
+                "CODEX_HOME", codexHome.toString()), "--project-dir", work.toString())) {
+            Cli.Run run = Cli.claude(home, work, hooked.baseUrl(), "read marker.txt");
+
+            assertThat(run.exitCode()).as("claude exit: %s", run).isZero();
+            JsonNode result = JSON.readTree(run.stdout());
+            assertThat(result.path("result").asText()).contains("Interpose denied the Read tool call: hook"
+                    + " codex:PreToolUse[*]#1 said: reading marker.txt is not allowed");
+            assertThat(upstream.bodies("/v1/messages")).isNotEmpty()
+                    .noneSatisfy(b -> assertThat(b).contains("tool_result"));
+            assertThat(hooked.stop()).isZero();
+        }
+        JsonNode input = JSON.readTree(Files.readAllLines(seen).get(0));
+        assertThat(input.path("tool_name").asText()).isEqualTo("Read");
+        assertThat(input.path("turn_id").asText()).as("Codex's shape").isNotEmpty();
+        assertThat(input.path("interpose").path("client").asText()).isEqualTo("claude");
+    }
 }
