@@ -117,7 +117,8 @@ final class CodexHookGroups {
                     async.asBoolean(false), status.isTextual() ? status.asText() : null);
             return new Extension(Extension.Kind.HOOK, name, file, scope, null, null, hook, null, event
                     + (!fired.toolEvent() ? "" : matcher == null ? " (every tool)" : " matcher " + matcher) + ", timeout " + hook.timeout().toSeconds()
-                    + "s: runs for Claude Code and other clients, not for Codex, which runs it itself");
+                    + "s, runs `" + command.asText() + "`: for Claude Code and other clients, not for Codex, which runs"
+                    + " it itself");
         } else {
             return note(name, "off: enabled = false for it in [hooks.state] of Codex's config.toml");
         }

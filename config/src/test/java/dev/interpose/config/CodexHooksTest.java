@@ -73,8 +73,9 @@ class CodexHooksTest {
         assertThat(hook(found, "codex:SessionStart[startup|resume]#1").timeout()).as("Codex's default").hasSeconds(600);
         assertThat(hook(found, "codex-toml:PostToolUse[^apply_patch$]#1").timeout()).hasSeconds(15);
         assertThat(hook(found, "codex-toml:UserPromptSubmit[]#1").events()).containsExactly(HookEvent.USER_PROMPT_SUBMIT);
-        assertThat(found.get(1).note()).isEqualTo("PreToolUse matcher Bash, timeout 30s: runs for Claude Code and"
-                + " other clients, not for Codex, which runs it itself");
+        assertThat(found.get(1).note()).isEqualTo("PreToolUse matcher Bash, timeout 30s, runs `/usr/bin/python3"
+                + " .codex/hooks/pre_tool_use_policy.py`: for Claude Code and other clients, not for Codex, which runs"
+                + " it itself");
 
         assertThat(Extensions.files(project, home, resource("codex-home"))).contains(
                 project.resolve(".codex/hooks.json"), project.resolve(".codex/config.toml"),
