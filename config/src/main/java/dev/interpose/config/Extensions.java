@@ -185,14 +185,17 @@ public final class Extensions {
         return MarkdownExtensions.list(dir, nested);
     }
 
-    /** How many of each kind loaded and are not hidden: those that take effect. Every kind is present. */
+    /**
+     * How many of each kind loaded and are not hidden: those that take effect (a hook entry listed only with a note,
+     * one that is off or for an event the proxy does not fire, is not counted). Every kind is present.
+     */
     public static Map<Extension.Kind, Long> activeCounts(List<Extension> extensions) {
         Map<Extension.Kind, Long> counts = new java.util.EnumMap<>(Extension.Kind.class);
         for (Extension.Kind kind : Extension.Kind.values()) {
             counts.put(kind, 0L);
         }
         for (Extension e : extensions) {
-            if (e.loaded() && e.hiddenBy() == null) {
+            if (e.loaded() && e.hiddenBy() == null && !(e.kind() == Extension.Kind.HOOK && e.hook() == null)) {
                 counts.merge(e.kind(), 1L, Long::sum);
             }
         }

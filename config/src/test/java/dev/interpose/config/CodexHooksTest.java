@@ -77,6 +77,7 @@ class CodexHooksTest {
                 + " .codex/hooks/pre_tool_use_policy.py`: for Claude Code and other clients, not for Codex, which runs"
                 + " it itself");
 
+        assertThat(Extensions.activeCounts(found).get(Extension.Kind.HOOK)).as("the noted ones do not run").isEqualTo(8);
         assertThat(Extensions.files(project, home, resource("codex-home"))).contains(
                 project.resolve(".codex/hooks.json"), project.resolve(".codex/config.toml"),
                 resource("codex-home").resolve("hooks.json"), resource("codex-home").resolve("config.toml"));
