@@ -40,9 +40,12 @@ public record Extension(Kind kind, String name, Path file, String scope, String 
 
     /**
      * What the file was taken for: {@code command}, {@code skill}, {@code codex prompt} or {@code agent}, and
-     * {@code hook} or {@code plugin}.
+     * {@code hook}, {@code codex hook} (from Codex's own hook files) or {@code plugin}.
      */
     public String kindOfFile() {
+        if (kind == Kind.HOOK && (name.startsWith("codex:") || name.startsWith("codex-toml:"))) {
+            return "codex hook";
+        }
         if (kind != Kind.COMMAND) {
             return kind.name().toLowerCase(java.util.Locale.ROOT);
         }

@@ -17,7 +17,9 @@ import java.util.Map;
  *
  * <ul>
  *   <li>hooks: executables in {@code .interpose/hooks/} and {@code .codexplus/hooks/}, and the {@code hooks}
- *       section of Claude Code's settings files ({@link ClaudeSettingsHooks})</li>
+ *       section of Claude Code's settings files ({@link ClaudeSettingsHooks}), and Codex's own hook files
+ *       ({@link CodexHooks}: {@code .codex/hooks.json} and {@code [hooks]} of {@code config.toml}, the project's and
+ *       Codex's home's)</li>
  *   <li>commands, skills, Codex prompts and agents: see {@link MarkdownExtensions}</li>
  *   <li>plugins: {@code *.jar} in {@code .interpose/plugins/}, each holding in-process Java hooks; all load,
  *       project and user (the jar is opened by the proxy, not here)</li>
@@ -44,16 +46,32 @@ public final class Extensions {
         return folders;
     }
 
-    /** The single files {@link #discover} reads. */
+    /** The single files {@link #discover} reads, with Codex's home at {@code ~/.codex}. */
     public static List<Path> files(Path projectDir, Path home) {
+        return files(projectDir, home, home.resolve(".codex"));
+    }
+
+    /** The single files {@link #discover} reads. */
+    public static List<Path> files(Path projectDir, Path home, Path codexHome) {
         List<Path> files = new ArrayList<>(ClaudeSettingsHooks.files(projectDir.resolve(".claude"), true));
         files.addAll(ClaudeSettingsHooks.files(home.resolve(".claude"), false));
+        files.addAll(CodexHooks.files(projectDir, codexHome));
         return files;
     }
 
-    /** Everything found, in precedence order within each kind. */
+    /** Codex's home: {@code $CODEX_HOME} when the environment sets it, else {@code ~/.codex}. */
+    public static Path codexHome(Map<String, String> env, Path home) {
+        return CodexHooks.home(env, home);
+    }
+
+    /** Everything found, in precedence order within each kind, with Codex's home at {@code ~/.codex}. */
     public static List<Extension> discover(Path projectDir, Path home) {
-        return discover(projectDir, home, new ArrayList<>());
+        return discover(projectDir, home, home.resolve(".codex"));
+    }
+
+    /** Everything found, in precedence order within each kind. */
+    public static List<Extension> discover(Path projectDir, Path home, Path codexHome) {
+        return discover(projectDir, home, codexHome, new ArrayList<>());
     }
 
     /**
@@ -62,11 +80,12 @@ public final class Extensions {
      */
     public static List<String> skipped(Path projectDir, Path home) {
         List<MarkdownExtensions.Skipped> skipped = new ArrayList<>();
-        discover(projectDir, home, skipped);
+        discover(projectDir, home, home.resolve(".codex"), skipped);
         return skipped.stream().map(s -> s.file() + ": " + s.reason()).toList();
     }
 
-    private static List<Extension> discover(Path projectDir, Path home, List<MarkdownExtensions.Skipped> skipped) {
+    private static List<Extension> discover(Path projectDir, Path home, Path codexHome,
+            List<MarkdownExtensions.Skipped> skipped) {
         List<Extension> found = new ArrayList<>();
         boolean sameDir = projectDir.toAbsolutePath().normalize().equals(home.toAbsolutePath().normalize());
         for (Extension.Kind kind : Extension.Kind.values()) {
@@ -82,6 +101,9 @@ public final class Extensions {
                 scan(kind, projectDir, "project", ofKind);
                 if (!sameDir) {
                     scan(kind, home, "user", ofKind);
+                }
+                if (kind == Extension.Kind.HOOK) {
+                    CodexHooks.read(projectDir, codexHome, ofKind);
                 }
             }
             // Every hook runs (Claude Code merges user and project hooks); commands and agents are looked up by
@@ -163,14 +185,17 @@ public final class Extensions {
         return MarkdownExtensions.list(dir, nested);
     }
 
-    /** How many of each kind loaded and are not hidden: those that take effect. Every kind is present. */
+    /**
+     * How many of each kind loaded and are not hidden: those that take effect (a hook entry listed only with a note,
+     * one that is off or for an event the proxy does not fire, is not counted). Every kind is present.
+     */
     public static Map<Extension.Kind, Long> activeCounts(List<Extension> extensions) {
         Map<Extension.Kind, Long> counts = new java.util.EnumMap<>(Extension.Kind.class);
         for (Extension.Kind kind : Extension.Kind.values()) {
             counts.put(kind, 0L);
         }
         for (Extension e : extensions) {
-            if (e.loaded() && e.hiddenBy() == null) {
+            if (e.loaded() && e.hiddenBy() == null && !(e.kind() == Extension.Kind.HOOK && e.hook() == null)) {
                 counts.merge(e.kind(), 1L, Long::sum);
             }
         }

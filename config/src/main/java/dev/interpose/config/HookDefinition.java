@@ -22,6 +22,9 @@ import java.util.Set;
  * @param claudeSettings from {@code .claude/settings.json}: Claude Code runs it itself, so the proxy runs
  *                      it only for other clients
  * @param options       the settings file's handler options ({@link Options#NONE} for a script)
+ * @param format        whose protocol the hook speaks: Claude Code's (scripts, settings files, plugins) or Codex's
+ *                      (its {@code hooks.json} and {@code [hooks]} in {@code config.toml}: Codex runs these itself, so
+ *                      the proxy runs them only for other clients)
  */
 public record HookDefinition(
         String name,
@@ -32,7 +35,16 @@ public record HookDefinition(
         boolean failClosed,
         List<String> command,
         boolean claudeSettings,
-        Options options) {
+        Options options,
+        Format format) {
+
+    /** The protocol of a hook's input and tool names (docs/hook-tool-names.md). */
+    public enum Format {
+        /** Claude Code's: tools under Claude Code's names ({@code Bash}, {@code Edit}, {@code Write}...). */
+        CLAUDE,
+        /** Codex's: shell tools as {@code Bash}, file edits as {@code apply_patch}, with Codex's input fields. */
+        CODEX
+    }
 
     /**
      * What a settings-file handler may add, as Claude Code reads it.
@@ -58,11 +70,17 @@ public record HookDefinition(
         Objects.requireNonNull(timeout, "timeout");
         command = List.copyOf(command);
         options = options == null ? Options.NONE : options;
+        format = format == null ? Format.CLAUDE : format;
+    }
+
+    public HookDefinition(String name, Set<HookEvent> events, ToolMatcher matcher, int order, Duration timeout,
+            boolean failClosed, List<String> command, boolean claudeSettings, Options options) {
+        this(name, events, matcher, order, timeout, failClosed, command, claudeSettings, options, Format.CLAUDE);
     }
 
     public HookDefinition(String name, Set<HookEvent> events, ToolMatcher matcher, int order, Duration timeout,
             boolean failClosed, List<String> command, boolean claudeSettings) {
-        this(name, events, matcher, order, timeout, failClosed, command, claudeSettings, Options.NONE);
+        this(name, events, matcher, order, timeout, failClosed, command, claudeSettings, Options.NONE, Format.CLAUDE);
     }
 
     /** Whether the hook runs for this tool (always for events without a tool). */

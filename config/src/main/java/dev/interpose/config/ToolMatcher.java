@@ -37,6 +37,24 @@ public record ToolMatcher(String text, List<String> names, Pattern regex) {
         return new ToolMatcher(trimmed, null, Pattern.compile(trimmed));
     }
 
+    private static final Pattern CODEX_EXACT = Pattern.compile("[A-Za-z0-9_|]+");
+
+    /**
+     * The matcher {@code text} stands for as Codex reads one (its {@code hooks.json} and {@code config.toml}), or null
+     * for every tool: empty or {@code *} is every tool; only ASCII letters, digits, {@code _} and {@code |} is an
+     * exact list split on {@code |}; anything else a regular expression found anywhere in the name. Nothing is
+     * trimmed and {@code ,} does not separate names. A bad regular expression throws.
+     */
+    public static ToolMatcher codex(String text) throws PatternSyntaxException {
+        if (text == null || text.isEmpty() || text.equals("*")) {
+            return null;
+        }
+        if (CODEX_EXACT.matcher(text).matches()) {
+            return new ToolMatcher(text, List.of(text.split("\\|", -1)), null);
+        }
+        return new ToolMatcher(text, null, Pattern.compile(text));
+    }
+
     /** Whether the tool of this name is one it selects. */
     public boolean matches(String toolName) {
         if (toolName == null) {

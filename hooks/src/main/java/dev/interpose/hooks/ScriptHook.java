@@ -17,7 +17,9 @@ import java.util.concurrent.Executor;
  * {@code CLAUDE_PROJECT_DIR} set. At most {@link ProcessLimit#max()} hook processes run at once; waiting
  * for a slot counts against the timeout. On timeout the whole process tree is killed. Output beyond
  * {@value #MAX_STDOUT} bytes (stdout) or {@value #MAX_STDERR} (stderr) is read and dropped, and an overlong
- * stdout is a hook error rather than half a JSON document.
+ * stdout is a hook error rather than half a JSON document. A hook from Codex's own files is given its input in
+ * Codex's shape and matched by Codex's tool names ({@link CodexHookInput}); its output is read the same way, Codex's
+ * being Claude Code's.
  */
 public final class ScriptHook implements Hook {
     static final int MAX_STDOUT = 1024 * 1024;
@@ -67,7 +69,20 @@ public final class ScriptHook implements Hook {
 
     @Override
     public boolean matches(HookEvent event, String toolName) {
-        return definition.matches(event, toolName);
+        if (definition.format() != HookDefinition.Format.CODEX || !event.toolEvent()) {
+            return definition.matches(event, toolName);
+        }
+        for (String name : CodexHookInput.names(toolName)) {
+            if (definition.matches(event, name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether Codex runs this hook itself, for its own traffic: one from Codex's {@code hooks.json} or {@code config.toml}. */
+    public boolean codexRunsIt() {
+        return definition.format() == HookDefinition.Format.CODEX;
     }
 
     @Override
@@ -96,7 +111,21 @@ public final class ScriptHook implements Hook {
      * threads and answers {@link HookResult#CONTINUE} at once: what it says decides nothing, as in Claude Code.
      */
     @Override
-    public HookResult run(JsonNode input) throws Exception {
+    public HookResult run(JsonNode given) throws Exception {
+        String asGiven = given.path("tool_name").asText(null);
+        JsonNode input = codexRunsIt() ? CodexHookInput.of(given) : given;
+        if (input == null) {
+            return HookResult.CONTINUE; // a view of the call Codex runs no hook for
+        }
+        if (codexRunsIt() && "apply_patch".equals(input.path("tool_name").asText(null)) && !"apply_patch".equals(asGiven)) {
+            HookResult result = runChecked(input);
+            return result.extra().updatedInput() == null ? result : HookResult.block("the hook rewrote the patch it was"
+                    + " shown for this " + asGiven + " call, which cannot be put back into the call");
+        }
+        return runChecked(input);
+    }
+
+    private HookResult runChecked(JsonNode input) throws Exception {
         HookDefinition.Options options = definition.options();
         if (ifRule != null && !ifRule.matches(input.path("tool_name").asText(null), input.path("tool_input"))) {
             return HookResult.CONTINUE;

@@ -35,7 +35,7 @@ final class ListCommand implements Callable<Integer> {
         Path project = options.project();
         Path home = ServeOptions.home();
         CommandsConfig commands = commandsConfig();
-        List<Extension> found = Extensions.discover(project, home);
+        List<Extension> found = Extensions.discover(project, home, ServeOptions.codexHome());
         boolean failed = false;
         for (Extension.Kind kind : Extension.Kind.values()) {
             System.out.println(kind.name().toLowerCase(Locale.ROOT) + "s:");

@@ -90,7 +90,8 @@ public final class Main implements Callable<Integer> {
         List.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(), new ProcessorMetrics())
                 .forEach(binder -> binder.bindTo(registry));
 
-        List<Extension> extensions = Extensions.discover(options.project(), ServeOptions.home());
+        List<Extension> extensions = Extensions.discover(options.project(), ServeOptions.home(),
+                ServeOptions.codexHome());
         InterposeServer server = new InterposeServer(config, extensions, options.project(), registry);
         InetSocketAddress bound;
         try {
@@ -107,9 +108,9 @@ public final class Main implements Callable<Integer> {
         org.slf4j.LoggerFactory.getLogger(Main.class).info("extensions: {}", Reloader.summary(extensions));
         Reloader.report(extensions);
         Reloader reloader = new Reloader(() -> options.files(System.getenv()), options.overrides(), options.project(),
-                ServeOptions.home(), server);
+                ServeOptions.home(), ServeOptions.codexHome(), server);
         List<Path> watchedFiles = new java.util.ArrayList<>(options.candidates(System.getenv()));
-        watchedFiles.addAll(Extensions.files(options.project(), ServeOptions.home()));
+        watchedFiles.addAll(Extensions.files(options.project(), ServeOptions.home(), ServeOptions.codexHome()));
         ConfigWatcher watcher = new ConfigWatcher(watchedFiles, Extensions.folders(options.project(),
                 ServeOptions.home()), java.time.Duration.ofMillis(100), reloader::reload);
 

@@ -28,13 +28,16 @@ final class Reloader {
     private final Overrides overrides;
     private final Path projectDir;
     private final Path home;
+    private final Path codexHome;
     private final InterposeServer server;
 
-    Reloader(Supplier<List<Path>> files, Overrides overrides, Path projectDir, Path home, InterposeServer server) {
+    Reloader(Supplier<List<Path>> files, Overrides overrides, Path projectDir, Path home, Path codexHome,
+            InterposeServer server) {
         this.files = files;
         this.overrides = overrides;
         this.projectDir = projectDir;
         this.home = home;
+        this.codexHome = codexHome;
         this.server = server;
     }
 
@@ -49,7 +52,7 @@ final class Reloader {
                     String.join("; ", e.problems()));
         }
         boolean configChanged = !config.equals(server.config());
-        List<Extension> extensions = Extensions.discover(projectDir, home);
+        List<Extension> extensions = Extensions.discover(projectDir, home, codexHome);
         boolean extensionsChanged = !extensions.equals(server.extensions());
         boolean sameListener;
         try {

@@ -70,6 +70,11 @@ final class ServeOptions {
         return Path.of(System.getProperty("user.home"));
     }
 
+    /** Codex's home, where its own hook files are: {@code $CODEX_HOME}, else {@code ~/.codex}. */
+    static Path codexHome() {
+        return dev.interpose.config.Extensions.codexHome(System.getenv(), home());
+    }
+
     Overrides overrides() {
         return new Overrides(Optional.ofNullable(host), Optional.ofNullable(port), upstreams,
                 Optional.ofNullable(upstreamProxy), Optional.ofNullable(connectTimeout),

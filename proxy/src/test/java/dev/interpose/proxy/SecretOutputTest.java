@@ -95,7 +95,7 @@ class SecretOutputTest {
                         Optional.empty(), Optional.of("2s"), Optional.empty(), Optional.empty(), Optional.of("5s"),
                         Optional.empty());
                 Reloader reloader = new Reloader(() -> List.of(file), flags, dir, dir.resolve("no-home"),
-                        proxy.server());
+                        dir.resolve("no-home/.codex"), proxy.server());
                 Files.writeString(file, yaml.replace(":" + port + "\n", ":" + port + "/?key=" + SECRET + "\n"));
                 reloader.reload(); // rejected: a base URL has no query
                 Files.writeString(file, yaml.replace("proxy: none", "proxy: none\n    head-timeout: 30s"));

@@ -76,7 +76,20 @@ public final class Cli {
         return codex(home, workDir, baseUrl, prompt, "sandbox_mode = \"workspace-write\"");
     }
 
+    /**
+     * As {@link #codex(Path, Path, String, String)}, running the hooks of Codex's own files
+     * ({@code $CODEX_HOME/hooks.json}...) without asking to trust them first ({@code --dangerously-bypass-hook-trust}).
+     */
+    public static Run codexRunningItsHooks(Path home, Path workDir, String baseUrl, String prompt) throws Exception {
+        return codex(home, workDir, baseUrl, prompt, null, List.of("--dangerously-bypass-hook-trust"));
+    }
+
     private static Run codex(Path home, Path workDir, String baseUrl, String prompt, String sandbox) throws Exception {
+        return codex(home, workDir, baseUrl, prompt, sandbox, List.of());
+    }
+
+    private static Run codex(Path home, Path workDir, String baseUrl, String prompt, String sandbox, List<String> flags)
+            throws Exception {
         List<String> provider = new ArrayList<>();
         if (sandbox != null) {
             provider.add(sandbox);
@@ -90,7 +103,7 @@ public final class Cli {
                 "wire_api = \"responses\"",
                 "request_max_retries = 1",
                 "stream_max_retries = 1"));
-        return codex(home, workDir, prompt, Map.of("LOCAL_API_KEY", "sk-openai-e2e-secret"),
+        return codex(home, workDir, prompt, Map.of("LOCAL_API_KEY", "sk-openai-e2e-secret"), flags,
                 provider.toArray(String[]::new));
     }
 
@@ -99,12 +112,12 @@ public final class Cli {
      * {@code openai_base_url}: this provider tries a WebSocket first.
      */
     public static Run codexBuiltInProvider(Path home, Path workDir, String baseUrl, String prompt) throws Exception {
-        return codex(home, workDir, prompt, Map.of("OPENAI_API_KEY", "sk-openai-e2e-secret"),
+        return codex(home, workDir, prompt, Map.of("OPENAI_API_KEY", "sk-openai-e2e-secret"), List.of(),
                 "openai_base_url = \"" + baseUrl + "\"");
     }
 
-    private static Run codex(Path home, Path workDir, String prompt, Map<String, String> keys, String... provider)
-            throws Exception {
+    private static Run codex(Path home, Path workDir, String prompt, Map<String, String> keys, List<String> flags,
+            String... provider) throws Exception {
         Path codexHome = Files.createDirectories(home.resolve(".codex"));
         Path tmp = Files.createDirectories(home.resolve("tmp"));
         List<String> lines = new ArrayList<>(List.of(
@@ -135,8 +148,11 @@ public final class Cli {
                 "TMPDIR", tmp.toString()));
         env.putAll(keys);
         Path last = home.resolve("last.txt");
-        return run(List.of(bin("codex").toString(), "exec", "--skip-git-repo-check", "--ephemeral", "--color", "never",
-                "--strict-config", "-o", last.toString(), "-"), env, workDir, prompt);
+        List<String> command = new ArrayList<>(List.of(bin("codex").toString(), "exec", "--skip-git-repo-check",
+                "--ephemeral", "--color", "never", "--strict-config", "-o", last.toString()));
+        command.addAll(flags);
+        command.add("-");
+        return run(command, env, workDir, prompt);
     }
 
     /**

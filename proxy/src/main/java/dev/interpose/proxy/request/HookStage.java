@@ -43,7 +43,7 @@ final class HookStage implements OffLoopStage {
         FullHttpRequest request = p.request();
         RequestInfo info = p.info();
         boolean claudeCode = info.client() == ClientKind.CLAUDE;
-        Hooks hooks = now.hooks();
+        Hooks hooks = now.hooks().forClient(info.client() == ClientKind.CODEX);
         if (p.subagent() || (!p.command() && !hooks.wants(info.path(), claudeCode))) {
             flow.forward(request, info, null, p.body());
             return null;
@@ -64,7 +64,7 @@ final class HookStage implements OffLoopStage {
 
     private void handOff(Prepared p, RequestHooks.Meta meta) {
         RequestBody body = p.bodyOrCopy(); // the hooks' and the commands' (and then the cache key's)
-        RequestHooks hooks = now.hooks().request();
+        RequestHooks hooks = now.hooks().forClient(p.info().client() == ClientKind.CODEX).request();
         (p.readable() ? hooks.apply(body, meta, p.command() ? now.commands() : null, cancelled)
                 : hooks.unreadable(meta, "its Content-Encoding " + p.encoding() + " is not one the proxy decodes"))
                 .whenComplete((decision, error) -> client.channel().eventLoop().execute(() ->

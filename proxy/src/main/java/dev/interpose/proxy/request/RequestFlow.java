@@ -12,6 +12,7 @@ import dev.interpose.proxy.exchange.RequestInfo;
 import dev.interpose.proxy.exchange.Stage;
 import dev.interpose.proxy.hook.RequestHooks;
 import dev.interpose.proxy.hook.ResponseHooks;
+import dev.interpose.proxy.route.ClientKind;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.slf4j.Logger;
@@ -151,7 +152,7 @@ public final class RequestFlow {
             client.ended();
             return;
         }
-        ResponseHooks responseHooks = now.hooks().response();
+        ResponseHooks responseHooks = now.hooks().forClient(info.client() == ClientKind.CODEX).response();
         ResponseHooks.Tap tap = meta != null && responseHooks.wants(info.path(), meta.claudeCode())
                 ? responseHooks.tap(meta) : null;
         offLoop(CacheKeyStage.begin(this, now, client, request, info, body,

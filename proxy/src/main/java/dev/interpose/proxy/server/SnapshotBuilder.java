@@ -163,9 +163,14 @@ final class SnapshotBuilder {
                 hooks.addAll(plugin(e).hooks());
             }
         }
+        List<Hook> notCodexs = hooks.stream().filter(h -> !(h instanceof ScriptHook s && s.codexRunsIt())).toList();
+        return hooks(hooks, notCodexs.size() == hooks.size() ? null : hooks(notCodexs, null));
+    }
+
+    private Hooks hooks(List<Hook> hooks, Hooks forCodex) {
         HookPipeline pipeline = new HookPipeline(hooks, hookExecutor);
         return new Hooks(new RequestHooks(pipeline, projectDir, hookExecutor, sessions, hookLog),
-                new ResponseHooks(pipeline, projectDir, hookExecutor, hookLog));
+                new ResponseHooks(pipeline, projectDir, hookExecutor, hookLog), forCodex);
     }
 
     /** The plugin jar of {@code e}: loaded once per version, not on every reload. */
