@@ -15,6 +15,7 @@ import dev.interpose.proxy.route.Route;
  * @param keepAlive   whether the client wants the connection kept open
  * @param http11      whether the client spoke HTTP/1.1 (chunked responses allowed)
  * @param startNanos  when the request was received whole
+ * @param sessionTitle the session's title a hook gave ({@code sessionTitle}), for the access log; or null
  */
 public record RequestInfo(
         String requestId,
@@ -28,7 +29,20 @@ public record RequestInfo(
         long bytesIn,
         boolean keepAlive,
         boolean http11,
-        long startNanos) {
+        long startNanos,
+        String sessionTitle) {
+    public RequestInfo(String requestId, ClientKind client, Route route, String method, String path, String uri,
+            String model, String clientModel, long bytesIn, boolean keepAlive, boolean http11, long startNanos) {
+        this(requestId, client, route, method, path, uri, model, clientModel, bytesIn, keepAlive, http11, startNanos,
+                null);
+    }
+
+    /** The same request, with the session title a hook gave it. */
+    public RequestInfo withSessionTitle(String title) {
+        return new RequestInfo(requestId, client, route, method, path, uri, model, clientModel, bytesIn, keepAlive,
+                http11, startNanos, title);
+    }
+
     /** The API the request speaks, whose shapes its answers and errors take. */
     public ApiDialect dialect() {
         return ApiDialect.of(path, route.dialect());
@@ -55,7 +69,7 @@ public record RequestInfo(
     /** The same request sent to another path of its upstream (a translated one goes to its API's own). */
     public RequestInfo withUri(String upstreamUri) {
         return new RequestInfo(requestId, client, route, method, path, upstreamUri, model, clientModel, bytesIn,
-                keepAlive, http11, startNanos);
+                keepAlive, http11, startNanos, sessionTitle);
     }
 
     /** What the upstream speaks, as the config and the messages name it: {@code openai-chat}, {@code anthropic}. */

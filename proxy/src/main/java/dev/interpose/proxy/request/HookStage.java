@@ -141,6 +141,9 @@ final class HookStage implements OffLoopStage {
             }
             request = replaced;
         }
+        if (decision.sessionTitle() != null) {
+            info = info.withSessionTitle(decision.sessionTitle());
+        }
         flow.forward(request, info, meta, body);
     }
 }
