@@ -127,6 +127,23 @@ class HookOutputsTest {
     }
 
     @Test
+    void aSystemMessageGoesIntoATranslatedAnswerInTheClientsApi() throws Exception {
+        HookFiles.script(project, "notice.sh", "#!/bin/sh", "# interpose-event: UserPromptSubmit",
+                "echo '{\"systemMessage\": \"Checked by the policy hook.\"}'");
+        sse("/v1/chat/completions", CHAT_SSE);
+        Path config = Files.writeString(project.resolve("config.yaml"), String.join("\n", "upstreams:", "  local:",
+                "    url: " + upstream.baseUrl(), "    dialect: openai-chat", "routes:", "  - path: /v1/messages",
+                "    upstream: local", ""));
+        try (TestProxy proxy = TestProxy.withExtensions(Map.of(), project, List.of(config))) {
+            HttpResponse<String> claude = send(proxy, "/v1/messages", CLAUDE_BODY, "x-api-key", "k");
+            assertThat(messagesText(claude.body())).containsExactly(NOTICE, "Hello");
+            List<JsonNode> events = HookFiles.events(claude.body());
+            assertThat(events.get(events.size() - 1).path("type").asText()).isEqualTo("message_stop");
+            assertThat(proxy.accessLog(1).get(0)).containsEntry("translated", true);
+        }
+    }
+
+    @Test
     void aSystemMessageComesFirstInAWholeAnswerToo() throws Exception {
         HookFiles.script(project, "notice.sh", "#!/bin/sh", "# interpose-event: UserPromptSubmit",
                 "echo '{\"systemMessage\": \"Checked by the policy hook.\"}'");
