@@ -171,6 +171,8 @@ public final class RequestFlow {
             TranslatedCall call) {
         if (!info.systemMessages().isEmpty()) { // the hooks' messages for the person, before the model's answer
             call = AnswerNotice.around(call, info.dialect(), SystemMessages.before(info.systemMessages(), "").strip());
+            settle(ticket); // an answer with this request's notice is neither stored nor replayed
+            ticket = null;
         }
         exchange = new Exchange(now.exchanges(), client.channel(), request, info, tap, ticket, call, client::ended);
         exchange.start();
