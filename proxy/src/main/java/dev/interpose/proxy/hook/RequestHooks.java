@@ -106,7 +106,8 @@ public final class RequestHooks {
             return false;
         }
         for (HookEvent event : REQUEST_EVENTS) {
-            if (pipeline.has(event, claudeCode)) {
+            // UserPromptExpansion needs a command, and a request with one is handed off for the command anyway
+            if (event != HookEvent.USER_PROMPT_EXPANSION && pipeline.has(event, claudeCode)) {
                 return true;
             }
         }

@@ -160,6 +160,25 @@ class HookOutputsTest {
             assertThat(content.get(1).path("text").asText()).isEqualTo("Hello");
             assertThat(claude.headers().firstValueAsLong("content-length")).hasValue(claude.body().getBytes(
                     StandardCharsets.UTF_8).length);
+
+            upstream.stubFor(post(urlPathEqualTo("/v1/responses")).willReturn(aResponse().withStatus(200)
+                    .withHeader("content-type", "application/json").withBody("{\"id\":\"resp_1\",\"object\":"
+                    + "\"response\",\"status\":\"completed\",\"output\":[{\"id\":\"msg_1\",\"type\":\"message\","
+                    + "\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"Hello\"}]}]}")));
+            JsonNode output = JSON.readTree(send(proxy, "/v1/responses", CODEX_BODY.replace("\"stream\":true",
+                    "\"stream\":false"), "authorization", "Bearer k").body()).path("output");
+            assertThat(output).hasSize(2);
+            assertThat(output.get(0).path("content").get(0).path("text").asText()).isEqualTo(NOTICE);
+            assertThat(output.get(1).path("content").get(0).path("text").asText()).isEqualTo("Hello");
+
+            upstream.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(200)
+                    .withHeader("content-type", "application/json").withBody("{\"id\":\"c1\",\"object\":"
+                    + "\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                    + "\"content\":\"Hello\"},\"finish_reason\":\"stop\"}]}")));
+            JsonNode chat = JSON.readTree(send(proxy, "/v1/chat/completions", CHAT_BODY.replace("\"stream\":true",
+                    "\"stream\":false"), "authorization", "Bearer k").body());
+            assertThat(chat.path("choices").get(0).path("message").path("content").asText())
+                    .isEqualTo(NOTICE + "\n\nHello");
         }
     }
 
