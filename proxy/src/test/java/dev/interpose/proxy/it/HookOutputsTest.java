@@ -222,6 +222,19 @@ class HookOutputsTest {
     }
 
     @Test
+    void aPreToolUseSystemMessageComesWithTheDeniedCallsText() throws Exception {
+        HookFiles.script(project, "guard.sh", "#!/bin/sh", "# interpose-event: PreToolUse", "# interpose-matcher: Read",
+                "echo '{\"systemMessage\": \"Checked by the policy hook.\", \"hookSpecificOutput\": {\"hookEventName\":"
+                        + " \"PreToolUse\", \"permissionDecision\": \"deny\", \"permissionDecisionReason\": \"no reading\"}}'");
+        sse("/v1/messages", new String(Fixtures.bytes("sample-anthropic-tool-sse.txt"), StandardCharsets.UTF_8));
+        try (TestProxy proxy = proxy()) {
+            HttpResponse<String> claude = send(proxy, "/v1/messages", CLAUDE_BODY, "x-api-key", "k");
+            assertThat(String.join("|", messagesText(claude.body()))).contains(NOTICE
+                    + "\n\nInterpose denied the Read tool call: hook guard.sh said: no reading");
+        }
+    }
+
+    @Test
     void theSessionTitleOfAUserPromptSubmitHookIsInTheAccessLogLine() throws Exception {
         HookFiles.script(project, "title.sh", "#!/bin/sh", "# interpose-event: UserPromptSubmit",
                 "echo '{\"hookSpecificOutput\": {\"hookEventName\": \"UserPromptSubmit\", \"sessionTitle\": \"Greeting the user\"}}'");
