@@ -20,7 +20,8 @@ import java.util.regex.PatternSyntaxException;
  * {@code .claude/settings.local.json} of the project, {@code ~/.claude/settings.json} of the user. A handler is
  * {@code {"type": "command", "command": "...", "args": [...], "timeout": s, "async": b, "once": b,
  * "statusMessage": "...", "if": "Bash(git *)"}}: with {@code args} the command runs without a shell, else through
- * {@code /bin/sh -c}; the timeout is {@value #DEFAULT_SECONDS} s unless given. {@code "disableAllHooks": true} in any
+ * {@code /bin/sh -c}; the timeout is {@value #DEFAULT_SECONDS} s unless given. An {@code "type": "http"} handler
+ * ({@code url}, {@code headers}, {@code allowedEnvVars}, {@link HttpHandlers}) is POSTed the input instead. {@code "disableAllHooks": true} in any
  * of the files turns every settings-file hook off. Events only Claude Code sees are left to it.
  */
 final class ClaudeSettingsHooks {
@@ -97,11 +98,19 @@ final class ClaudeSettingsHooks {
             String scope) {
         String where = "hooks." + event.wireName() + ": ";
         String type = hook.path("type").asText("command");
-        if (!type.equals("command")) {
+        if (!type.equals("command") && !type.equals("http")) {
             return new Extension(Extension.Kind.HOOK, name, settings, scope,
-                    where + "a \"" + type + "\" hook, which the proxy does not run (only \"command\")", null);
+                    where + "a \"" + type + "\" hook, which the proxy does not run (only \"command\" and \"http\")",
+                    null);
         }
-        if (!hook.path("command").isTextual()) {
+        HookDefinition.Http http = null;
+        if (type.equals("http")) {
+            String problem = HttpHandlers.problem(hook);
+            if (problem != null) {
+                return new Extension(Extension.Kind.HOOK, name, settings, scope, where + problem, null);
+            }
+            http = HttpHandlers.of(hook);
+        } else if (!hook.path("command").isTextual()) {
             return new Extension(Extension.Kind.HOOK, name, settings, scope,
                     where + "a hook without a \"command\" string", null);
         }
@@ -121,7 +130,9 @@ final class ClaudeSettingsHooks {
             timeout = Duration.ofSeconds(hook.path("timeout").asLong());
         }
         List<String> command;
-        if (hook.has("args")) {
+        if (http != null) {
+            command = List.of();
+        } else if (hook.has("args")) {
             if (!hook.path("args").isArray()) {
                 return new Extension(Extension.Kind.HOOK, name, settings, scope,
                         where + "args " + hook.path("args") + " (expected: a list of strings)", null);
@@ -138,7 +149,7 @@ final class ClaudeSettingsHooks {
                     where + "if \"" + ifRule + "\" (expected: a permission rule such as Bash(git *))", null);
         }
         HookDefinition.Options options = new HookDefinition.Options(hook.path("async").asBoolean(false),
-                hook.path("once").asBoolean(false), hook.path("statusMessage").asText(null), ifRule);
+                hook.path("once").asBoolean(false), hook.path("statusMessage").asText(null), ifRule, http);
         return Extension.hook(new HookDefinition(name, EnumSet.of(event), pattern, HookDefinition.DEFAULT_ORDER,
                 timeout, false, command, true, options), settings, scope);
     }

@@ -54,9 +54,32 @@ public record HookDefinition(
      * @param statusMessage what Claude Code shows while it runs (logged here), or null
      * @param ifRule        a permission rule the tool call must match for it to run ({@code Bash(git *)},
      *                      {@code Edit(*.env)}), or null
+     * @param http          for a {@code "type": "http"} handler, where its input is posted (the command is then
+     *                      empty); null for a command
      */
-    public record Options(boolean async, boolean once, String statusMessage, String ifRule) {
-        public static final Options NONE = new Options(false, false, null, null);
+    public record Options(boolean async, boolean once, String statusMessage, String ifRule, Http http) {
+        public static final Options NONE = new Options(false, false, null, null, null);
+
+        public Options(boolean async, boolean once, String statusMessage, String ifRule) {
+            this(async, once, statusMessage, ifRule, null);
+        }
+    }
+
+    /**
+     * A {@code "type": "http"} handler of a settings file: its input is POSTed as JSON to {@code url}, and the
+     * response body is read as a command's stdout is.
+     *
+     * @param url            an http or https URL
+     * @param headers        headers sent with it; {@code $VAR} and {@code ${VAR}} in a value are replaced by the
+     *                       environment variable when {@code allowedEnvVars} lists it, else by nothing
+     * @param allowedEnvVars the environment variables a header value may name
+     */
+    public record Http(java.net.URI url, java.util.Map<String, String> headers, List<String> allowedEnvVars) {
+        public Http {
+            Objects.requireNonNull(url, "url");
+            headers = java.util.Map.copyOf(headers);
+            allowedEnvVars = List.copyOf(allowedEnvVars);
+        }
     }
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);

@@ -12,6 +12,11 @@ public enum HookEvent {
     SESSION_START("SessionStart", false),
     /** The newest user turn is a typed prompt; may block it, add context or replace it. */
     USER_PROMPT_SUBMIT("UserPromptSubmit", false),
+    /**
+     * The proxy expanded one of its own slash commands or skills; sees the command, its arguments and the
+     * expansion; may block it or add context. Its matcher selects by command name.
+     */
+    USER_PROMPT_EXPANSION("UserPromptExpansion", true),
     /** The request carries tool results; sees each tool's name, input and output; may add context. */
     POST_TOOL_USE("PostToolUse", true),
     /** The whole request JSON, last before it leaves; may replace it or block it. */
@@ -36,7 +41,7 @@ public enum HookEvent {
         return wireName;
     }
 
-    /** Whether a matcher selects by tool name for this event. */
+    /** Whether a matcher selects by name for this event: a tool's, or a command's for {@code UserPromptExpansion}. */
     public boolean toolEvent() {
         return toolEvent;
     }

@@ -40,8 +40,7 @@ class ClaudeSettingsHooksTest {
         assertThat(found).extracting(ClaudeSettingsHooksTest::line).containsExactly(
                 "settings:PreToolUse[Bash]#1 project",
                 "settings.local:PreToolUse[Edit, Write]#1 project",
-                "settings:UserPromptSubmit[]#1 user FAILED hooks.UserPromptSubmit: a \"http\" hook, which the proxy"
-                        + " does not run (only \"command\")",
+                "settings:UserPromptSubmit[]#1 user",
                 "settings:UserPromptSubmit[]#2 user FAILED hooks.UserPromptSubmit: if \"(((\" (expected: a permission"
                         + " rule such as Bash(git *))");
         HookDefinition plain = found.get(0).hook();
@@ -53,6 +52,38 @@ class ClaudeSettingsHooksTest {
         assertThat(local.options()).isEqualTo(new HookDefinition.Options(true, true, "Checking", "Edit(*.env)"));
         assertThat(local.matches(HookEvent.PRE_TOOL_USE, "Write")).isTrue();
         assertThat(Extensions.files(project, home)).contains(project.resolve(".claude/settings.local.json"));
+        HookDefinition http = found.get(2).hook();
+        assertThat(http.options().http().url()).hasToString("http://127.0.0.1:1/h");
+        assertThat(http.command()).isEmpty();
+        assertThat(http.timeout()).as("the same default as a command").hasSeconds(600);
+    }
+
+    @Test
+    void anHttpHandlerIsReadWithItsHeadersAndEachMistakeIsNamedWithoutAHeadersValue() throws Exception {
+        Path project = dir.resolve("p");
+        write(project.resolve(".claude/settings.json"), "{\"hooks\":{\"PreToolUse\":[{\"matcher\":\"Bash\",\"hooks\":["
+                + "{\"type\":\"http\",\"url\":\"https://hooks.example/pre\",\"headers\":{\"Authorization\":"
+                + "\"Bearer $TOKEN\"},\"allowedEnvVars\":[\"TOKEN\"],\"timeout\":30},"
+                + "{\"type\":\"http\"},"
+                + "{\"type\":\"http\",\"url\":\"ftp://x/y?key=secret\"},"
+                + "{\"type\":\"http\",\"url\":\"http://x/\",\"headers\":{\"X-Token\":42}},"
+                + "{\"type\":\"http\",\"url\":\"http://x/\",\"allowedEnvVars\":[\"$TOKEN\"]},"
+                + "{\"type\":\"prompt\",\"prompt\":\"is it safe?\"}]}]}}");
+        List<Extension> found = Extensions.discover(project, dir.resolve("h"));
+        assertThat(found).extracting(ClaudeSettingsHooksTest::line).containsExactly(
+                "settings:PreToolUse[Bash]#1 project",
+                "settings:PreToolUse[Bash]#2 project FAILED hooks.PreToolUse: an http hook without a \"url\" string",
+                "settings:PreToolUse[Bash]#3 project FAILED hooks.PreToolUse: url \"ftp://x/y?...\" (expected: an http or"
+                        + " https URL)",
+                "settings:PreToolUse[Bash]#4 project FAILED hooks.PreToolUse: headers.X-Token (expected: a string value)",
+                "settings:PreToolUse[Bash]#5 project FAILED hooks.PreToolUse: allowedEnvVars \"$TOKEN\" (expected: a bare"
+                        + " variable name such as MY_TOKEN, without $)",
+                "settings:PreToolUse[Bash]#6 project FAILED hooks.PreToolUse: a \"prompt\" hook, which the proxy does not"
+                        + " run (only \"command\" and \"http\")");
+        HookDefinition.Http http = found.get(0).hook().options().http();
+        assertThat(http.headers()).containsEntry("Authorization", "Bearer $TOKEN");
+        assertThat(http.allowedEnvVars()).containsExactly("TOKEN");
+        assertThat(found.get(0).hook().timeout()).hasSeconds(30);
     }
 
     @Test

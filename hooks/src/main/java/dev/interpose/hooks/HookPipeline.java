@@ -168,12 +168,18 @@ public final class HookPipeline {
         JsonNode updatedInput = null;
         JsonNode updatedOutput = null;
         String title = null;
+        String stoppedBy = null;
+        String stopReason = null;
         for (int i = 0; i < hooks.size(); i++) {
             Hook hook = hooks.get(i);
             HookResult r = results.get(i).join();
             HookResult.Extra extra = r.extra();
             if (extra.systemMessage() != null && !extra.systemMessage().isBlank()) {
                 messages.add(extra.systemMessage());
+            }
+            if (r.decision() == HookResult.Decision.BLOCK && extra.stop() && stoppedBy == null) {
+                stoppedBy = hook.name(); // continue: false outranks every other decision; the first one's reason
+                stopReason = r.reason();
             }
             boolean blocks = r.decision() == HookResult.Decision.BLOCK
                     || (r.decision() == HookResult.Decision.ERROR && hook.failClosed());
@@ -203,6 +209,10 @@ public final class HookPipeline {
             title = title == null ? extra.sessionTitle() : title;
         }
         HookResult.Permission permission = blocking != null ? blocking : allowed ? HookResult.Permission.ALLOW : null;
+        if (stoppedBy != null) {
+            return new Verdict(stoppedBy, stopReason, contexts, null, null, HookResult.Permission.DENY, null, null,
+                    messages, title, true);
+        }
         return new Verdict(blockedBy, reason, contexts, prompt, request, permission,
                 blockedBy == null ? updatedInput : null, updatedOutput, messages, title);
     }

@@ -50,10 +50,17 @@ public record HookResult(Decision decision, String reason, String additionalCont
      * @param updatedToolOutput {@code PostToolUse}: the tool result the model sees instead, or null
      * @param systemMessage     text shown to the person, not the model, or null
      * @param sessionTitle      a title for the session, or null
+     * @param stop              {@code "continue": false}: the turn stops, its {@code stopReason} (the result's reason)
+     *                          being the answer the person sees; the result is then a {@link Decision#BLOCK}
      */
     public record Extra(Permission permission, JsonNode updatedInput, JsonNode updatedToolOutput, String systemMessage,
-            String sessionTitle) {
-        public static final Extra NONE = new Extra(null, null, null, null, null);
+            String sessionTitle, boolean stop) {
+        public static final Extra NONE = new Extra(null, null, null, null, null, false);
+
+        public Extra(Permission permission, JsonNode updatedInput, JsonNode updatedToolOutput, String systemMessage,
+                String sessionTitle) {
+            this(permission, updatedInput, updatedToolOutput, systemMessage, sessionTitle, false);
+        }
     }
 
     public HookResult {
@@ -97,11 +104,11 @@ public record HookResult(Decision decision, String reason, String additionalCont
 
     /**
      * A short label for logs and metrics: {@code continue}, {@code context}, {@code rewrite}, {@code block},
-     * {@code timeout}, {@code error}.
+     * {@code stop}, {@code timeout}, {@code error}.
      */
     public String outcome() {
         switch (decision) {
-            case BLOCK: return "block";
+            case BLOCK: return extra.stop() ? "stop" : "block";
             case ERROR: return timedOut() ? "timeout" : "error";
             default:
                 return prompt != null || request != null || extra.updatedInput() != null

@@ -10,7 +10,8 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
- * A hook run as a process, with Claude Code's protocol: the event as JSON on stdin; exit 0 to go on (stdout
+ * A hook of a hooks folder or a settings file. A settings file's {@code "type": "http"} handler is POSTed its input
+ * ({@link HttpCall}); everything else is run as a process, with Claude Code's protocol: the event as JSON on stdin; exit 0 to go on (stdout
  * read as JSON when it is an object, as added context when it is plain text on {@code UserPromptSubmit}
  * and {@code SessionStart}); exit 2 to block, stderr being the reason; any other exit is a hook error.
  * The working directory is the project directory, with {@code INTERPOSE_PROJECT_DIR} and
@@ -25,6 +26,7 @@ public final class ScriptHook implements Hook {
     static final int MAX_STDOUT = 1024 * 1024;
     static final int MAX_STDERR = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScriptHook.class);
 
     private final HookDefinition definition;
     private final Path projectDir;
@@ -33,6 +35,8 @@ public final class ScriptHook implements Hook {
     private final dev.interpose.config.PermissionRule ifRule;
     /** The sessions a {@code once} hook ran in already. */
     private final java.util.Set<String> ranIn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The POST of an http handler; null for a process. */
+    private final HttpCall http;
 
     /** A hook under the {@linkplain ProcessLimit#shared() shared} process limit. */
     public ScriptHook(HookDefinition definition, Path projectDir, Executor io) {
@@ -51,6 +55,8 @@ public final class ScriptHook implements Hook {
         this.limit = limit;
         String rule = definition.options().ifRule();
         this.ifRule = rule == null ? null : dev.interpose.config.PermissionRule.parse(rule);
+        HookDefinition.Http target = definition.options().http();
+        this.http = target == null ? null : new HttpCall(target, definition.timeout(), System::getenv, io);
     }
 
     public HookDefinition definition() {
@@ -133,17 +139,24 @@ public final class ScriptHook implements Hook {
         if (options.once() && !ranIn.add(input.path("session_id").asText(""))) {
             return HookResult.CONTINUE;
         }
+        if (options.statusMessage() != null) { // Claude Code's spinner text: no client shows it through the proxy
+            LOG.debug("hook {}: {}", definition.name(), options.statusMessage());
+        }
         if (options.async()) {
             java.util.concurrent.CompletableFuture.runAsync(() -> {
                 try {
-                    runProcess(input);
+                    call(input);
                 } catch (Exception e) {
                     // an async hook's failure is its own: nothing waited for it
                 }
             }, io);
             return HookResult.CONTINUE;
         }
-        return runProcess(input);
+        return call(input);
+    }
+
+    private HookResult call(JsonNode input) throws Exception {
+        return http != null ? http.post(input) : runProcess(input);
     }
 
     private HookResult runProcess(JsonNode input) throws Exception {

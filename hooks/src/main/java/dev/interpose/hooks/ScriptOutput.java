@@ -10,8 +10,8 @@ import dev.interpose.config.HookEvent;
  *
  * <ul>
  *   <li>exit 2: block (deny, for a tool call); stderr is the reason.</li>
- *   <li>exit 0 with a JSON object on stdout: {@code "continue": false} (with {@code stopReason}) or
- *       {@code "decision": "block"} (with {@code reason}) blocks; {@code hookSpecificOutput.permissionDecision:
+ *   <li>exit 0 with a JSON object on stdout: {@code "continue": false} (with {@code stopReason}) stops the
+ *       turn, before any other decision; {@code "decision": "block"} (with {@code reason}) blocks; {@code hookSpecificOutput.permissionDecision:
  *       "deny"} (with {@code permissionDecisionReason}) denies a tool call, {@code ask} and {@code defer} keep it
  *       from running too (no client can be asked through the proxy), {@code allow} (or the older
  *       {@code decision: "approve"}) lets it run; {@code updatedInput} replaces its input,
@@ -48,16 +48,18 @@ final class ScriptOutput {
         }
         if (text.startsWith("{")) {
             try {
-                return fromJson(JSON.readTree(text));
+                return json(JSON.readTree(text));
             } catch (JsonProcessingException e) {
                 return HookResult.error("stdout is not valid JSON: " + e.getOriginalMessage());
             }
         }
-        boolean plainIsContext = event == HookEvent.USER_PROMPT_SUBMIT || event == HookEvent.SESSION_START;
+        boolean plainIsContext = event == HookEvent.USER_PROMPT_SUBMIT || event == HookEvent.SESSION_START
+                || event == HookEvent.USER_PROMPT_EXPANSION;
         return plainIsContext ? HookResult.context(text) : HookResult.CONTINUE;
     }
 
-    private static HookResult fromJson(JsonNode out) {
+    /** A hook's JSON output object (a command's stdout, an http hook's response body), read as Claude Code reads it. */
+    static HookResult json(JsonNode out) {
         JsonNode specific = out.path("hookSpecificOutput");
         HookResult.Permission permission = HookResult.Permission.of(specific.path("permissionDecision").asText(null));
         String decision = out.path("decision").asText("");
@@ -67,7 +69,8 @@ final class ScriptOutput {
         HookResult.Extra extra = new HookResult.Extra(permission, object(specific, "updatedInput"),
                 toolOutput(specific), textOrNull(out, "systemMessage"), textOrNull(specific, "sessionTitle"));
         if (out.path("continue").isBoolean() && !out.path("continue").asBoolean()) {
-            return HookResult.block(text(out, "stopReason", "stopped by a hook (continue: false)")).with(extra);
+            return HookResult.block(text(out, "stopReason", "stopped by a hook (continue: false)"))
+                    .with(new HookResult.Extra(permission, null, null, extra.systemMessage(), extra.sessionTitle(), true));
         }
         if (decision.equals("block")) {
             return HookResult.block(text(out, "reason", "blocked by a hook")).with(extra);

@@ -19,10 +19,13 @@ import java.util.List;
  * @param updatedToolOutput {@code PostToolUse}: the first replacement tool result in merge order, or null
  * @param systemMessages    every message for the person, in merge order
  * @param sessionTitle      the first session title in merge order, or null
+ * @param stopped           a hook said {@code "continue": false}, which outranks every other decision: the turn stops,
+ *                          and {@code reason} (its {@code stopReason}) is what the person is answered with;
+ *                          {@code blockedBy} names that hook
  */
 public record Verdict(String blockedBy, String reason, List<String> contexts, String prompt, JsonNode request,
         HookResult.Permission permission, JsonNode updatedInput, JsonNode updatedToolOutput, List<String> systemMessages,
-        String sessionTitle) {
+        String sessionTitle, boolean stopped) {
     public static final Verdict NONE = new Verdict(null, null, List.of(), null, null);
 
     public Verdict {
@@ -32,7 +35,14 @@ public record Verdict(String blockedBy, String reason, List<String> contexts, St
 
     public Verdict(String blockedBy, String reason, List<String> contexts, String prompt, JsonNode request) {
         this(blockedBy, reason, contexts, prompt, request, blockedBy == null ? null : HookResult.Permission.DENY, null,
-                null, List.of(), null);
+                null, List.of(), null, false);
+    }
+
+    public Verdict(String blockedBy, String reason, List<String> contexts, String prompt, JsonNode request,
+            HookResult.Permission permission, JsonNode updatedInput, JsonNode updatedToolOutput,
+            List<String> systemMessages, String sessionTitle) {
+        this(blockedBy, reason, contexts, prompt, request, permission, updatedInput, updatedToolOutput, systemMessages,
+                sessionTitle, false);
     }
 
     public boolean blocked() {

@@ -79,7 +79,9 @@ class ScriptHookTest {
                 "       'request': {'interpose': {'request': {'model': 'other'}}}}[p]",
                 "print(json.dumps(out))");
         assertThat(decide.run(prompt("block"))).isEqualTo(HookResult.block("not today"));
-        assertThat(decide.run(prompt("stop"))).isEqualTo(HookResult.block("halted"));
+        assertThat(decide.run(prompt("stop"))).as("continue: false stops the turn, its stopReason the answer")
+                .isEqualTo(HookResult.block("halted").with(new HookResult.Extra(null, null, null, null, null, true)));
+        assertThat(decide.run(prompt("stop")).outcome()).isEqualTo("stop");
         assertThat(decide.run(prompt("deny"))).isEqualTo(HookResult.block("no rm -rf")
                 .with(new HookResult.Extra(HookResult.Permission.DENY, null, null, null, null)));
         assertThat(decide.run(prompt("context"))).isEqualTo(HookResult.context("branch: main"));

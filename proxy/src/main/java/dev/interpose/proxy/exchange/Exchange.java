@@ -271,7 +271,7 @@ public final class Exchange implements UpstreamListener {
                 result.kind(), result.message(), upstream.headMillis(),
                 (System.nanoTime() - info.startNanos()) / 1e6, info.bytesIn(), relay.bytesOut(), usage,
                 relay.upstreamRequestId(), cache == null ? null : cache.result(),
-                info.needsTranslation() ? info.upstreamDialectName() : null);
+                info.needsTranslation() ? info.upstreamDialectName() : null, info.sessionTitle());
     }
 
     private void releaseRequest() {

@@ -15,6 +15,8 @@ import dev.interpose.proxy.route.Route;
  * @param keepAlive   whether the client wants the connection kept open
  * @param http11      whether the client spoke HTTP/1.1 (chunked responses allowed)
  * @param startNanos  when the request was received whole
+ * @param sessionTitle the session's title a hook gave ({@code sessionTitle}), for the access log; or null
+ * @param systemMessages what the request's hooks said for the person ({@code systemMessage}), shown before the answer
  */
 public record RequestInfo(
         String requestId,
@@ -28,7 +30,25 @@ public record RequestInfo(
         long bytesIn,
         boolean keepAlive,
         boolean http11,
-        long startNanos) {
+        long startNanos,
+        String sessionTitle,
+        java.util.List<String> systemMessages) {
+    public RequestInfo {
+        systemMessages = systemMessages == null ? java.util.List.of() : java.util.List.copyOf(systemMessages);
+    }
+
+    public RequestInfo(String requestId, ClientKind client, Route route, String method, String path, String uri,
+            String model, String clientModel, long bytesIn, boolean keepAlive, boolean http11, long startNanos) {
+        this(requestId, client, route, method, path, uri, model, clientModel, bytesIn, keepAlive, http11, startNanos,
+                null, null);
+    }
+
+    /** The same request, with the session title and the messages for the person its hooks gave. */
+    public RequestInfo withHookNotes(String title, java.util.List<String> messages) {
+        return new RequestInfo(requestId, client, route, method, path, uri, model, clientModel, bytesIn, keepAlive,
+                http11, startNanos, title, messages);
+    }
+
     /** The API the request speaks, whose shapes its answers and errors take. */
     public ApiDialect dialect() {
         return ApiDialect.of(path, route.dialect());
@@ -55,7 +75,7 @@ public record RequestInfo(
     /** The same request sent to another path of its upstream (a translated one goes to its API's own). */
     public RequestInfo withUri(String upstreamUri) {
         return new RequestInfo(requestId, client, route, method, path, upstreamUri, model, clientModel, bytesIn,
-                keepAlive, http11, startNanos);
+                keepAlive, http11, startNanos, sessionTitle, systemMessages);
     }
 
     /** What the upstream speaks, as the config and the messages name it: {@code openai-chat}, {@code anthropic}. */

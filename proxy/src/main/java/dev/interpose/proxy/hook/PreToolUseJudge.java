@@ -83,7 +83,7 @@ final class PreToolUseJudge implements ToolJudge {
             for (int i = 0; i < verdicts.size(); i++) {
                 Verdict v = verdicts.get(i).join();
                 if (v.blocked()) {
-                    return ToolJudge.Ruling.of(new ToolJudge.Denial(v.blockedBy(), v.reason()));
+                    return ToolJudge.Ruling.of(new ToolJudge.Denial(v.blockedBy(), v.reason(), v.systemMessages()));
                 }
                 if (v.updatedInput() != null && rewritten == null) {
                     try { // a rewrite that cannot be applied denies the call: never the original instead

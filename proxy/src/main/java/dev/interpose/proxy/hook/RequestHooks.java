@@ -20,8 +20,9 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
- * The request-side hook events of one configuration: {@code SessionStart}, {@code UserPromptSubmit},
- * {@code PostToolUse} and {@code PreRequest}, in that order, each event's hooks in parallel. Works on a
+ * The request-side hook events of one configuration: {@code UserPromptExpansion} (after one of the proxy's own
+ * slash commands expanded), {@code SessionStart}, {@code UserPromptSubmit}, {@code PostToolUse} and
+ * {@code PreRequest}, in that order, each event's hooks in parallel. Works on a
  * copy of the body on the hook executor, never on an event loop; with no hook for these events, the
  * request path does nothing at all ({@link #wants} is a loop over the hooks, no parse).
  *
@@ -34,7 +35,7 @@ import java.util.function.Consumer;
 public final class RequestHooks {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HookEvent[] REQUEST_EVENTS = {HookEvent.SESSION_START, HookEvent.USER_PROMPT_SUBMIT,
-        HookEvent.POST_TOOL_USE, HookEvent.PRE_REQUEST};
+        HookEvent.POST_TOOL_USE, HookEvent.PRE_REQUEST, HookEvent.USER_PROMPT_EXPANSION};
 
     private final HookPipeline pipeline;
     private final Path projectDir;
@@ -68,10 +69,22 @@ public final class RequestHooks {
      * @param reply     text the proxy answers with itself instead of forwarding ({@code /commands}), or null
      * @param refused   the error the proxy answers with instead of forwarding ({@code reason} its message),
      *                  or null
+     * @param stopped   the hook that ended it said {@code "continue": false}: {@code reason} (its
+     *                  {@code stopReason}) is the whole answer, a normal one, not a block notice
+     * @param systemMessages what the hooks said for the person ({@code systemMessage}), in order
+     * @param sessionTitle   the session's title a hook gave ({@code sessionTitle}), or null
      */
     public record Decision(String blockedBy, String reason, RequestBody body, boolean stream, String reply,
-            ErrorKind refused) {
+            ErrorKind refused, boolean stopped, List<String> systemMessages, String sessionTitle) {
         static final Decision UNCHANGED = new Decision(null, null, null, false, null, null);
+
+        public Decision {
+            systemMessages = List.copyOf(systemMessages);
+        }
+
+        Decision(String blockedBy, String reason, RequestBody body, boolean stream, String reply, ErrorKind refused) {
+            this(blockedBy, reason, body, stream, reply, refused, false, List.of(), null);
+        }
 
         static Decision refusal(ErrorKind kind, String message) {
             return new Decision(null, message, null, false, null, kind);
@@ -93,7 +106,8 @@ public final class RequestHooks {
             return false;
         }
         for (HookEvent event : REQUEST_EVENTS) {
-            if (pipeline.has(event, claudeCode)) {
+            // UserPromptExpansion needs a command, and a request with one is handed off for the command anyway
+            if (event != HookEvent.USER_PROMPT_EXPANSION && pipeline.has(event, claudeCode)) {
                 return true;
             }
         }
@@ -134,6 +148,7 @@ public final class RequestHooks {
         ObjectNode json = shared;
         ApiDialect turn = ApiDialect.forPath(meta.path());
         boolean changed = false;
+        TurnNotes notes = new TurnNotes();
         if (commands != null) {
             SlashCommands.Result command;
             json = shared.deepCopy(); // a command expands in place
@@ -144,9 +159,22 @@ public final class RequestHooks {
                 return Decision.UNCHANGED;
             }
             if (command.reply() != null) {
-                return new Decision(null, null, null, json.path("stream").asBoolean(), command.reply(), null);
+                return notes.reply(command.reply(), json.path("stream").asBoolean());
             }
             changed = command.expanded();
+            if (changed && pipeline.has(HookEvent.USER_PROMPT_EXPANSION, meta.claudeCode())) {
+                ObjectNode input = input(HookEvent.USER_PROMPT_EXPANSION, meta, SessionIds.of(meta, json));
+                PromptExpansion.describe(input, command, turn.prompt(shared), turn.prompt(json));
+                Verdict v = notes.noted(run(HookEvent.USER_PROMPT_EXPANSION, command.command(), meta, input, onRun));
+                if (v.blocked()) {
+                    return notes.ended(v, json.path("stream").asBoolean());
+                }
+                List<String> marked = new ArrayList<>();
+                addMarked(marked, "UserPromptExpansion", v.contexts());
+                for (String context : marked) {
+                    turn.addContext(json, context); // json is the expansion's own copy
+                }
+            }
         }
         String session = SessionIds.of(meta, json);
         List<String> contexts = new ArrayList<>();
@@ -154,14 +182,18 @@ public final class RequestHooks {
         if (session != null && pipeline.has(HookEvent.SESSION_START, meta.claudeCode())
                 && sessions.asMap().putIfAbsent(session, Boolean.TRUE) == null) {
             ObjectNode input = input(HookEvent.SESSION_START, meta, session).put("source", "startup");
-            addMarked(contexts, "SessionStart", run(HookEvent.SESSION_START, null, meta, input, onRun).contexts());
+            Verdict v = notes.noted(run(HookEvent.SESSION_START, null, meta, input, onRun));
+            if (v.stopped()) {
+                return notes.ended(v, json.path("stream").asBoolean());
+            }
+            addMarked(contexts, "SessionStart", v.contexts());
         }
         String prompt = turn.prompt(json);
         if (prompt != null && pipeline.has(HookEvent.USER_PROMPT_SUBMIT, meta.claudeCode())) {
             ObjectNode input = input(HookEvent.USER_PROMPT_SUBMIT, meta, session).put("prompt", prompt);
-            Verdict v = run(HookEvent.USER_PROMPT_SUBMIT, null, meta, input, onRun);
+            Verdict v = notes.noted(run(HookEvent.USER_PROMPT_SUBMIT, null, meta, input, onRun));
             if (v.blocked()) {
-                return new Decision(v.blockedBy(), v.reason(), null, json.path("stream").asBoolean(), null, null);
+                return notes.ended(v, json.path("stream").asBoolean());
             }
             if (v.prompt() != null) {
                 json = own(json, shared);
@@ -182,8 +214,11 @@ public final class RequestHooks {
                     ObjectNode input = input(HookEvent.POST_TOOL_USE, meta, session);
                     view.describe(input);
                     input.put("tool_response", result.output());
-                    Verdict v = pipeline.runAny(HookEvent.POST_TOOL_USE, view.matchNames(), meta.claudeCode(), input,
-                            onRun).join(); // on the hook executor
+                    Verdict v = notes.noted(pipeline.runAny(HookEvent.POST_TOOL_USE, view.matchNames(),
+                            meta.claudeCode(), input, onRun).join()); // on the hook executor
+                    if (v.stopped()) { // continue: false stops the turn, where a block is only feedback
+                        return notes.ended(v, json.path("stream").asBoolean());
+                    }
                     List<String> said = new ArrayList<>(v.contexts());
                     if (v.blocked()) {
                         said.add(v.reason()); // as Claude Code: a PostToolUse block is feedback for the model
@@ -209,9 +244,9 @@ public final class RequestHooks {
         if (pipeline.has(HookEvent.PRE_REQUEST, meta.claudeCode())) {
             ObjectNode input = input(HookEvent.PRE_REQUEST, meta, session);
             input.set("request", json);
-            Verdict v = run(HookEvent.PRE_REQUEST, null, meta, input, onRun);
+            Verdict v = notes.noted(run(HookEvent.PRE_REQUEST, null, meta, input, onRun));
             if (v.blocked()) {
-                return new Decision(v.blockedBy(), v.reason(), null, json.path("stream").asBoolean(), null, null);
+                return notes.ended(v, json.path("stream").asBoolean());
             }
             if (v.request() instanceof ObjectNode) {
                 json = (ObjectNode) v.request(); // the hook's own, parsed from its output
@@ -226,11 +261,10 @@ public final class RequestHooks {
             }
         }
         if (!changed) {
-            return Decision.UNCHANGED;
+            return notes.forward(null);
         }
         try {
-            return new Decision(null, null, RequestBody.rewritten(JSON.writeValueAsBytes(json), json), false, null,
-                    null);
+            return notes.forward(RequestBody.rewritten(JSON.writeValueAsBytes(json), json));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("the changed request could not be written", e); // never sent unchanged
         }

@@ -61,9 +61,17 @@ public final class SlashCommands {
         return agents;
     }
 
-    /** What a command did to a request: its name, or a reply the proxy gives instead of forwarding. */
-    public record Result(String command, String reply) {
+    /**
+     * What a command did to a request: its name, or a reply the proxy gives instead of forwarding; for an expansion,
+     * the arguments as typed and where the command comes from ({@code UserPromptExpansion}'s {@code command_args}
+     * and {@code command_source}).
+     */
+    public record Result(String command, String reply, String arguments, String source) {
         static final Result NONE = new Result(null, null);
+
+        Result(String command, String reply) {
+            this(command, reply, null, null);
+        }
 
         public boolean expanded() {
             return command != null && reply == null;
@@ -172,7 +180,7 @@ public final class SlashCommands {
         if (!command.agents().isEmpty()) {
             runAgents(json, turn, meta, command.agents(), expansion.text().strip(), cancel);
         }
-        return new Result(command.name(), null);
+        return new Result(command.name(), null, invocation.arguments(), "skill"); // Claude Code: commands are skills
     }
 
     /** {@code /agents a,b -- task}: the task replaces the prompt, the agents' answers follow it. */
@@ -195,7 +203,7 @@ public final class SlashCommands {
         turn.replacePrompt(json, task);
         record(meta.requestId(), AGENTS, "expanded", start, null);
         runAgents(json, turn, meta, names, task, cancel);
-        return new Result(AGENTS, null);
+        return new Result(AGENTS, null, arguments, "builtin");
     }
 
     private void runAgents(ObjectNode json, ApiDialect turn, RequestHooks.Meta meta, List<String> names, String task,

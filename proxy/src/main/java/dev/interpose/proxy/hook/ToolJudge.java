@@ -2,6 +2,7 @@ package dev.interpose.proxy.hook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.interpose.proxy.dialect.ToolCall;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -42,10 +43,15 @@ interface ToolJudge {
         }
     }
 
-    /** A denied call: which hook denied it and why. */
-    record Denial(String hook, String reason) {
+    /** A denied call: which hook denied it and why, and what the hooks said for the person ({@code systemMessage}). */
+    record Denial(String hook, String reason, List<String> messages) {
+        Denial(String hook, String reason) {
+            this(hook, reason, List.of());
+        }
+
         String text(String tool) {
-            return "Interpose denied the " + tool + " tool call: hook " + hook + " said: " + reason;
+            return SystemMessages.before(messages, "Interpose denied the " + tool + " tool call: hook " + hook
+                    + " said: " + reason);
         }
 
         /** Asking the hooks failed: the call is denied, as nothing said it may run. */

@@ -75,6 +75,9 @@ final class AccessFields extends LogstashMarker {
             out.text("upstream_dialect", r.translatedTo());
             out.bool("translated", true);
         }
+        if (r.sessionTitle() != null) {
+            out.text("session_title", r.sessionTitle()); // a hook's sessionTitle
+        }
     }
 
     private static void numberIfKnown(Sink out, String name, long value) throws IOException {

@@ -9,6 +9,7 @@ import dev.interpose.proxy.outcome.ExchangeRecord;
 import dev.interpose.proxy.outcome.Outcome;
 import dev.interpose.proxy.exchange.RequestInfo;
 import dev.interpose.proxy.hook.RequestHooks;
+import dev.interpose.proxy.hook.SystemMessages;
 import dev.interpose.proxy.route.ClientKind;
 import dev.interpose.proxy.route.Route;
 import dev.interpose.proxy.stream.Usage;
@@ -107,14 +108,18 @@ final class HookHandoff {
      */
     static FullHttpResponse reply(ExchangeContext exchanges, RequestInfo info, RequestHooks.Decision decision) {
         boolean blocked = decision.blocked();
-        String text = blocked ? "Interpose blocked this request: hook " + decision.blockedBy() + " said: " + decision.reason()
+        String text = decision.stopped() ? decision.reason()
+                : blocked ? "Interpose blocked this request: hook " + decision.blockedBy() + " said: " + decision.reason()
                 : decision.reply();
-        ApiDialect.Reply reply = info.dialect().reply(decision.stream(), info.model(), info.requestId(), text);
+        ApiDialect.Reply reply = info.dialect().reply(decision.stream(), info.model(), info.requestId(),
+                SystemMessages.before(decision.systemMessages(), text));
         ExchangeRecord record = new ExchangeRecord(info.requestId(), info.client().label(), info.route().name(),
                 info.route().upstream().name(), info.method(), info.path(), info.model(), info.clientModel(),
                 decision.stream(), 200, blocked ? Outcome.BLOCKED : Outcome.LOCAL, null,
-                blocked ? "blocked by hook " + decision.blockedBy() : "answered by the proxy", -1,
-                (System.nanoTime() - info.startNanos()) / 1e6, info.bytesIn(), reply.bytes().length, Usage.NONE, null);
+                decision.stopped() ? "stopped by hook " + decision.blockedBy() + " (continue: false)"
+                        : blocked ? "blocked by hook " + decision.blockedBy() : "answered by the proxy", -1,
+                (System.nanoTime() - info.startNanos()) / 1e6, info.bytesIn(), reply.bytes().length, Usage.NONE, null)
+                .withSessionTitle(decision.sessionTitle());
         exchanges.recordLocal(record);
         return ProxyResponses.complete(HttpResponseStatus.OK, reply.bytes(), reply.contentType(), info.requestId(),
                 info.keepAlive());

@@ -141,6 +141,13 @@ final class HookStage implements OffLoopStage {
             }
             request = replaced;
         }
+        if (decision.sessionTitle() != null || !decision.systemMessages().isEmpty()) {
+            info = info.withHookNotes(decision.sessionTitle(), decision.systemMessages());
+        }
+        if (!decision.systemMessages().isEmpty()) {
+            // The messages go before the answer, which the proxy then reads: ask the upstream for it uncompressed.
+            request.headers().set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
+        }
         flow.forward(request, info, meta, body);
     }
 }

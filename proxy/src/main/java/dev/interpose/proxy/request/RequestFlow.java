@@ -2,7 +2,9 @@ package dev.interpose.proxy.request;
 
 import dev.interpose.proxy.agent.AgentApi;
 import dev.interpose.proxy.body.RequestBody;
+import dev.interpose.proxy.dialect.translate.AnswerNotice;
 import dev.interpose.proxy.dialect.translate.TranslatedCall;
+import dev.interpose.proxy.hook.SystemMessages;
 import dev.interpose.proxy.cache.ResponseCache;
 import dev.interpose.proxy.dialect.ApiDialect;
 import dev.interpose.proxy.dialect.ProxyResponses;
@@ -168,6 +170,11 @@ public final class RequestFlow {
 
     private void begin(FullHttpRequest request, RequestInfo info, ResponseHooks.Tap tap, ResponseCache.Ticket ticket,
             TranslatedCall call) {
+        if (!info.systemMessages().isEmpty()) { // the hooks' messages for the person, before the model's answer
+            call = AnswerNotice.around(call, info.dialect(), SystemMessages.before(info.systemMessages(), "").strip());
+            settle(ticket); // an answer with this request's notice is neither stored nor replayed
+            ticket = null;
+        }
         exchange = new Exchange(now.exchanges(), client.channel(), request, info, tap, ticket, call, client::ended);
         exchange.start();
     }
