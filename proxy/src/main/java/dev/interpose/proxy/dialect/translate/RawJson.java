@@ -3,8 +3,6 @@ package dev.interpose.proxy.dialect.translate;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BigIntegerNode;
@@ -20,35 +18,37 @@ import java.io.IOException;
 
 /**
  * Reads a request body for translation as {@link StrictJson} would, into a tree whose long strings are
- * {@link RawText}s: left as the client's bytes (Jackson's parser skips them, validating, without decoding),
- * so that a translated request copies its system prompt, texts and tool descriptions byte for byte. The
- * bytes are checked as strict UTF-8 first ({@link Utf8}); Jackson then reads them as UTF-8 with duplicate
- * members refused and its default limits. Whatever this reader refuses goes to {@link StrictJson}, which
- * either names the fault or (should the two ever disagree) reads the tree itself. Stateless and
- * thread-safe; per call, on the caller's thread.
+ * {@link RawText}s: left as the client's bytes, so that a translated request copies its system prompt, texts
+ * and tool descriptions byte for byte. A {@link Skeleton} pass checks the strings and cuts the long ones out;
+ * Jackson reads what is left as UTF-8 within its default limits, and a member given twice in one object is
+ * refused as the tree is built (its map says so for free). Whatever
+ * this reader refuses goes to {@link StrictJson}, which either names the fault or (should the two ever
+ * disagree) reads the tree itself. Stateless and thread-safe; per call, on the caller's thread.
  */
 final class RawJson {
-    /** A string whose JSON text is longer than this stays raw; a shorter one (a type, an id) is decoded. */
+    /** A string value whose inside is longer than this many bytes stays raw; a shorter one (a type, an id) is decoded. */
     static final int RAW_FROM = 24;
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-    private static final int MAX_STRING = StreamReadConstraints.DEFAULT_MAX_STRING_LEN;
+    private static final JsonFactory JSON = new JsonFactory();
 
-    private final byte[] bytes;
+    private final byte[] body;
+    private final Skeleton skeleton;
     private final JsonParser parser;
+    private int values;
+    private int hole;
 
-    private RawJson(byte[] bytes, JsonParser parser) {
-        this.bytes = bytes;
+    private RawJson(byte[] body, Skeleton skeleton, JsonParser parser) {
+        this.body = body;
+        this.skeleton = skeleton;
         this.parser = parser;
     }
 
     /** The object {@code body} holds. */
     static ObjectNode object(byte[] body) throws UnreadableBodyException {
         int offset = body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF ? 3 : 0;
-        // No NUL byte either: then Jackson's encoding detection can only find UTF-8.
-        if (Utf8.isStrictWithoutNul(body, offset, body.length)) {
-            try (JsonParser parser = JSON.createParser(body, offset, body.length - offset)) {
-                ObjectNode read = new RawJson(body, parser).whole();
+        Skeleton skeleton = Skeleton.of(body, offset);
+        if (skeleton != null) {
+            try (JsonParser parser = JSON.createParser(skeleton.bytes, 0, skeleton.length)) {
+                ObjectNode read = new RawJson(body, skeleton, parser).whole();
                 if (read != null) {
                     return read;
                 }
@@ -74,7 +74,9 @@ final class RawJson {
         JsonToken token = parser.nextToken();
         while (token == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
-            object.set(name, valueThenNext(parser.nextToken()));
+            if (object.replace(name, valueThenNext(parser.nextToken())) != null) {
+                throw new IOException("a member twice in one object"); // StrictJson names it
+            }
             token = parser.currentToken();
         }
         if (token != JsonToken.END_OBJECT) {
@@ -123,64 +125,17 @@ final class RawJson {
         return value;
     }
 
-    /**
-     * The string at the current token, decoded when its text is short; else raw, its end found once the
-     * parser has skipped it: the closing quote is the last one before the next token.
-     */
+    /** The string at the current token: the next hole of the skeleton, raw, or else decoded. */
     private JsonNode stringThenNext() throws IOException {
-        int start = (int) parser.currentTokenLocation().getByteOffset();
-        if (start < 0 || start >= bytes.length || bytes[start] != '"' || isShort(start)) {
-            TextNode text = TextNode.valueOf(parser.getText());
-            parser.nextToken();
-            return text;
+        JsonNode text;
+        if (hole < skeleton.holes && skeleton.ordinal[hole] == values) {
+            text = new RawText(body, skeleton.start[hole], skeleton.end[hole]);
+            hole++;
+        } else {
+            text = TextNode.valueOf(parser.getText());
         }
-        JsonToken next = parser.nextToken();
-        int end = next == null ? bytes.length : (int) parser.currentTokenLocation().getByteOffset();
-        end = closingQuote(start, end) + 1;
-        RawText raw = new RawText(bytes, start, end);
-        if (end - start > MAX_STRING && raw.textValue().length() > MAX_STRING) {
-            throw new IOException("a string over Jackson's limit"); // StrictJson refuses it in its words
-        }
-        return raw;
-    }
-
-    private boolean isShort(int start) {
-        int limit = Math.min(bytes.length, start + RAW_FROM);
-        for (int i = start + 1; i < limit; i++) {
-            if (bytes[i] == '"') {
-                return true;
-            }
-            if (bytes[i] == '\\') {
-                return false;
-            }
-        }
-        return false;
-    }
-
-    /** The closing quote of the string at {@code start}: backwards from the next token, else forwards. */
-    private int closingQuote(int start, int nextToken) {
-        int i = nextToken - 1;
-        while (i > start && isSpace(bytes[i])) {
-            i--;
-        }
-        if (i > start && (bytes[i] == ',' || bytes[i] == ':')) {
-            i--;
-            while (i > start && isSpace(bytes[i])) {
-                i--;
-            }
-        }
-        if (i > start && bytes[i] == '"') {
-            return i;
-        }
-        for (i = start + 1; bytes[i] != '"'; i++) {
-            if (bytes[i] == '\\') {
-                i++;
-            }
-        }
-        return i;
-    }
-
-    private static boolean isSpace(byte b) {
-        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+        values++;
+        parser.nextToken();
+        return text;
     }
 }

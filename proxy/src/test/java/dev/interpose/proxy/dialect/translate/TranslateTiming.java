@@ -19,9 +19,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 @EnabledIfSystemProperty(named = "timing", matches = "true")
 class TranslateTiming {
-    private static final int WARMUP = 20_000;
-    private static final int ROUNDS = 301;
-    private static final int PER_ROUND = 50;
+    private static final int WARMUP = 5_000;
+    private static final int ROUNDS = 201;
+    private static final int PER_ROUND = 20;
 
     private record Phase(String name, Callable<Object> work) {
     }
@@ -36,7 +36,7 @@ class TranslateTiming {
         Translation onResponses = Translation.of(ApiDialect.MESSAGES, ApiDialect.RESPONSES);
         assertThat(raw.path("system").get(1).path("text")).isInstanceOf(RawText.class);
         Phase[] phases = {
-            new Phase("strict UTF-8 check", () -> Utf8.isStrictWithoutNul(body, 0, body.length)),
+            new Phase("skeleton (strings checked, long ones cut)", () -> Skeleton.of(body, 0)),
             new Phase("read, long strings raw (RawJson)", () -> RawJson.object(body)),
             new Phase("read whole (StrictJson)", () -> StrictJson.object(body)),
             new Phase("translate the raw tree to Chat", () -> MessagesToChatRequest.translate(raw, TranslationOptions.DEFAULTS)),
@@ -44,9 +44,6 @@ class TranslateTiming {
             new Phase("write the Chat tree (raw strings)", () -> Json.MAPPER.writeValueAsBytes(chat)),
             new Phase("all: bytes to Chat bytes", () -> onChat.request(body).bodyBytes()),
             new Phase("all: bytes to Responses bytes", () -> onResponses.request(body).bodyBytes()),
-            new Phase("OLD all: bytes to Chat bytes", () -> Json.MAPPER.writeValueAsBytes(OldMessagesToChatRequest.translate(StrictJson.object(body), TranslationOptions.DEFAULTS).deepCopy())),
-            new Phase("OLD all: bytes to Responses bytes", () -> Json.MAPPER.writeValueAsBytes(OldMessagesToResponsesRequest.translate(StrictJson.object(body), TranslationOptions.DEFAULTS).deepCopy())),
-            new Phase("OLD write the Chat tree", () -> Json.MAPPER.writeValueAsBytes(OldMessagesToChatRequest.translate(strict, TranslationOptions.DEFAULTS))),
         };
         for (int i = 0; i < WARMUP; i++) {
             for (Phase phase : phases) {
