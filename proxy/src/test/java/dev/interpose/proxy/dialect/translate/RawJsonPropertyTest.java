@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.interpose.proxy.Fixtures;
 import dev.interpose.proxy.body.StrictJson;
 import dev.interpose.proxy.body.UnreadableBodyException;
 import dev.interpose.proxy.dialect.ApiDialect;
@@ -14,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
@@ -29,6 +31,15 @@ class RawJsonPropertyTest {
     private static final JsonMapper PLAIN = JsonMapper.builder().build();
     private static final byte[][] BREAKERS = {{0}, {(byte) 0x80}, {(byte) 0xC0, (byte) 0xAF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
         {(byte) 0xF5}, {'"'}, {'\\'}, {'\\', 'x'}, {'\n'}, {1}, {'}'}, {','}, {(byte) 0xE2, (byte) 0x82}};
+
+    @Example
+    void claudeCodesRequestKeepsItsLongStringsRawAndItsShortOnesDecoded() throws Exception {
+        ObjectNode request = RawJson.object(Fixtures.bytes("anthropic-messages-claude-code.json"));
+        assertThat(request.path("system").get(1).path("text")).isInstanceOf(RawText.class);
+        assertThat(request.path("tools").get(0).path("description")).isInstanceOf(RawText.class);
+        assertThat(request.path("model")).isNotInstanceOf(RawText.class);
+        assertThat(request.path("messages").get(0).path("role").textValue()).isEqualTo("user");
+    }
 
     @Property
     void aBodyReadsAsStrictJsonReadsIt(@ForAll long seed) throws IOException {
