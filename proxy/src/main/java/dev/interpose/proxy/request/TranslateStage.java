@@ -1,7 +1,5 @@
 package dev.interpose.proxy.request;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.interpose.proxy.body.Limits;
 import dev.interpose.proxy.body.RequestBody;
 import dev.interpose.proxy.body.UnreadableBodyException;
@@ -27,8 +25,6 @@ import java.util.concurrent.CompletableFuture;
  * releases it.
  */
 final class TranslateStage implements OffLoopStage {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** What comes after: the request as it goes upstream, its facts, and the call that translates the answer. */
     interface Next {
         void go(FullHttpRequest request, RequestInfo info, TranslatedCall call);
@@ -82,12 +78,10 @@ final class TranslateStage implements OffLoopStage {
 
     private static Done translate(Translation translation, RequestBody body) {
         try {
-            TranslatedCall call = translation.request(body.json());
-            return new Done(call, JSON.writeValueAsBytes(call.body()), null);
+            TranslatedCall call = translation.request(body.bytes());
+            return new Done(call, call.bodyBytes(), null);
         } catch (UnreadableBodyException e) {
             return new Done(null, null, e.getMessage());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the translated request could not be written", e);
         }
     }
 

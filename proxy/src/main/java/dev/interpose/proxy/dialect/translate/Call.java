@@ -1,13 +1,19 @@
 package dev.interpose.proxy.dialect.translate;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-/** A {@link TranslatedCall} put together from its parts. Immutable. */
+/**
+ * A {@link TranslatedCall} put together from its parts. The body is written out when the call is made, so the
+ * tree (which may share values with the client's request) is not kept. Immutable.
+ */
 final class Call implements TranslatedCall {
-    private final ObjectNode body;
+    private final byte[] body;
     private final boolean streaming;
     private final Function<ObjectNode, ObjectNode> answer;
     private final Supplier<EventTranslator> events;
@@ -15,7 +21,11 @@ final class Call implements TranslatedCall {
 
     Call(ObjectNode body, boolean streaming, Function<ObjectNode, ObjectNode> answer, Supplier<EventTranslator> events,
             BiFunction<Integer, byte[], ErrorReply> error) {
-        this.body = body;
+        try {
+            this.body = Json.MAPPER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the translated request could not be written", e);
+        }
         this.streaming = streaming;
         this.answer = answer;
         this.events = events;
@@ -24,7 +34,16 @@ final class Call implements TranslatedCall {
 
     @Override
     public ObjectNode body() {
-        return body.deepCopy();
+        try {
+            return (ObjectNode) Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public byte[] bodyBytes() {
+        return body;
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 
 /** The JSON helpers every translator shares. Stateless. */
@@ -29,16 +30,42 @@ final class Json {
 
     /** The texts of a content that is a string or a list of parts with {@code text}, joined by {@code separator}. */
     static String joinedText(JsonNode content, String separator) {
+        return joined(content, separator).asText();
+    }
+
+    /** {@link #joinedText} as a string node, the {@link RawText}s in it left undecoded. */
+    static JsonNode joined(JsonNode content, String separator) {
         if (content.isTextual()) {
-            return content.asText();
+            return content;
         }
-        StringBuilder out = new StringBuilder();
+        TextJoin out = new TextJoin(separator);
         for (JsonNode part : content) {
             if (part.path("text").isTextual()) {
-                out.append(out.length() == 0 ? "" : separator).append(part.path("text").asText());
+                out.add(part.path("text"));
             }
         }
-        return out.toString();
+        return out.node();
+    }
+
+    /** {@code node.asText()} as a string node: the node itself when it is a string. */
+    static JsonNode textNode(JsonNode node) {
+        return node.isTextual() ? node : TextNode.valueOf(node.asText());
+    }
+
+    /** {@code node.asText(fallback)} as a string node: the node itself when it is a string. */
+    static JsonNode textNode(JsonNode node, String fallback) {
+        return node.isTextual() ? node : TextNode.valueOf(node.asText(fallback));
+    }
+
+    /** A base64 image {@code source} as a data URL, its data (often the biggest string there is) not decoded. */
+    static JsonNode dataUrl(JsonNode source) {
+        return new TextJoin("").add("data:").add(textNode(source.path("media_type"), "image/png")).add(";base64,")
+                .add(textNode(source.path("data"), "")).node();
+    }
+
+    /** Whether a string node holds the empty string (a {@link RawText} is not decoded to tell). */
+    static boolean isEmptyText(JsonNode text) {
+        return text instanceof RawText ? ((RawText) text).isEmptyText() : text.textValue().isEmpty();
     }
 
     /** A JSON value written as text (how the OpenAI APIs carry a tool call's arguments). */

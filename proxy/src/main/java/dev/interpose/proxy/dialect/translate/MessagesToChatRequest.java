@@ -3,8 +3,6 @@ package dev.interpose.proxy.dialect.translate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A Messages request as a Chat Completions request. The system prompt (a string or blocks, and the
@@ -15,7 +13,8 @@ import java.util.List;
  * images a result holds in a user message after them (a tool message holds text only). Tools become
  * functions with the same JSON schema; {@code tool_choice}, the output limit, temperature, top_p and stop
  * sequences carry over; thinking, cache markers, metadata and the other Anthropic-only keys are dropped.
- * A stream asks for the usage chunk. Stateless.
+ * A stream asks for the usage chunk. The result shares the request's values (its strings, its schemas):
+ * neither is changed, and the result is written out at once ({@link Call}). Stateless.
  */
 final class MessagesToChatRequest {
     private MessagesToChatRequest() {
@@ -27,9 +26,9 @@ final class MessagesToChatRequest {
             chat.put("model", request.path("model").asText());
         }
         ArrayNode messages = chat.putArray("messages");
-        String system = system(request);
-        if (!system.isEmpty()) {
-            messages.addObject().put("role", "system").put("content", system);
+        JsonNode system = system(request);
+        if (!Json.isEmptyText(system)) {
+            messages.addObject().put("role", "system").set("content", system);
         }
         for (JsonNode message : request.path("messages")) {
             String role = message.path("role").asText();
@@ -46,7 +45,7 @@ final class MessagesToChatRequest {
         copyNumber(request, "temperature", chat);
         copyNumber(request, "top_p", chat);
         if (request.path("stop_sequences").isArray() && request.path("stop_sequences").size() > 0) {
-            chat.set("stop", request.path("stop_sequences").deepCopy());
+            chat.set("stop", request.path("stop_sequences"));
         }
         tools(request, chat);
         if (request.path("stream").asBoolean(false)) {
@@ -57,45 +56,45 @@ final class MessagesToChatRequest {
     }
 
     /** The top-level system prompt, then the text of each later {@code role: system} entry. */
-    private static String system(JsonNode request) {
-        List<String> parts = new ArrayList<>();
-        String top = Json.joinedText(request.path("system"), "\n\n");
-        if (!top.isEmpty()) {
+    private static JsonNode system(JsonNode request) {
+        TextJoin parts = new TextJoin("\n\n");
+        JsonNode top = Json.joined(request.path("system"), "\n\n");
+        if (!Json.isEmptyText(top)) {
             parts.add(top);
         }
         for (JsonNode message : request.path("messages")) {
             if ("system".equals(message.path("role").asText())) {
-                String text = Json.joinedText(message.path("content"), "\n\n");
-                if (!text.isEmpty()) {
+                JsonNode text = Json.joined(message.path("content"), "\n\n");
+                if (!Json.isEmptyText(text)) {
                     parts.add(text);
                 }
             }
         }
-        return String.join("\n\n", parts);
+        return parts.node();
     }
 
     private static void assistant(JsonNode content, ArrayNode messages) {
         ObjectNode message = Json.object().put("role", "assistant");
-        StringBuilder text = new StringBuilder();
+        TextJoin text = new TextJoin("\n\n");
         ArrayNode calls = Json.array();
         if (content.isTextual()) {
-            text.append(content.asText());
+            text.add(content);
         }
         for (JsonNode block : content.isArray() ? content : Json.array()) {
             String type = block.path("type").asText();
             if ("text".equals(type)) {
-                text.append(text.length() == 0 ? "" : "\n\n").append(block.path("text").asText(""));
+                text.add(Json.textNode(block.path("text"), ""));
             } else if ("tool_use".equals(type)) {
                 ObjectNode call = calls.addObject().put("id", block.path("id").asText()).put("type", "function");
                 call.putObject("function").put("name", block.path("name").asText())
                         .put("arguments", Json.write(block.path("input").isMissingNode() ? Json.object() : block.path("input")));
             } // thinking (its signature is Anthropic's) and server tools: nothing a Chat upstream can take back
         }
-        if (text.length() == 0 && calls.isEmpty()) {
+        if (text.isEmpty() && calls.isEmpty()) {
             return; // an empty assistant turn (thinking only) says nothing a Chat model can take
         }
-        if (text.length() > 0) {
-            message.put("content", text.toString());
+        if (!text.isEmpty()) {
+            message.set("content", text.node());
         } else {
             message.putNull("content");
         }
@@ -107,7 +106,7 @@ final class MessagesToChatRequest {
 
     private static void user(JsonNode content, ArrayNode messages) {
         if (content.isTextual()) {
-            messages.addObject().put("role", "user").put("content", content.asText());
+            messages.addObject().put("role", "user").set("content", content);
             return;
         }
         ArrayNode parts = Json.array();
@@ -116,11 +115,11 @@ final class MessagesToChatRequest {
             if ("tool_result".equals(type)) {
                 toolResult(block, messages, parts);
             } else if ("text".equals(type)) {
-                parts.addObject().put("type", "text").put("text", block.path("text").asText(""));
+                parts.addObject().put("type", "text").set("text", Json.textNode(block.path("text"), ""));
             } else if ("image".equals(type)) {
                 image(block, parts);
             } else if ("document".equals(type) && block.path("source").path("type").asText().equals("text")) {
-                parts.addObject().put("type", "text").put("text", block.path("source").path("data").asText(""));
+                parts.addObject().put("type", "text").set("text", Json.textNode(block.path("source").path("data"), ""));
             }
         }
         if (parts.isEmpty()) {
@@ -128,7 +127,7 @@ final class MessagesToChatRequest {
         }
         ObjectNode user = messages.addObject().put("role", "user");
         if (allText(parts)) {
-            user.put("content", Json.joinedText(parts, "\n\n"));
+            user.set("content", Json.joined(parts, "\n\n"));
         } else {
             user.set("content", parts);
         }
@@ -137,35 +136,35 @@ final class MessagesToChatRequest {
     /** A tool result as a tool message; the images it holds go to the user message that follows. */
     private static void toolResult(JsonNode block, ArrayNode messages, ArrayNode userParts) {
         JsonNode content = block.path("content");
-        StringBuilder text = new StringBuilder();
+        TextJoin text = new TextJoin("\n\n");
         if (content.isTextual()) {
-            text.append(content.asText());
+            text.add(content);
         }
         for (JsonNode part : content.isArray() ? content : Json.array()) {
             if ("text".equals(part.path("type").asText())) {
-                text.append(text.length() == 0 ? "" : "\n\n").append(part.path("text").asText(""));
+                text.add(Json.textNode(part.path("text"), ""));
             } else if ("image".equals(part.path("type").asText())) {
                 image(part, userParts);
             }
         }
-        if (block.path("is_error").asBoolean(false) && text.length() == 0) {
-            text.append("error");
+        if (block.path("is_error").asBoolean(false) && text.isEmpty()) {
+            text.add("error");
         }
         messages.addObject().put("role", "tool").put("tool_call_id", block.path("tool_use_id").asText())
-                .put("content", text.toString());
+                .set("content", text.node());
     }
 
     private static void image(JsonNode block, ArrayNode parts) {
         JsonNode source = block.path("source");
-        String url;
+        JsonNode url;
         if ("base64".equals(source.path("type").asText())) {
-            url = "data:" + source.path("media_type").asText("image/png") + ";base64," + source.path("data").asText("");
+            url = Json.dataUrl(source);
         } else if ("url".equals(source.path("type").asText())) {
-            url = source.path("url").asText("");
+            url = Json.textNode(source.path("url"), "");
         } else {
             return; // a file id: only Anthropic's Files API knows it
         }
-        parts.addObject().put("type", "image_url").putObject("image_url").put("url", url);
+        parts.addObject().put("type", "image_url").putObject("image_url").set("url", url);
     }
 
     private static boolean allText(ArrayNode parts) {
@@ -187,9 +186,9 @@ final class MessagesToChatRequest {
             ObjectNode function = tools.addObject().put("type", "function").putObject("function");
             function.put("name", tool.path("name").asText());
             if (tool.path("description").isTextual()) {
-                function.put("description", tool.path("description").asText());
+                function.set("description", tool.path("description"));
             }
-            function.set("parameters", tool.path("input_schema").isObject() ? tool.path("input_schema").deepCopy()
+            function.set("parameters", tool.path("input_schema").isObject() ? tool.path("input_schema")
                     : Json.object().put("type", "object"));
         }
         if (tools.isEmpty()) {
@@ -221,7 +220,7 @@ final class MessagesToChatRequest {
 
     private static void copyNumber(JsonNode from, String field, ObjectNode to) {
         if (from.path(field).isNumber()) {
-            to.set(field, from.path(field).deepCopy());
+            to.set(field, from.path(field));
         }
     }
 }

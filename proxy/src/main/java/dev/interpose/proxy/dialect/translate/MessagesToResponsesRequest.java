@@ -13,7 +13,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * upstream (its signature says so, see {@link ResponsesToMessagesAnswer#signature}) goes back as the
  * reasoning item it was; other thinking is Anthropic's and is dropped. Tools become functions; tool_choice,
  * the output limit, temperature and top_p carry over; {@code stop_sequences} has no Responses counterpart and
- * is dropped. Nothing is stored at the upstream ({@code store: false}). Stateless.
+ * is dropped. Nothing is stored at the upstream ({@code store: false}). The result shares the request's values
+ * (neither is changed). Stateless.
  */
 final class MessagesToResponsesRequest {
     private MessagesToResponsesRequest() {
@@ -24,14 +25,14 @@ final class MessagesToResponsesRequest {
         if (request.path("model").isTextual()) {
             out.put("model", request.path("model").asText());
         }
-        StringBuilder instructions = new StringBuilder(Json.joinedText(request.path("system"), "\n\n"));
+        TextJoin instructions = new TextJoin("\n\n").add(Json.joined(request.path("system"), "\n\n"));
         ArrayNode input = out.putArray("input");
         for (JsonNode message : request.path("messages")) {
             switch (message.path("role").asText()) {
                 case "system": {
-                    String text = Json.joinedText(message.path("content"), "\n\n");
-                    if (!text.isEmpty()) {
-                        instructions.append(instructions.length() == 0 ? "" : "\n\n").append(text);
+                    JsonNode text = Json.joined(message.path("content"), "\n\n");
+                    if (!Json.isEmptyText(text)) {
+                        instructions.add(text);
                     }
                     break;
                 }
@@ -45,8 +46,8 @@ final class MessagesToResponsesRequest {
                     break;
             }
         }
-        if (instructions.length() > 0) {
-            out.put("instructions", instructions.toString());
+        if (!instructions.isEmpty()) {
+            out.set("instructions", instructions.node());
         }
         long maxTokens = Json.number(request, "max_tokens");
         if (maxTokens > 0) {
@@ -54,7 +55,7 @@ final class MessagesToResponsesRequest {
         }
         for (String field : new String[] {"temperature", "top_p"}) {
             if (request.path(field).isNumber()) {
-                out.set(field, request.path(field).deepCopy());
+                out.set(field, request.path(field));
             }
         }
         tools(request, out);
@@ -68,7 +69,7 @@ final class MessagesToResponsesRequest {
     private static void user(JsonNode content, ArrayNode input) {
         ArrayNode parts = Json.array();
         if (content.isTextual()) {
-            parts.addObject().put("type", "input_text").put("text", content.asText());
+            parts.addObject().put("type", "input_text").set("text", content);
         }
         for (JsonNode block : content.isArray() ? content : Json.array()) {
             switch (block.path("type").asText()) {
@@ -76,12 +77,12 @@ final class MessagesToResponsesRequest {
                     input.add(output(block));
                     break;
                 case "text":
-                    parts.addObject().put("type", "input_text").put("text", block.path("text").asText(""));
+                    parts.addObject().put("type", "input_text").set("text", Json.textNode(block.path("text"), ""));
                     break;
                 case "image": {
-                    String url = imageUrl(block);
+                    JsonNode url = imageUrl(block);
                     if (url != null) {
-                        parts.addObject().put("type", "input_image").put("image_url", url);
+                        parts.addObject().put("type", "input_image").set("image_url", url);
                     }
                     break;
                 }
@@ -101,13 +102,13 @@ final class MessagesToResponsesRequest {
             ArrayNode parts = item.putArray("output");
             for (JsonNode part : content) {
                 if ("text".equals(part.path("type").asText())) {
-                    parts.addObject().put("type", "input_text").put("text", part.path("text").asText(""));
+                    parts.addObject().put("type", "input_text").set("text", Json.textNode(part.path("text"), ""));
                 } else if (imageUrl(part) != null) {
-                    parts.addObject().put("type", "input_image").put("image_url", imageUrl(part));
+                    parts.addObject().put("type", "input_image").set("image_url", imageUrl(part));
                 }
             }
         } else {
-            item.put("output", Json.joinedText(content, "\n\n"));
+            item.set("output", Json.joined(content, "\n\n"));
         }
         return item;
     }
@@ -123,13 +124,13 @@ final class MessagesToResponsesRequest {
 
     private static void assistant(JsonNode content, ArrayNode input) {
         if (content.isTextual()) {
-            text(content.asText(), input);
+            text(content, input);
             return;
         }
         for (JsonNode block : content) {
             switch (block.path("type").asText()) {
                 case "text":
-                    text(block.path("text").asText(""), input);
+                    text(Json.textNode(block.path("text"), ""), input);
                     break;
                 case "tool_use":
                     input.addObject().put("type", "function_call").put("call_id", block.path("id").asText())
@@ -149,19 +150,19 @@ final class MessagesToResponsesRequest {
         }
     }
 
-    private static void text(String text, ArrayNode input) {
-        if (!text.isEmpty()) {
+    private static void text(JsonNode text, ArrayNode input) {
+        if (!Json.isEmptyText(text)) {
             input.addObject().put("type", "message").put("role", "assistant").putArray("content").addObject()
-                    .put("type", "output_text").put("text", text);
+                    .put("type", "output_text").set("text", text);
         }
     }
 
-    private static String imageUrl(JsonNode block) {
+    private static JsonNode imageUrl(JsonNode block) {
         JsonNode source = block.path("source");
         if ("base64".equals(source.path("type").asText())) {
-            return "data:" + source.path("media_type").asText("image/png") + ";base64," + source.path("data").asText("");
+            return Json.dataUrl(source);
         }
-        return "url".equals(source.path("type").asText()) ? source.path("url").asText() : null;
+        return "url".equals(source.path("type").asText()) ? Json.textNode(source.path("url")) : null;
     }
 
     private static void tools(JsonNode request, ObjectNode out) {
@@ -172,9 +173,9 @@ final class MessagesToResponsesRequest {
             }
             ObjectNode function = tools.addObject().put("type", "function").put("name", tool.path("name").asText());
             if (tool.path("description").isTextual()) {
-                function.put("description", tool.path("description").asText());
+                function.set("description", tool.path("description"));
             }
-            function.set("parameters", tool.path("input_schema").isObject() ? tool.path("input_schema").deepCopy()
+            function.set("parameters", tool.path("input_schema").isObject() ? tool.path("input_schema")
                     : Json.object().put("type", "object"));
             function.put("strict", false);
         }

@@ -11,6 +11,9 @@ public interface TranslatedCall {
     /** The body to send to the upstream (a new tree, the caller's to keep). */
     ObjectNode body();
 
+    /** The body to send to the upstream as JSON bytes (not to be changed). */
+    byte[] bodyBytes();
+
     /** Whether the client asked for a streamed answer (and the upstream was asked for one). */
     boolean streaming();
 

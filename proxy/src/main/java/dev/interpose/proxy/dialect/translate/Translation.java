@@ -1,6 +1,7 @@
 package dev.interpose.proxy.dialect.translate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.interpose.proxy.body.UnreadableBodyException;
 import dev.interpose.proxy.dialect.ApiDialect;
 
 /**
@@ -18,6 +19,17 @@ public interface Translation {
 
     /** The upstream's request for the client's {@code body}, which is left as it is. */
     TranslatedCall request(ObjectNode body);
+
+    /**
+     * The upstream's request for the client's uncompressed JSON body {@code bytes}, read as strictly as
+     * {@link dev.interpose.proxy.body.StrictJson} reads it, its long strings copied to the upstream's body
+     * without being decoded.
+     *
+     * @throws UnreadableBodyException when the bytes are not one JSON object, as StrictJson words it
+     */
+    default TranslatedCall request(byte[] bytes) throws UnreadableBodyException {
+        return request(RawJson.object(bytes));
+    }
 
     /** Whether a client speaking {@code client} can be served by an upstream speaking {@code upstream}. */
     static boolean supported(ApiDialect client, ApiDialect upstream) {

@@ -9,10 +9,13 @@
  * <li>{@link dev.interpose.proxy.dialect.translate.Translation#of Translation.of(client, upstream)} gives the
  * translation of a pair of {@code ApiDialect}s ({@code supported} says whether there is one). Stateless and
  * thread-safe: one per route is enough.</li>
- * <li>{@code translation.request(body)} takes the client's parsed request (left untouched) and returns a
- * {@link dev.interpose.proxy.dialect.translate.TranslatedCall}: {@code body()} goes to the upstream's path
+ * <li>{@code translation.request(bytes)} takes the client's uncompressed body, reads it as strictly as
+ * {@code StrictJson} ({@code RawJson}: the long strings stay the client's bytes, {@code RawText}, and are
+ * copied into the upstream's body undecoded), and returns a
+ * {@link dev.interpose.proxy.dialect.translate.TranslatedCall}: {@code bodyBytes()} goes to the upstream's path
  * ({@code upstream().path()}), and the call remembers what the answer needs (the model asked for, which
- * tools were Codex's freeform ones). The caller still owns the headers: the upstream's own credential, the
+ * tools were Codex's freeform ones). {@code request(tree)} does the same from a parsed request (left
+ * untouched). The caller still owns the headers: the upstream's own credential, the
  * path, and which vendor headers to leave out are the route's business, not this package's.</li>
  * <li>A whole answer: {@code call.answer(upstreamJson)} is the client's JSON body.</li>
  * <li>A streamed answer: {@code call.events()} gives a new
