@@ -43,6 +43,14 @@ public final class AnswerNotice implements TranslatedCall {
     }
 
     @Override
+    public byte[] bodyBytes() {
+        if (inner == null) {
+            throw new IllegalStateException("an untranslated request is sent as it is");
+        }
+        return inner.bodyBytes();
+    }
+
+    @Override
     public boolean streaming() {
         return inner != null && inner.streaming();
     }

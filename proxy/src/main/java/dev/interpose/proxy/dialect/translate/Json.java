@@ -47,6 +47,33 @@ final class Json {
         return out.node();
     }
 
+    /**
+     * A Messages system prompt's text for another vendor's model: its blocks joined, without Claude Code's
+     * billing line ({@code x-anthropic-billing-header: cc_version=...}, its first block). The line is Anthropic's
+     * accounting, says nothing to another model, and changes with the client's version: at the head of the
+     * prompt it would spoil the other vendor's prefix caching.
+     */
+    static JsonNode systemPrompt(JsonNode system, String separator) {
+        if (!system.isArray()) {
+            return system.isTextual() ? system : joined(system, separator);
+        }
+        TextJoin out = new TextJoin(separator);
+        for (JsonNode part : system) {
+            JsonNode text = part.path("text");
+            if (text.isTextual() && !isBillingLine(text)) {
+                out.add(text);
+            }
+        }
+        return out.node();
+    }
+
+    private static final String BILLING_LINE = "x-anthropic-billing-header:";
+
+    private static boolean isBillingLine(JsonNode text) {
+        return text instanceof RawText ? ((RawText) text).startsWithAscii(BILLING_LINE)
+                : text.textValue().startsWith(BILLING_LINE);
+    }
+
     /** {@code node.asText()} as a string node: the node itself when it is a string. */
     static JsonNode textNode(JsonNode node) {
         return node.isTextual() ? node : TextNode.valueOf(node.asText());

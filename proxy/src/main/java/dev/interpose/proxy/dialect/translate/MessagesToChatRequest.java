@@ -58,7 +58,7 @@ final class MessagesToChatRequest {
     /** The top-level system prompt, then the text of each later {@code role: system} entry. */
     private static JsonNode system(JsonNode request) {
         TextJoin parts = new TextJoin("\n\n");
-        JsonNode top = Json.joined(request.path("system"), "\n\n");
+        JsonNode top = Json.systemPrompt(request.path("system"), "\n\n");
         if (!Json.isEmptyText(top)) {
             parts.add(top);
         }

@@ -25,7 +25,7 @@ final class MessagesToResponsesRequest {
         if (request.path("model").isTextual()) {
             out.put("model", request.path("model").asText());
         }
-        TextJoin instructions = new TextJoin("\n\n").add(Json.joined(request.path("system"), "\n\n"));
+        TextJoin instructions = new TextJoin("\n\n").add(Json.systemPrompt(request.path("system"), "\n\n"));
         ArrayNode input = out.putArray("input");
         for (JsonNode message : request.path("messages")) {
             switch (message.path("role").asText()) {

@@ -39,6 +39,19 @@ final class RawText extends ValueNode {
         return end - start == 2;
     }
 
+    /** Whether the string starts with {@code prefix} (ASCII that needs no escape), read from its bytes undecoded. */
+    boolean startsWithAscii(String prefix) {
+        if (end - start - 2 < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (bytes[start + 1 + i] != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Appends the JSON text between its quotes (escapes as they are). */
     void appendInside(ByteArrayBuilder out) {
         out.write(bytes, start + 1, end - start - 2);
