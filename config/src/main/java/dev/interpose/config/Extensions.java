@@ -170,8 +170,8 @@ public final class Extensions {
             counts.put(kind, 0L);
         }
         for (Extension e : extensions) {
-            if (e.loaded() && e.hiddenBy() == null) {
-                counts.merge(e.kind(), 1L, Long::sum);
+            if (e.loaded() && e.hiddenBy() == null && !(e.kind() == Extension.Kind.HOOK && e.hook() == null)) {
+                counts.merge(e.kind(), 1L, Long::sum); // a note of hooks the proxy does not fire is not one
             }
         }
         return counts;
