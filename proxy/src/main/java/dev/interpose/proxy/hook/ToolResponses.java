@@ -97,6 +97,25 @@ final class ToolResponses {
         return null;
     }
 
+    /**
+     * The text the model sees for a hook's {@code updatedToolOutput}: a string as it is; in the tool's own shape
+     * ({@link #of}), its text ({@code Bash}'s {@code stdout} and {@code stderr}, {@code Read}'s {@code file.content});
+     * anything else as its JSON.
+     */
+    static String text(ToolView view, JsonNode updated) {
+        if (updated.isTextual()) {
+            return updated.asText();
+        }
+        if ("Bash".equals(view.name()) && updated.path("stdout").isTextual()) {
+            String stderr = updated.path("stderr").asText("");
+            return updated.path("stdout").asText() + (stderr.isEmpty() ? "" : "\n" + stderr);
+        }
+        if ("Read".equals(view.name()) && updated.path("file").path("content").isTextual()) {
+            return updated.path("file").path("content").asText();
+        }
+        return updated.toString();
+    }
+
     /** What a Codex shell command printed: the text after its {@code Output:} line, else all of it. */
     private static String codexOutput(String text) {
         int at = text.indexOf("\nOutput:\n");

@@ -90,8 +90,7 @@ final class ToolResultHooks {
                 }
                 RequestHooks.addMarked(contexts, event.wireName() + ":" + view.name(), said);
                 if (failure == null && v.updatedToolOutput() != null && !replaced.containsKey(index)) {
-                    replaced.put(index, v.updatedToolOutput().isTextual() ? v.updatedToolOutput().asText()
-                            : v.updatedToolOutput().toString());
+                    replaced.put(index, ToolResponses.text(view, v.updatedToolOutput()));
                 }
             }
         }
