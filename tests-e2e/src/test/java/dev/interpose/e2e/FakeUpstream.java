@@ -53,6 +53,16 @@ public final class FakeUpstream implements AutoCloseable {
         stub("/v1/messages", "tool_result", anthropicText(text), 1);
     }
 
+    /** The first turn asks for the Read tool on {@code file}; the turn carrying its result is refused with a 400. */
+    public void anthropicReadsThenRefuses(Path file, String message) {
+        String toolUse = fixture("sample-anthropic-tool-sse.txt").replace("\\\"/x\\\"", "\\\"" + file + "\\\"");
+        stub("/v1/messages", null, toolUse, 5);
+        server.stubFor(post(urlPathEqualTo("/v1/messages")).atPriority(1).withRequestBody(containing("tool_result"))
+                .willReturn(aResponse().withStatus(400).withHeader("content-type", "application/json")
+                        .withBody("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\""
+                                + message + "\"}}")));
+    }
+
     /** Every {@code /v1/responses} turn answers with {@code text}. */
     public void responsesAnswers(String text) {
         stub("/v1/responses", null, responsesText(text), 5);
