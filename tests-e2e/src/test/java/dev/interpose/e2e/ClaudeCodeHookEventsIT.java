@@ -97,4 +97,36 @@ class ClaudeCodeHookEventsIT extends ThroughProxy {
             assertThat(hooked.stop()).isZero();
         }
     }
+
+    @Test
+    void aSubagentsRequestsFireSubagentStartAndSubagentStopWithTheTypeTheModelAskedFor() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        upstream.anthropicDelegatesThenAnswers("general-purpose", "Find the marker", "Subagent found it.",
+                "The subagent found it.");
+        Path project = Files.createDirectories(dir.resolve("project"));
+        script(project, "agents.sh", "# interpose-event: SubagentStart, SubagentStop, Stop, UserPromptSubmit",
+                "jq -c '[.hook_event_name, (.agent_id != null), .agent_type, .last_assistant_message // .prompt]' >> "
+                        + project.resolve("agents.log"));
+        script(project, "explore.sh", "# interpose-event: SubagentStart, SubagentStop", "# interpose-matcher: Explore",
+                "jq -c .agent_type >> " + project.resolve("explore.log"));
+        try (InterposeProcess hooked = InterposeProcess.start(Map.of(upstreamVariable(), upstream.baseUrl()),
+                "--project-dir", project.toString())) {
+            Cli.Run run = Cli.claude(Files.createDirectories(dir.resolve("home")), work, hooked.baseUrl(), "delegate");
+            assertThat(run.exitCode()).as("claude exit: %s", run).isZero();
+            assertThat(run.stdout()).contains("The subagent found it.");
+            List<String> agentIds = upstream.requests("/v1/messages").stream()
+                    .map(r -> r.getHeader("x-claude-code-agent-id")).filter(java.util.Objects::nonNull).distinct().toList();
+            assertThat(agentIds).as("Claude Code names its subagent in a header").hasSize(1);
+            // Claude Code runs the subagent beside the turn that goes on: the main agent's turn ends (Stop) while the
+            // subagent works, and again once its result is in.
+            Path log = project.resolve("agents.log");
+            await().atMost(Duration.ofSeconds(20)).until(() -> lines(log).size() >= 5);
+            assertThat(lines(log)).containsExactlyInAnyOrder("[\"UserPromptSubmit\",false,null,\"delegate\"]",
+                    "[\"SubagentStart\",true,\"general-purpose\",null]",
+                    "[\"SubagentStop\",true,\"general-purpose\",\"Subagent found it.\"]",
+                    "[\"Stop\",false,null,\"The subagent found it.\"]", "[\"Stop\",false,null,\"The subagent found it.\"]");
+            assertThat(lines(project.resolve("explore.log"))).as("matched on the agent type").isEmpty();
+            assertThat(hooked.stop()).isZero();
+        }
+    }
 }

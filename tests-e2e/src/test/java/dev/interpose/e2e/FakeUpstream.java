@@ -63,6 +63,24 @@ public final class FakeUpstream implements AutoCloseable {
                                 + message + "\"}}")));
     }
 
+    /**
+     * The first turn asks for the Agent tool (a {@code subagentType} subagent on {@code task}); each request of the
+     * subagent (it carries {@code x-claude-code-agent-id}) gets {@code subagentText}; the turn carrying the Agent
+     * tool's result gets {@code text}.
+     */
+    public void anthropicDelegatesThenAnswers(String subagentType, String task, String subagentText, String text) {
+        String input = "{\\\"description\\\": \\\"look\\\", \\\"prompt\\\": \\\"" + task
+                + "\\\", \\\"subagent_type\\\": \\\"" + subagentType + "\\\"}";
+        String toolUse = fixture("sample-anthropic-tool-sse.txt").replace("\"name\": \"Read\"", "\"name\": \"Agent\"")
+                .replace("{\\\"file_path\\\": \\\"/x\\\"}", input);
+        stub("/v1/messages", null, toolUse, 5);
+        stub("/v1/messages", "tool_result", anthropicText(text), 2);
+        server.stubFor(post(urlPathEqualTo("/v1/messages")).atPriority(1)
+                .withHeader("x-claude-code-agent-id", com.github.tomakehurst.wiremock.client.WireMock.matching(".+"))
+                .willReturn(aResponse().withStatus(200).withHeader("content-type", "text/event-stream; charset=utf-8")
+                        .withBody(anthropicText(subagentText))));
+    }
+
     /** Every {@code /v1/responses} turn answers with {@code text}. */
     public void responsesAnswers(String text) {
         stub("/v1/responses", null, responsesText(text), 5);

@@ -47,6 +47,7 @@ public final class RequestHooks {
     /** The hooks a request that cannot be shown to them skips, logged, and refused when one is fail-closed. */
     private final SkippedRequestHooks skipped;
     private final ToolResultHooks toolResults;
+    private final SubagentTypes agents;
 
     /**
      * @param sessions the sessions already seen, shared across reloads so a reload does not start them again
@@ -54,6 +55,13 @@ public final class RequestHooks {
      */
     public RequestHooks(HookPipeline pipeline, Path projectDir, Executor executor, Cache<String, Boolean> sessions,
             HookLog log) {
+        this(pipeline, projectDir, executor, sessions, log, new SubagentTypes());
+    }
+
+    /** As above, with the subagents' types the response side notes ({@link SubagentTypes}), shared across reloads. */
+    public RequestHooks(HookPipeline pipeline, Path projectDir, Executor executor, Cache<String, Boolean> sessions,
+            HookLog log, SubagentTypes agents) {
+        this.agents = agents;
         this.pipeline = pipeline;
         this.projectDir = projectDir;
         this.executor = executor;
@@ -100,6 +108,12 @@ public final class RequestHooks {
             this(requestId, client, claudeCode, dialect, model, upstream, route, path, sessionHeader, credentials,
                     ClientFacts.NONE);
         }
+
+        /** The same request with these facts. */
+        public Meta withFacts(ClientFacts more) {
+            return new Meta(requestId, client, claudeCode, dialect, model, upstream, route, path, sessionHeader,
+                    credentials, more);
+        }
     }
 
     /** Whether any request-side hook may run for a request from this client to this path. */
@@ -112,7 +126,7 @@ public final class RequestHooks {
                 return true;
             }
         }
-        return false;
+        return pipeline.has(HookEvent.SUBAGENT_STOP, claudeCode); // a subagent's type is told from its first request
     }
 
     /**
@@ -164,35 +178,36 @@ public final class RequestHooks {
             changed = command.expanded();
         }
         String session = SessionIds.of(meta, json);
+        String prompt = turn.prompt(json);
+        Meta m = meta.withFacts(agents.resolve(meta.facts(), prompt)); // a subagent's type, when the client sends none
         List<String> contexts = new ArrayList<>();
         String mode = TurnFacts.permissionMode(json);
-        java.util.function.Function<HookEvent, ObjectNode> inputs = event -> input(event, meta, session, mode);
+        java.util.function.Function<HookEvent, ObjectNode> inputs = event -> input(event, m, session, mode);
 
         String source = session == null || !pipeline.has(HookEvent.SESSION_START, meta.claudeCode()) ? null
                 : sessionSource(session, json);
         if (source != null) {
             ObjectNode input = inputs.apply(HookEvent.SESSION_START).put("source", source);
-            addMarked(contexts, "SessionStart", run(HookEvent.SESSION_START, source, meta, input, onRun).contexts());
+            addMarked(contexts, "SessionStart", run(HookEvent.SESSION_START, source, m, input, onRun).contexts());
         }
-        ClientFacts facts = meta.facts();
+        ClientFacts facts = m.facts();
         if (facts.subagent() && pipeline.has(HookEvent.SUBAGENT_START, meta.claudeCode())
                 && sessions.asMap().putIfAbsent("agent:" + facts.agentId(), Boolean.TRUE) == null) {
             ObjectNode input = inputs.apply(HookEvent.SUBAGENT_START);
-            addMarked(contexts, "SubagentStart", run(HookEvent.SUBAGENT_START, facts.agentType(), meta, input, onRun)
+            addMarked(contexts, "SubagentStart", run(HookEvent.SUBAGENT_START, facts.agentType(), m, input, onRun)
                     .contexts());
         }
-        String prompt = turn.prompt(json);
         String compaction = TurnFacts.compaction(prompt, facts);
         if (compaction != null && pipeline.has(HookEvent.PRE_COMPACT, meta.claudeCode())) {
             ObjectNode input = inputs.apply(HookEvent.PRE_COMPACT).put("trigger", compaction)
                     .put("custom_instructions", TurnFacts.customInstructions(prompt));
-            run(HookEvent.PRE_COMPACT, compaction, meta, input, onRun); // observe: a summary cannot be refused
+            run(HookEvent.PRE_COMPACT, compaction, m, input, onRun); // observe: a summary cannot be refused
         }
         // As in Claude Code, neither a compaction's prompt nor a subagent's task is a prompt the person typed.
         if (prompt != null && compaction == null && !facts.subagent()
                 && pipeline.has(HookEvent.USER_PROMPT_SUBMIT, meta.claudeCode())) {
             ObjectNode input = inputs.apply(HookEvent.USER_PROMPT_SUBMIT).put("prompt", prompt);
-            Verdict v = run(HookEvent.USER_PROMPT_SUBMIT, null, meta, input, onRun);
+            Verdict v = run(HookEvent.USER_PROMPT_SUBMIT, null, m, input, onRun);
             if (v.blocked()) {
                 return new Decision(v.blockedBy(), v.reason(), null, json.path("stream").asBoolean(), null, null);
             }
@@ -223,7 +238,7 @@ public final class RequestHooks {
         if (pipeline.has(HookEvent.PRE_REQUEST, meta.claudeCode())) {
             ObjectNode input = inputs.apply(HookEvent.PRE_REQUEST);
             input.set("request", json);
-            Verdict v = run(HookEvent.PRE_REQUEST, null, meta, input, onRun);
+            Verdict v = run(HookEvent.PRE_REQUEST, null, m, input, onRun);
             if (v.blocked()) {
                 return new Decision(v.blockedBy(), v.reason(), null, json.path("stream").asBoolean(), null, null);
             }

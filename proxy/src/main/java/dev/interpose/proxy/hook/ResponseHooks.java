@@ -47,8 +47,15 @@ public final class ResponseHooks {
     private final Path projectDir;
     private final Executor executor;
     private final HookLog log;
+    private final SubagentTypes agents;
 
     public ResponseHooks(HookPipeline pipeline, Path projectDir, Executor executor, HookLog log) {
+        this(pipeline, projectDir, executor, log, new SubagentTypes());
+    }
+
+    /** As above, noting the subagent calls of each answer in {@code agents} for the request side. */
+    public ResponseHooks(HookPipeline pipeline, Path projectDir, Executor executor, HookLog log, SubagentTypes agents) {
+        this.agents = agents;
         this.pipeline = pipeline;
         this.projectDir = projectDir;
         this.executor = executor;
@@ -61,10 +68,17 @@ public final class ResponseHooks {
                 || after(claudeCode) || pipeline.has(HookEvent.STOP_FAILURE, claudeCode));
     }
 
-    /** Whether a hook runs on a whole answer: {@code PostResponse}, {@code Stop}, {@code SubagentStop}. */
+    /**
+     * Whether a hook needs the whole answer: {@code PostResponse}, {@code Stop}, {@code SubagentStop},
+     * {@code StopFailure}, and {@code SubagentStart} (the answer's subagent calls give the subagents' types).
+     */
     private boolean after(boolean claudeCode) {
         return pipeline.has(HookEvent.POST_RESPONSE, claudeCode) || pipeline.has(HookEvent.STOP, claudeCode)
-                || pipeline.has(HookEvent.SUBAGENT_STOP, claudeCode) || pipeline.has(HookEvent.STOP_FAILURE, claudeCode);
+                || subagents(claudeCode) || pipeline.has(HookEvent.STOP_FAILURE, claudeCode);
+    }
+
+    private boolean subagents(boolean claudeCode) {
+        return pipeline.has(HookEvent.SUBAGENT_START, claudeCode) || pipeline.has(HookEvent.SUBAGENT_STOP, claudeCode);
     }
 
     /**
@@ -98,7 +112,7 @@ public final class ResponseHooks {
 
         private Tap(ApiDialect api, RequestHooks.Meta meta) {
             this.api = api;
-            this.meta = meta;
+            this.meta = meta.withFacts(agents.resolve(meta.facts(), null)); // the type its first request was given
             this.after = after(meta.claudeCode());
         }
 
@@ -290,6 +304,9 @@ public final class ResponseHooks {
                 assembler.onBody(plain.bytes(), plain.length());
             }
             AssembledResponse response = assembler.result();
+            if (subagents(meta.claudeCode())) {
+                agents.noteCalls(response);
+            }
             Consumer<HookRun> onRun = run -> log.record(meta.requestId(), run);
             String session = meta.sessionHeader();
             if (pipeline.has(HookEvent.POST_RESPONSE, meta.claudeCode())) {
