@@ -135,6 +135,28 @@ class TurnEndEventsTest {
         assertThat(lines(stop)).containsExactly("[\"Stop\",null]");
     }
 
+    /** Claude Code sends a subagent's type only to gateways: the type is the one the model's Agent call asked for. */
+    @Test
+    void aSubagentsTypeIsTheOneItsAgentCallAskedFor() throws Exception {
+        Path sub = hook("sub.sh", "SubagentStart, SubagentStop", "general-purpose", "[.hook_event_name, .agent_type]");
+        Path post = hook("post.sh", "PostResponse", "", ".response.tool_calls[0].name");
+        String agentCall = new String(Fixtures.bytes("sample-anthropic-tool-sse.txt"), StandardCharsets.UTF_8)
+                .replace("\"name\": \"Read\"", "\"name\": \"Agent\"").replace("{\\\"file_path\\\": \\\"/x\\\"}",
+                        "{\\\"description\\\": \\\"look\\\", \\\"prompt\\\": \\\"Find the loader\\\","
+                                + " \\\"subagent_type\\\": \\\"general-purpose\\\"}");
+        answer("delegate", 200, "text/event-stream", agentCall);
+        answer("Find the loader", 200, "text/event-stream", TEXT);
+        try (TestProxy proxy = TestProxy.withExtensions(Map.of("anthropic", upstream.baseUrl()), project)) {
+            send(proxy, "delegate", "x-api-key", "k");
+            awaitLines(post, 1);
+            send(proxy, "Find the loader", "x-api-key", "k", "x-claude-code-agent-id", "agent-3");
+            awaitLines(sub, 2);
+        }
+        assertThat(lines(post)).containsExactly("\"Agent\"", "null"); // the parent's answer, then the subagent's
+        assertThat(lines(sub)).containsExactly("[\"SubagentStart\",\"general-purpose\"]",
+                "[\"SubagentStop\",\"general-purpose\"]");
+    }
+
     /** A settings-file hook runs for a client other than Claude Code, which runs its own settings itself. */
     @Test
     void aSettingsFileStopFailureHookRunsForCodexAndNotForClaudeCode() throws Exception {
