@@ -21,8 +21,10 @@ import java.util.regex.PatternSyntaxException;
  * {@code {"type": "command", "command": "...", "args": [...], "timeout": s, "async": b, "once": b,
  * "statusMessage": "...", "if": "Bash(git *)"}}: with {@code args} the command runs without a shell, else through
  * {@code /bin/sh -c}; the timeout is {@value #DEFAULT_SECONDS} s unless given. An {@code "type": "http"} handler
- * ({@code url}, {@code headers}, {@code allowedEnvVars}, {@link HttpHandlers}) is POSTed the input instead. {@code "disableAllHooks": true} in any
- * of the files turns every settings-file hook off. Events only Claude Code sees are left to it.
+ * ({@code url}, {@code headers}, {@code allowedEnvVars}, {@link HttpHandlers}) is POSTed the input instead.
+ * {@code "disableAllHooks": true} in any of the files turns every settings-file hook off. A hook of an event the
+ * proxy cannot fire (one only Claude Code sees, {@link HookEvent#UNFIRED}) or of an event no one documents is kept
+ * as a note, shown by {@code interpose list} and warned of at start: it never disappears silently.
  */
 final class ClaudeSettingsHooks {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -81,7 +83,8 @@ final class ClaudeSettingsHooks {
             }
             HookEvent hookEvent = HookEvent.of(event.getKey());
             if (hookEvent == null) {
-                continue; // an event only Claude Code sees (Notification, PreCompact...): Claude Code runs it
+                out.add(unfired(event.getKey(), event.getValue(), settings, scope, prefix));
+                continue;
             }
             int n = 0;
             for (JsonNode group : event.getValue()) {
@@ -92,6 +95,20 @@ final class ClaudeSettingsHooks {
                 }
             }
         }
+    }
+
+    /** The note for the hooks of an event the proxy does not fire: which, and why. */
+    private static Extension unfired(String event, JsonNode groups, Path settings, String scope, String prefix) {
+        int n = 0;
+        for (JsonNode group : groups) {
+            n += group.path("hooks").size();
+        }
+        String why = HookEvent.UNFIRED.get(event);
+        String note = "hooks." + event + ": " + n + (n == 1 ? " hook" : " hooks") + " not run by the proxy: "
+                + (why != null ? "an event the traffic does not show (" + why + "); Claude Code runs it itself"
+                : "not an event Claude Code documents (events the proxy fires: " + String.join(", ", HookEvent.names())
+                        + ")");
+        return new Extension(Extension.Kind.HOOK, prefix + event, settings, scope, null, null, null, null, note);
     }
 
     private static Extension hook(HookEvent event, String name, String matcher, JsonNode hook, Path settings,

@@ -196,7 +196,7 @@ public final class Extensions {
         }
         for (Extension e : extensions) {
             if (e.loaded() && e.hiddenBy() == null && !(e.kind() == Extension.Kind.HOOK && e.hook() == null)) {
-                counts.merge(e.kind(), 1L, Long::sum);
+                counts.merge(e.kind(), 1L, Long::sum); // a note of hooks the proxy does not fire is not one
             }
         }
         return counts;

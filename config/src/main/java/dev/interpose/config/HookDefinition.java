@@ -13,8 +13,8 @@ import java.util.Set;
  * @param name          unique label for logs and metrics: the script's file name, or
  *                      {@code settings:Event[matcher]#n}
  * @param events        the events it runs at
- * @param matcher       which tools, for tool events, read as Claude Code reads a matcher ({@link ToolMatcher}); null
- *                      for all
+ * @param matcher       which tools (or sources, triggers, agent types, errors: {@link HookEvent#match()}), read as
+ *                      Claude Code reads a matcher ({@link ToolMatcher}); null for all
  * @param order         merge order among the hooks of one event: lower first, then by name
  * @param timeout       the process tree is killed after this long
  * @param failClosed    a hook error blocks the request instead of letting it go on
@@ -106,9 +106,12 @@ public record HookDefinition(
         this(name, events, matcher, order, timeout, failClosed, command, claudeSettings, Options.NONE, Format.CLAUDE);
     }
 
-    /** Whether the hook runs for this tool (always for events without a tool). */
-    public boolean matches(HookEvent event, String toolName) {
-        return matcher == null || !event.toolEvent() || matcher.matches(toolName);
+    /**
+     * Whether the hook runs for this subject of the event: the tool for a tool event, the source, trigger, agent
+     * type or error for the events Claude Code matches on those ({@link HookEvent#match()}); always for the others.
+     */
+    public boolean matches(HookEvent event, String subject) {
+        return matcher == null || event.match() == HookEvent.Match.NONE || matcher.matches(subject);
     }
 
     /** A matcher as Claude Code reads one ({@link ToolMatcher#of}): null for all; a bad regular expression throws. */

@@ -119,4 +119,34 @@ class ClaudeSettingsHooksTest {
         assertThat(PermissionRule.parse("Read").matches("Read", null)).isTrue();
         assertThat(PermissionRule.parse("(((")).isNull();
     }
+
+    /** Events only the client sees are never dropped silently: each is a note naming the file, the event and why. */
+    @Test
+    void hooksOfEventsTheProxyCannotFireAreReportedNotDropped() throws Exception {
+        Path project = dir.resolve("p");
+        write(project.resolve(".claude/settings.json"), "{\"hooks\":{"
+                + "\"Notification\":[{\"hooks\":[{\"type\":\"command\",\"command\":\"notify-send hi\"},"
+                + "{\"type\":\"command\",\"command\":\"say hi\"}]}],"
+                + "\"PermissionRequest\":[{\"matcher\":\"Bash\",\"hooks\":[{\"type\":\"command\",\"command\":\"x\"}]}],"
+                + "\"StopFailure\":[{\"matcher\":\"rate_limit\",\"hooks\":[{\"type\":\"command\",\"command\":\"y\"}]}],"
+                + "\"OnTuesday\":[{\"hooks\":[{\"type\":\"command\",\"command\":\"z\"}]}]}}");
+
+        List<Extension> found = Extensions.discover(project, dir.resolve("h"));
+        assertThat(found).extracting(e -> e.name() + " " + e.loaded() + " " + (e.hook() != null) + " " + e.note())
+                .containsExactly(
+                        "settings:Notification true false hooks.Notification: 2 hooks not run by the proxy: an event the"
+                                + " traffic does not show (the client's own notices reach no upstream); Claude Code runs"
+                                + " it itself",
+                        "settings:PermissionRequest true false hooks.PermissionRequest: 1 hook not run by the proxy: an"
+                                + " event the traffic does not show (permission dialogs happen in the client); Claude"
+                                + " Code runs it itself",
+                        "settings:StopFailure[rate_limit]#1 true true null",
+                        "settings:OnTuesday true false hooks.OnTuesday: 1 hook not run by the proxy: not an event Claude"
+                                + " Code documents (events the proxy fires: " + String.join(", ", HookEvent.names()) + ")");
+        assertThat(found).allSatisfy(e -> assertThat(e.file()).isEqualTo(project.resolve(".claude/settings.json")));
+        assertThat(Extensions.activeCounts(found).get(Extension.Kind.HOOK)).as("a note is not a hook").isEqualTo(1L);
+        HookDefinition failure = found.get(2).hook();
+        assertThat(failure.matches(HookEvent.STOP_FAILURE, "rate_limit")).isTrue();
+        assertThat(failure.matches(HookEvent.STOP_FAILURE, "server_error")).as("matched on the error type").isFalse();
+    }
 }

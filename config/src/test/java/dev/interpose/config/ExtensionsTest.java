@@ -52,6 +52,7 @@ class ExtensionsTest {
                 "HOOK guard.sh project",
                 "HOOK lazy.sh project FAILED not executable (chmod +x lazy.sh)",
                 "HOOK settings:PreToolUse[Bash]#1 project",
+                "HOOK settings:Notification project",
                 "HOOK settings:Stop[]#1 user FAILED hooks.Stop: a hook without a \"command\" string",
                 "COMMAND review project",
                 "COMMAND review project hidden",

@@ -47,7 +47,8 @@ class HookHeaderTest {
     void eachMistakeNamesItsLineKeyValueAndExpectation() throws Exception {
         assertThatThrownBy(() -> HookHeader.parse(script("a.sh", "#!/bin/sh\n# interpose-event: PreTool\n")))
                 .hasMessage("line 2: interpose-event: \"PreTool\" (expected: one or more of SessionStart,"
-                        + " UserPromptSubmit, UserPromptExpansion, PostToolUse, PreRequest, PreToolUse, PostResponse, Stop)");
+                        + " UserPromptSubmit, UserPromptExpansion, PostToolUse, PostToolUseFailure, PostToolBatch, SubagentStart, PreCompact,"
+                        + " PreRequest, PreToolUse, PostResponse, Stop, SubagentStop, StopFailure)");
         assertThatThrownBy(() -> HookHeader.parse(script("b.sh",
                 "#!/bin/sh\n# interpose-event: Stop\n# interpose-timeout: soon\n")))
                 .hasMessage("line 3: interpose-timeout: \"soon\" (expected: a positive duration such as 500ms, 30s or 5m)");

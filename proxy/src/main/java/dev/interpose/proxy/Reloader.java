@@ -73,9 +73,15 @@ final class Reloader {
         }
     }
 
-    /** Logs each extension that failed to load, with its file and why. */
+    /**
+     * Logs each extension that failed to load, with its file and why, and each settings-file hook of an event the
+     * proxy does not fire (with the file and the event).
+     */
     static void report(List<Extension> extensions) {
         for (Extension e : extensions) {
+            if (e.loaded() && e.kind() == Extension.Kind.HOOK && e.hook() == null && e.note() != null) {
+                LOG.warn("{}: {}", e.file(), e.note());
+            }
             if (!e.loaded()) {
                 LOG.warn("{} {} failed to load from {}: {}", e.kind().name().toLowerCase(java.util.Locale.ROOT),
                         e.name(), e.file(), Secrets.mask(e.error()));

@@ -90,6 +90,29 @@ class CommandLineTest {
         assertThat(run.code).isZero();
     }
 
+    /** A settings file's hook of an event the traffic does not show is listed and warned of, never dropped. */
+    @Test
+    void hooksOfEventsTheProxyCannotFireAreListedAndWarnedOfAtStart() throws Exception {
+        Path settings = Files.createDirectories(dir.resolve(".claude")).resolve("settings.json");
+        Files.writeString(settings, "{\"hooks\":{\"Notification\":[{\"hooks\":[{\"type\":\"command\","
+                + "\"command\":\"notify-send hi\"}]}],\"StopFailure\":[{\"hooks\":[{\"type\":\"command\","
+                + "\"command\":\"log.sh\"}]}]}}");
+
+        Run run = run("list", "--project-dir", dir.toString());
+
+        assertThat(run.out).containsPattern("settings:Notification +project +hook +\\S*settings.json")
+                .contains("note: hooks.Notification: 1 hook not run by the proxy: an event the traffic does not show"
+                        + " (the client's own notices reach no upstream); Claude Code runs it itself")
+                .containsPattern("settings:StopFailure\\[\\]#1 +project +hook");
+        assertThat(run.code).as("Claude Code runs it: nothing failed").isZero();
+        try (LogCapture log = new LogCapture(Reloader.class.getName())) {
+            Reloader.report(dev.interpose.config.Extensions.discover(dir, dir.resolve("no-home")));
+            assertThat(log.lines()).extracting(l -> l.get("level") + " " + l.get("message")).containsExactly("WARN "
+                    + settings + ": hooks.Notification: 1 hook not run by the proxy: an event the traffic does not"
+                    + " show (the client's own notices reach no upstream); Claude Code runs it itself");
+        }
+    }
+
     private record Run(int code, String out, String err) {
     }
 

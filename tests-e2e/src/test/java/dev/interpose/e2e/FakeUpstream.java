@@ -53,6 +53,34 @@ public final class FakeUpstream implements AutoCloseable {
         stub("/v1/messages", "tool_result", anthropicText(text), 1);
     }
 
+    /** The first turn asks for the Read tool on {@code file}; the turn carrying its result is refused with a 400. */
+    public void anthropicReadsThenRefuses(Path file, String message) {
+        String toolUse = fixture("sample-anthropic-tool-sse.txt").replace("\\\"/x\\\"", "\\\"" + file + "\\\"");
+        stub("/v1/messages", null, toolUse, 5);
+        server.stubFor(post(urlPathEqualTo("/v1/messages")).atPriority(1).withRequestBody(containing("tool_result"))
+                .willReturn(aResponse().withStatus(400).withHeader("content-type", "application/json")
+                        .withBody("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\""
+                                + message + "\"}}")));
+    }
+
+    /**
+     * The first turn asks for the Agent tool (a {@code subagentType} subagent on {@code task}); each request of the
+     * subagent (it carries {@code x-claude-code-agent-id}) gets {@code subagentText}; the turn carrying the Agent
+     * tool's result gets {@code text}.
+     */
+    public void anthropicDelegatesThenAnswers(String subagentType, String task, String subagentText, String text) {
+        String input = "{\\\"description\\\": \\\"look\\\", \\\"prompt\\\": \\\"" + task
+                + "\\\", \\\"subagent_type\\\": \\\"" + subagentType + "\\\"}";
+        String toolUse = fixture("sample-anthropic-tool-sse.txt").replace("\"name\": \"Read\"", "\"name\": \"Agent\"")
+                .replace("{\\\"file_path\\\": \\\"/x\\\"}", input);
+        stub("/v1/messages", null, toolUse, 5);
+        stub("/v1/messages", "tool_result", anthropicText(text), 2);
+        server.stubFor(post(urlPathEqualTo("/v1/messages")).atPriority(1)
+                .withHeader("x-claude-code-agent-id", com.github.tomakehurst.wiremock.client.WireMock.matching(".+"))
+                .willReturn(aResponse().withStatus(200).withHeader("content-type", "text/event-stream; charset=utf-8")
+                        .withBody(anthropicText(subagentText))));
+    }
+
     /** Every {@code /v1/responses} turn answers with {@code text}. */
     public void responsesAnswers(String text) {
         stub("/v1/responses", null, responsesText(text), 5);

@@ -23,6 +23,8 @@ public abstract sealed class AnswerAssembler permits MessagesAnswer, ResponsesAn
     final Map<Integer, Call> calls = new LinkedHashMap<>();
     String model;
     String stopReason;
+    /** The error the answer ended on ({@code type}, {@code message}), or null. */
+    ObjectNode error;
     private ObjectNode usage;
 
     AnswerAssembler() {
@@ -77,7 +79,7 @@ public abstract sealed class AnswerAssembler permits MessagesAnswer, ResponsesAn
                     .textNode(call.input.length() == 0 ? "{}" : call.input.toString()));
             tools.add(new AssembledResponse.ToolCall(call.id, call.name, input));
         }
-        return new AssembledResponse(model, text.toString(), tools, stopReason, usage);
+        return new AssembledResponse(model, text.toString(), tools, stopReason, usage, error);
     }
 
     /** One parsed stream event. */
@@ -95,6 +97,14 @@ public abstract sealed class AnswerAssembler permits MessagesAnswer, ResponsesAn
             usage = JSON.createObjectNode();
         }
         usage.setAll((ObjectNode) more);
+    }
+
+    /** Notes an error object of the API ({@code type} or {@code code}, and {@code message}); a later one wins. */
+    final void error(JsonNode err) {
+        if (err.isObject()) {
+            error = JSON.createObjectNode().put("type", textOr(err.path("type"), textOr(err.path("code"), null)))
+                    .put("message", textOr(err.path("message"), null));
+        }
     }
 
     static String textOr(JsonNode node, String otherwise) {

@@ -108,8 +108,16 @@ public sealed interface ApiDialect permits MessagesApi, ResponsesApi, ChatApi {
 
     // --- the newest turn of a request ---
 
-    /** One tool call of the previous response and its result in this request. */
-    record ToolResult(String name, JsonNode input, String output) {
+    /**
+     * One tool call of the previous response and its result in this request.
+     *
+     * @param id     the call's id ({@code tool_use_id}, {@code call_id}, {@code tool_call_id}), or null
+     * @param failed whether the result says the call failed (Anthropic's {@code is_error: true})
+     */
+    record ToolResult(String name, JsonNode input, String output, String id, boolean failed) {
+        public ToolResult(String name, JsonNode input, String output) {
+            this(name, input, output, null, false);
+        }
     }
 
     /** The typed prompt of the newest turn, or null when it is a tool-result turn (or there is none). */

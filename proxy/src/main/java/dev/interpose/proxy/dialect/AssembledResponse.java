@@ -16,8 +16,11 @@ import java.util.List;
  * @param stopReason the API's own reason: Anthropic's {@code stop_reason}, the Responses API's {@code status}
  *                   (with the incomplete reason after a colon), Chat's {@code finish_reason}; null when not seen
  * @param usage      the usage object as the API reported it, or null
+ * @param error      the error the answer ended on, {@code {"type": ..., "message": ...}} (an {@code error} event, a
+ *                   failed response), or null
  */
-public record AssembledResponse(String model, String text, List<ToolCall> toolCalls, String stopReason, JsonNode usage) {
+public record AssembledResponse(String model, String text, List<ToolCall> toolCalls, String stopReason, JsonNode usage,
+        JsonNode error) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One tool call the model asked for. */
@@ -28,9 +31,18 @@ public record AssembledResponse(String model, String text, List<ToolCall> toolCa
         toolCalls = List.copyOf(toolCalls);
     }
 
+    public AssembledResponse(String model, String text, List<ToolCall> toolCalls, String stopReason, JsonNode usage) {
+        this(model, text, toolCalls, stopReason, usage, null);
+    }
+
     /** Whether the turn ended without asking for a tool. */
     public boolean endsTurn() {
         return toolCalls.isEmpty();
+    }
+
+    /** Whether the answer ended on an error: the turn failed. */
+    public boolean failed() {
+        return error != null;
     }
 
     /** The {@code response} object of a hook's input. */

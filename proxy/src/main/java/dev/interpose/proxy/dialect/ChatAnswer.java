@@ -10,6 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 final class ChatAnswer extends AnswerAssembler {
     @Override
     void event(JsonNode chunk) {
+        if (chunk.path("error").isObject()) {
+            error(chunk.path("error"));
+            return;
+        }
         model = textOr(chunk.path("model"), model);
         mergeUsage(chunk.path("usage"));
         JsonNode choice = chunk.path("choices").path(0);
@@ -25,6 +29,10 @@ final class ChatAnswer extends AnswerAssembler {
 
     @Override
     void body(JsonNode body) {
+        if (body.path("error").isObject()) {
+            error(body.path("error"));
+            return;
+        }
         model = textOr(body.path("model"), model);
         JsonNode choice = body.path("choices").path(0);
         JsonNode message = choice.path("message");

@@ -82,7 +82,7 @@ public final class ChatApi implements ApiDialect {
                 }
             }
             out.add(new ToolResult(call.path("name").asText(null), Arguments.parse(call.path("arguments")),
-                    Parts.text(result.path("content"))));
+                    Parts.text(result.path("content")), result.path("tool_call_id").asText(null), false));
         }
         return out;
     }

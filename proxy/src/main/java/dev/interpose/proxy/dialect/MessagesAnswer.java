@@ -22,6 +22,7 @@ final class MessagesAnswer extends AnswerAssembler {
                 stopReason = textOr(event.path("delta").path("stop_reason"), stopReason);
                 mergeUsage(event.path("usage"));
             }
+            case "error" -> error(event.path("error"));
             default -> {
             }
         }
@@ -29,6 +30,10 @@ final class MessagesAnswer extends AnswerAssembler {
 
     @Override
     void body(JsonNode body) {
+        if ("error".equals(body.path("type").asText())) {
+            error(body.path("error"));
+            return;
+        }
         model = textOr(body.path("model"), model);
         int i = 0;
         for (JsonNode block : body.path("content")) {

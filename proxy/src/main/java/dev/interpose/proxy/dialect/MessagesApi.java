@@ -123,7 +123,8 @@ public final class MessagesApi implements ApiDialect {
         for (JsonNode part : user.path("content")) {
             if ("tool_result".equals(part.path("type").asText())) {
                 JsonNode use = toolUse(messages, part.path("tool_use_id").asText());
-                out.add(new ToolResult(use.path("name").asText(null), use.path("input"), Parts.text(part.path("content"))));
+                out.add(new ToolResult(use.path("name").asText(null), use.path("input"), Parts.text(part.path("content")),
+                        part.path("tool_use_id").asText(null), part.path("is_error").asBoolean(false)));
             }
         }
         return out;

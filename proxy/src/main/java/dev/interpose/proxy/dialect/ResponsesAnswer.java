@@ -25,6 +25,12 @@ final class ResponsesAnswer extends AnswerAssembler {
             model = textOr(response.path("model"), model);
             status(response);
             mergeUsage(response.path("usage"));
+            if ("response.failed".equals(type)) {
+                error(response.path("error").isObject() ? response.path("error")
+                        : JSON.createObjectNode().put("type", "server_error"));
+            }
+        } else if ("error".equals(type)) {
+            error(event.path("error").isObject() ? event.path("error") : event);
         } else if ("response.created".equals(type)) {
             model = textOr(event.path("response").path("model"), model);
         }
@@ -32,6 +38,9 @@ final class ResponsesAnswer extends AnswerAssembler {
 
     @Override
     void body(JsonNode response) {
+        if (response.path("error").isObject()) {
+            error(response.path("error")); // an error body, or a failed response
+        }
         model = textOr(response.path("model"), model);
         int i = 0;
         for (JsonNode item : response.path("output")) {

@@ -126,7 +126,8 @@ public final class ResponsesApi implements ApiDialect {
                 }
             }
             out.add(new ToolResult(call.isMissingNode() ? null : toolName(call), callInput(call),
-                    result.path("output").isTextual() ? result.path("output").asText() : Parts.text(result.path("output"))));
+                    result.path("output").isTextual() ? result.path("output").asText() : Parts.text(result.path("output")),
+                    result.path("call_id").asText(null), false));
         }
         return out;
     }

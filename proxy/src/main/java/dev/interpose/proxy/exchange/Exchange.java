@@ -251,6 +251,8 @@ public final class Exchange implements UpstreamListener {
         upstream.release();
         if (result.isOk() && tap != null) {
             tap.completed();
+        } else if (tap != null && result.outcome() == Outcome.FAILED) {
+            tap.failed(result.kind().status(), result.kind().code() + ": " + result.message()); // StopFailure
         }
         if (relay.streaming()) {
             context.metrics().streamFinished();

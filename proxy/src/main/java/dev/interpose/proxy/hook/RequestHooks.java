@@ -21,8 +21,10 @@ import java.util.function.Consumer;
 
 /**
  * The request-side hook events of one configuration: {@code UserPromptExpansion} (after one of the proxy's own
- * slash commands expanded), {@code SessionStart}, {@code UserPromptSubmit}, {@code PostToolUse} and
- * {@code PreRequest}, in that order, each event's hooks in parallel. Works on a
+ * slash commands expanded), {@code SessionStart} (its {@code source} told from the
+ * traffic), {@code SubagentStart} (a new {@code x-claude-code-agent-id}), {@code PreCompact} (Claude Code's
+ * compaction prompt), {@code UserPromptSubmit}, {@code PostToolUse}, {@code PostToolUseFailure} and
+ * {@code PostToolBatch} ({@link ToolResultHooks}) and {@code PreRequest}, in that order, each event's hooks in parallel. Works on a
  * copy of the body on the hook executor, never on an event loop; with no hook for these events, the
  * request path does nothing at all ({@link #wants} is a loop over the hooks, no parse).
  *
@@ -34,8 +36,9 @@ import java.util.function.Consumer;
  */
 public final class RequestHooks {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HookEvent[] REQUEST_EVENTS = {HookEvent.SESSION_START, HookEvent.USER_PROMPT_SUBMIT,
-        HookEvent.POST_TOOL_USE, HookEvent.PRE_REQUEST, HookEvent.USER_PROMPT_EXPANSION};
+    private static final HookEvent[] REQUEST_EVENTS = {HookEvent.SESSION_START, HookEvent.SUBAGENT_START,
+        HookEvent.PRE_COMPACT, HookEvent.USER_PROMPT_SUBMIT, HookEvent.POST_TOOL_USE, HookEvent.POST_TOOL_USE_FAILURE,
+        HookEvent.POST_TOOL_BATCH, HookEvent.PRE_REQUEST, HookEvent.USER_PROMPT_EXPANSION};
 
     private final HookPipeline pipeline;
     private final Path projectDir;
@@ -44,6 +47,8 @@ public final class RequestHooks {
     private final HookLog log;
     /** The hooks a request that cannot be shown to them skips, logged, and refused when one is fail-closed. */
     private final SkippedRequestHooks skipped;
+    private final ToolResultHooks toolResults;
+    private final SubagentTypes agents;
 
     /**
      * @param sessions the sessions already seen, shared across reloads so a reload does not start them again
@@ -51,12 +56,20 @@ public final class RequestHooks {
      */
     public RequestHooks(HookPipeline pipeline, Path projectDir, Executor executor, Cache<String, Boolean> sessions,
             HookLog log) {
+        this(pipeline, projectDir, executor, sessions, log, new SubagentTypes());
+    }
+
+    /** As above, with the subagents' types the response side notes ({@link SubagentTypes}), shared across reloads. */
+    public RequestHooks(HookPipeline pipeline, Path projectDir, Executor executor, Cache<String, Boolean> sessions,
+            HookLog log, SubagentTypes agents) {
+        this.agents = agents;
         this.pipeline = pipeline;
         this.projectDir = projectDir;
         this.executor = executor;
         this.sessions = sessions;
         this.log = log;
         this.skipped = new SkippedRequestHooks(pipeline, log, REQUEST_EVENTS);
+        this.toolResults = new ToolResultHooks(pipeline, projectDir);
     }
 
     /**
@@ -95,9 +108,25 @@ public final class RequestHooks {
         }
     }
 
-    /** What a hook is told about the request besides its body. */
+    /** What a hook is told about the request besides its body; {@code facts} what the client's headers add. */
     public record Meta(String requestId, String client, boolean claudeCode, String dialect, String model,
-            String upstream, String route, String path, String sessionHeader, Map<String, String> credentials) {
+            String upstream, String route, String path, String sessionHeader, Map<String, String> credentials,
+            ClientFacts facts) {
+        public Meta {
+            facts = facts == null ? ClientFacts.NONE : facts;
+        }
+
+        public Meta(String requestId, String client, boolean claudeCode, String dialect, String model,
+                String upstream, String route, String path, String sessionHeader, Map<String, String> credentials) {
+            this(requestId, client, claudeCode, dialect, model, upstream, route, path, sessionHeader, credentials,
+                    ClientFacts.NONE);
+        }
+
+        /** The same request with these facts. */
+        public Meta withFacts(ClientFacts more) {
+            return new Meta(requestId, client, claudeCode, dialect, model, upstream, route, path, sessionHeader,
+                    credentials, more);
+        }
     }
 
     /** Whether any request-side hook may run for a request from this client to this path. */
@@ -111,7 +140,7 @@ public final class RequestHooks {
                 return true;
             }
         }
-        return false;
+        return pipeline.has(HookEvent.SUBAGENT_STOP, claudeCode); // a subagent's type is told from its first request
     }
 
     /**
@@ -163,7 +192,8 @@ public final class RequestHooks {
             }
             changed = command.expanded();
             if (changed && pipeline.has(HookEvent.USER_PROMPT_EXPANSION, meta.claudeCode())) {
-                ObjectNode input = input(HookEvent.USER_PROMPT_EXPANSION, meta, SessionIds.of(meta, json));
+                ObjectNode input = input(HookEvent.USER_PROMPT_EXPANSION, meta, SessionIds.of(meta, json),
+                        TurnFacts.permissionMode(json));
                 PromptExpansion.describe(input, command, turn.prompt(shared), turn.prompt(json));
                 Verdict v = notes.noted(run(HookEvent.USER_PROMPT_EXPANSION, command.command(), meta, input, onRun));
                 if (v.blocked()) {
@@ -177,22 +207,41 @@ public final class RequestHooks {
             }
         }
         String session = SessionIds.of(meta, json);
+        String prompt = turn.prompt(json);
+        Meta m = meta.withFacts(agents.resolve(meta.facts(), prompt)); // a subagent's type, when the client sends none
         List<String> contexts = new ArrayList<>();
+        String mode = TurnFacts.permissionMode(json);
+        java.util.function.Function<HookEvent, ObjectNode> inputs = event -> input(event, m, session, mode);
 
-        if (session != null && pipeline.has(HookEvent.SESSION_START, meta.claudeCode())
-                && sessions.asMap().putIfAbsent(session, Boolean.TRUE) == null) {
-            ObjectNode input = input(HookEvent.SESSION_START, meta, session).put("source", "startup");
-            Verdict v = notes.noted(run(HookEvent.SESSION_START, null, meta, input, onRun));
+        String source = session == null || !pipeline.has(HookEvent.SESSION_START, meta.claudeCode()) ? null
+                : sessionSource(session, json);
+        if (source != null) {
+            ObjectNode input = inputs.apply(HookEvent.SESSION_START).put("source", source);
+            Verdict v = notes.noted(run(HookEvent.SESSION_START, source, m, input, onRun));
             if (v.stopped()) {
                 return notes.ended(v, json.path("stream").asBoolean());
             }
             addMarked(contexts, "SessionStart", v.contexts());
         }
-        String prompt = turn.prompt(json);
-        if (prompt != null && pipeline.has(HookEvent.USER_PROMPT_SUBMIT, meta.claudeCode())) {
-            ObjectNode input = input(HookEvent.USER_PROMPT_SUBMIT, meta, session).put("prompt", prompt);
-            Verdict v = notes.noted(run(HookEvent.USER_PROMPT_SUBMIT, null, meta, input, onRun));
-            if (v.blocked()) {
+        ClientFacts facts = m.facts();
+        if (facts.subagent() && pipeline.has(HookEvent.SUBAGENT_START, meta.claudeCode())
+                && sessions.asMap().putIfAbsent("agent:" + facts.agentId(), Boolean.TRUE) == null) {
+            ObjectNode input = inputs.apply(HookEvent.SUBAGENT_START);
+            addMarked(contexts, "SubagentStart", notes.noted(run(HookEvent.SUBAGENT_START, facts.agentType(), m, input,
+                    onRun)).contexts());
+        }
+        String compaction = TurnFacts.compaction(prompt, facts);
+        if (compaction != null && pipeline.has(HookEvent.PRE_COMPACT, meta.claudeCode())) {
+            ObjectNode input = inputs.apply(HookEvent.PRE_COMPACT).put("trigger", compaction)
+                    .put("custom_instructions", TurnFacts.customInstructions(prompt));
+            notes.noted(run(HookEvent.PRE_COMPACT, compaction, m, input, onRun)); // observe: a summary cannot be refused
+        }
+        // As in Claude Code, neither a compaction's prompt nor a subagent's task is a prompt the person typed.
+        if (prompt != null && compaction == null && !facts.subagent()
+                && pipeline.has(HookEvent.USER_PROMPT_SUBMIT, meta.claudeCode())) {
+            ObjectNode input = inputs.apply(HookEvent.USER_PROMPT_SUBMIT).put("prompt", prompt);
+            Verdict v = notes.noted(run(HookEvent.USER_PROMPT_SUBMIT, null, m, input, onRun));
+            if (v.blocked() || v.stopped()) {
                 return notes.ended(v, json.path("stream").asBoolean());
             }
             if (v.prompt() != null) {
@@ -202,38 +251,17 @@ public final class RequestHooks {
             }
             addMarked(contexts, "UserPromptSubmit", v.contexts());
         }
-        if (prompt == null && pipeline.has(HookEvent.POST_TOOL_USE, meta.claudeCode())) {
-            List<ApiDialect.ToolResult> results = turn.toolResults(json);
-            for (int index = 0; index < results.size(); index++) {
-                ApiDialect.ToolResult result = results.get(index);
-                String replaced = null;
-                for (ToolView view : ToolView.of(result.name(), result.input(), projectDir)) { // as PreToolUse saw it
-                    if (!pipeline.hasAny(HookEvent.POST_TOOL_USE, view.matchNames(), meta.claudeCode())) {
-                        continue;
-                    }
-                    ObjectNode input = input(HookEvent.POST_TOOL_USE, meta, session);
-                    view.describe(input);
-                    input.put("tool_response", result.output());
-                    Verdict v = notes.noted(pipeline.runAny(HookEvent.POST_TOOL_USE, view.matchNames(),
-                            meta.claudeCode(), input, onRun).join()); // on the hook executor
-                    if (v.stopped()) { // continue: false stops the turn, where a block is only feedback
-                        return notes.ended(v, json.path("stream").asBoolean());
-                    }
-                    List<String> said = new ArrayList<>(v.contexts());
-                    if (v.blocked()) {
-                        said.add(v.reason()); // as Claude Code: a PostToolUse block is feedback for the model
-                    }
-                    addMarked(contexts, "PostToolUse:" + view.name(), said);
-                    if (v.updatedToolOutput() != null && replaced == null) {
-                        replaced = v.updatedToolOutput().isTextual() ? v.updatedToolOutput().asText()
-                                : v.updatedToolOutput().toString();
-                    }
-                }
-                if (replaced != null) { // the model sees the hook's version of the result, never the original
-                    json = own(json, shared);
-                    turn.replaceToolResult(json, index, replaced);
-                    changed = true;
-                }
+        if (prompt == null && toolResults.wanted(meta.claudeCode())) {
+            ToolResultHooks.Said said = toolResults.run(turn.toolResults(json), meta.claudeCode(), inputs, onRun,
+                    notes::noted);
+            if (said.ended() != null) { // continue: false, or a PostToolBatch block
+                return notes.ended(said.ended(), json.path("stream").asBoolean());
+            }
+            contexts.addAll(said.contexts());
+            for (Map.Entry<Integer, String> replaced : said.replaced().entrySet()) {
+                json = own(json, shared); // the model sees the hook's version of the result, never the original
+                turn.replaceToolResult(json, replaced.getKey(), replaced.getValue());
+                changed = true;
             }
         }
         for (String context : contexts) {
@@ -242,10 +270,10 @@ public final class RequestHooks {
             changed = true;
         }
         if (pipeline.has(HookEvent.PRE_REQUEST, meta.claudeCode())) {
-            ObjectNode input = input(HookEvent.PRE_REQUEST, meta, session);
+            ObjectNode input = inputs.apply(HookEvent.PRE_REQUEST);
             input.set("request", json);
-            Verdict v = notes.noted(run(HookEvent.PRE_REQUEST, null, meta, input, onRun));
-            if (v.blocked()) {
+            Verdict v = notes.noted(run(HookEvent.PRE_REQUEST, null, m, input, onRun));
+            if (v.blocked() || v.stopped()) {
                 return notes.ended(v, json.path("stream").asBoolean());
             }
             if (v.request() instanceof ObjectNode) {
@@ -299,7 +327,26 @@ public final class RequestHooks {
         return pipeline.run(event, tool, meta.claudeCode(), input, onRun).join(); // on the hook executor
     }
 
-    private ObjectNode input(HookEvent event, Meta meta, String session) {
-        return HookInput.of(event, meta, session, projectDir);
+    private ObjectNode input(HookEvent event, Meta meta, String session, String permissionMode) {
+        return HookInput.of(event, meta, session, projectDir).put("permission_mode", permissionMode);
+    }
+
+    /**
+     * How the session started, when this request starts it (once per session, shared across reloads): a session
+     * id not seen before is {@code startup}, or {@code resume} when its conversation already has answers of the
+     * model; a seen one whose conversation now opens with a compaction's continuation summary not seen before is
+     * {@code compact}. Null when the request starts nothing. ({@code clear} gives a new id and an empty
+     * conversation: it reads as {@code startup}.)
+     */
+    private String sessionSource(String session, ObjectNode json) {
+        if (sessions.asMap().putIfAbsent(session, Boolean.TRUE) == null) {
+            return TurnFacts.resumed(json) ? "resume" : "startup";
+        }
+        String summary = TurnFacts.continuation(json);
+        if (summary != null && sessions.asMap().putIfAbsent(session + "#compact#" + summary.hashCode(), Boolean.TRUE)
+                == null) {
+            return "compact";
+        }
+        return null;
     }
 }

@@ -28,8 +28,11 @@ import java.util.function.Consumer;
 
 /**
  * The response-side hook events of one configuration: {@code PreToolUse} (through a {@link ToolGate} that
- * holds the tool calls of a streamed response back, or a {@link BodyGate} for a JSON body), {@code PostResponse} and {@code Stop} (observe only,
- * run after a response ended cleanly, with the {@link AssembledResponse}). With none of these hooks for a
+ * holds the tool calls of a streamed response back, or a {@link BodyGate} for a JSON body), {@code PostResponse} and
+ * {@code Stop} or, for a subagent's request, {@code SubagentStop} (observe only, run after a response ended cleanly,
+ * with the {@link AssembledResponse}), and {@code StopFailure} when the turn ended on an error instead: a non-2xx
+ * answer (its error body read), an error event or the output limit in the answer, or the exchange failing
+ * ({@link Tap#failed}). With none of these hooks for a
  * client, {@link #wants} is false and the response is relayed as before: nothing is decoded or copied for them.
  * The answer is assembled from the exchange's one reading of the upstream's body ({@link ResponseObserver})
  * when the client gets that body as it is; behind a gate, which may replace denied calls, from what the gate
@@ -44,8 +47,15 @@ public final class ResponseHooks {
     private final Path projectDir;
     private final Executor executor;
     private final HookLog log;
+    private final SubagentTypes agents;
 
     public ResponseHooks(HookPipeline pipeline, Path projectDir, Executor executor, HookLog log) {
+        this(pipeline, projectDir, executor, log, new SubagentTypes());
+    }
+
+    /** As above, noting the subagent calls of each answer in {@code agents} for the request side. */
+    public ResponseHooks(HookPipeline pipeline, Path projectDir, Executor executor, HookLog log, SubagentTypes agents) {
+        this.agents = agents;
         this.pipeline = pipeline;
         this.projectDir = projectDir;
         this.executor = executor;
@@ -55,7 +65,20 @@ public final class ResponseHooks {
     /** Whether a response-side hook may run for a request from this client to this path. */
     public boolean wants(String path, boolean claudeCode) {
         return ApiDialect.forPath(path) != null && (pipeline.has(HookEvent.PRE_TOOL_USE, claudeCode)
-                || pipeline.has(HookEvent.POST_RESPONSE, claudeCode) || pipeline.has(HookEvent.STOP, claudeCode));
+                || after(claudeCode) || pipeline.has(HookEvent.STOP_FAILURE, claudeCode));
+    }
+
+    /**
+     * Whether a hook needs the whole answer: {@code PostResponse}, {@code Stop}, {@code SubagentStop},
+     * {@code StopFailure}, and {@code SubagentStart} (the answer's subagent calls give the subagents' types).
+     */
+    private boolean after(boolean claudeCode) {
+        return pipeline.has(HookEvent.POST_RESPONSE, claudeCode) || pipeline.has(HookEvent.STOP, claudeCode)
+                || subagents(claudeCode) || pipeline.has(HookEvent.STOP_FAILURE, claudeCode);
+    }
+
+    private boolean subagents(boolean claudeCode) {
+        return pipeline.has(HookEvent.SUBAGENT_START, claudeCode) || pipeline.has(HookEvent.SUBAGENT_STOP, claudeCode);
     }
 
     /**
@@ -78,6 +101,8 @@ public final class ResponseHooks {
         private final ApiDialect api;
         private final RequestHooks.Meta meta;
         private final boolean after;
+        /** The status of an answer that was not 2xx, for {@code StopFailure}; 0 for a 2xx one. */
+        private int failedStatus;
         private AnswerAssembler assembler;
         /** Whether the answer is a whole JSON body, which the hooks see only when it was read ({@link #body}). */
         private boolean wholeBody;
@@ -87,9 +112,8 @@ public final class ResponseHooks {
 
         private Tap(ApiDialect api, RequestHooks.Meta meta) {
             this.api = api;
-            this.meta = meta;
-            this.after = pipeline.has(HookEvent.POST_RESPONSE, meta.claudeCode())
-                    || pipeline.has(HookEvent.STOP, meta.claudeCode());
+            this.meta = meta.withFacts(agents.resolve(meta.facts(), null)); // the type its first request was given
+            this.after = after(meta.claudeCode());
         }
 
         /**
@@ -106,6 +130,10 @@ public final class ResponseHooks {
         public ResponseGate begin(int status, HttpHeaders headers, ResponseObserver upstream, Executor loop,
                 ResponseGate.Output out) {
             if (status < 200 || status >= 300) {
+                if (pipeline.has(HookEvent.STOP_FAILURE, meta.claudeCode())) {
+                    failedStatus = status; // relayed as it is; its error body is read for StopFailure
+                    assemble(upstream.reader());
+                }
                 return null;
             }
             if (!pipeline.has(HookEvent.PRE_TOOL_USE, meta.claudeCode())) {
@@ -205,10 +233,64 @@ public final class ResponseHooks {
             }
             JsonBody whole = body;
             body = null;
+            if (failedStatus != 0) {
+                int status = failedStatus;
+                CompletableFuture.runAsync(() -> failure(status, done, whole, null), executor);
+                return;
+            }
             if (done == null || wholeBody && whole == null) {
                 return; // not read, or too big to assemble: the hooks are not run on half an answer
             }
             CompletableFuture.runAsync(() -> afterResponse(done, whole), executor);
+        }
+
+        /** The exchange failed on the proxy's side (unreachable, timed out, cut short): {@code StopFailure}. */
+        public void failed(int status, String message) {
+            AnswerAssembler partial = assembler;
+            assembler = null;
+            body = null;
+            behindGate = null;
+            if (pipeline.has(HookEvent.STOP_FAILURE, meta.claudeCode())) {
+                CompletableFuture.runAsync(() -> failure(status, partial, null, message), executor);
+            }
+        }
+
+        /**
+         * {@code StopFailure} for an answer of this status (its body, when read, in {@code assembler} or
+         * {@code whole}), or the proxy's {@code message}.
+         */
+        private void failure(int status, AnswerAssembler assembler, JsonBody whole, String message) {
+            AssembledResponse response = assembled(assembler, whole);
+            JsonNode error = response == null ? null : response.error();
+            stopFailure(StopFailures.type(status, error), status + " " + (message != null ? message
+                    : error != null && error.path("message").isTextual() ? error.path("message").asText() : "error"),
+                    response == null ? null : response.text());
+        }
+
+        private void stopFailure(String type, String details, String lastText) {
+            ObjectNode input = HookInput.of(HookEvent.STOP_FAILURE, meta, meta.sessionHeader(), projectDir);
+            input.put("error", type).put("error_details", details);
+            if (lastText != null && !lastText.isEmpty()) {
+                input.put("last_assistant_message", lastText);
+            }
+            pipeline.run(HookEvent.STOP_FAILURE, type, meta.claudeCode(), input,
+                    run -> log.record(meta.requestId(), run)).join();
+        }
+
+        /** The answer put together from {@code assembler} and the whole body, or null when nothing was read. */
+        private AssembledResponse assembled(AnswerAssembler assembler, JsonBody whole) {
+            if (assembler == null) {
+                return null;
+            }
+            if (whole != null) {
+                try {
+                    JsonBody plain = whole.plain(Limits.ASSEMBLED_BODY_BYTES);
+                    assembler.onBody(plain.bytes(), plain.length());
+                } catch (RuntimeException e) {
+                    return assembler.result(); // not what its headers say: what the stream gave, if anything
+                }
+            }
+            return assembler.result();
         }
 
         private void afterResponse(AnswerAssembler assembler, JsonBody whole) {
@@ -222,6 +304,9 @@ public final class ResponseHooks {
                 assembler.onBody(plain.bytes(), plain.length());
             }
             AssembledResponse response = assembler.result();
+            if (subagents(meta.claudeCode())) {
+                agents.noteCalls(response);
+            }
             Consumer<HookRun> onRun = run -> log.record(meta.requestId(), run);
             String session = meta.sessionHeader();
             if (pipeline.has(HookEvent.POST_RESPONSE, meta.claudeCode())) {
@@ -229,15 +314,29 @@ public final class ResponseHooks {
                 input.set("response", response.toJson());
                 pipeline.run(HookEvent.POST_RESPONSE, null, meta.claudeCode(), input, onRun).join();
             }
-            if (response.endsTurn() && pipeline.has(HookEvent.STOP, meta.claudeCode())) {
-                ObjectNode input = HookInput.of(HookEvent.STOP, meta, session, projectDir);
+            if (response.failed() || StopFailures.outOfTokens(response.stopReason())) { // the turn ended on an error
+                if (pipeline.has(HookEvent.STOP_FAILURE, meta.claudeCode())) {
+                    String type = response.failed() ? StopFailures.type(0, response.error()) : StopFailures.MAX_OUTPUT_TOKENS;
+                    String details = response.failed() ? response.error().path("message").asText("error in the stream")
+                            : "the answer reached its output limit (" + response.stopReason() + ")";
+                    stopFailure(type, details, response.text());
+                }
+                return;
+            }
+            boolean subagent = meta.facts().subagent();
+            HookEvent stop = subagent ? HookEvent.SUBAGENT_STOP : HookEvent.STOP;
+            if (response.endsTurn() && pipeline.has(stop, meta.claudeCode())) {
+                ObjectNode input = HookInput.of(stop, meta, session, projectDir);
                 input.put("stop_hook_active", false);
+                if (subagent) {
+                    input.putNull("agent_transcript_path"); // the client's file: the traffic does not name it
+                }
                 input.put("last_assistant_message", response.text());
                 input.set("response", response.toJson());
-                pipeline.run(HookEvent.STOP, null, meta.claudeCode(), input, onRun).join();
-            } else if (pipeline.has(HookEvent.STOP, meta.claudeCode())) {
-                LOG.debug("request {}: the turn goes on ({}), so no Stop hook runs", meta.requestId(),
-                        response.stopReason());
+                pipeline.run(stop, meta.facts().agentType(), meta.claudeCode(), input, onRun).join();
+            } else if (pipeline.has(stop, meta.claudeCode())) {
+                LOG.debug("request {}: the turn goes on ({}), so no {} hook runs", meta.requestId(),
+                        response.stopReason(), stop.wireName());
             }
         }
     }

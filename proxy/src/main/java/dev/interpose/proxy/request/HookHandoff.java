@@ -31,7 +31,19 @@ final class HookHandoff {
     static RequestHooks.Meta meta(RequestInfo info, HttpHeaders headers) {
         return new RequestHooks.Meta(info.requestId(), info.client().label(), info.client() == ClientKind.CLAUDE,
                 info.route().dialect().name().toLowerCase(Locale.ROOT), info.model(), info.route().upstream().name(),
-                info.route().name(), info.path(), sessionHeader(headers), credentials(headers));
+                info.route().name(), info.path(), sessionHeader(headers), credentials(headers), facts(headers));
+    }
+
+    /** What Claude Code's headers add for the hooks: the subagent, the prompt id, a compaction's trigger. */
+    private static dev.interpose.proxy.hook.ClientFacts facts(HttpHeaders headers) {
+        String agent = headers.get("x-claude-code-agent-id");
+        String prompt = headers.get("x-claude-code-prompt-id");
+        String compaction = headers.get("x-claude-code-compaction");
+        if (agent == null && prompt == null && compaction == null) {
+            return dev.interpose.proxy.hook.ClientFacts.NONE;
+        }
+        return new dev.interpose.proxy.hook.ClientFacts(agent, headers.get("x-claude-code-parent-agent-id"),
+                headers.get("x-claude-code-agent-type"), prompt, compaction);
     }
 
     /** The headers a subagent call carries over (credentials, API version); never logged. */

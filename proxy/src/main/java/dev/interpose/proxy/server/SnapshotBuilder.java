@@ -97,6 +97,8 @@ final class SnapshotBuilder {
     /** Sessions seen, for SessionStart; kept across reloads. */
     private final Cache<String, Boolean> sessions = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterAccess(Duration.ofHours(24)).build();
+    /** The subagents' types, for SubagentStart and SubagentStop; kept across reloads. */
+    private final dev.interpose.proxy.hook.SubagentTypes subagentTypes = new dev.interpose.proxy.hook.SubagentTypes();
 
     /**
      * @param projectDir where hooks run and what they are told is the project
@@ -169,8 +171,8 @@ final class SnapshotBuilder {
 
     private Hooks hooks(List<Hook> hooks, Hooks forCodex) {
         HookPipeline pipeline = new HookPipeline(hooks, hookExecutor);
-        return new Hooks(new RequestHooks(pipeline, projectDir, hookExecutor, sessions, hookLog),
-                new ResponseHooks(pipeline, projectDir, hookExecutor, hookLog), forCodex);
+        return new Hooks(new RequestHooks(pipeline, projectDir, hookExecutor, sessions, hookLog, subagentTypes),
+                new ResponseHooks(pipeline, projectDir, hookExecutor, hookLog, subagentTypes), forCodex);
     }
 
     /** The plugin jar of {@code e}: loaded once per version, not on every reload. */

@@ -244,8 +244,8 @@ class CodexToolNamesTest {
         Path seen = project.resolve("seen.jsonl");
         HookFiles.script(project, "after.sh", "#!/usr/bin/env bash", "# interpose-event: PostToolUse",
                 "# interpose-matcher: Bash|Edit|Write",
-                "jq -c '[.tool_name, (.tool_input.command // .tool_input.file_path), .tool_response,"
-                        + " .interpose.tool_call.name]' >> " + seen);
+                "jq -c '[.tool_name, (.tool_input.command // .tool_input.file_path),"
+                        + " (.tool_response.stdout // .tool_response.filePath), .interpose.tool_call.name]' >> " + seen);
         upstream.stubFor(post(urlPathEqualTo("/v1/responses")).willReturn(aResponse().withStatus(200)
                 .withHeader("content-type", "application/json").withBody("{\"id\":\"r\",\"object\":\"response\","
                         + "\"status\":\"completed\",\"output\":[]}")));
@@ -261,7 +261,8 @@ class CodexToolNamesTest {
 
             assertThat(Files.readAllLines(seen)).containsExactly(
                     "[\"Bash\",\"git log -1\",\"commit abc\",\"exec_command\"]",
-                    "[\"Edit\",\"" + project.resolve("old.txt") + "\",\"Done!\",\"apply_patch\"]");
+                    "[\"Edit\",\"" + project.resolve("old.txt") + "\",\"" + project.resolve("old.txt")
+                            + "\",\"apply_patch\"]"); // tool_response in each tool's own shape
         }
     }
 }

@@ -140,7 +140,7 @@ class RequestHooksTest {
         hook("audit.sh", "#!/bin/sh", "# interpose-event: PostToolUse", "# interpose-matcher: shell",
                 "jq -c '{hookSpecificOutput: {additionalContext: (\"audited \" + .tool_name + \" \" + .tool_input.command"
                         + " + \" (\" + .interpose.tool_call.name + \" \" + .interpose.tool_call.input.command[0] + \")\""
-                        + " + \" -> \" + .tool_response)}}'");
+                        + " + \" -> \" + .tool_response.stdout)}}'");
         String body = "{\"model\":\"gpt-5\",\"input\":[{\"type\":\"message\",\"role\":\"user\",\"content\":"
                 + "[{\"type\":\"input_text\",\"text\":\"list files\"}]},{\"type\":\"function_call\",\"name\":\"shell\","
                 + "\"call_id\":\"c1\",\"arguments\":\"{\\\"command\\\":[\\\"ls\\\"]}\"},"
@@ -158,7 +158,7 @@ class RequestHooksTest {
     @Test
     void postToolUseUpdatedToolOutputRedactsTheResultTheUpstreamSees() throws Exception {
         hook("redact.py", "#!/usr/bin/env python3", "# interpose-event: PostToolUse", "# interpose-matcher: Bash",
-                "import json, re, sys", "event = json.load(sys.stdin)", "out = str(event['tool_response'])",
+                "import json, re, sys", "event = json.load(sys.stdin)", "out = event['tool_response']['stdout']",
                 "if 'sk-' in out:",
                 "    print(json.dumps({'systemMessage': 'redacted a key', 'hookSpecificOutput': {",
                 "        'hookEventName': 'PostToolUse', 'updatedToolOutput': re.sub(r'sk-[A-Za-z0-9]+', '[REDACTED]', out),",
