@@ -139,6 +139,12 @@ final class ConfigTable {
             "other upstreams of the same dialect, comma-separated, tried in order when this one's breaker is open or its retries are spent");
     static final ConfigKey<Boolean> UPSTREAM_CACHE = key(UPSTREAM + "cache", bool(), false,
             "whether answers from this upstream are cached (see *Response cache* below); a route's `cache` wins over it");
+    static final ConfigKey<Integer> MAX_TOKENS_DEFAULT = key(UPSTREAM + "translation.max-tokens-default",
+            integer(1, 10_000_000, "a token count from 1 to 10000000"), 32000,
+            "`max_tokens` sent to this upstream, when it speaks `anthropic`, for a translated request whose client asked no limit (a Chat or Responses client; the Messages API requires one)");
+    static final ConfigKey<Integer> MAX_TOKENS_CAP = key(UPSTREAM + "translation.max-tokens-cap",
+            integer(0, 10_000_000, "a token count from 0 (no cap) to 10000000"), 0,
+            "the most output tokens a translated request asks of this upstream (Claude Code asks up to 128000, more than many models allow); a larger limit is lowered to it; `0` for no cap");
 
     static final ConfigKey<Optional<URI>> UPSTREAM_PROXY = key("upstream-proxy", ValueType.optionalUrl(),
             Optional.empty(), "HTTP `CONNECT` proxy for the upstream leg, empty for none", "INTERPOSE_UPSTREAM_PROXY",

@@ -156,7 +156,7 @@ class AgentRoutingTest {
             assertThat(claude.containsHeader("authorization")).isFalse();
             JsonNode sent = JSON.readTree(claude.getBodyAsString());
             assertThat(sent.path("model").asText()).isEqualTo("claude-sonnet-4-5");
-            assertThat(sent.path("max_tokens").asInt()).isPositive();
+            assertThat(sent.path("max_tokens").asInt()).as("agents.max-tokens").isEqualTo(8192);
             assertThat(sent.path("messages").get(0).toString()).contains("check the diff");
             assertThat(toolNames(sent.path("tools"))).as("tools: Bash, Read").containsExactly("exec_command");
 
