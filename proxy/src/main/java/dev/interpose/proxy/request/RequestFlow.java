@@ -68,7 +68,7 @@ public final class RequestFlow {
             return;
         }
         if (ModelList.answersHere(now.config(), request, arrival.path())) {
-            client.write(ModelList.answer(now, request, arrival), arrival.keepAlive());
+            ModelList.answer(now, client, request, arrival);
             return;
         }
                 Preparation.Prepared prepared = Preparation.prepare(now, client, request, arrival);
