@@ -140,8 +140,7 @@ public final class RequestFlow {
     void forward(FullHttpRequest request, RequestInfo info, RequestHooks.Meta meta, RequestBody body) {
         stage = Stage.PREPARING;
         if (TokenCount.answersHere(info)) {
-            client.write(TokenCount.answer(now.exchanges(), request, body, info), info.keepAlive());
-            client.ended();
+            offLoop(TokenCount.begin(this, now, client, request, body, info));
             return;
         }
         UpstreamCheck.Refusal refusal = UpstreamCheck.of(info, request.headers());
