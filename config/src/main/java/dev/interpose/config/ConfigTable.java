@@ -170,7 +170,8 @@ final class ConfigTable {
     static final ConfigKey<Duration> AGENTS_DEADLINE = key("agents.deadline", duration(), Duration.ofMinutes(4),
             "how long all the subagents of one trigger may take together (kept under the CLIs' own 300 s and 600 s limits)");
     static final ConfigKey<Integer> AGENTS_MAX_TOKENS = key("agents.max-tokens",
-            integer(1, 1_000_000, "a token count from 1 to 1000000"), 8192, "`max_tokens` of a subagent call");
+            integer(1, 1_000_000, "a token count from 1 to 1000000"), 8192,
+            "`max_tokens` of a subagent call (`max_output_tokens` in the Responses API; a Chat call names none, and one translated to an `anthropic` upstream gets its `translation.max-tokens-default`)");
     static final ConfigKey<Long> CACHE_MAX_BYTES = key("cache.max-bytes",
             ValueType.size(0, Long.MAX_VALUE, "a size in bytes (0 stores nothing)"), 256L * 1024 * 1024,
             "the most the response cache holds, request keys and answers weighed together; `0` stores nothing");
