@@ -187,7 +187,8 @@ public final class ConfigLoader {
                 new BulkheadConfig(values.get(BULKHEAD_CONCURRENT, name), values.get(MAX_WAIT, name)),
                 values.get(FALLBACK, name), apiKey,
                 HeadersConfig.of(values.get(HEADERS_ADD, name), values.get(HEADERS_REMOVE, name),
-                        values.get(FORWARD_CLIENT_CREDENTIALS, name)));
+                        values.get(FORWARD_CLIENT_CREDENTIALS, name)),
+                new TranslationConfig(values.get(MAX_TOKENS_DEFAULT, name), values.get(MAX_TOKENS_CAP, name)));
     }
 
     private List<RouteConfig> routes() {

@@ -139,6 +139,12 @@ final class ConfigTable {
             "other upstreams of the same dialect, comma-separated, tried in order when this one's breaker is open or its retries are spent");
     static final ConfigKey<Boolean> UPSTREAM_CACHE = key(UPSTREAM + "cache", bool(), false,
             "whether answers from this upstream are cached (see *Response cache* below); a route's `cache` wins over it");
+    static final ConfigKey<Integer> MAX_TOKENS_DEFAULT = key(UPSTREAM + "translation.max-tokens-default",
+            integer(1, 10_000_000, "a token count from 1 to 10000000"), 32000,
+            "`max_tokens` sent to this upstream, when it speaks `anthropic`, for a translated request whose client asked no limit (a Chat or Responses client; the Messages API requires one)");
+    static final ConfigKey<Integer> MAX_TOKENS_CAP = key(UPSTREAM + "translation.max-tokens-cap",
+            integer(0, 10_000_000, "a token count from 0 (no cap) to 10000000"), 0,
+            "the most output tokens a translated request asks of this upstream (Claude Code asks up to 128000, more than many models allow); a larger limit is lowered to it; `0` for no cap");
 
     static final ConfigKey<Optional<URI>> UPSTREAM_PROXY = key("upstream-proxy", ValueType.optionalUrl(),
             Optional.empty(), "HTTP `CONNECT` proxy for the upstream leg, empty for none", "INTERPOSE_UPSTREAM_PROXY",
@@ -164,7 +170,8 @@ final class ConfigTable {
     static final ConfigKey<Duration> AGENTS_DEADLINE = key("agents.deadline", duration(), Duration.ofMinutes(4),
             "how long all the subagents of one trigger may take together (kept under the CLIs' own 300 s and 600 s limits)");
     static final ConfigKey<Integer> AGENTS_MAX_TOKENS = key("agents.max-tokens",
-            integer(1, 1_000_000, "a token count from 1 to 1000000"), 8192, "`max_tokens` of a subagent call");
+            integer(1, 1_000_000, "a token count from 1 to 1000000"), 8192,
+            "`max_tokens` of a subagent call (`max_output_tokens` in the Responses API; a Chat call names none, and one translated to an `anthropic` upstream gets its `translation.max-tokens-default`)");
     static final ConfigKey<Long> CACHE_MAX_BYTES = key("cache.max-bytes",
             ValueType.size(0, Long.MAX_VALUE, "a size in bytes (0 stores nothing)"), 256L * 1024 * 1024,
             "the most the response cache holds, request keys and answers weighed together; `0` stores nothing");

@@ -47,6 +47,27 @@ public record ModelNames(Map<String, String> anthropic, Map<String, String> open
         return model == null ? null : (dialect == Dialect.ANTHROPIC ? anthropic : openai).get(model);
     }
 
+    /**
+     * The vendor family whose own upstream serves {@code model}: {@link Dialect#ANTHROPIC} for a Claude id
+     * ({@code claude-*}, or a full id of {@link #anthropic()}), {@link Dialect#OPENAI} for an OpenAI one
+     * ({@code gpt-*}, {@code o1}, {@code o3-mini}, {@code o4-*}, {@code codex-*}, {@code chatgpt-*}, or a full
+     * id of {@link #openai()}); null for any other model (a short name, a local model) and for null.
+     */
+    public Dialect family(String model) {
+        if (model == null) {
+            return null;
+        }
+        String id = model.strip().toLowerCase(java.util.Locale.ROOT);
+        if (id.startsWith("claude-") || anthropic.containsValue(model)) {
+            return Dialect.ANTHROPIC;
+        }
+        if (id.startsWith("gpt-") || id.matches("o[0-9]+(-.*)?") || id.startsWith("codex-")
+                || id.startsWith("chatgpt-") || openai.containsValue(model)) {
+            return Dialect.OPENAI;
+        }
+        return null;
+    }
+
     /** Whether an agent's or command's {@code model} means the triggering request's (blank, unset or inherit). */
     public static boolean inherits(String model) {
         return model == null || model.isBlank() || model.strip().equals(INHERIT);

@@ -25,6 +25,7 @@ import java.util.Optional;
  *                        retries are spent
  * @param apiKey          its own credential, sent instead of the client's, if configured
  * @param headers         headers added to and removed from what it is sent
+ * @param translation     the output limits of a request translated for it
  */
 public record UpstreamConfig(
         String name,
@@ -41,7 +42,17 @@ public record UpstreamConfig(
         BulkheadConfig bulkhead,
         java.util.List<String> fallback,
         Optional<ApiKey> apiKey,
-        HeadersConfig headers) {
+        HeadersConfig headers,
+        TranslationConfig translation) {
+
+    /** An upstream with the default translation limits. */
+    public UpstreamConfig(String name, URI url, Dialect dialect, Duration connectTimeout, Duration headTimeout,
+            Duration idleTimeout, int maxIdleConnections, Optional<URI> proxy, TlsConfig tls, BreakerConfig breaker,
+            RetryConfig retry, BulkheadConfig bulkhead, java.util.List<String> fallback, Optional<ApiKey> apiKey,
+            HeadersConfig headers) {
+        this(name, url, dialect, connectTimeout, headTimeout, idleTimeout, maxIdleConnections, proxy, tls, breaker,
+                retry, bulkhead, fallback, apiKey, headers, TranslationConfig.DEFAULT);
+    }
 
     /** An upstream without a key of its own or header edits. */
     public UpstreamConfig(String name, URI url, Dialect dialect, Duration connectTimeout, Duration headTimeout,
@@ -83,6 +94,7 @@ public record UpstreamConfig(
         fallback = java.util.List.copyOf(fallback);
         Objects.requireNonNull(apiKey, "apiKey");
         Objects.requireNonNull(headers, "headers");
+        Objects.requireNonNull(translation, "translation");
     }
 
     /** True when the upstream is reached over TLS. */

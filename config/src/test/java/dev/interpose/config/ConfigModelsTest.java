@@ -121,4 +121,33 @@ class ConfigModelsTest {
         assertThatThrownBy(() -> ModelNames.of(List.of("sonnet"), List.of()))
                 .hasMessageContaining("model-names.anthropic");
     }
+
+    @Test
+    void aModelIdsFamilyNamesTheVendorWhoseUpstreamServesIt() {
+        assertThat(ModelNames.DEFAULT.family("claude-sonnet-4-5-20250929")).isEqualTo(Dialect.ANTHROPIC);
+        assertThat(ModelNames.DEFAULT.family("gpt-5-codex")).isEqualTo(Dialect.OPENAI);
+        assertThat(ModelNames.DEFAULT.family("o3-mini")).isEqualTo(Dialect.OPENAI);
+        assertThat(ModelNames.DEFAULT.family("o4")).isEqualTo(Dialect.OPENAI);
+        assertThat(ModelNames.DEFAULT.family("opus")).as("a short name lives wherever it is sent").isNull();
+        assertThat(ModelNames.DEFAULT.family("qwen3-coder")).isNull();
+        assertThat(ModelNames.DEFAULT.family("ollama-model")).isNull();
+        assertThat(ModelNames.DEFAULT.family(null)).isNull();
+        ModelNames mine = ModelNames.of(List.of("sonnet=my-claude"), List.of("sonnet=my-gpt"));
+        assertThat(mine.family("my-claude")).isEqualTo(Dialect.ANTHROPIC);
+        assertThat(mine.family("my-gpt")).isEqualTo(Dialect.OPENAI);
+    }
+
+    @Test
+    void anAgentFileKeepsItsToolsDisallowedToolsAndMaxTurns() throws Exception {
+        Path file = Files.writeString(dir.resolve("reviewer.md"), "---\nname: reviewer\nmodel: inherit\n"
+                + "tools: Read, Bash(git diff:*, git log:*)\ndisallowedTools: [Write, Edit]\nmaxTurns: 5\n"
+                + "color: blue\n---\nYou review.\n");
+        AgentDefinition agent = AgentDefinition.read("reviewer", file);
+        assertThat(agent.model()).as("inherit").isNull();
+        assertThat(agent.tools()).containsExactly("Read", "Bash(git diff:*, git log:*)");
+        assertThat(agent.disallowedTools()).containsExactly("Write", "Edit");
+        assertThat(agent.maxTurns()).isEqualTo(5);
+        Path loose = Files.writeString(dir.resolve("loose.md"), "---\nmaxTurns: many\n---\nYou help.\n");
+        assertThat(AgentDefinition.read("loose", loose).maxTurns()).as("accepted as no limit").isZero();
+    }
 }

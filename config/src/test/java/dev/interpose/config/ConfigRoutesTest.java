@@ -134,7 +134,8 @@ class ConfigRoutesTest {
                         + " upstreams.local.breaker.half-open-calls, upstreams.local.retry.max-attempts,"
                         + " upstreams.local.retry.backoff, upstreams.local.retry.max-delay,"
                         + " upstreams.local.bulkhead.max-concurrent, upstreams.local.bulkhead.max-wait,"
-                        + " upstreams.local.fallback, upstreams.local.cache)",
+                        + " upstreams.local.fallback, upstreams.local.cache,"
+                        + " upstreams.local.translation.max-tokens-default, upstreams.local.translation.max-tokens-cap)",
                 f + ":25:5: routes[3]: \"just text\" (expected: a mapping of upstream and optionally name, path,"
                         + " dialect, model, rewrite-model, cache)",
                 f + ":27:13: routes[4].weight: unknown key (expected one of: routes[4].name, routes[4].path,"

@@ -73,6 +73,14 @@ public final class TestProxy implements AutoCloseable {
                 projectDir);
     }
 
+    /** As above, the configuration loaded with this environment (the variables {@code api-key-env} names). */
+    public static TestProxy withExtensions(Map<String, String> upstreams, java.nio.file.Path projectDir,
+            List<java.nio.file.Path> files, Map<String, String> env) throws Exception {
+        java.nio.file.Path noHome = projectDir.resolve("no-home");
+        return new TestProxy(config(upstreams, files, 0, env), dev.interpose.config.Extensions.discover(projectDir,
+                noHome), projectDir);
+    }
+
     /** A proxy configured by these files, with these upstream base URLs given as flags, on a free port. */
     public static TestProxy start(Map<String, String> upstreams, List<java.nio.file.Path> files) throws Exception {
         return new TestProxy(config(upstreams, files, 0));

@@ -273,6 +273,55 @@ class CodexIT extends ThroughProxy {
     }
 
     @Test
+    void aClaudeModelAgentTriggeredFromCodexRunsOnTheAnthropicUpstreamWithItsOwnKeyAndOnlyItsTools() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Files.createDirectories(work.resolve(".interpose/commands"));
+        Files.createDirectories(work.resolve(".claude/agents"));
+        Files.writeString(work.resolve(".interpose/commands/claude-review.md"),
+                "---\ndescription: Claude reviews\nagents: [claude-reviewer]\n---\nReview $ARGUMENTS.\n");
+        Files.writeString(work.resolve(".claude/agents/claude-reviewer.md"), "---\nname: claude-reviewer\n"
+                + "description: reviews with Claude\nmodel: claude-sonnet-4-5\ntools: Bash\n---\n"
+                + "You review code with Claude's eyes.\n");
+        Path config = Files.writeString(dir.resolve("config.yaml"),
+                "upstreams:\n  anthropic:\n    api-key-env: E2E_ANTHROPIC_KEY\n");
+        try (FakeUpstream claude = new FakeUpstream()) {
+            claude.anthropicAgentAnswers("You review code with Claude's eyes.", "CLAUDE-FINDING-5150");
+            upstream.responsesAnswers("The verdict carries Claude's finding.");
+            try (InterposeProcess agents = InterposeProcess.start(java.util.Map.of("INTERPOSE_UPSTREAM_OPENAI",
+                    upstream.baseUrl(), "INTERPOSE_UPSTREAM_ANTHROPIC", claude.baseUrl(), "E2E_ANTHROPIC_KEY",
+                    "sk-ant-e2e-own-key"), "--project-dir", work.toString(), "--config", config.toString())) {
+                Cli.Run run = Cli.codex(Files.createDirectories(dir.resolve("home")), work, agents.baseUrl() + "/v1",
+                        "/claude-review src/");
+
+                assertThat(run.exitCode()).as("codex exit: %s", run).isZero();
+                assertThat(run.stdout().trim()).isEqualTo("The verdict carries Claude's finding.");
+                List<LoggedRequest> calls = claude.requests("/v1/messages");
+                assertThat(calls).hasSize(1);
+                LoggedRequest call = calls.get(0);
+                assertThat(call.getHeader("x-api-key")).isEqualTo("sk-ant-e2e-own-key");
+                assertThat(call.containsHeader("authorization")).as("Codex's credential stays home").isFalse();
+                assertThat(call.getHeader("anthropic-version")).isEqualTo("2023-06-01");
+                com.fasterxml.jackson.databind.JsonNode sent = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(call.getBodyAsString());
+                assertThat(sent.path("model").asText()).isEqualTo("claude-sonnet-4-5");
+                assertThat(sent.path("system").toString()).contains("You review code with Claude's eyes.");
+                assertThat(sent.path("messages").toString()).contains("Review src/.");
+                List<String> tools = new java.util.ArrayList<>();
+                sent.path("tools").forEach(t -> tools.add(t.path("name").asText()));
+                assertThat(tools).as("tools: Bash keeps Codex's shell tools only").isNotEmpty()
+                        .allMatch(t -> List.of("exec_command", "write_stdin", "shell", "shell_command", "local_shell")
+                                .contains(t));
+                String main = upstream.bodies("/v1/responses").stream().filter(b -> b.contains("\"stream\":true"))
+                        .reduce((a, b) -> b).orElseThrow();
+                assertThat(main).contains("<agent name=\\\"claude-reviewer\\\" status=\\\"ok\\\">\\nCLAUDE-FINDING-5150");
+                assertThat(agents.awaitLine("\"route\":\"agents.anthropic\"", "\"upstream\":\"anthropic\""))
+                        .contains("\"translated\":true", "\"outcome\":\"ok\"").doesNotContain("sk-ant-e2e-own-key");
+                assertThat(agents.stop()).isZero();
+            }
+        }
+    }
+
+    @Test
     void aRouteSendsCodexToAnUpstreamTheConfigDefinesUnderAnotherModelName() throws Exception {
         try (FakeUpstream local = new FakeUpstream()) {
             local.responsesAnswers("Answered by the local upstream.");

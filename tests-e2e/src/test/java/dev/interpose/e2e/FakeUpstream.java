@@ -107,6 +107,16 @@ public final class FakeUpstream implements AutoCloseable {
                         .withHeader("content-type", "application/json").withBody(body)));
     }
 
+    /** A subagent's non-streaming Messages API call, recognised by its system prompt, answers {@code text}. */
+    public void anthropicAgentAnswers(String system, String text) {
+        String body = "{\"id\":\"msg_agent\",\"type\":\"message\",\"role\":\"assistant\",\"model\":"
+                + "\"claude-sonnet-4-5\",\"content\":[{\"type\":\"text\",\"text\":\"" + text + "\"}],"
+                + "\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":5,\"output_tokens\":3}}";
+        server.stubFor(post(urlPathEqualTo("/v1/messages")).atPriority(0)
+                .withRequestBody(containing(system)).willReturn(aResponse().withStatus(200)
+                        .withHeader("content-type", "application/json").withBody(body)));
+    }
+
     /** The bodies of every request to {@code path}, in order. */
     public List<String> bodies(String path) {
         return server.findAll(postRequestedFor(urlPathEqualTo(path))).stream().map(LoggedRequest::getBodyAsString)

@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code POST /interpose/agents/run} with {@code {"agents": ["a", "b"], "prompt": "..."}} (optionally
- * {@code "model"}, and {@code "dialect"}: {@code anthropic}, {@code openai} for the Responses API, or
+ * {@code "model"}, {@code "tools"} (definitions in the dialect's shape, filtered per agent), and {@code "dialect"}: {@code anthropic}, {@code openai} for the Responses API, or
  * {@code chat}; by default Anthropic when the request carries {@code x-api-key} or {@code anthropic-version},
  * else the Responses API): runs the agents with the request's credentials and answers JSON with each
  * agent's answer, status, duration and usage, in the order asked. For scripts and hooks.
@@ -71,7 +71,8 @@ public final class AgentApi {
         }
         String model = request.path("model").isTextual() ? request.path("model").asText() : null;
         long start = System.nanoTime();
-        AgentRunner.Trigger trigger = new AgentRunner.Trigger(api, api.path(), credentials, model, requestId);
+        AgentRunner.Trigger trigger = new AgentRunner.Trigger(api, api.path(), credentials, model, requestId,
+                request.path("tools").isArray() ? request.get("tools") : null);
         return runner.run(agents, request.path("prompt").asText(), trigger, cancel).thenApply(results -> {
             ObjectNode out = JSON.createObjectNode();
             ArrayNode list = out.putArray("results");

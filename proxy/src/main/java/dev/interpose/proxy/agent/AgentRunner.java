@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs subagents: each one model call, in the dialect of the request that triggered it, with that
- * request's credentials, the agent's system prompt, and the agent's model or else (none, or {@code inherit}) the
- * request's; a short name ({@code sonnet}) is resolved by the routing the call goes through. The
+ * request's credentials, the agent's system prompt, the trigger's tools the agent may use ({@link AgentTools}),
+ * and the agent's model or else (none, or {@code inherit}) the request's. The routing the call goes through
+ * resolves a short name ({@code sonnet}) and sends the call to the upstream that serves its model
+ * ({@link dev.interpose.proxy.route.Router#agentRoute}), translated there when it speaks another API. The
  * calls go back through this proxy ({@code POST} to its own listener, marked with a per-process token so
  * commands and hooks leave them alone), so they get the same upstream client, routing, timeouts and access
  * log as any call. They run in parallel under the proxy-wide {@link AgentLimiter}; each has
@@ -97,8 +99,10 @@ public final class AgentRunner {
      * @param headers     the trigger's request headers (the credentials are taken from them)
      * @param model       the trigger's model, for agents that name none; may be null
      * @param requestId   the trigger's request id, for the log
+     * @param tools       the trigger's tool definitions, in its API's shape; null when it had none
      */
-    public record Trigger(ApiDialect api, String path, Map<String, String> headers, String model, String requestId) {
+    public record Trigger(ApiDialect api, String path, Map<String, String> headers, String model, String requestId,
+            JsonNode tools) {
     }
 
     /**
@@ -187,6 +191,10 @@ public final class AgentRunner {
 
     private HttpRequest request(AgentDefinition agent, String task, Trigger trigger, String model) {
         ObjectNode body = trigger.api().agentRequest(model, agent.systemPrompt(), task, config.maxTokens());
+        JsonNode tools = AgentTools.offered(trigger.tools(), agent);
+        if (tools != null) {
+            body.set("tools", tools); // the same member in the three APIs
+        }
         HttpRequest.Builder builder = HttpRequest.newBuilder(self.get().resolve(trigger.path()))
                 .timeout(config.timeout())
                 .header("content-type", "application/json")
@@ -209,7 +217,7 @@ public final class AgentRunner {
         AnswerAssembler assembler = api.assembler();
         assembler.onBody(body, body.length);
         AssembledResponse assembled = assembler.result();
-        return new Result(agent, "ok", assembled.text(), ms, assembled.usage());
+        return new Result(agent, "ok", AgentTools.answer(assembled), ms, assembled.usage());
     }
 
     private Result failed(String agent, Throwable error, long ms, boolean cancelled) {

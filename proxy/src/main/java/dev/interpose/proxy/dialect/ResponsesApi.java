@@ -243,7 +243,8 @@ public final class ResponsesApi implements ApiDialect {
         if (model != null) {
             body.put("model", model);
         }
-        return body.put("instructions", systemPrompt).put("input", task).put("stream", false).put("store", false);
+        return body.put("instructions", systemPrompt).put("input", task).put("max_output_tokens", maxTokens)
+                .put("stream", false).put("store", false);
     }
 
     // --- answers of the model ---

@@ -211,7 +211,7 @@ public final class SlashCommands {
         ApiDialect api = ApiDialect.forPath(meta.path());
         String model = json.path("model").isTextual() ? json.path("model").asText() : null;
         AgentRunner.Trigger trigger = new AgentRunner.Trigger(api, meta.path(), meta.credentials(), model,
-                meta.requestId());
+                meta.requestId(), json.path("tools").isArray() ? json.get("tools") : null);
         for (AgentRunner.Result result : agents.run(names, task, trigger, cancel).join()) {
             turn.addContext(json, AgentRunner.block(result)); // in the order listed, whatever the finishing order
         }

@@ -32,10 +32,8 @@ record ToolView(String name, JsonNode input, List<String> matchNames, ObjectNode
     private static final String BASH = "Bash";
     private static final String EDIT = "Edit";
     private static final String WRITE = "Write";
-    private static final String APPLY_PATCH = "apply_patch";
-    /** Codex's tools that run a shell command. */
-    private static final List<String> SHELLS = List.of("exec_command", "shell", "shell_command", "local_shell",
-            "container.exec");
+    private static final String APPLY_PATCH = dev.interpose.proxy.dialect.ToolNames.APPLY_PATCH;
+    private static final List<String> SHELLS = dev.interpose.proxy.dialect.ToolNames.SHELLS;
     /** For each mapped tool, the names a hook may match its views by, known before its input is. */
     private static final Map<String, List<String>> WATCHED = watched();
 

@@ -19,7 +19,8 @@ import io.netty.handler.codec.http.HttpVersion;
 
 /**
  * The {@link dev.interpose.proxy.exchange.Stage#PREPARING} stage: the body decoded once when it came compressed,
- * its model read, the request routed and its model rewritten for the route, the subagent marker taken off, and
+ * its model read, the subagent marker taken off, the request routed (a subagent's call by its model,
+ * {@link dev.interpose.proxy.route.Router#agentRoute}) and its model rewritten for the route, and
  * whether a slash command may apply. On the event loop; stateless.
  */
 final class Preparation {
@@ -63,7 +64,12 @@ final class Preparation {
                     : arrival.guess(), e.kind(), e.getMessage(), arrival);
             return null;
         }
-        Route route = now.router().route(path, request.headers(), model);
+        String agentCall = request.headers().get(AgentRunner.HEADER);
+        request.headers().remove(AgentRunner.HEADER); // never sent upstream
+        boolean subagent = agentCall != null && agentCall.equals(now.commands().agents().token());
+        // an agent's call goes where its model lives; a client's goes where its API does
+        Route route = subagent ? now.router().agentRoute(path, request.headers(), model)
+                : now.router().route(path, request.headers(), model);
         if (route == null) {
             client.answerError(request, arrival.guess(), ErrorKind.NOT_FOUND, "no upstream serves " + path, arrival);
             return null;
@@ -82,9 +88,6 @@ final class Preparation {
         RequestInfo info = new RequestInfo(arrival.requestId(), ClientKind.of(request.headers()), route,
                 request.method().name(), path, arrival.uri(), model, clientModel, bytesIn, arrival.keepAlive(),
                 request.protocolVersion().equals(HttpVersion.HTTP_1_1), arrival.startNanos());
-        String agentCall = request.headers().get(AgentRunner.HEADER);
-        request.headers().remove(AgentRunner.HEADER); // never sent upstream
-        boolean subagent = agentCall != null && agentCall.equals(now.commands().agents().token());
         boolean command = !subagent && ApiDialect.forPath(path) != null && readable
                 && now.commands().mayApply(decoded != null ? Unpooled.wrappedBuffer(decoded) : request.content());
         return new Prepared(request, info, decoded != null ? RequestBody.of(decoded) : null, readable, encoding,

@@ -71,7 +71,7 @@ public final class RequestFlow {
             return;
         }
         if (ModelList.answersHere(now.config(), request, arrival.path())) {
-            client.write(ModelList.answer(now, request, arrival), arrival.keepAlive());
+            ModelList.answer(now, client, request, arrival);
             return;
         }
                 Preparation.Prepared prepared = Preparation.prepare(now, client, request, arrival);
@@ -143,8 +143,7 @@ public final class RequestFlow {
     void forward(FullHttpRequest request, RequestInfo info, RequestHooks.Meta meta, RequestBody body) {
         stage = Stage.PREPARING;
         if (TokenCount.answersHere(info)) {
-            client.write(TokenCount.answer(now.exchanges(), request, body, info), info.keepAlive());
-            client.ended();
+            offLoop(TokenCount.begin(this, now, client, request, body, info));
             return;
         }
         UpstreamCheck.Refusal refusal = UpstreamCheck.of(info, request.headers());

@@ -5,6 +5,7 @@ import dev.interpose.proxy.body.RequestBody;
 import dev.interpose.proxy.body.UnreadableBodyException;
 import dev.interpose.proxy.dialect.translate.TranslatedCall;
 import dev.interpose.proxy.dialect.translate.Translation;
+import dev.interpose.proxy.dialect.translate.TranslationOptions;
 import dev.interpose.proxy.error.ErrorKind;
 import dev.interpose.proxy.exchange.RequestInfo;
 import io.netty.buffer.Unpooled;
@@ -56,7 +57,8 @@ final class TranslateStage implements OffLoopStage {
             next.go(request, info, null);
             return null;
         }
-        Translation translation = Translation.of(info.dialect(), info.upstreamDialect());
+        Translation translation = Translation.of(info.dialect(), info.upstreamDialect(),
+                TranslationOptions.of(info.route().upstream().translation()));
         RequestBody plain = body != null ? body : RequestBody.copyOf(request.content()); // uncompressed by now
         TranslateStage stage = new TranslateStage(flow, client);
         if (plain.bytes().length <= Limits.TRANSLATE_ON_LOOP_BYTES) {

@@ -43,6 +43,7 @@ public final class Router {
     private final List<Custom> custom = new ArrayList<>();
     private final List<Alias> aliases = new ArrayList<>();
     private final ModelNames names;
+    private final java.util.Set<String> builtInNames;
 
     public Router(InterposeConfig config) {
         for (RouteConfig route : config.routes()) {
@@ -61,6 +62,28 @@ public final class Router {
         chat = new Route("openai.chat", openai, Dialect.OPENAI);
         openaiOther = new Route("openai.other", openai, Dialect.OPENAI);
         codex = new Route("chatgpt.codex", config.upstream("chatgpt"), Dialect.OPENAI);
+        builtInNames = java.util.Set.of(messages.name(), countTokens.name(), anthropicOther.name(), responses.name(),
+                chat.name(), openaiOther.name(), codex.name());
+    }
+
+    /**
+     * The route of a subagent's own call: as {@link #route}, except that a model of the other vendor's family
+     * ({@link ModelNames#family}: a Claude id in a Codex-triggered call, a GPT id in a Claude Code-triggered one)
+     * that no alias or route placed goes to that vendor's built-in upstream ({@code anthropic} or {@code openai}),
+     * in the client's dialect, so the call is translated there. A user's request is never moved so: its client
+     * chose the API, while an agent file's {@code model} names the model wherever it lives.
+     */
+    public Route agentRoute(String path, HttpHeaders headers, String model) {
+        Route to = route(path, headers, model);
+        if (to == null || model == null || !builtInNames.contains(to.name())) {
+            return to;
+        }
+        Dialect family = names.family(to.rewriteModel() != null ? to.rewriteModel() : model);
+        if (family == null || family == to.upstream().dialect().family() || ApiDialect.forPath(path) == null) {
+            return to;
+        }
+        Route home = family == Dialect.ANTHROPIC ? messages : responses; // the built-in upstream of that vendor
+        return new Route("agents." + home.upstream().name(), home.upstream(), to.dialect());
     }
 
     /**

@@ -225,6 +225,28 @@ class TranslationTest {
     }
 
     @Test
+    void countTokensOfABodyTooLargeToReadOnTheEventLoopIsEstimatedOffItAlike() throws Exception {
+        WireMockServer chat = chatUpstream(CHAT_ANSWER, "application/json", 200);
+        String words = "word ".repeat(dev.interpose.proxy.body.Limits.TRANSLATE_ON_LOOP_BYTES / 5 + 1024);
+        try (TestProxy proxy = proxy(chat)) {
+            long small = JSON.readTree(send(proxy, "/v1/messages/count_tokens", MESSAGES + "}").body())
+                    .path("input_tokens").asLong();
+            for (int i = 0; i < 3; i++) { // one connection, one after another: each answered, none left pending
+                HttpResponse<String> response = send(proxy, "/v1/messages/count_tokens",
+                        MESSAGES.replace("Be brief.", words) + "}");
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                assertThat(response.headers().firstValue("x-interpose-token-estimate")).hasValue("true");
+                assertThat(JSON.readTree(response.body()).path("input_tokens").asLong())
+                        .as("the padding counted").isGreaterThan(small + 10_000);
+            }
+            HttpResponse<String> broken = send(proxy, "/v1/messages/count_tokens", "[" + words.replace(' ', ','));
+            assertThat(broken.statusCode()).isEqualTo(400);
+            assertThat(broken.body()).contains("invalid_request_error").contains("estimate its tokens");
+            assertThat(chat.getAllServeEvents()).isEmpty();
+        }
+    }
+
+    @Test
     void aBodyTooLargeToTranslateOnTheEventLoopIsTranslatedOffItAlike() throws Exception {
         WireMockServer chat = chatUpstream(CHAT_ANSWER, "application/json", 200);
         String padding = "x".repeat(dev.interpose.proxy.body.Limits.TRANSLATE_ON_LOOP_BYTES + 1024);

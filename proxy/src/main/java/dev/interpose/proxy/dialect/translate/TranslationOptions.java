@@ -1,7 +1,8 @@
 package dev.interpose.proxy.dialect.translate;
 
 /**
- * What a translation cannot know from the request alone.
+ * What a translation cannot know from the request alone: the upstream's {@code translation} settings
+ * ({@link dev.interpose.config.TranslationConfig}, from {@code upstreams.<name>.translation.*}).
  *
  * @param defaultMaxTokens the {@code max_tokens} sent to an Anthropic upstream when the client's request has
  *                         no limit (the Messages API requires one; the Responses API does not)
@@ -9,8 +10,13 @@ package dev.interpose.proxy.dialect.translate;
  *                         many other models allow), or 0 for no cap
  */
 public record TranslationOptions(int defaultMaxTokens, int maxTokensCap) {
-    /** 32000 tokens when the client names no limit; no cap. */
-    public static final TranslationOptions DEFAULTS = new TranslationOptions(32000, 0);
+    /** The defaults of the config keys: 32000 tokens when the client names no limit; no cap. */
+    public static final TranslationOptions DEFAULTS = of(dev.interpose.config.TranslationConfig.DEFAULT);
+
+    /** The options of an upstream's {@code translation} settings. */
+    public static TranslationOptions of(dev.interpose.config.TranslationConfig config) {
+        return new TranslationOptions(config.maxTokensDefault(), config.maxTokensCap());
+    }
 
     public TranslationOptions {
         if (defaultMaxTokens < 1) {
