@@ -97,7 +97,8 @@ class HookOutputsTest {
                     StandardCharsets.UTF_8)).get(0);
             HttpResponse<String> claude = send(proxy, "/v1/messages", CLAUDE_BODY, "x-api-key", "k");
             assertThat(claude.statusCode()).isEqualTo(200);
-            assertThat(messagesText(claude.body())).containsExactly(NOTICE, upstreamText);
+            // the notice opens the model's first text block (Claude Code's -p prints the answer's last text block)
+            assertThat(messagesText(claude.body())).containsExactly(NOTICE + "\n\n" + upstreamText);
             assertThat(HookFiles.events(claude.body()).get(0).path("type").asText()).isEqualTo("message_start");
 
             HttpResponse<String> codex = send(proxy, "/v1/responses", CODEX_BODY, "authorization", "Bearer k");
@@ -136,7 +137,7 @@ class HookOutputsTest {
                 "    upstream: local", ""));
         try (TestProxy proxy = TestProxy.withExtensions(Map.of(), project, List.of(config))) {
             HttpResponse<String> claude = send(proxy, "/v1/messages", CLAUDE_BODY, "x-api-key", "k");
-            assertThat(messagesText(claude.body())).containsExactly(NOTICE, "Hello");
+            assertThat(messagesText(claude.body())).containsExactly(NOTICE + "\n\nHello");
             List<JsonNode> events = HookFiles.events(claude.body());
             assertThat(events.get(events.size() - 1).path("type").asText()).isEqualTo("message_stop");
             assertThat(proxy.accessLog(1).get(0)).containsEntry("translated", true);
@@ -155,9 +156,8 @@ class HookOutputsTest {
             HttpResponse<String> claude = send(proxy, "/v1/messages", CLAUDE_BODY.replace("\"stream\":true",
                     "\"stream\":false"), "x-api-key", "k");
             JsonNode content = JSON.readTree(claude.body()).path("content");
-            assertThat(content).hasSize(2);
-            assertThat(content.get(0).path("text").asText()).isEqualTo(NOTICE);
-            assertThat(content.get(1).path("text").asText()).isEqualTo("Hello");
+            assertThat(content).hasSize(1);
+            assertThat(content.get(0).path("text").asText()).isEqualTo(NOTICE + "\n\nHello");
             assertThat(claude.headers().firstValueAsLong("content-length")).hasValue(claude.body().getBytes(
                     StandardCharsets.UTF_8).length);
 

@@ -10,8 +10,9 @@ import java.util.function.Consumer;
 
 /**
  * A notice for the person (a hook's {@code systemMessage}) put before the model's answer, in the client's own API,
- * as the answer's first text: in Anthropic's Messages a text block of its own at index 0 (the model's blocks move
- * up by one), in OpenAI's Responses a message item of its own at output index 0 (the model's items move up, the
+ * as the answer's first text: in Anthropic's Messages the opening of the model's first text block (a line, then a
+ * blank one; Claude Code's {@code -p} prints only the answer's last text block, so a block of its own would not be
+ * seen there), or a text block of its own after the model's blocks when the answer has no text; in OpenAI's Responses a message item of its own at output index 0 (the model's items move up, the
  * sequence numbers are counted again), in Chat Completions the first content of the answer, a blank line before
  * the model's. A stream gets it right after its opening event, so it is the first thing a CLI prints; a whole
  * answer gets it in its content. It wraps the call that translates the answer for a translated request (the notice
@@ -61,7 +62,13 @@ public final class AnswerNotice implements TranslatedCall {
         if (client == ApiDialect.MESSAGES) {
             JsonNode content = answer.path("content");
             ArrayNode blocks = content.isArray() ? (ArrayNode) content : answer.putArray("content");
-            blocks.insertObject(0).put("type", "text").put("text", text);
+            for (JsonNode block : blocks) {
+                if ("text".equals(block.path("type").asText()) && block instanceof ObjectNode) {
+                    ((ObjectNode) block).put("text", text + "\n\n" + block.path("text").asText(""));
+                    return answer;
+                }
+            }
+            blocks.addObject().put("type", "text").put("text", text);
         } else if (client == ApiDialect.CHAT) {
             JsonNode message = answer.path("choices").path(0).path("message");
             if (message.isObject()) {
@@ -139,8 +146,10 @@ public final class AnswerNotice implements TranslatedCall {
 
     /** The client's stream with the notice after its opening event. */
     private final class Notice implements EventTranslator {
-        /** Whether the notice was written; the model's indices move up by one from then on. */
+        /** Whether the notice was written (Responses: the model's indices move up by one from then on). */
         private boolean written;
+        /** Messages: how many content blocks the stream has opened. */
+        private int blocks;
         private int sequence;
         private boolean finished;
 
@@ -172,14 +181,18 @@ public final class AnswerNotice implements TranslatedCall {
                 return;
             }
             if (client == ApiDialect.MESSAGES) {
-                if (written && data.path("index").canConvertToInt()) {
-                    data.put("index", data.path("index").asInt() + 1);
+                if (!written && type.equals("message_delta")) {
+                    written = true;
+                    messagesBlock(out, blocks); // no text of the model's: the notice is a text block of its own
                 }
                 out.event(event.name(), data);
                 finished |= type.equals("message_stop") || type.equals("error");
-                if (!written && type.equals("message_start")) {
-                    written = true;
-                    messagesBlock(out);
+                if (type.equals("content_block_start")) {
+                    blocks = Math.max(blocks, data.path("index").asInt(0) + 1);
+                    if (!written && "text".equals(data.path("content_block").path("type").asText())) {
+                        written = true; // the notice opens the model's first text, which Claude Code prints whole
+                        out.event("content_block_delta", textDelta(data.path("index").asInt(0), text + "\n\n"));
+                    }
                 }
                 return;
             }
@@ -209,15 +222,19 @@ public final class AnswerNotice implements TranslatedCall {
             return finished;
         }
 
-        private void messagesBlock(SseOut out) {
-            ObjectNode start = Json.MAPPER.createObjectNode().put("type", "content_block_start").put("index", 0);
+        private void messagesBlock(SseOut out, int index) {
+            ObjectNode start = Json.MAPPER.createObjectNode().put("type", "content_block_start").put("index", index);
             start.putObject("content_block").put("type", "text").put("text", "");
             out.event("content_block_start", start);
-            ObjectNode delta = Json.MAPPER.createObjectNode().put("type", "content_block_delta").put("index", 0);
-            delta.putObject("delta").put("type", "text_delta").put("text", text);
-            out.event("content_block_delta", delta);
+            out.event("content_block_delta", textDelta(index, text));
             out.event("content_block_stop", Json.MAPPER.createObjectNode().put("type", "content_block_stop")
-                    .put("index", 0));
+                    .put("index", index));
+        }
+
+        private ObjectNode textDelta(int index, String said) {
+            ObjectNode delta = Json.MAPPER.createObjectNode().put("type", "content_block_delta").put("index", index);
+            delta.putObject("delta").put("type", "text_delta").put("text", said);
+            return delta;
         }
 
         private void writeItem(SseOut out) {
