@@ -94,6 +94,10 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--soak-sample", description = "Seconds between soak samples (default: ${DEFAULT-VALUE}).")
     int soakSample = 60;
 
+    @Option(names = "--no-cds", description = "Start the proxy without the class-data archive the build made beside the "
+            + "jar (proxy/target/interpose.jsa), which the launcher proxy/target/interpose uses.")
+    boolean noCds;
+
     @Option(names = "--no-nginx", description = "Leave nginx out of the run.")
     boolean noNginx;
 
@@ -138,6 +142,9 @@ public final class Bench implements Callable<Integer> {
             }
         }
         Report.printMachine();
+        System.out.println(!noCds && java.nio.file.Files.exists(proxyJar.resolveSibling("interpose.jsa"))
+                ? "proxy started as the launcher starts it: with the build's class-data archive (--no-cds: without)"
+                : "proxy started without a class-data archive");
         System.out.printf(Locale.ROOT, "load average at the start: %s%n", Report.load());
         java.util.Optional<Path> nginxBinary = noNginx ? java.util.Optional.empty() : Nginx.find(!noNginxInstall);
         long warm = warmupSeconds * 1000L;
@@ -234,6 +241,11 @@ public final class Bench implements Callable<Integer> {
     private Process startProxy(int upstreamPort, Path log, String... extra) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(javaBin));
+        Path archive = proxyJar.resolveSibling("interpose.jsa");
+        if (!noCds && java.nio.file.Files.exists(archive)) { // as the launcher starts it
+            command.addAll(java.util.List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off",
+                    "-Xlog:cds+dynamic=off"));
+        }
         command.addAll(proxyJvmArgs);
         command.addAll(java.util.List.of("-jar", proxyJar.toString(), "--port", "0",
                 "--upstream", "anthropic=http://127.0.0.1:" + upstreamPort));
