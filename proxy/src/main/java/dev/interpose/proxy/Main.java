@@ -86,9 +86,13 @@ public final class Main implements Callable<Integer> {
             // Before the first logger is created: Logback reads this once, at initialisation.
             System.setProperty("logback.configurationFile", "logback-text.xml");
         }
+        // Start-up work nothing before the listening line needs, on the second core meanwhile (after the logging
+        // is chosen: Netty's logger starts Logback): the JDK's TLS classes and default trust store (about 60 ms,
+        // cached for the whole JVM once loaded).
+        Thread warmUp = new Thread(Main::warmUpTls, "interpose-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        List.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(), new ProcessorMetrics())
-                .forEach(binder -> binder.bindTo(registry));
 
         List<Extension> extensions = Extensions.discover(options.project(), ServeOptions.home(),
                 ServeOptions.codexHome());
@@ -104,6 +108,11 @@ public final class Main implements Callable<Integer> {
         }
         System.out.println("listening on " + listeningUrl(bound, config.listener().host()));
         System.out.flush();
+        // The JVM's own meters (about 40 ms of management classes) join the registry once the proxy listens.
+        Thread jvmMeters = new Thread(() -> List.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(),
+                new ProcessorMetrics()).forEach(binder -> binder.bindTo(registry)), "interpose-jvm-meters");
+        jvmMeters.setDaemon(true);
+        jvmMeters.start();
 
         org.slf4j.LoggerFactory.getLogger(Main.class).info("extensions: {}", Reloader.summary(extensions));
         Reloader.report(extensions);
@@ -124,6 +133,14 @@ public final class Main implements Callable<Integer> {
         // Flush the async appender: System.exit does not wait for queued log lines.
         ((ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory()).stop();
         return 0;
+    }
+
+    private static void warmUpTls() {
+        try {
+            io.netty.handler.ssl.SslContextBuilder.forClient().build();
+        } catch (javax.net.ssl.SSLException | RuntimeException e) {
+            // the server builds its own context and reports what fails there
+        }
     }
 
     /**
