@@ -35,13 +35,19 @@ final class Json {
 
     /** {@link #joinedText} as a string node, the {@link RawText}s in it left undecoded. */
     static JsonNode joined(JsonNode content, String separator) {
+        return joined(content, separator, text -> true);
+    }
+
+    /** As {@link #joined(JsonNode, String)}, with only the parts' texts that {@code keep} accepts. */
+    private static JsonNode joined(JsonNode content, String separator, java.util.function.Predicate<JsonNode> keep) {
         if (content.isTextual()) {
             return content;
         }
         TextJoin out = new TextJoin(separator);
         for (JsonNode part : content) {
-            if (part.path("text").isTextual()) {
-                out.add(part.path("text"));
+            JsonNode text = part.path("text");
+            if (text.isTextual() && keep.test(text)) {
+                out.add(text);
             }
         }
         return out.node();
@@ -54,17 +60,7 @@ final class Json {
      * prompt it would spoil the other vendor's prefix caching.
      */
     static JsonNode systemPrompt(JsonNode system, String separator) {
-        if (!system.isArray()) {
-            return system.isTextual() ? system : joined(system, separator);
-        }
-        TextJoin out = new TextJoin(separator);
-        for (JsonNode part : system) {
-            JsonNode text = part.path("text");
-            if (text.isTextual() && !isBillingLine(text)) {
-                out.add(text);
-            }
-        }
-        return out.node();
+        return joined(system, separator, text -> !isBillingLine(text));
     }
 
     private static final String BILLING_LINE = "x-anthropic-billing-header:";
