@@ -89,9 +89,7 @@ public final class Main implements Callable<Integer> {
         // Start-up work nothing before the listening line needs, on the second core meanwhile (after the logging
         // is chosen: Netty's logger starts Logback): the JDK's TLS classes and default trust store (about 60 ms,
         // cached for the whole JVM once loaded).
-        Thread warmUp = new Thread(Main::warmUpTls, "interpose-warm-up");
-        warmUp.setDaemon(true);
-        warmUp.start();
+        inBackground("interpose-warm-up", Main::warmUpTls);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
         List<Extension> extensions = Extensions.discover(options.project(), ServeOptions.home(),
@@ -109,10 +107,8 @@ public final class Main implements Callable<Integer> {
         System.out.println("listening on " + listeningUrl(bound, config.listener().host()));
         System.out.flush();
         // The JVM's own meters (about 40 ms of management classes) join the registry once the proxy listens.
-        Thread jvmMeters = new Thread(() -> List.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(),
-                new ProcessorMetrics()).forEach(binder -> binder.bindTo(registry)), "interpose-jvm-meters");
-        jvmMeters.setDaemon(true);
-        jvmMeters.start();
+        inBackground("interpose-jvm-meters", () -> List.of(new JvmMemoryMetrics(), new JvmGcMetrics(),
+                new JvmThreadMetrics(), new ProcessorMetrics()).forEach(binder -> binder.bindTo(registry)));
 
         org.slf4j.LoggerFactory.getLogger(Main.class).info("extensions: {}", Reloader.summary(extensions));
         Reloader.report(extensions);
@@ -133,6 +129,13 @@ public final class Main implements Callable<Integer> {
         // Flush the async appender: System.exit does not wait for queued log lines.
         ((ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory()).stop();
         return 0;
+    }
+
+    /** Runs {@code work} on a daemon thread of its own: start-up work the listening line need not wait for. */
+    private static void inBackground(String name, Runnable work) {
+        Thread thread = new Thread(work, name);
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private static void warmUpTls() {
