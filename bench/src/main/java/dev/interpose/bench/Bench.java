@@ -142,7 +142,7 @@ public final class Bench implements Callable<Integer> {
             }
         }
         Report.printMachine();
-        System.out.println(!noCds && java.nio.file.Files.exists(proxyJar.resolveSibling("interpose.jsa"))
+        System.out.println(classDataArchive() != null
                 ? "proxy started as the launcher starts it: with the build's class-data archive (--no-cds: without)"
                 : "proxy started without a class-data archive");
         System.out.printf(Locale.ROOT, "load average at the start: %s%n", Report.load());
@@ -238,11 +238,17 @@ public final class Bench implements Callable<Integer> {
         int await(Process proxy, Path log) throws Exception;
     }
 
+    /** The class-data archive the build made beside the jar, when the proxy is to start with it; else null. */
+    private Path classDataArchive() {
+        Path archive = proxyJar.resolveSibling("interpose.jsa");
+        return !noCds && java.nio.file.Files.exists(archive) ? archive : null;
+    }
+
     private Process startProxy(int upstreamPort, Path log, String... extra) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(javaBin));
-        Path archive = proxyJar.resolveSibling("interpose.jsa");
-        if (!noCds && java.nio.file.Files.exists(archive)) { // as the launcher starts it
+        Path archive = classDataArchive();
+        if (archive != null) { // as the launcher starts it
             command.addAll(java.util.List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off",
                     "-Xlog:cds+dynamic=off"));
         }
