@@ -133,6 +133,16 @@ public final class TestProxy implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + pathAndQuery);
     }
 
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+
+    /** POSTs {@code body} to {@code path} over HTTP/1.1 with these header names and values, and reads the answer. */
+    public java.net.http.HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+        return HTTP.send(java.net.http.HttpRequest.newBuilder(uri(path)).headers(headers)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
     public PrometheusMeterRegistry registry() {
         return registry;
     }

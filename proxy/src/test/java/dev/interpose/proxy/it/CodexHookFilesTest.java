@@ -66,13 +66,9 @@ class CodexHookFilesTest {
         return TestProxy.withExtensions(Map.of("anthropic", upstream.baseUrl(), "openai", upstream.baseUrl()), project);
     }
 
-    private HttpResponse<String> send(TestProxy proxy, String path, String body, String... headers) throws Exception {
-        return http.send(HttpRequest.newBuilder(proxy.uri(path)).headers(headers)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
 
     private HttpResponse<String> fromClaudeCode(TestProxy proxy) throws Exception {
-        return send(proxy, "/v1/messages", MESSAGES, "x-api-key", "k", "user-agent", "claude-cli/2.1.328 (external, cli)",
+        return proxy.post("/v1/messages", MESSAGES, "x-api-key", "k", "user-agent", "claude-cli/2.1.328 (external, cli)",
                 "x-claude-code-session-id", "s-1");
     }
 
@@ -155,14 +151,14 @@ class CodexHookFilesTest {
                 + "\"hooks\":[{\"type\":\"command\",\"command\":\"" + guard + "\"}]}]}}");
         answer("/v1/responses", RESPONSES_TOOL);
         try (TestProxy proxy = proxy()) {
-            HttpResponse<String> fromCodex = send(proxy, "/v1/responses", RESPONSES, "authorization", "Bearer k",
+            HttpResponse<String> fromCodex = proxy.post("/v1/responses", RESPONSES, "authorization", "Bearer k",
                     "originator", "codex_exec", "user-agent", "codex_exec/0.169.0 (Debian; x86_64)");
 
             assertThat(fromCodex.body()).as("Codex runs its hooks itself: the proxy passes the call on")
                     .isEqualTo(RESPONSES_TOOL);
             assertThat(seen).doesNotExist();
 
-            HttpResponse<String> fromAnother = send(proxy, "/v1/responses", RESPONSES, "authorization", "Bearer k",
+            HttpResponse<String> fromAnother = proxy.post("/v1/responses", RESPONSES, "authorization", "Bearer k",
                     "user-agent", "my-agent/1.0");
 
             assertThat(fromAnother.body()).doesNotContain("function_call")

@@ -65,10 +65,6 @@ class HookOutputsTest {
         return TestProxy.withExtensions(Map.of("anthropic", upstream.baseUrl(), "openai", upstream.baseUrl()), project);
     }
 
-    private HttpResponse<String> send(TestProxy proxy, String path, String body, String... headers) throws Exception {
-        return http.send(HttpRequest.newBuilder(proxy.uri(path)).headers(headers)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
 
     /** The text of each content block of a Messages stream, by index. */
     private static List<String> messagesText(String sse) {
@@ -95,13 +91,13 @@ class HookOutputsTest {
         try (TestProxy proxy = proxy()) {
             String upstreamText = messagesText(new String(Fixtures.bytes("sample-anthropic-sse.txt"),
                     StandardCharsets.UTF_8)).get(0);
-            HttpResponse<String> claude = send(proxy, "/v1/messages", CLAUDE_BODY, "x-api-key", "k");
+            HttpResponse<String> claude = proxy.post("/v1/messages", CLAUDE_BODY, "x-api-key", "k");
             assertThat(claude.statusCode()).isEqualTo(200);
             // the notice opens the model's first text block (Claude Code's -p prints the answer's last text block)
             assertThat(messagesText(claude.body())).containsExactly(NOTICE + "\n\n" + upstreamText);
             assertThat(HookFiles.events(claude.body()).get(0).path("type").asText()).isEqualTo("message_start");
 
-            HttpResponse<String> codex = send(proxy, "/v1/responses", CODEX_BODY, "authorization", "Bearer k");
+            HttpResponse<String> codex = proxy.post("/v1/responses", CODEX_BODY, "authorization", "Bearer k");
             List<JsonNode> events = HookFiles.events(codex.body());
             JsonNode added = events.stream().filter(e -> e.path("type").asText().equals("response.output_item.added"))
                     .findFirst().orElseThrow();
@@ -118,7 +114,7 @@ class HookOutputsTest {
                     .filter(e -> e.path("output_index").asInt() == 0).map(e -> e.path("delta").asText()))
                     .containsExactly(NOTICE);
 
-            HttpResponse<String> chat = send(proxy, "/v1/chat/completions", CHAT_BODY, "authorization", "Bearer k");
+            HttpResponse<String> chat = proxy.post("/v1/chat/completions", CHAT_BODY, "authorization", "Bearer k");
             StringBuilder text = new StringBuilder();
             HookFiles.events(chat.body()).forEach(e -> text.append(e.path("choices").path(0).path("delta")
                     .path("content").asText("")));
@@ -136,7 +132,7 @@ class HookOutputsTest {
                 "    url: " + upstream.baseUrl(), "    dialect: openai-chat", "routes:", "  - path: /v1/messages",
                 "    upstream: local", ""));
         try (TestProxy proxy = TestProxy.withExtensions(Map.of(), project, List.of(config))) {
-            HttpResponse<String> claude = send(proxy, "/v1/messages", CLAUDE_BODY, "x-api-key", "k");
+            HttpResponse<String> claude = proxy.post("/v1/messages", CLAUDE_BODY, "x-api-key", "k");
             assertThat(messagesText(claude.body())).containsExactly(NOTICE + "\n\nHello");
             List<JsonNode> events = HookFiles.events(claude.body());
             assertThat(events.get(events.size() - 1).path("type").asText()).isEqualTo("message_stop");
@@ -153,7 +149,7 @@ class HookOutputsTest {
                 + "\"model\":\"claude-opus-5-5\",\"content\":[{\"type\":\"text\",\"text\":\"Hello\"}],"
                 + "\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}")));
         try (TestProxy proxy = proxy()) {
-            HttpResponse<String> claude = send(proxy, "/v1/messages", CLAUDE_BODY.replace("\"stream\":true",
+            HttpResponse<String> claude = proxy.post("/v1/messages", CLAUDE_BODY.replace("\"stream\":true",
                     "\"stream\":false"), "x-api-key", "k");
             JsonNode content = JSON.readTree(claude.body()).path("content");
             assertThat(content).hasSize(1);
@@ -165,7 +161,7 @@ class HookOutputsTest {
                     .withHeader("content-type", "application/json").withBody("{\"id\":\"resp_1\",\"object\":"
                     + "\"response\",\"status\":\"completed\",\"output\":[{\"id\":\"msg_1\",\"type\":\"message\","
                     + "\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"Hello\"}]}]}")));
-            JsonNode output = JSON.readTree(send(proxy, "/v1/responses", CODEX_BODY.replace("\"stream\":true",
+            JsonNode output = JSON.readTree(proxy.post("/v1/responses", CODEX_BODY.replace("\"stream\":true",
                     "\"stream\":false"), "authorization", "Bearer k").body()).path("output");
             assertThat(output).hasSize(2);
             assertThat(output.get(0).path("content").get(0).path("text").asText()).isEqualTo(NOTICE);
@@ -175,7 +171,7 @@ class HookOutputsTest {
                     .withHeader("content-type", "application/json").withBody("{\"id\":\"c1\",\"object\":"
                     + "\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
                     + "\"content\":\"Hello\"},\"finish_reason\":\"stop\"}]}")));
-            JsonNode chat = JSON.readTree(send(proxy, "/v1/chat/completions", CHAT_BODY.replace("\"stream\":true",
+            JsonNode chat = JSON.readTree(proxy.post("/v1/chat/completions", CHAT_BODY.replace("\"stream\":true",
                     "\"stream\":false"), "authorization", "Bearer k").body());
             assertThat(chat.path("choices").get(0).path("message").path("content").asText())
                     .isEqualTo(NOTICE + "\n\nHello");
@@ -189,7 +185,7 @@ class HookOutputsTest {
         HookFiles.script(project, "deny.sh", "#!/bin/sh", "# interpose-event: UserPromptSubmit",
                 "echo 'a plain block loses to continue: false' >&2", "exit 2");
         try (TestProxy proxy = proxy()) {
-            HttpResponse<String> codex = send(proxy, "/v1/responses", CODEX_BODY, "authorization", "Bearer k");
+            HttpResponse<String> codex = proxy.post("/v1/responses", CODEX_BODY, "authorization", "Bearer k");
             assertThat(codex.statusCode()).isEqualTo(200);
             assertThat(codex.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t)
                     .startsWith("text/event-stream"));
@@ -198,7 +194,7 @@ class HookOutputsTest {
                     .equals("response.output_text.delta")).forEach(e -> text.append(e.path("delta").asText()));
             assertThat(text.toString()).isEqualTo("The build is frozen today.");
 
-            HttpResponse<String> claude = send(proxy, "/v1/messages", CLAUDE_BODY.replace("\"stream\":true",
+            HttpResponse<String> claude = proxy.post("/v1/messages", CLAUDE_BODY.replace("\"stream\":true",
                     "\"stream\":false"), "x-api-key", "k");
             JsonNode message = JSON.readTree(claude.body());
             assertThat(message.path("type").asText()).isEqualTo("message");
@@ -214,7 +210,7 @@ class HookOutputsTest {
         HookFiles.script(project, "block.sh", "#!/bin/sh", "# interpose-event: UserPromptSubmit",
                 "echo '{\"decision\": \"block\", \"reason\": \"no greetings\", \"systemMessage\": \"Checked by the policy hook.\"}'");
         try (TestProxy proxy = proxy()) {
-            HttpResponse<String> claude = send(proxy, "/v1/messages", CLAUDE_BODY.replace("\"stream\":true",
+            HttpResponse<String> claude = proxy.post("/v1/messages", CLAUDE_BODY.replace("\"stream\":true",
                     "\"stream\":false"), "x-api-key", "k");
             assertThat(JSON.readTree(claude.body()).path("content").get(0).path("text").asText()).isEqualTo(NOTICE
                     + "\n\nInterpose blocked this request: hook block.sh said: no greetings");
@@ -228,7 +224,7 @@ class HookOutputsTest {
                         + " \"PreToolUse\", \"permissionDecision\": \"deny\", \"permissionDecisionReason\": \"no reading\"}}'");
         sse("/v1/messages", new String(Fixtures.bytes("sample-anthropic-tool-sse.txt"), StandardCharsets.UTF_8));
         try (TestProxy proxy = proxy()) {
-            HttpResponse<String> claude = send(proxy, "/v1/messages", CLAUDE_BODY, "x-api-key", "k");
+            HttpResponse<String> claude = proxy.post("/v1/messages", CLAUDE_BODY, "x-api-key", "k");
             assertThat(String.join("|", messagesText(claude.body()))).contains(NOTICE
                     + "\n\nInterpose denied the Read tool call: hook guard.sh said: no reading");
         }
@@ -241,7 +237,7 @@ class HookOutputsTest {
         upstream.stubFor(post(anyUrl()).willReturn(aResponse().withStatus(200)
                 .withHeader("content-type", "application/json").withBody("{\"from\":\"upstream\"}")));
         try (TestProxy proxy = proxy()) {
-            assertThat(send(proxy, "/v1/responses", CODEX_BODY, "authorization", "Bearer k").body())
+            assertThat(proxy.post("/v1/responses", CODEX_BODY, "authorization", "Bearer k").body())
                     .isEqualTo("{\"from\":\"upstream\"}");
             assertThat(proxy.accessLog(1).get(0)).containsEntry("session_title", "Greeting the user")
                     .containsEntry("outcome", "ok");
@@ -262,7 +258,7 @@ class HookOutputsTest {
         upstream.stubFor(post(anyUrl()).willReturn(aResponse().withStatus(200)
                 .withHeader("content-type", "application/json").withBody("{\"from\":\"upstream\"}")));
         try (TestProxy proxy = proxy()) {
-            send(proxy, "/v1/responses", CODEX_BODY.replace("say hi", "/greet Ada Lovelace"), "authorization",
+            proxy.post("/v1/responses", CODEX_BODY.replace("say hi", "/greet Ada Lovelace"), "authorization",
                     "Bearer k", "session-id", "s-1");
             JsonNode input = JSON.readTree(Files.readString(seen));
             assertThat(input.path("hook_event_name").asText()).isEqualTo("UserPromptExpansion");
@@ -277,7 +273,7 @@ class HookOutputsTest {
             assertThat(sent).contains("Say hello to Ada Lovelace warmly.")
                     .contains("UserPromptExpansion hook additional context: Be brief.");
 
-            HttpResponse<String> blocked = send(proxy, "/v1/messages", CLAUDE_BODY.replace("\"stream\":true",
+            HttpResponse<String> blocked = proxy.post("/v1/messages", CLAUDE_BODY.replace("\"stream\":true",
                     "\"stream\":false").replace("say hi", "/deploy prod"), "x-api-key", "k");
             assertThat(JSON.readTree(blocked.body()).path("content").get(0).path("text").asText())
                     .isEqualTo("Interpose blocked this request: hook nodeploy.sh said: no deploys on Friday");
@@ -296,7 +292,7 @@ class HookOutputsTest {
                 .withHeader("content-type", "application/json").withBody("{\"from\":\"upstream\"}")));
         try (TestProxy proxy = proxy(); LogCapture debug = new LogCapture("dev.interpose.hooks", Level.DEBUG)) {
             for (String session : List.of("s-1", "s-1", "s-2", "s-1")) {
-                send(proxy, "/v1/responses", CODEX_BODY, "authorization", "Bearer k", "session-id", session);
+                proxy.post("/v1/responses", CODEX_BODY, "authorization", "Bearer k", "session-id", session);
             }
             assertThat(Files.readAllLines(runs)).containsExactly("s-1", "s-2");
             assertThat(debug.lines()).extracting(l -> (String) l.get("message"))

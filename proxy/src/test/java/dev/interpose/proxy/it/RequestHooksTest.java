@@ -55,10 +55,6 @@ class RequestHooksTest {
         return TestProxy.withExtensions(Map.of("anthropic", upstream.baseUrl(), "openai", upstream.baseUrl()), project);
     }
 
-    private HttpResponse<String> send(TestProxy proxy, String path, String body, String... headers) throws Exception {
-        return http.send(HttpRequest.newBuilder(proxy.uri(path)).headers(headers)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
 
     private JsonNode received(int i) throws Exception {
         return JSON.readTree(upstream.getAllServeEvents().get(i).getRequest().getBodyAsString()); // newest first
@@ -69,7 +65,7 @@ class RequestHooksTest {
         hook("context.sh", "#!/usr/bin/env bash", "# interpose-event: UserPromptSubmit",
                 "jq -r '\"The person typed: \" + .prompt + \" (\" + .interpose.client + \", \" + .hook_event_name + \")\"'");
         try (TestProxy proxy = proxy()) {
-            assertThat(send(proxy, "/v1/messages", CLAUDE_BODY, "x-api-key", "k", "user-agent", "claude-cli/2 (external)")
+            assertThat(proxy.post("/v1/messages", CLAUDE_BODY, "x-api-key", "k", "user-agent", "claude-cli/2 (external)")
                     .body()).isEqualTo("{\"from\":\"upstream\"}");
             JsonNode messages = received(0).path("messages");
             JsonNode user = messages.get(messages.size() - 2);
@@ -80,7 +76,7 @@ class RequestHooksTest {
                     .isEqualTo("<system-reminder>\nUserPromptSubmit hook additional context: The person typed: say hi (claude,"
                             + " UserPromptSubmit)\n</system-reminder>");
 
-            send(proxy, "/v1/responses", CODEX_BODY, "authorization", "Bearer k", "user-agent", "codex_exec/0.1");
+            proxy.post("/v1/responses", CODEX_BODY, "authorization", "Bearer k", "user-agent", "codex_exec/0.1");
             JsonNode input = received(0).path("input");
             JsonNode last = input.get(input.size() - 1);
             assertThat(last.path("content").get(1).path("text").asText())
@@ -95,14 +91,14 @@ class RequestHooksTest {
                 "if 'say hi' in json.load(sys.stdin)['prompt']:",
                 "    print('greetings are not allowed here', file=sys.stderr)", "    sys.exit(2)");
         try (TestProxy proxy = proxy()) {
-            HttpResponse<String> codex = send(proxy, "/v1/responses", CODEX_BODY, "authorization", "Bearer k");
+            HttpResponse<String> codex = proxy.post("/v1/responses", CODEX_BODY, "authorization", "Bearer k");
             assertThat(codex.statusCode()).isEqualTo(200);
             assertThat(codex.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t)
                     .startsWith("text/event-stream"));
             String expected = "Interpose blocked this request: hook guard.py said: greetings are not allowed here";
             assertThat(codex.body()).contains("event: response.output_item.done").contains("event: response.completed")
                     .contains(JSON.writeValueAsString(expected));
-            HttpResponse<String> claude = send(proxy, "/v1/messages", CLAUDE_BODY.replace("\"stream\":true",
+            HttpResponse<String> claude = proxy.post("/v1/messages", CLAUDE_BODY.replace("\"stream\":true",
                     "\"stream\":false"), "x-api-key", "k");
             JsonNode message = JSON.readTree(claude.body());
             assertThat(message.path("type").asText()).isEqualTo("message");
@@ -123,9 +119,9 @@ class RequestHooksTest {
                 "jq -r .session_id >> " + starts, "echo 'Session context from the start hook.'");
         try (TestProxy proxy = proxy()) {
             for (int i = 0; i < 2; i++) {
-                send(proxy, "/v1/messages", CLAUDE_BODY, "x-api-key", "k", "x-claude-code-session-id", "sess-1");
+                proxy.post("/v1/messages", CLAUDE_BODY, "x-api-key", "k", "x-claude-code-session-id", "sess-1");
             }
-            send(proxy, "/v1/messages", CLAUDE_BODY, "x-api-key", "k", "x-claude-code-session-id", "sess-2");
+            proxy.post("/v1/messages", CLAUDE_BODY, "x-api-key", "k", "x-claude-code-session-id", "sess-2");
             assertThat(Files.readAllLines(starts)).containsExactly("sess-1", "sess-2");
             assertThat(received(0).path("model").asText()).isEqualTo("claude-haiku-4-5");
             assertThat(received(1).toString()).doesNotContain("Session context from the start hook.");
@@ -146,7 +142,7 @@ class RequestHooksTest {
                 + "\"call_id\":\"c1\",\"arguments\":\"{\\\"command\\\":[\\\"ls\\\"]}\"},"
                 + "{\"type\":\"function_call_output\",\"call_id\":\"c1\",\"output\":\"a.txt\"}]}";
         try (TestProxy proxy = proxy()) {
-            send(proxy, "/v1/responses", body, "authorization", "Bearer k");
+            proxy.post("/v1/responses", body, "authorization", "Bearer k");
             JsonNode input = received(0).path("input");
             assertThat(input).hasSize(4);
             assertThat(input.get(3).path("content").get(0).path("text").asText()).isEqualTo("<system-reminder>\nPostToolUse:Bash hook"
@@ -172,14 +168,14 @@ class RequestHooksTest {
                 + "\"name\":\"Bash\",\"input\":{\"command\":\"env\"}}]},{\"role\":\"user\",\"content\":["
                 + "{\"type\":\"tool_result\",\"tool_use_id\":\"t1\",\"content\":\"KEY=sk-def456\"}]}]}";
         try (TestProxy proxy = proxy()) {
-            send(proxy, "/v1/responses", responses, "authorization", "Bearer k");
+            proxy.post("/v1/responses", responses, "authorization", "Bearer k");
             JsonNode input = received(0).path("input");
             assertThat(input.get(2).path("output").asText()).isEqualTo("KEY=[REDACTED] HOME=/h");
             assertThat(input.get(3).path("content").get(0).path("text").asText()).isEqualTo("<system-reminder>\n"
                     + "PostToolUse:Bash hook additional context: a key was redacted\n</system-reminder>");
             assertThat(received(0).toString()).doesNotContain("sk-abc123");
 
-            send(proxy, "/v1/messages", messages, "x-api-key", "k", "anthropic-version", "2023-06-01");
+            proxy.post("/v1/messages", messages, "x-api-key", "k", "anthropic-version", "2023-06-01");
             JsonNode result = received(0).path("messages").get(2).path("content").get(0);
             assertThat(result.path("content").asText()).isEqualTo("KEY=[REDACTED]");
             assertThat(received(0).toString()).doesNotContain("sk-def456");
@@ -190,7 +186,7 @@ class RequestHooksTest {
     void aBrokenHookLetsTheRequestGoOnUnchanged() throws Exception {
         hook("crash.sh", "#!/bin/sh", "# interpose-event: UserPromptSubmit, PreRequest", "echo oops >&2", "exit 1");
         try (TestProxy proxy = proxy()) {
-            assertThat(send(proxy, "/v1/messages", CLAUDE_BODY, "x-api-key", "k").body())
+            assertThat(proxy.post("/v1/messages", CLAUDE_BODY, "x-api-key", "k").body())
                     .isEqualTo("{\"from\":\"upstream\"}");
             assertThat(upstream.getAllServeEvents().get(0).getRequest().getBodyAsString()).isEqualTo(CLAUDE_BODY);
             assertThat(proxy.registry().get("interpose.hook.runs").tag("hook", "crash.sh").tag("outcome", "error")

@@ -62,10 +62,6 @@ class RoutingTest {
         return Files.writeString(dir.resolve("config.yaml"), String.join("\n", lines) + "\n");
     }
 
-    private HttpResponse<String> send(TestProxy proxy, String path, String body, String... headers) throws Exception {
-        return http.send(HttpRequest.newBuilder(proxy.uri(path)).headers(headers)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
 
     private static String withModel(String body, String model) {
         return body.replaceFirst("\"model\"\\s*:\\s*\"[^\"]*\"", "\"model\":\"" + model + "\"");
@@ -97,7 +93,7 @@ class RoutingTest {
         try (TestProxy proxy = TestProxy.start(Map.of("anthropic", anthropic.baseUrl(), "openai", openai.baseUrl()),
                 List.of(file))) {
             String haiku = withModel(CLAUDE_BODY, "claude-haiku-4-5");
-            assertThat(send(proxy, "/v1/messages?beta=true", haiku, "x-api-key", "k", "anthropic-version",
+            assertThat(proxy.post("/v1/messages?beta=true", haiku, "x-api-key", "k", "anthropic-version",
                     "2023-06-01").body()).isEqualTo("{\"served_by\":\"haiku-box\"}");
             LoggedRequest received = haikuBox.getAllServeEvents().get(0).getRequest();
             assertThat(received.getUrl()).isEqualTo("/anthropic/v1/messages?beta=true");
@@ -106,13 +102,13 @@ class RoutingTest {
                     .isEqualTo(String.valueOf(withModel(CLAUDE_BODY, "claude-3-5-haiku-latest")
                             .getBytes(StandardCharsets.UTF_8).length));
 
-            assertThat(send(proxy, "/v1/messages", withModel(CLAUDE_BODY, "claude-sonnet-4-5"), "x-api-key", "k")
+            assertThat(proxy.post("/v1/messages", withModel(CLAUDE_BODY, "claude-sonnet-4-5"), "x-api-key", "k")
                     .body()).isEqualTo("{\"served_by\":\"anthropic\"}");
-            assertThat(send(proxy, "/v1/responses", withModel(CODEX_BODY, "gpt-5-mini"), "authorization", "Bearer k")
+            assertThat(proxy.post("/v1/responses", withModel(CODEX_BODY, "gpt-5-mini"), "authorization", "Bearer k")
                     .body()).isEqualTo("{\"served_by\":\"local\"}");
             assertThat(local.getAllServeEvents().get(0).getRequest().getBodyAsString())
                     .isEqualTo(withModel(CODEX_BODY, "gpt-5-mini"));
-            assertThat(send(proxy, "/v1/responses", CODEX_BODY, "authorization", "Bearer k").body())
+            assertThat(proxy.post("/v1/responses", CODEX_BODY, "authorization", "Bearer k").body())
                     .isEqualTo("{\"served_by\":\"openai\"}");
 
             List<Map<String, Object>> log = proxy.accessLog(4);
@@ -166,18 +162,18 @@ class RoutingTest {
 
         Path trusted = config("upstreams:", "  anthropic:", "    url: " + url, "    tls:", "      ca-file: local-ca.pem");
         try (TestProxy proxy = TestProxy.start(Map.of(), List.of(trusted))) {
-            assertThat(send(proxy, "/v1/messages", "{\"model\":\"m\"}", "x-api-key", "k").body())
+            assertThat(proxy.post("/v1/messages", "{\"model\":\"m\"}", "x-api-key", "k").body())
                     .isEqualTo("{\"over\":\"tls\"}");
             // The same upstream without the CA file: the JVM's trust store does not know this certificate.
             proxy.reconfigure(Map.of("anthropic", url));
-            HttpResponse<String> refused = send(proxy, "/v1/messages", "{\"model\":\"m\"}", "x-api-key", "k");
+            HttpResponse<String> refused = proxy.post("/v1/messages", "{\"model\":\"m\"}", "x-api-key", "k");
             assertThat(refused.statusCode()).isEqualTo(502);
             assertThat(refused.body()).contains("TLS with upstream anthropic failed");
         }
         Path unchecked = config("upstreams:", "  anthropic:", "    url: https://127.0.0.1:" + tls.httpsPort(),
                 "    tls:", "      verify: false");
         try (TestProxy proxy = TestProxy.start(Map.of(), List.of(unchecked))) {
-            assertThat(send(proxy, "/v1/messages", "{\"model\":\"m\"}", "x-api-key", "k").body())
+            assertThat(proxy.post("/v1/messages", "{\"model\":\"m\"}", "x-api-key", "k").body())
                     .isEqualTo("{\"over\":\"tls\"}");
         }
         assertThat(tls.getAllServeEvents()).hasSize(2);

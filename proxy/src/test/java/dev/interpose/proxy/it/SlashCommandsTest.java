@@ -66,10 +66,6 @@ class SlashCommandsTest {
         return TestProxy.withExtensions(Map.of("anthropic", upstream.baseUrl(), "openai", upstream.baseUrl()), project);
     }
 
-    private HttpResponse<String> send(TestProxy proxy, String path, String body, String... headers) throws Exception {
-        return http.send(HttpRequest.newBuilder(proxy.uri(path)).headers(headers)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
 
     private String received() {
         return upstream.getAllServeEvents().get(0).getRequest().getBodyAsString(); // newest first
@@ -78,7 +74,7 @@ class SlashCommandsTest {
     @Test
     void aCommandTypedInClaudeCodeAndCodexExpandsBeforeTheRequestLeaves() throws Exception {
         try (TestProxy proxy = proxy()) {
-            send(proxy, "/v1/messages", CLAUDE_BODY.replace("\"say hi\"", "\"/review src/Main.java security\""),
+            proxy.post("/v1/messages", CLAUDE_BODY.replace("\"say hi\"", "\"/review src/Main.java security\""),
                     "x-api-key", "k");
             JsonNode claude = JSON.readTree(received());
             JsonNode messages = claude.path("messages");
@@ -89,7 +85,7 @@ class SlashCommandsTest {
             assertThat(user.get(2).path("text").asText()).isEqualTo("<file path=\"src/Main.java\">\nclass Main {}\n</file>");
             assertThat(claude.path("model").asText()).isEqualTo("claude-review-model");
 
-            send(proxy, "/v1/responses", CODEX_BODY.replace("\"say hi\"", "\"/pr Fix the \\\"retry\\\" loop\""),
+            proxy.post("/v1/responses", CODEX_BODY.replace("\"say hi\"", "\"/pr Fix the \\\"retry\\\" loop\""),
                     "authorization", "Bearer k");
             JsonNode input = JSON.readTree(received()).path("input");
             assertThat(input.get(input.size() - 1).path("content").get(0).path("text").asText())
@@ -106,14 +102,14 @@ class SlashCommandsTest {
         try (TestProxy proxy = proxy()) {
             for (String typed : List.of("/tmp/x is a path", "/nope do things", "/broken x", "say /review later")) {
                 String body = CLAUDE_BODY.replace("\"say hi\"", JSON.writeValueAsString(typed));
-                send(proxy, "/v1/messages", body, "x-api-key", "k");
+                proxy.post("/v1/messages", body, "x-api-key", "k");
                 assertThat(received()).as(typed).isEqualTo(body);
             }
             String earlier = CODEX_BODY.replace("\"say hi\"", "\"/review src/Main.java\"")
                     .replaceFirst("\\]\\s*,\\s*\"tools\"", ",{\"type\":\"message\",\"role\":\"user\",\"content\":"
                             + "[{\"type\":\"input_text\",\"text\":\"and now something else\"}]}],\"tools\"");
             assertThat(earlier).contains("and now something else");
-            send(proxy, "/v1/responses", earlier, "authorization", "Bearer k");
+            proxy.post("/v1/responses", earlier, "authorization", "Bearer k");
             assertThat(received()).isEqualTo(earlier);
         }
     }
@@ -121,7 +117,7 @@ class SlashCommandsTest {
     @Test
     void slashCommandsListsEveryCommandWithoutCallingTheUpstream() throws Exception {
         try (TestProxy proxy = proxy()) {
-            HttpResponse<String> claude = send(proxy, "/v1/messages", CLAUDE_BODY.replace("\"say hi\"", "\"/commands\""),
+            HttpResponse<String> claude = proxy.post("/v1/messages", CLAUDE_BODY.replace("\"say hi\"", "\"/commands\""),
                     "x-api-key", "k");
             assertThat(claude.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t)
                     .startsWith("text/event-stream"));
@@ -132,7 +128,7 @@ class SlashCommandsTest {
                     + "/review <file> [focus] - Review a file\n/git:pr (or /pr)\n\n/commands - this list\n\n"
                     + "1 command file failed to load; `interpose list` says why.");
 
-            HttpResponse<String> codex = send(proxy, "/v1/responses", CODEX_BODY.replace("\"say hi\"", "\"/commands\"")
+            HttpResponse<String> codex = proxy.post("/v1/responses", CODEX_BODY.replace("\"say hi\"", "\"/commands\"")
                     .replace("\"stream\":true", "\"stream\":false"), "authorization", "Bearer k");
             JsonNode response = JSON.readTree(codex.body());
             assertThat(response.path("output").get(0).path("content").get(0).path("text").asText()).isEqualTo(text);
@@ -156,7 +152,7 @@ class SlashCommandsTest {
                     "    rewrite-model: qwen3-small", ""));
             try (TestProxy proxy = TestProxy.withExtensions(Map.of("anthropic", upstream.baseUrl()), project,
                     List.of(config))) {
-                HttpResponse<String> answer = send(proxy, "/v1/messages",
+                HttpResponse<String> answer = proxy.post("/v1/messages",
                         CLAUDE_BODY.replace("\"say hi\"", "\"/cheap the diff\""), "x-api-key", "k");
                 assertThat(answer.body()).isEqualTo("{\"from\":\"local\"}");
                 JsonNode sent = JSON.readTree(local.getAllServeEvents().get(0).getRequest().getBodyAsString());
