@@ -45,23 +45,40 @@ public final class Cli {
 
     private static Run claude(Path home, Path workDir, String baseUrl, String prompt, Map<String, String> extra)
             throws Exception {
-        Path tmp = Files.createDirectories(home.resolve("tmp"));
         Map<String, String> env = new java.util.HashMap<>(extra);
-        env.putAll(Map.ofEntries(
+        env.putAll(claudeEnv(home));
+        env.put("ANTHROPIC_BASE_URL", baseUrl);
+        return run(List.of(bin("claude").toString(), "-p", "--output-format", "json", "--no-session-persistence"),
+                env, workDir, prompt);
+    }
+
+    /** Claude Code's environment for a headless run in a throw-away {@code home}: its key, nothing non-essential. */
+    private static Map<String, String> claudeEnv(Path home) throws IOException {
+        Path tmp = Files.createDirectories(home.resolve("tmp"));
+        return Map.ofEntries(
                 Map.entry("HOME", home.toString()),
                 Map.entry("TMPDIR", tmp.toString()),
                 Map.entry("CLAUDE_CODE_TMPDIR", tmp.toString()),
                 Map.entry("XDG_RUNTIME_DIR", tmp.toString()),
-                Map.entry("ANTHROPIC_BASE_URL", baseUrl),
                 Map.entry("ANTHROPIC_API_KEY", "sk-ant-e2e-secret"),
                 Map.entry("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"),
                 Map.entry("DISABLE_AUTOUPDATER", "1"),
                 Map.entry("DISABLE_TELEMETRY", "1"),
                 Map.entry("DISABLE_ERROR_REPORTING", "1"),
-                Map.entry("CLAUDE_CODE_MAX_RETRIES", "2")));
-        return run(List.of(bin("claude").toString(), "-p", "--output-format", "json", "--no-session-persistence"),
-                env, workDir, prompt);
+                Map.entry("CLAUDE_CODE_MAX_RETRIES", "2"));
     }
+
+    /**
+     * The settings that keep Codex off the closed network's public hosts ({@code table, key, TOML value}), written
+     * into a {@code config.toml} or given as {@code -c} overrides.
+     */
+    private static final List<String[]> CODEX_CLOSED_NETWORK = List.of(
+            new String[] {"analytics", "enabled", "false"},
+            new String[] {"otel", "exporter", "\"none\""},
+            new String[] {"otel", "trace_exporter", "\"none\""},
+            new String[] {"otel", "metrics_exporter", "\"none\""},
+            new String[] {"features", "plugins", "false"},
+            new String[] {"features", "unbounded_connection_retries", "false"});
 
     /** {@code codex exec} with a custom Responses-API provider at {@code baseUrl} (ending in /v1). */
     public static Run codex(Path home, Path workDir, String baseUrl, String prompt) throws Exception {
@@ -129,16 +146,14 @@ public final class Cli {
             firstTable++;
         }
         lines.addAll(List.of(provider).subList(0, firstTable));
-        lines.addAll(List.of(
-                "[analytics]",
-                "enabled = false",
-                "[otel]",
-                "exporter = \"none\"",
-                "trace_exporter = \"none\"",
-                "metrics_exporter = \"none\"",
-                "[features]",
-                "plugins = false",
-                "unbounded_connection_retries = false"));
+        String table = null;
+        for (String[] setting : CODEX_CLOSED_NETWORK) {
+            if (!setting[0].equals(table)) {
+                table = setting[0];
+                lines.add("[" + table + "]");
+            }
+            lines.add(setting[1] + " = " + setting[2]);
+        }
         lines.addAll(List.of(provider).subList(firstTable, provider.length));
         lines.add("");
         Files.writeString(codexHome.resolve("config.toml"), String.join("\n", lines));
@@ -163,31 +178,26 @@ public final class Cli {
      */
     public static Run shellLine(Path home, Path workDir, String line, String configToml, String prompt)
             throws Exception {
-        Path tmp = Files.createDirectories(home.resolve("tmp"));
         Path codexHome = Files.createDirectories(home.resolve(".codex"));
         if (configToml != null) {
             Files.writeString(codexHome.resolve("config.toml"), configToml);
         }
-        Map<String, String> env = new java.util.HashMap<>(Map.ofEntries(
-                Map.entry("HOME", home.toString()),
-                Map.entry("TMPDIR", tmp.toString()),
-                Map.entry("CLAUDE_CODE_TMPDIR", tmp.toString()),
-                Map.entry("XDG_RUNTIME_DIR", tmp.toString()),
-                Map.entry("CODEX_HOME", codexHome.toString()),
-                Map.entry("ANTHROPIC_API_KEY", "sk-ant-e2e-secret"),
-                Map.entry("OPENAI_API_KEY", "sk-openai-e2e-secret"),
-                Map.entry("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"),
-                Map.entry("DISABLE_AUTOUPDATER", "1"),
-                Map.entry("DISABLE_TELEMETRY", "1"),
-                Map.entry("DISABLE_ERROR_REPORTING", "1"),
-                Map.entry("CLAUDE_CODE_MAX_RETRIES", "2"),
-                Map.entry("INTERPOSE_CLI_BIN", bin("claude").getParent().toString())));
-        String headless = line.trim().endsWith("claude") || line.contains("claude ")
-                ? " -p --output-format json --no-session-persistence"
-                : " -c check_for_update_on_startup=false -c analytics.enabled=false -c 'otel.exporter=\"none\"'"
-                        + " -c 'otel.trace_exporter=\"none\"' -c 'otel.metrics_exporter=\"none\"' -c features.plugins=false"
-                        + " -c features.unbounded_connection_retries=false exec --skip-git-repo-check --ephemeral"
-                        + " --color never --strict-config -o \"$HOME/last.txt\" -";
+        Map<String, String> env = new java.util.HashMap<>(claudeEnv(home));
+        env.put("CODEX_HOME", codexHome.toString());
+        env.put("OPENAI_API_KEY", "sk-openai-e2e-secret");
+        env.put("INTERPOSE_CLI_BIN", bin("claude").getParent().toString());
+        StringBuilder headless = new StringBuilder();
+        if (line.trim().endsWith("claude") || line.contains("claude ")) {
+            headless.append(" -p --output-format json --no-session-persistence");
+        } else {
+            headless.append(" -c check_for_update_on_startup=false");
+            for (String[] setting : CODEX_CLOSED_NETWORK) {
+                headless.append(" -c '").append(setting[0]).append('.').append(setting[1]).append('=')
+                        .append(setting[2]).append('\'');
+            }
+            headless.append(" exec --skip-git-repo-check --ephemeral --color never --strict-config")
+                    .append(" -o \"$HOME/last.txt\" -");
+        }
         return run(List.of("bash", "-c", "PATH=\"$INTERPOSE_CLI_BIN:$PATH\"; " + line.trim() + headless), env, workDir,
                 prompt);
     }

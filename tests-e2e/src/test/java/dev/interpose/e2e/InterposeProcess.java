@@ -49,7 +49,11 @@ public final class InterposeProcess implements AutoCloseable {
     public static InterposeProcess start(Map<String, String> env, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("--port", "0"));
         all.addAll(List.of(args));
-        InterposeProcess p = new InterposeProcess(all, env);
+        return listening(new InterposeProcess(all, env));
+    }
+
+    /** {@code p} once it has printed its listening line; killed, and the test failed, when it does not. */
+    private static InterposeProcess listening(InterposeProcess p) {
         try {
             p.port.get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -69,9 +73,7 @@ public final class InterposeProcess implements AutoCloseable {
         Map<String, String> withJava = new java.util.HashMap<>(env);
         withJava.put("JAVA_HOME", System.getProperty("java.home"));
         withJava.put("JAVA_OPTS", "-Dio.netty.leakDetection.level=paranoid");
-        InterposeProcess p = new InterposeProcess(List.of(jar().resolveSibling("interpose").toString()), all, withJava);
-        p.port.get(30, TimeUnit.SECONDS);
-        return p;
+        return listening(new InterposeProcess(List.of(jar().resolveSibling("interpose").toString()), all, withJava));
     }
 
     /** Runs the jar to completion with these arguments (for --help, config errors). */
